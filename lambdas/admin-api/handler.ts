@@ -1,0 +1,73 @@
+/**
+ * Console routes. The API Gateway JWT authorizer (Cognito on AWS, the admin token locally) has already
+ * authenticated the caller; the principal is still required here so a route wired without the authorizer
+ * fails closed.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { defaultSender } from '../shared/config';
+import { NotFoundError, UnauthorizedError } from '../shared/errors';
+import { apiHandler, json, logger, type ApiRequest, type RouteHandler } from '../shared/http';
+import { defaultSiteSettings, productSchema, siteSettingsSchema, skuSchema } from '../domain/catalog';
+import { parseOrThrow } from '../domain/validation';
+import { getProduct, getSiteSettings, listProducts, putSiteSettings, saveProduct } from '../store/catalog-store';
+import { adminView, backorderById, lookUpBackorders } from '../use-cases/admin-backorders';
+import { cancelBackorder, fulfilBackorder } from '../use-cases/shopper-backorder';
+
+const principalOf = (request: ApiRequest): string => {
+  if (!request.principal) throw new UnauthorizedError();
+  return request.principal;
+};
+
+const validSku = (raw: string): string => {
+  const sku = skuSchema.safeParse(raw);
+  if (!sku.success) throw new NotFoundError(`Product ${raw} not found`);
+  return sku.data;
+};
+
+const authenticated =
+  (route: (request: ApiRequest, principal: string) => ReturnType<RouteHandler>): RouteHandler =>
+  (request) =>
+    route(request, principalOf(request));
+
+export const routes: Record<string, RouteHandler> = {
+  'GET /api/admin/settings': authenticated(async () =>
+    json(200, (await getSiteSettings()) ?? defaultSiteSettings(defaultSender())),
+  ),
+
+  'PUT /api/admin/settings': authenticated(async ({ body }, principal) => {
+    const settings = parseOrThrow(siteSettingsSchema, body, 'settings');
+    await putSiteSettings(settings, principal);
+    return json(200, settings);
+  }),
+
+  'GET /api/admin/products': authenticated(async ({ query }) => json(200, await listProducts(query.cursor))),
+
+  'GET /api/admin/products/{sku}': authenticated(async ({ pathParameters }) => {
+    const product = await getProduct(validSku(pathParameters.sku));
+    if (!product) throw new NotFoundError(`Product ${pathParameters.sku} not found`);
+    return json(200, product);
+  }),
+
+  'PUT /api/admin/products/{sku}': authenticated(async ({ pathParameters, body }) => {
+    const sku = parseOrThrow(skuSchema, pathParameters.sku, 'SKU');
+    const input = parseOrThrow(productSchema, body, 'product');
+    const { product, created } = await saveProduct(sku, input);
+    return json(created ? 201 : 200, product);
+  }),
+
+  'GET /api/admin/backorders': authenticated(async ({ query }) => json(200, await lookUpBackorders(query))),
+
+  'POST /api/admin/backorders/{id}/cancel': authenticated(async ({ pathParameters }, principal) => {
+    const backorder = await cancelBackorder(await backorderById(pathParameters.id), principal);
+    return json(200, adminView(backorder));
+  }),
+
+  'POST /api/admin/backorders/{id}/fulfil': authenticated(async ({ pathParameters }, principal) => {
+    const backorder = await fulfilBackorder(await backorderById(pathParameters.id), principal);
+    return json(200, adminView(backorder));
+  }),
+};
+
+const api = apiHandler(routes);
+export const dispatch = api.dispatch;
+export const handler = api.handler.use(injectLambdaContext(logger));

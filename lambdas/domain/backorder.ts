@@ -1,0 +1,96 @@
+/**
+ * The backorder: what a shopper asked for, where they stand, and what happened to it. Pure rules only;
+ * persistence lives in lambdas/store/.
+ */
+import { z } from 'zod';
+import { CONTROL_CHARACTERS } from './validation';
+
+export const SEGMENTS = ['b2c', 'b2b'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export const STATUSES = ['waiting', 'allocated', 'fulfilled', 'cancelled'] as const;
+export type BackorderStatus = (typeof STATUSES)[number];
+
+/** Statuses in which a shopper holds a claim on the product: a second signup returns this backorder. */
+export const ACTIVE_STATUSES: readonly BackorderStatus[] = ['waiting', 'allocated'];
+
+export type BackorderEventType = 'created' | 'cancelled' | 'allocated' | 'fulfilled' | 'consent_confirmed';
+
+export interface BackorderEvent {
+  at: string;
+  type: BackorderEventType;
+  /** Who caused it: "shopper", "system", or the administrator's identity. */
+  by?: string;
+}
+
+export interface Backorder {
+  id: string;
+  sku: string;
+  email: string;
+  /** Lower-cased, trimmed email: the identity of a shopper. */
+  emailKey: string;
+  quantity: number;
+  name?: string;
+  company?: string;
+  segment: Segment;
+  marketingConsent: boolean;
+  locale: string;
+  status: BackorderStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** createdAt#id: the total order of the queue, oldest first. */
+  queueKey: string;
+  statusTokenHash: string;
+  events: BackorderEvent[];
+}
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export const queueKeyOf = (createdAt: string, id: string): string => `${createdAt}#${id}`;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'must not contain control characters' });
+
+export const emailAddress = z
+  .string()
+  .trim()
+  .max(254, { message: 'must be at most 254 characters' })
+  .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'must not contain control characters' })
+  .pipe(z.email({ message: 'must be a valid email address' }));
+
+export const skuSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'must be letters, digits, ".", "_" or "-"' });
+
+export const signupSchema = z
+  .object({
+    sku: skuSchema,
+    email: emailAddress,
+    quantity: z
+      .number({ message: 'must be a whole number' })
+      .int({ message: 'must be a whole number' })
+      .min(1, { message: 'must be at least 1' })
+      .default(1),
+    name: text(200).optional(),
+    company: text(200).optional(),
+    segment: z.enum(SEGMENTS).default('b2c'),
+    marketingConsent: z.boolean().default(false),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2}(-[A-Z]{2})?$/, { message: 'must look like "en" or "en-GB"' })
+      .default('en'),
+  })
+  .strict();
+
+export type SignupRequest = z.infer<typeof signupSchema>;
+
+/** 1-based place among the product's waiting backorders, given how many wait ahead; null once not waiting. */
+export const positionOf = (status: BackorderStatus, waitingAhead: number): number | null =>
+  status === 'waiting' ? waitingAhead + 1 : null;

@@ -1,0 +1,112 @@
+/**
+ * Site settings and products as marketers edit them in the console, with the schemas that guard every write.
+ */
+import { z } from 'zod';
+import { emailAddress, SEGMENTS, skuSchema } from './backorder';
+import type { BackorderPolicy } from './eligibility';
+import { CONTROL_CHARACTERS } from './validation';
+
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !CONTROL_CHARACTERS.test(v), { message: 'must not contain control characters' });
+
+const segmentList = z
+  .array(z.enum(SEGMENTS))
+  .max(2)
+  .refine((list) => new Set(list).size === list.length, { message: 'must not repeat a segment' });
+
+/** "Shop Name <shop@example.com>" or a bare address: what goes into the From header. */
+const mailbox = z
+  .string()
+  .trim()
+  .max(320)
+  .refine((v) => !CONTROL_CHARACTERS.test(v), { message: 'must not contain control characters' })
+  .refine(
+    (v) => {
+      const match = /^(?:([^<>"]{1,100})\s*)?<([^<>]+)>$/.exec(v);
+      return emailAddress.safeParse(match ? match[2] : v).success;
+    },
+    { message: 'must be an email address, optionally as "Name <address>"' },
+  );
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(
+    (v) => {
+      try {
+        const url = new URL(v);
+        return url.protocol === 'https:' || url.protocol === 'http:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an http(s) URL' },
+  );
+
+export const siteSettingsSchema = z
+  .object({
+    backorders: z.object({ enabled: z.boolean(), segments: segmentList }).strict(),
+    doubleOptIn: z.boolean(),
+    sender: z
+      .object({ from: mailbox, replyTo: mailbox.optional(), postalAddress: line(500) })
+      .strict(),
+    publicBaseUrl: httpUrl.optional(),
+  })
+  .strict();
+
+export type SiteSettings = z.infer<typeof siteSettingsSchema>;
+
+/** What a shop that never saved settings gets: backorders open to everyone, single opt-in. */
+export const defaultSiteSettings = (defaultSender: string): SiteSettings => ({
+  backorders: { enabled: true, segments: [...SEGMENTS] },
+  doubleOptIn: false,
+  sender: { from: defaultSender, postalAddress: 'Postal address not configured' },
+});
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 2026-12-24' })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+    message: 'must be a real calendar date',
+  });
+
+export const productSchema = z
+  .object({
+    name: line(200),
+    stock: z.number().int().min(0).max(1_000_000_000).default(0),
+    supplierId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/)
+      .optional(),
+    expectedRestockDate: isoDate.nullable().optional(),
+    backorders: z
+      .object({
+        enabled: z.boolean(),
+        segments: segmentList.optional(),
+        maxPerCustomer: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ProductInput = z.infer<typeof productSchema>;
+
+export interface Product {
+  sku: string;
+  name: string;
+  stock: number;
+  supplierId?: string;
+  expectedRestockDate?: string | null;
+  backorders?: BackorderPolicy;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export { skuSchema };

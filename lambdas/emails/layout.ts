@@ -1,0 +1,47 @@
+/**
+ * The responsive base layout that wraps every email's HTML: a single centred column that reads well on a
+ * phone, inline styles only (mail clients drop <style> blocks unevenly), and a footer with the sender's
+ * postal address and, for marketing, the unsubscribe link.
+ */
+import { htmlEngine } from './templating';
+
+const LAYOUT = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="x-apple-disable-message-reformatting">
+<title>{{ subject }}</title>
+</head>
+<body style="margin:0;padding:0;background:#f4f4f5;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f5;">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px;">
+<tr><td style="padding:28px 24px;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#18181b;">
+{{ content | raw }}
+</td></tr>
+</table>
+<p style="max-width:560px;margin:16px auto 0;font-family:Helvetica,Arial,sans-serif;font-size:12px;line-height:1.5;color:#52525b;">
+{{ postalAddress }}{% if unsubscribeUrl %}<br><a href="{{ unsubscribeUrl }}" style="color:#52525b;">Unsubscribe from these emails</a>{% endif %}
+</p>
+</td></tr>
+</table>
+</body>
+</html>`;
+
+const layout = htmlEngine.parse(LAYOUT);
+
+export const wrapInLayout = async (params: {
+  subject: string;
+  /** Already rendered (and escaped) HTML of the email's body. */
+  contentHtml: string;
+  postalAddress: string;
+  unsubscribeUrl?: string;
+}): Promise<string> =>
+  htmlEngine.render(layout, {
+    subject: params.subject,
+    // The body's variables were escaped when it was rendered; `| raw` keeps its markup.
+    content: params.contentHtml,
+    postalAddress: params.postalAddress,
+    unsubscribeUrl: params.unsubscribeUrl ?? '',
+  });

@@ -1,0 +1,39 @@
+/**
+ * Shopper routes: product data for the landing page, signup, status, cancel, and the health check.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { dynamo } from '../shared/aws';
+import { tableName } from '../shared/config';
+import { apiHandler, json, logger, type RouteHandler } from '../shared/http';
+import { signUp } from '../use-cases/signup';
+import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
+import { productPage } from '../use-cases/product-page';
+
+export const routes: Record<string, RouteHandler> = {
+  'GET /api/health': async () => {
+    // Proves the function can reach its data, not just that it is deployed.
+    await dynamo.send(new GetCommand({ TableName: tableName('settings'), Key: { name: 'site' } }));
+    return json(200, { ok: true });
+  },
+
+  'GET /api/products/{sku}': async ({ pathParameters }) => json(200, await productPage(pathParameters.sku)),
+
+  'POST /api/backorders': async ({ body, sourceIp }) => {
+    const { created, backorder } = await signUp(body, sourceIp);
+    return json(created ? 201 : 200, backorder);
+  },
+
+  'GET /api/backorders/{id}': async ({ pathParameters, query }) =>
+    json(200, await shopperView(await findWithToken(pathParameters.id, query.token))),
+
+  'POST /api/backorders/{id}/cancel': async ({ pathParameters, query }) => {
+    const backorder = await findWithToken(pathParameters.id, query.token);
+    const cancelled = await cancelBackorder(backorder, 'shopper');
+    return json(200, { id: cancelled.id, status: cancelled.status });
+  },
+};
+
+const api = apiHandler(routes);
+export const dispatch = api.dispatch;
+export const handler = api.handler.use(injectLambdaContext(logger));

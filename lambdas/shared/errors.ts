@@ -1,0 +1,79 @@
+/**
+ * The contract's error codes as typed errors. Domain code throws these; lambdas/shared/http.ts maps them to
+ * HTTP in one place. Anything else becomes a bare 500 "internal error" with no detail.
+ */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class ContractError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export class ValidationError extends ContractError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super(400, 'VALIDATION', message, details);
+  }
+}
+
+export class UnauthorizedError extends ContractError {
+  constructor(message = 'Authentication required') {
+    super(401, 'UNAUTHORIZED', message);
+  }
+}
+
+export class ForbiddenError extends ContractError {
+  constructor(message = 'Not allowed') {
+    super(403, 'FORBIDDEN', message);
+  }
+}
+
+export class NotFoundError extends ContractError {
+  constructor(message = 'Not found') {
+    super(404, 'NOT_FOUND', message);
+  }
+}
+
+export class BackordersDisabledError extends ContractError {
+  constructor(message: string) {
+    super(409, 'BACKORDERS_DISABLED', message);
+  }
+}
+
+export class QuantityLimitError extends ContractError {
+  constructor(max: number) {
+    super(409, 'QUANTITY_LIMIT', `At most ${max} units can be backordered per customer`, [
+      { path: 'quantity', message: `must be at most ${max}` },
+    ]);
+  }
+}
+
+export class PayloadTooLargeError extends ContractError {
+  constructor(limitBytes: number) {
+    super(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limitBytes} bytes`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends ContractError {
+  constructor() {
+    super(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  }
+}
+
+export class RateLimitedError extends ContractError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'RATE_LIMITED', 'Too many signups, please try again shortly', [], {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}

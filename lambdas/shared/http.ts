@@ -1,0 +1,135 @@
+/**
+ * The HTTP edge of the API functions: request body rules of the contract (16 KiB, JSON only, empty body for
+ * actions), dispatch on API Gateway's route key, and the single place where errors become responses.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ContractError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export const logger = new Logger({ serviceName: 'backorders' });
+
+export interface ApiRequest {
+  routeKey: string;
+  pathParameters: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** Parsed JSON body; undefined when the request had no body. */
+  body: unknown;
+  /** The raw body text, for routes that verify signatures or accept forms. */
+  rawBody: string;
+  sourceIp: string;
+  /** The authenticated administrator (JWT subject or "admin-token"), set by the gateway's authorizer. */
+  principal?: string;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface ApiResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
+
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): ApiResult => ({
+  status,
+  body,
+  headers,
+});
+
+const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
+  return out;
+};
+
+const decodeBody = (event: APIGatewayProxyEventV2): Buffer => {
+  if (!event.body) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+};
+
+/** Parses the body by the contract's rules; `form` lets a route also accept form-encoded bodies. */
+const parseBody = (raw: Buffer, contentType: string | undefined, acceptForm: boolean): unknown => {
+  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  if (raw.length === 0) return undefined;
+  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (acceptForm && mediaType === 'application/x-www-form-urlencoded') {
+    return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  }
+  if (mediaType !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) {
+    throw new UnsupportedMediaTypeError();
+  }
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let decoded: string;
+  try {
+    decoded = text.decode(raw);
+  } catch {
+    throw new ValidationError('The body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(decoded);
+  } catch {
+    throw new ValidationError('The body is not valid JSON');
+  }
+};
+
+const toResponse = (result: ApiResult): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: result.status,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...result.headers,
+  },
+  body: result.body === undefined ? '' : JSON.stringify(result.body),
+});
+
+export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
+  if (error instanceof ContractError) {
+    return toResponse({
+      status: error.status,
+      headers: error.headers,
+      body: { error: { code: error.code, message: error.message, details: error.details } },
+    });
+  }
+  logger.error('unhandled error', error as Error);
+  return toResponse({ status: 500, body: { error: { code: 'INTERNAL', message: 'internal error', details: [] } } });
+};
+
+export interface RouterOptions {
+  /** Route keys whose bodies may be form-encoded (RFC 8058 one-click unsubscribe). */
+  formRoutes?: string[];
+}
+
+/** Builds the Lambda handler for a set of routes keyed by API Gateway route key ("POST /api/backorders"). */
+export const apiHandler = (routes: Record<string, RouteHandler>, options: RouterOptions = {}) => {
+  const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      const route = routes[event.routeKey];
+      if (!route) throw new NotFoundError(`No route ${event.routeKey}`);
+      const headers = lowerCaseHeaders(event.headers);
+      const raw = decodeBody(event);
+      const body = parseBody(raw, headers['content-type'], options.formRoutes?.includes(event.routeKey) ?? false);
+      const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+        .authorizer?.jwt?.claims;
+      const result = await route({
+        routeKey: event.routeKey,
+        pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        headers,
+        body,
+        rawBody: raw.toString('utf8'),
+        sourceIp: headers['cloudfront-viewer-address']?.replace(/:\d+$/, '') ?? event.requestContext.http.sourceIp,
+        principal: claims?.sub ? String(claims.email ?? claims.sub) : undefined,
+        event,
+      });
+      return toResponse(result);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+  return { dispatch, handler: middy(dispatch) };
+};

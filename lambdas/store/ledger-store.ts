@@ -1,0 +1,84 @@
+/**
+ * The ledger: small rows whose conditional writes enforce "at most N" and "only once" rules.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/aws';
+import { tableName } from '../shared/config';
+
+/** Counts a hit in a fixed window and returns the count so far; rows expire after the window. */
+export const countHit = async (key: string, windowEndsAtSeconds: number): Promise<number> => {
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('ledger'),
+      Key: { key },
+      UpdateExpression: 'ADD hits :one SET expiresAt = :expires',
+      ExpressionAttributeValues: { ':one': 1, ':expires': windowEndsAtSeconds + 60 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(Attributes?.hits ?? 0);
+};
+
+export type SendClaim =
+  | { outcome: 'claimed' }
+  | { outcome: 'already-sent' }
+  | { outcome: 'in-flight'; leaseUntil: number };
+
+/**
+ * Claims the right to send one email (by its deterministic id). A claim is a lease: if the worker that took
+ * it died before recording the send, the lease expires and another delivery may take over.
+ */
+export const claimSend = async (
+  emailId: string,
+  details: { recipientKey: string; backorderId?: string; kind: string },
+  leaseMs: number,
+  nowMs: number = Date.now(),
+): Promise<SendClaim> => {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName('ledger'),
+        Item: { key: `email#${emailId}`, state: 'sending', leaseUntil: nowMs + leaseMs, ...details },
+        ConditionExpression: 'attribute_not_exists(#key) OR (#state = :sending AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#key': 'key', '#state': 'state' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':now': nowMs },
+      }),
+    );
+    return { outcome: 'claimed' };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName('ledger'), Key: { key: `email#${emailId}` }, ConsistentRead: true }),
+    );
+    if (Item?.state === 'sent') return { outcome: 'already-sent' };
+    return { outcome: 'in-flight', leaseUntil: Number(Item?.leaseUntil ?? nowMs) };
+  }
+};
+
+export const recordSent = async (emailId: string, sesMessageId: string, sentAt: string): Promise<void> => {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('ledger'),
+      Key: { key: `email#${emailId}` },
+      UpdateExpression: 'SET #state = :sent, sesMessageId = :mid, sentAt = :at REMOVE leaseUntil',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':sent': 'sent', ':mid': sesMessageId, ':at': sentAt },
+    }),
+  );
+};
+
+/** Gives a claim back after a failed send so the retry can take it at once. */
+export const releaseSend = async (emailId: string): Promise<void> => {
+  await dynamo.send(
+    new DeleteCommand({
+      TableName: tableName('ledger'),
+      Key: { key: `email#${emailId}` },
+      ConditionExpression: '#state = :sending',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':sending': 'sending' },
+    }),
+  ).catch((error) => {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  });
+};

@@ -1,0 +1,39 @@
+/**
+ * Customer service's view of backorders: lookup by SKU, shopper or status, oldest first.
+ */
+import { z } from 'zod';
+import { NotFoundError } from '../shared/errors';
+import { normalizeEmail, skuSchema, STATUSES, type Backorder } from '../domain/backorder';
+import { parseOrThrow } from '../domain/validation';
+import { getBackorder, listBackorders } from '../store/backorder-store';
+
+const listQuery = z.object({
+  sku: skuSchema.optional(),
+  email: z.string().trim().min(1).max(254).optional(),
+  status: z.enum(STATUSES).optional(),
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export const adminView = (backorder: Backorder) => {
+  const { statusTokenHash: _secret, queueKey: _order, ...visible } = backorder;
+  return visible;
+};
+
+export const lookUpBackorders = async (query: Record<string, string>) => {
+  const filter = parseOrThrow(listQuery, query, 'query');
+  const page = await listBackorders({
+    sku: filter.sku,
+    emailKey: filter.email ? normalizeEmail(filter.email) : undefined,
+    status: filter.status,
+    cursor: filter.cursor,
+    limit: filter.limit,
+  });
+  return { items: page.items.map(adminView), cursor: page.cursor };
+};
+
+export const backorderById = async (id: string): Promise<Backorder> => {
+  const backorder = /^[0-9A-Z]{26}$/.test(id) ? await getBackorder(id) : undefined;
+  if (!backorder) throw new NotFoundError(`Backorder ${id} not found`);
+  return backorder;
+};

@@ -1,0 +1,113 @@
+/**
+ * A shopper signs up for a backorder: validate, check the policy, store it once, queue the confirmation.
+ */
+import { defaultSender, signupRateLimit } from '../shared/config';
+import { BackordersDisabledError, NotFoundError, QuantityLimitError } from '../shared/errors';
+import { newBackorderId, newToken, hashToken } from '../shared/tokens';
+import { logger } from '../shared/http';
+import { normalizeEmail, positionOf, queueKeyOf, signupSchema, type Backorder } from '../domain/backorder';
+import { defaultSiteSettings } from '../domain/catalog';
+import { effectivePolicy, judgeSignup } from '../domain/eligibility';
+import { parseOrThrow } from '../domain/validation';
+import { getProductWithSettings } from '../store/catalog-store';
+import {
+  AlreadySignedUp,
+  countWaitingAhead,
+  deleteUnconfirmedBackorder,
+  getBackorder,
+  insertBackorder,
+} from '../store/backorder-store';
+import { enqueueEmail } from '../store/email-queue';
+import { enforceSignupRateLimit } from './rate-limit';
+import { baseUrl, statusUrl } from './links';
+
+export interface SignupResult {
+  created: boolean;
+  backorder: {
+    id: string;
+    sku: string;
+    email: string;
+    quantity: number;
+    status: Backorder['status'];
+    position: number | null;
+    /** Only a new signup gets its link back: the token is never stored in clear, and a repeated signup
+     * must not hand a working link to whoever typed someone's address. */
+    statusUrl: string | null;
+    createdAt: string;
+  };
+}
+
+export const signUp = async (input: unknown, clientAddress: string, nowMs = Date.now()): Promise<SignupResult> => {
+  const request = parseOrThrow(signupSchema, input, 'signup');
+  const emailKey = normalizeEmail(request.email);
+
+  const [{ product, settings: savedSettings }] = await Promise.all([
+    getProductWithSettings(request.sku),
+    enforceSignupRateLimit(signupRateLimit(), clientAddress, emailKey, nowMs),
+  ]);
+  if (!product) throw new NotFoundError(`Product ${request.sku} not found`);
+  const settings = savedSettings ?? defaultSiteSettings(defaultSender());
+  const verdict = judgeSignup(effectivePolicy(product, settings), request.segment, request.quantity);
+  if (!verdict.ok) {
+    if (verdict.reason === 'quantity') throw new QuantityLimitError(verdict.max);
+    throw new BackordersDisabledError(verdict.message);
+  }
+
+  const createdAt = new Date(nowMs).toISOString();
+  const id = newBackorderId(nowMs);
+  const token = newToken();
+  const backorder: Backorder = {
+    id,
+    sku: request.sku,
+    email: request.email,
+    emailKey,
+    quantity: request.quantity,
+    name: request.name || undefined,
+    company: request.company || undefined,
+    segment: request.segment,
+    marketingConsent: request.marketingConsent,
+    locale: request.locale,
+    status: 'waiting',
+    createdAt,
+    updatedAt: createdAt,
+    queueKey: queueKeyOf(createdAt, id),
+    statusTokenHash: hashToken(token),
+    events: [{ at: createdAt, type: 'created', by: 'shopper' }],
+  };
+
+  try {
+    await insertBackorder(backorder);
+  } catch (error) {
+    if (!(error instanceof AlreadySignedUp)) throw error;
+    const existing = await getBackorder(error.existingId);
+    if (!existing) throw error;
+    return { created: false, backorder: await publicSignupView(existing, null) };
+  }
+
+  try {
+    await enqueueEmail({ kind: 'confirmation', backorderId: id, statusToken: token });
+  } catch (error) {
+    // Without its confirmation the shopper would hold a backorder they cannot see: undo, let them retry.
+    logger.error('confirmation could not be queued; signup rolled back', { backorderId: id });
+    await deleteUnconfirmedBackorder(backorder);
+    throw error;
+  }
+  return {
+    created: true,
+    backorder: await publicSignupView(backorder, statusUrl(baseUrl(settings.publicBaseUrl), id, token)),
+  };
+};
+
+const publicSignupView = async (backorder: Backorder, link: string | null): Promise<SignupResult['backorder']> => ({
+  id: backorder.id,
+  sku: backorder.sku,
+  email: backorder.email,
+  quantity: backorder.quantity,
+  status: backorder.status,
+  position:
+    backorder.status === 'waiting'
+      ? positionOf(backorder.status, await countWaitingAhead(backorder.sku, backorder.queueKey))
+      : null,
+  statusUrl: link,
+  createdAt: backorder.createdAt,
+});

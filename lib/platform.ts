@@ -1,0 +1,220 @@
+/**
+ * The one declarative description of the platform: tables, queues, functions and routes.
+ *
+ * The CDK stack (lib/) and the local runner (local/) both read this module, so a route, a queue or a table
+ * is named exactly once. Handlers never import it for wiring: they read the environment variables whose
+ * names `tableEnv` / `queueEnv` produce, which both the stack and the runner set.
+ */
+
+export type AttributeType = 'S' | 'N';
+
+export type TableName = 'settings' | 'products' | 'backorders' | 'ledger';
+export type QueueName = 'email';
+export type FunctionName = 'publicApi' | 'adminApi' | 'sender';
+
+export interface KeyDefinition {
+  name: string;
+  type: AttributeType;
+}
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  /** ALL, KEYS_ONLY, or the list of non-key attributes to project. */
+  projection: 'ALL' | 'KEYS_ONLY' | string[];
+}
+
+export interface TableDefinition {
+  /** Logical name; physical names are prefixed per stage (CDK) or per run (local). */
+  name: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  indexes: IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry, for rows that are only needed for a while. */
+  timeToLiveAttribute?: string;
+  purpose: string;
+}
+
+export interface QueueDefinition {
+  name: string;
+  /** Function invoked with batches of this queue's messages (as a Lambda SQS event source). */
+  consumer: FunctionName;
+  batchSize: number;
+  /** Seconds a received message stays invisible; at least six times the consumer's timeout on AWS. */
+  visibilityTimeoutSeconds: number;
+  /** Deliveries before a message moves to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+  purpose: string;
+}
+
+export type Access = 'read' | 'readWrite';
+
+export interface FunctionDefinition {
+  name: string;
+  /** Path of the handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  tables: Partial<Record<TableName, Access>>;
+  /** Queues this function sends to. */
+  sendsTo: QueueName[];
+  /** Whether the function sends email through SES. */
+  sendsEmail: boolean;
+  /** Plain configuration variables it needs (validated at start-up by lambdas/shared/config.ts). */
+  config: ConfigName[];
+  purpose: string;
+}
+
+export type RouteAuth = 'public' | 'admin';
+
+export interface RouteDefinition {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway v2 path template, e.g. /api/products/{sku}. */
+  path: string;
+  function: FunctionName;
+  auth: RouteAuth;
+}
+
+export const configNames = [
+  'PUBLIC_BASE_URL',
+  'SIGNUP_RATE_LIMIT',
+  'SES_CONFIGURATION_SET',
+  'EMAIL_SEND_RATE_PER_SECOND',
+  'DEFAULT_SENDER',
+] as const;
+export type ConfigName = (typeof configNames)[number];
+
+export const tables = {
+  settings: {
+    name: 'settings',
+    partitionKey: { name: 'name', type: 'S' },
+    indexes: [],
+    purpose: 'Site-wide settings: backorder policy, double opt-in, sender, public base URL.',
+  },
+  products: {
+    name: 'products',
+    partitionKey: { name: 'sku', type: 'S' },
+    indexes: [],
+    purpose: 'Products: name, free stock, restock date, per-product backorder policy.',
+  },
+  backorders: {
+    name: 'backorders',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [
+      {
+        // Sparse: `waitingKey` exists only while a backorder waits, so this index is the FIFO queue per SKU.
+        name: 'waitingBySku',
+        partitionKey: { name: 'sku', type: 'S' },
+        sortKey: { name: 'waitingKey', type: 'S' },
+        projection: ['quantity'],
+      },
+      {
+        name: 'bySku',
+        partitionKey: { name: 'sku', type: 'S' },
+        sortKey: { name: 'queueKey', type: 'S' },
+        projection: 'ALL',
+      },
+      {
+        name: 'byEmail',
+        partitionKey: { name: 'emailKey', type: 'S' },
+        sortKey: { name: 'queueKey', type: 'S' },
+        projection: 'ALL',
+      },
+      {
+        name: 'byCreated',
+        partitionKey: { name: 'listPartition', type: 'S' },
+        sortKey: { name: 'queueKey', type: 'S' },
+        projection: 'ALL',
+      },
+    ],
+    purpose: 'Backorders, their status and event history.',
+  },
+  ledger: {
+    name: 'ledger',
+    partitionKey: { name: 'key', type: 'S' },
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    purpose:
+      'Rows that make "only once" and "at most N" rules conditional writes: signup claims, rate-limit windows, email send records.',
+  },
+} as const satisfies Record<TableName, TableDefinition>;
+
+export const queues = {
+  email: {
+    name: 'email',
+    consumer: 'sender',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    purpose: 'Every email the platform sends: confirmations now, nurture and restock alerts later.',
+  },
+} as const satisfies Record<QueueName, QueueDefinition>;
+
+export const functions = {
+  publicApi: {
+    name: 'publicApi',
+    entry: 'lambdas/public-api/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { settings: 'read', products: 'read', backorders: 'readWrite', ledger: 'readWrite' },
+    sendsTo: ['email'],
+    sendsEmail: false,
+    config: ['PUBLIC_BASE_URL', 'SIGNUP_RATE_LIMIT'],
+    purpose: 'Shopper routes: product page data, signup, status, cancel, health.',
+  },
+  adminApi: {
+    name: 'adminApi',
+    entry: 'lambdas/admin-api/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { settings: 'readWrite', products: 'readWrite', backorders: 'readWrite', ledger: 'readWrite' },
+    sendsTo: ['email'],
+    sendsEmail: false,
+    config: ['PUBLIC_BASE_URL'],
+    purpose: 'Console routes: settings, products, backorder lookup, cancel and fulfil on behalf of shoppers.',
+  },
+  sender: {
+    name: 'sender',
+    entry: 'lambdas/sender/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    tables: { settings: 'read', products: 'read', backorders: 'read', ledger: 'readWrite' },
+    sendsTo: [],
+    sendsEmail: true,
+    config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
+    purpose: 'Email queue consumer: send ledger, MIME rendering, SES SendRawEmail.',
+  },
+} as const satisfies Record<FunctionName, FunctionDefinition>;
+
+export const routes: readonly RouteDefinition[] = [
+  { method: 'GET', path: '/api/health', function: 'publicApi', auth: 'public' },
+  { method: 'GET', path: '/api/products/{sku}', function: 'publicApi', auth: 'public' },
+  { method: 'POST', path: '/api/backorders', function: 'publicApi', auth: 'public' },
+  { method: 'GET', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
+  { method: 'POST', path: '/api/backorders/{id}/cancel', function: 'publicApi', auth: 'public' },
+
+  { method: 'GET', path: '/api/admin/settings', function: 'adminApi', auth: 'admin' },
+  { method: 'PUT', path: '/api/admin/settings', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/products', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/products/{sku}', function: 'adminApi', auth: 'admin' },
+  { method: 'PUT', path: '/api/admin/products/{sku}', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/backorders', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/backorders/{id}/cancel', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/backorders/{id}/fulfil', function: 'adminApi', auth: 'admin' },
+];
+
+/** API Gateway's route key for a route: "GET /api/products/{sku}". Handlers dispatch on it. */
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+const envSegment = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** Environment variable carrying a table's physical name, e.g. TABLE_BACKORDERS. */
+export const tableEnv = (table: TableName): string => `TABLE_${envSegment(table)}`;
+
+/** Environment variable carrying a queue's URL, e.g. QUEUE_EMAIL_URL. */
+export const queueEnv = (queue: QueueName): string => `QUEUE_${envSegment(queue)}_URL`;
+
+/** The queue a function consumes, if any. */
+export const queueConsumedBy = (fn: FunctionName): QueueDefinition | undefined =>
+  (Object.values(queues) as QueueDefinition[]).find((q) => q.consumer === fn);

@@ -1,0 +1,240 @@
+/**
+ * The local stand-in for CloudFront + API Gateway: serves web/ by the same URI rules as the CloudFront
+ * Function, and turns /api/* requests into API Gateway v2 (payload 2.0) events for the routes declared in
+ * lib/platform.ts. Admin routes pass an authorizer first, as the Cognito JWT authorizer does on AWS: here the
+ * credential is the ADMIN_TOKEN bearer token.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { routeKey, routes, type RouteDefinition } from '../lib/platform';
+import { pageFileFor } from '../lib/web-paths';
+import { secretsEqual } from '../lambdas/shared/tokens';
+import type { LambdaHandler } from './handlers';
+import { ROOT } from './handlers';
+import { lambdaContext } from './lambda-context';
+
+/** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
+const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;
+
+const WEB_ROOT = path.join(ROOT, 'web');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** The same security headers the CloudFront response headers policy adds. */
+const PAGE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+};
+
+interface CompiledRoute {
+  definition: RouteDefinition;
+  pattern: RegExp;
+  parameters: string[];
+}
+
+const compile = (definition: RouteDefinition): CompiledRoute => {
+  const parameters: string[] = [];
+  const source = definition.path
+    .split('/')
+    .map((segment) => {
+      const match = /^\{(\w+)\}$/.exec(segment);
+      if (!match) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      parameters.push(match[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { definition, pattern: new RegExp(`^${source}$`), parameters };
+};
+
+export interface GatewayOptions {
+  handlers: Record<string, LambdaHandler>;
+  adminToken: string;
+  /** Until every part is up, /api/health answers 503. */
+  isReady: () => boolean;
+}
+
+const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message, details: [] } });
+
+const sendJson = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(body);
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer | null> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > GATEWAY_PAYLOAD_LIMIT) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+json))/i;
+
+const toEvent = (
+  req: IncomingMessage,
+  url: URL,
+  route: CompiledRoute,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  authorized: boolean,
+): APIGatewayProxyEventV2 => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const binary = body.length > 0 && !TEXT_TYPES.test(headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: routeKey(route.definition),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: req.headers.cookie ? req.headers.cookie.split(/;\s*/) : undefined,
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: req.headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        userAgent: req.headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: routeKey(route.definition),
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(authorized
+        ? { authorizer: { jwt: { claims: { sub: 'local-admin', email: 'admin@localhost' }, scopes: [] } } }
+        : {}),
+    },
+    body: body.length ? body.toString(binary ? 'base64' : 'utf8') : undefined,
+    isBase64Encoded: binary,
+  } as APIGatewayProxyEventV2;
+};
+
+const bearerMatches = (header: string | undefined, adminToken: string): boolean => {
+  const match = /^Bearer ([\x21-\x7e]+)$/.exec(header ?? '');
+  return match !== null && secretsEqual(match[1], adminToken);
+};
+
+const serveApi = async (req: IncomingMessage, res: ServerResponse, url: URL, compiled: CompiledRoute[], options: GatewayOptions) => {
+  let pathMatched = false;
+  for (const route of compiled) {
+    const match = route.pattern.exec(url.pathname);
+    if (!match) continue;
+    pathMatched = true;
+    if (route.definition.method !== req.method) continue;
+    if (route.definition.path === '/api/health' && !options.isReady()) {
+      return sendJson(res, 503, JSON.stringify({ ok: false }));
+    }
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(route.parameters.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+    } catch {
+      return sendJson(res, 404, errorBody('NOT_FOUND', 'Not found'));
+    }
+    const authorized = route.definition.auth === 'admin';
+    if (authorized && !bearerMatches(req.headers.authorization, options.adminToken)) {
+      return sendJson(res, 401, errorBody('UNAUTHORIZED', 'A valid admin bearer token is required'), {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    const body = await readBody(req);
+    if (body === null) return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', 'Request body too large'));
+    const event = toEvent(req, url, route, pathParameters, body, authorized);
+    const result = (await options.handlers[route.definition.function](
+      event,
+      lambdaContext(route.definition.function),
+    )) as APIGatewayProxyStructuredResultV2;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+    return;
+  }
+  // API Gateway answers unknown routes itself; locally with the contract's error shape.
+  req.resume();
+  sendJson(res, 404, errorBody('NOT_FOUND', `No route ${req.method} ${pathMatched ? url.pathname : 'here'}`));
+};
+
+const servePage = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  req.resume();
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' });
+    return res.end();
+  }
+  let file: string;
+  try {
+    file = path.normalize(path.join(WEB_ROOT, pageFileFor(decodeURIComponent(url.pathname))));
+  } catch {
+    res.writeHead(400);
+    return res.end();
+  }
+  let size = -1;
+  if (file.startsWith(WEB_ROOT + path.sep)) {
+    try {
+      const stat = statSync(file);
+      if (stat.isFile()) size = stat.size;
+    } catch {
+      // Not there: 404 below.
+    }
+  }
+  if (size < 0) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...PAGE_HEADERS });
+    return res.end('Not found');
+  }
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'content-length': size,
+    'cache-control': 'no-cache',
+    ...PAGE_HEADERS,
+  });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file).pipe(res);
+};
+
+export const createGateway = (options: GatewayOptions): http.Server => {
+  const compiled = routes.map(compile);
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const work = url.pathname.startsWith('/api/') ? serveApi(req, res, url, compiled, options) : servePage(req, res, url);
+    Promise.resolve(work).catch((error) => {
+      console.error('gateway error', error);
+      if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL', 'internal error'));
+      else res.end();
+    });
+  });
+};

@@ -1,0 +1,120 @@
+/**
+ * The whole platform on one machine: given running emulators, create the tables and queues, point the AWS
+ * SDK at the emulators through its standard AWS_ENDPOINT_URL_* variables, load the real handlers, and run
+ * the gateway and the queue event sources. `npm start`, the tests and the benchmark all start it this way.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { AddressInfo } from 'node:net';
+import type { QueueName, TableName } from '../lib/platform';
+import type { Endpoints } from './emulators';
+import { startEventSources } from './event-sources';
+import { createGateway } from './gateway';
+import { loadHandlers } from './handlers';
+import { createLocalResources } from './resources';
+
+export interface PlatformOptions {
+  endpoints: Endpoints;
+  /** Port of the pages + API; 0 picks a free one. */
+  port: number;
+  /** Prefix of every table and queue name. */
+  prefix: string;
+  adminToken: string;
+  webhookSecret: string;
+  signupRateLimit: number;
+  schedulerTickSeconds: number;
+  /** Local visibility timeout, so a failed message is retried in seconds. */
+  visibilityTimeoutSeconds?: number;
+  /** SES send rate the sender paces itself to (0 = unlimited). */
+  emailSendRatePerSecond?: number;
+  /** Concurrent batches per queue. */
+  queueConcurrency?: number;
+  /** Extra environment for the handlers (e.g. POWERTOOLS_LOG_LEVEL). */
+  environment?: Record<string, string>;
+}
+
+export interface RunningPlatform {
+  url: string;
+  port: number;
+  tableNames: Record<TableName, string>;
+  queueUrls: Record<QueueName, string>;
+  deadLetterQueueUrls: Record<QueueName, string>;
+  stop(): Promise<void>;
+}
+
+/** Clients for the emulators, configured explicitly (the runner's own, not the handlers'). */
+export const emulatorClients = (endpoints: Endpoints) => {
+  const common = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  return {
+    dynamo: new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb }),
+    sqs: new SQSClient({ ...common, endpoint: endpoints.sqs }),
+  };
+};
+
+export const startPlatform = async (options: PlatformOptions): Promise<RunningPlatform> => {
+  let ready = false;
+  let handlers: Awaited<ReturnType<typeof loadHandlers>> | undefined;
+  const gateway = createGateway({
+    handlers: new Proxy({} as Record<string, never>, { get: (_t, name: string) => handlers?.[name as 'publicApi'] }),
+    adminToken: options.adminToken,
+    isReady: () => ready,
+  });
+  await new Promise<void>((resolve, reject) => {
+    gateway.once('error', reject);
+    gateway.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const port = (gateway.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+
+  const clients = emulatorClients(options.endpoints);
+  const resources = await createLocalResources({
+    prefix: options.prefix,
+    dynamo: clients.dynamo,
+    sqs: clients.sqs,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+  });
+
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: options.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: options.endpoints.sqs,
+    AWS_ENDPOINT_URL_SES: options.endpoints.ses,
+    PUBLIC_BASE_URL: url,
+    SIGNUP_RATE_LIMIT: String(options.signupRateLimit),
+    SCHEDULER_TICK_SECONDS: String(options.schedulerTickSeconds),
+    INVENTORY_WEBHOOK_SECRET: options.webhookSecret,
+    EMAIL_SEND_RATE_PER_SECOND: String(options.emailSendRatePerSecond ?? 0),
+    SES_CONFIGURATION_SET: '',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    ...resources.environment,
+    ...options.environment,
+  });
+  handlers = await loadHandlers();
+
+  const eventSources = startEventSources({
+    sqs: clients.sqs,
+    queueUrls: resources.queueUrls,
+    handlers,
+    concurrency: options.queueConcurrency,
+    onError: (queue, error) => console.error(`[${queue} queue] ${(error as Error).message ?? error}`),
+  });
+  ready = true;
+
+  return {
+    url,
+    port,
+    ...resources,
+    stop: async () => {
+      ready = false;
+      await new Promise<void>((resolve) => {
+        gateway.close(() => resolve());
+        gateway.closeAllConnections();
+      });
+      await eventSources.stop();
+      clients.dynamo.destroy();
+      clients.sqs.destroy();
+    },
+  };
+};

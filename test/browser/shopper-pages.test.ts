@@ -1,0 +1,169 @@
+/**
+ * The shopper's pages in a real browser (Debian's Chromium through playwright-core) against the whole
+ * local platform: what a shopper sees and can do on /p/{sku} and /status, not how the pages are built.
+ * Screenshots of each step land in test-results/ for a human to look at.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestPlatform } from '../support/platform';
+
+type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
+// A product name a marketer could type that must never become markup on a shopper's screen.
+const HOSTILE_NAME = '<script>alert(1)</script> Tee';
+
+let platform: Platform;
+let browser: Browser;
+let context: BrowserContext;
+/** Every alert/confirm a page opened: a product name that ran as script would show up here. */
+let dialogs: string[];
+let pageErrors: string[];
+
+/** A SKU of its own per run, so reruns against a persisted data dir start with an empty queue. */
+function uniqueSku(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
+}
+
+async function putProduct(sku: string, body: unknown): Promise<void> {
+  const response = await platform.admin('PUT', `/api/admin/products/${encodeURIComponent(sku)}`, body);
+  expect([200, 201]).toContain(response.status);
+}
+
+async function backordersFor(sku: string): Promise<Array<{ status: string; quantity: number }>> {
+  const response = await platform.admin('GET', `/api/admin/backorders?sku=${encodeURIComponent(sku)}`);
+  expect(response.status).toBe(200);
+  return (response.body as { items: Array<{ status: string; quantity: number }> }).items;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function openLandingPage(sku: string): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${platform.baseUrl}/p/${encodeURIComponent(sku)}`);
+  return page;
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  platform = await startTestPlatform();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+beforeEach(async () => {
+  dialogs = [];
+  pageErrors = [];
+  // A phone-sized screen: the pages are built mobile first.
+  context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+test('a shopper backorders a product, finds their place in the queue, and cancels', async () => {
+  const sku = uniqueSku('TEE');
+  await putProduct(sku, { name: HOSTILE_NAME, backorders: { enabled: true } });
+
+  const page = await openLandingPage(sku);
+
+  // The product name shows exactly as typed, as text: no script ran and no element was made from it.
+  await page.getByRole('heading', { level: 1, name: HOSTILE_NAME, exact: true }).waitFor();
+  expect(await page.locator('main script').count()).toBe(0);
+  expect(dialogs).toEqual([]);
+
+  await page.locator('input[name="email"]').fill('ada@example.com');
+  await page.locator('input[name="quantity"]').fill('2');
+  await page.locator('input[name="marketingConsent"]').check();
+  await screenshot(page, 'shopper-landing-filled');
+  await page.getByRole('button', { name: 'Join the waiting list' }).click();
+
+  const result = page.locator('[role="status"]');
+  const statusLink = result.getByRole('link', { name: 'Check your place in the queue' });
+  await statusLink.waitFor();
+  expect(await statusLink.getAttribute('href')).toMatch(/\/status\?id=[^&]+&token=/);
+  expect(await result.textContent()).toContain('number 1 in the queue');
+  expect(await result.textContent()).toContain('ada@example.com');
+  await screenshot(page, 'shopper-landing-signed-up');
+
+  await statusLink.click();
+  await page.waitForURL(/\/status\?id=/);
+  const state = page.locator('[role="status"]');
+  await state.filter({ hasText: 'You are number 1 in the queue' }).waitFor();
+  expect(await page.locator('#status-word').textContent()).toMatch(/waiting/i);
+  expect(await page.locator('#quantity').textContent()).toBe('2 units');
+  await page.getByRole('heading', { level: 1, name: HOSTILE_NAME, exact: true }).waitFor();
+  await screenshot(page, 'shopper-status-waiting');
+
+  // Cancelling asks first, in the page's own dialog.
+  await page.getByRole('button', { name: 'Cancel my backorder' }).click();
+  const confirmation = page.getByRole('dialog', { name: 'Cancel this backorder?' });
+  await confirmation.waitFor();
+  await screenshot(page, 'shopper-status-confirm-cancel');
+  await confirmation.getByRole('button', { name: 'Yes, cancel it' }).click();
+
+  await state.filter({ hasText: 'cancelled' }).waitFor();
+  expect(await page.locator('#status-word').textContent()).toBe('Cancelled');
+  expect(await page.getByRole('button', { name: 'Cancel my backorder' }).isVisible()).toBe(false);
+  await screenshot(page, 'shopper-status-cancelled');
+
+  const stored = await backordersFor(sku);
+  expect(stored).toHaveLength(1);
+  expect(stored[0]).toMatchObject({ status: 'cancelled', quantity: 2 });
+  expect(dialogs).toEqual([]);
+  expect(pageErrors).toEqual([]);
+}, 30_000);
+
+test('a product that cannot be backordered says so and shows no form', async () => {
+  const sku = uniqueSku('ANTIQUE');
+  await putProduct(sku, { name: 'One-of-a-kind antique clock', backorders: { enabled: false } });
+
+  const page = await openLandingPage(sku);
+
+  await page.getByText('This product cannot be backordered.').waitFor();
+  expect(await page.locator('form').isVisible()).toBe(false);
+  expect(await page.locator('input[name="email"]').isVisible()).toBe(false);
+  await screenshot(page, 'shopper-landing-closed');
+  expect(pageErrors).toEqual([]);
+}, 30_000);
+
+test('a bot that fills the hidden honeypot field is thanked but not signed up', async () => {
+  const sku = uniqueSku('HONEY');
+  await putProduct(sku, { name: 'Honey jar', backorders: { enabled: true } });
+
+  const page = await openLandingPage(sku);
+  await page.locator('input[name="email"]').fill('bot@example.com');
+  await page.locator('input[name="website"]').fill('https://spam.example', { force: true });
+  await page.getByRole('button', { name: 'Join the waiting list' }).click();
+
+  await page.locator('[role="status"]').filter({ hasText: 'You are on the waiting list' }).waitFor();
+  expect(await backordersFor(sku)).toEqual([]);
+}, 30_000);

@@ -1,0 +1,36 @@
+/**
+ * Reads what the local SES received (GET /store), the way a shopper would find it in their inbox.
+ */
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  at: number;
+}
+
+export const emailsTo = async (sesUrl: string, address: string): Promise<StoredEmail[]> => {
+  const response = await fetch(`${sesUrl}/store`);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  const wanted = address.toLowerCase();
+  return emails.filter((email) => email.destination.to.some((to) => to.toLowerCase().includes(wanted)));
+};
+
+/** Waits until `count` emails reached the address (or fails after the timeout), then returns them. */
+export const waitForEmails = async (
+  sesUrl: string,
+  address: string,
+  count = 1,
+  timeoutMs = 15_000,
+): Promise<StoredEmail[]> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const emails = await emailsTo(sesUrl, address);
+    if (emails.length >= count || Date.now() > deadline) return emails;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+export const uniqueEmail = (label: string): string =>
+  `${label}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@example.com`;

@@ -1,0 +1,236 @@
+/**
+ * Shopper's status page (/status?id=…&token=…): where they stand in the queue, what happened so far, and
+ * a way to cancel (DESIGN.md §4, §6). Unknown id and wrong token read the same, as the API makes them.
+ */
+import { ApiError, NetworkError, request } from './api.js';
+import { formatMoment, units } from './format.js';
+
+const STATUS_WORDS = {
+  waiting: 'Waiting in the queue',
+  allocated: 'Reserved for you',
+  fulfilled: 'Fulfilled',
+  cancelled: 'Cancelled',
+};
+
+const EVENT_WORDS = {
+  created: 'You joined the waiting list',
+  confirmed: 'You confirmed email updates',
+  consent_confirmed: 'You confirmed email updates',
+  allocated: 'Units were reserved for you',
+  fulfilled: 'Your order was fulfilled',
+  cancelled: 'The backorder was cancelled',
+  unsubscribed: 'You unsubscribed from updates',
+};
+
+const INVALID_LINK = 'This link is not valid or has expired.';
+
+const main = document.getElementById('main');
+const heading = document.getElementById('product-name');
+const state = document.getElementById('state');
+const section = document.getElementById('backorder');
+const loadProblem = document.getElementById('load-problem');
+const loadProblemText = document.getElementById('load-problem-text');
+const loadRetry = document.getElementById('load-retry');
+const cancelArea = document.getElementById('cancel-area');
+const cancelButton = document.getElementById('cancel');
+const cancelError = document.getElementById('cancel-error');
+const dialog = document.getElementById('cancel-dialog');
+
+const params = new URLSearchParams(location.search);
+const id = params.get('id');
+const token = params.get('token');
+const backorderPath = id && token ? `/api/backorders/${encodeURIComponent(id)}` : null;
+const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
+
+let backorder = null;
+
+async function load() {
+  main.setAttribute('aria-busy', 'true');
+  loadProblem.hidden = true;
+  if (!backorderPath) {
+    showInvalidLink();
+    main.setAttribute('aria-busy', 'false');
+    return;
+  }
+  try {
+    const { body } = await request('GET', backorderPath + tokenQuery);
+    show(body);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) showInvalidLink();
+    else showLoadProblem(error);
+  } finally {
+    main.setAttribute('aria-busy', 'false');
+  }
+}
+
+function showInvalidLink() {
+  heading.textContent = 'Backorder not found';
+  document.title = 'Backorder not found';
+  section.hidden = true;
+  setState(INVALID_LINK, 'Please use the link from your most recent email about this backorder.');
+  state.classList.add('result--error');
+}
+
+function showLoadProblem(error) {
+  heading.textContent = 'Your backorder';
+  loadProblemText.textContent =
+    error instanceof NetworkError
+      ? 'We could not reach the shop. Check your connection and try again.'
+      : 'Something went wrong while loading your backorder. Please try again in a moment.';
+  loadRetry.hidden = false;
+  loadProblem.hidden = false;
+}
+
+/** The sentence that says where the shopper stands, in the page's one live region. */
+function stateSentences(b) {
+  const name = b.productName;
+  switch (b.status) {
+    case 'waiting':
+      return Number.isInteger(b.position)
+        ? [
+            `You are number ${b.position} in the queue.`,
+            `We will email you as soon as ${name} is back in stock.`,
+          ]
+        : ['You are waiting in the queue.', `We will email you as soon as ${name} is back in stock.`];
+    case 'allocated':
+      return [
+        `Good news: ${units(b.quantity)} of ${name} ${b.quantity === 1 ? 'is' : 'are'} reserved for you.`,
+        'What happens next: the shop completes your order with these units and will be in touch about ' +
+          'delivery. If you no longer want them, cancel below so they go to the next shopper.',
+      ];
+    case 'fulfilled':
+      return [
+        'Your backorder has been fulfilled.',
+        'The shop has completed your order. Thank you for waiting.',
+      ];
+    case 'cancelled':
+      return [
+        'This backorder is cancelled.',
+        'You are no longer in the queue and will not get emails about it.',
+      ];
+    default:
+      return [`Status: ${b.status}.`];
+  }
+}
+
+function setState(...sentences) {
+  state.classList.remove('result--error');
+  const [first, ...rest] = sentences;
+  const lead = document.createElement('p');
+  const strong = document.createElement('strong');
+  strong.textContent = first;
+  lead.append(strong);
+  state.replaceChildren(
+    lead,
+    ...rest.map((text) => {
+      const p = document.createElement('p');
+      p.textContent = text;
+      return p;
+    }),
+  );
+}
+
+function show(b) {
+  backorder = b;
+  heading.textContent = b.productName || b.sku;
+  document.title = `Your backorder: ${b.productName || b.sku}`;
+  setState(...stateSentences(b));
+  state.dataset.status = b.status;
+
+  document.getElementById('quantity').textContent = units(b.quantity);
+  document.getElementById('status-word').textContent = STATUS_WORDS[b.status] ?? b.status;
+  document.getElementById('email').textContent = b.email;
+  document.getElementById('created').textContent = formatMoment(b.createdAt) ?? '';
+  renderTimeline(Array.isArray(b.events) ? b.events : []);
+
+  cancelArea.hidden = !(b.status === 'waiting' || b.status === 'allocated');
+  section.hidden = false;
+}
+
+function eventWords(type) {
+  if (EVENT_WORDS[type]) return EVENT_WORDS[type];
+  // Unknown event types still read as words rather than identifiers.
+  const words = String(type)
+    .replace(/[._-]+/g, ' ')
+    .trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function renderTimeline(events) {
+  const sorted = [...events].sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  document.getElementById('timeline').replaceChildren(
+    ...sorted.map((event) => {
+      const item = document.createElement('li');
+      const time = document.createElement('time');
+      time.dateTime = event.at;
+      time.textContent = formatMoment(event.at) ?? String(event.at);
+      const what = document.createElement('span');
+      what.textContent = eventWords(event.type);
+      item.append(time, what);
+      return item;
+    }),
+  );
+}
+
+// ---- cancelling -------------------------------------------------------------------------------------
+
+function askToCancel() {
+  cancelError.hidden = true;
+  document.getElementById('cancel-dialog-text').textContent =
+    backorder.status === 'waiting'
+      ? `You will lose your place in the queue for ${backorder.productName}. This cannot be undone.`
+      : `The ${units(backorder.quantity)} reserved for you will go to the next shopper. This cannot be undone.`;
+  dialog.returnValue = '';
+  dialog.showModal();
+}
+
+async function cancel() {
+  cancelButton.disabled = true;
+  cancelButton.textContent = 'Cancelling…';
+  cancelError.hidden = true;
+  try {
+    await request('POST', `${backorderPath}/cancel${tokenQuery}`);
+  } catch (error) {
+    cancelButton.disabled = false;
+    cancelButton.textContent = 'Cancel my backorder';
+    if (error instanceof ApiError && error.status === 404) {
+      showInvalidLink();
+      return;
+    }
+    cancelError.textContent =
+      error instanceof NetworkError
+        ? 'We could not reach the shop, so nothing changed. Check your connection and try again.'
+        : 'Something went wrong, so nothing changed. Please try again in a moment.';
+    cancelError.hidden = false;
+    cancelButton.focus();
+    return;
+  }
+
+  // Reload to show the recorded history; if that fails, the cancellation itself still succeeded.
+  try {
+    const { body } = await request('GET', backorderPath + tokenQuery);
+    show(body);
+  } catch {
+    show({
+      ...backorder,
+      status: 'cancelled',
+      position: null,
+      events: [...(backorder.events ?? []), { at: new Date().toISOString(), type: 'cancelled' }],
+    });
+  }
+  cancelButton.disabled = false;
+  cancelButton.textContent = 'Cancel my backorder';
+  setState(
+    'Your backorder has been cancelled.',
+    'You are no longer in the queue and will not get emails about it.',
+  );
+  // The button the shopper pressed is gone; keep their focus on the news.
+  state.focus();
+}
+
+cancelButton.addEventListener('click', askToCancel);
+dialog.addEventListener('close', () => {
+  if (dialog.returnValue === 'cancel') cancel();
+});
+loadRetry.addEventListener('click', load);
+load();
