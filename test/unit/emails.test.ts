@@ -1,0 +1,87 @@
+import { renderConfirmation, type ConfirmationData } from '../../lambdas/emails/confirmation';
+import { buildMime } from '../../lambdas/emails/mime';
+
+const data = (overrides: Partial<ConfirmationData['shopper']> = {}, productName = 'Organic T-shirt'): ConfirmationData => ({
+  shopper: { name: 'Ann', email: 'ann@example.com', ...overrides },
+  product: { name: productName, sku: 'TEE-1', expectedRestockDate: '2026-12-24' },
+  backorder: { quantity: 2, position: 3, statusUrl: 'https://shop.example/status?id=X&token=T' },
+  postalAddress: '1 Harbour Street, Bristol',
+});
+
+describe('confirmation email', () => {
+  test('tells the shopper what they asked for, their place and their status link', async () => {
+    const email = await renderConfirmation(data());
+    expect(email.subject).toBe("You're on the list for Organic T-shirt");
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain('number');
+      expect(part).toContain('3');
+      expect(part).toContain('2026-12-24');
+      expect(part).toContain('1 Harbour Street, Bristol');
+    }
+    expect(email.html).toContain('href="https://shop.example/status?id=X&amp;token=T"');
+    expect(email.text).toContain('https://shop.example/status?id=X&token=T');
+  });
+
+  test('shopper and product text is escaped in the HTML, never run', async () => {
+    const email = await renderConfirmation(data({ name: '<script>alert(1)</script>' }, '<img src=x onerror=alert(2)>'));
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).not.toContain('<img src=x');
+    expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  test('a line break in a product name cannot reach the Subject header', async () => {
+    const email = await renderConfirmation(data({}, 'Tee\r\nBcc: victim@example.com'));
+    expect(email.subject).toBe("You're on the list for Tee Bcc: victim@example.com");
+  });
+
+  test('the layout is responsive', async () => {
+    const email = await renderConfirmation(data());
+    expect(email.html).toContain('name="viewport"');
+    expect(email.html).toContain('max-width:560px');
+  });
+});
+
+describe('MIME message', () => {
+  const rendered = { subject: 'Hello', html: '<p>Hi</p>', text: 'Hi' };
+
+  test('is multipart text + HTML, addressed to the shopper by name', async () => {
+    const raw = (
+      await buildMime(
+        { from: 'Shop <shop@example.com>', to: { name: 'Ann Lee', address: 'ann@example.com' }, emailId: 'confirmation#1' },
+        rendered,
+      )
+    ).toString();
+    expect(raw).toMatch(/^Content-Type: multipart\/alternative/m);
+    expect(raw).toMatch(/^To: Ann Lee <ann@example\.com>$/m);
+    expect(raw).toMatch(/^X-Backorder-Email-Id: confirmation#1\r?$/im);
+    expect(raw).not.toMatch(/^List-Unsubscribe/m);
+  });
+
+  test('marketing email carries List-Unsubscribe then List-Unsubscribe-Post (RFC 8058)', async () => {
+    const raw = (
+      await buildMime(
+        {
+          from: 'shop@example.com',
+          to: { address: 'ann@example.com' },
+          emailId: 'nurture#1',
+          unsubscribeUrl: 'https://shop.example/api/unsubscribe?token=U',
+        },
+        rendered,
+      )
+    ).toString();
+    const unsubscribe = raw.indexOf('List-Unsubscribe: <https://shop.example/api/unsubscribe?token=U>');
+    const post = raw.indexOf('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(unsubscribe).toBeGreaterThan(-1);
+    expect(post).toBeGreaterThan(unsubscribe);
+  });
+
+  test('a display name cannot inject a header', async () => {
+    const raw = (
+      await buildMime(
+        { from: 'shop@example.com', to: { name: 'Ann\r\nBcc: victim@example.com', address: 'ann@example.com' }, emailId: 'x' },
+        rendered,
+      )
+    ).toString();
+    expect(raw).not.toMatch(/^Bcc:/m);
+  });
+});

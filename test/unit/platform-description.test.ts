@@ -1,0 +1,36 @@
+/**
+ * The platform description is the single source of routes: every function implements exactly the routes
+ * declared for it, so the local gateway and API Gateway (both built from lib/platform.ts) reach real code.
+ */
+import { functions, queueConsumedBy, queues, routeKey, routes } from '../../lib/platform';
+import { routes as publicRoutes } from '../../lambdas/public-api/handler';
+import { routes as adminRoutes } from '../../lambdas/admin-api/handler';
+
+const implemented: Record<string, Record<string, unknown>> = { publicApi: publicRoutes, adminApi: adminRoutes };
+
+describe('platform description', () => {
+  test.each(Object.keys(implemented))('%s implements exactly its declared routes', (fn) => {
+    const declared = routes.filter((r) => r.function === fn).map(routeKey).sort();
+    expect(Object.keys(implemented[fn]).sort()).toEqual(declared);
+  });
+
+  test('every admin route lives under /api/admin/ and every route under /api/', () => {
+    for (const route of routes) {
+      expect(route.path.startsWith('/api/')).toBe(true);
+      expect(route.auth === 'admin').toBe(route.path.startsWith('/api/admin/'));
+    }
+  });
+
+  test('every queue has a consumer that exists and a redrive limit', () => {
+    for (const queue of Object.values(queues)) {
+      expect(functions[queue.consumer]).toBeDefined();
+      expect(queue.maxReceiveCount).toBeGreaterThan(1);
+      expect(queueConsumedBy(queue.consumer)).toBe(queue);
+    }
+  });
+
+  test('no route is declared twice', () => {
+    const keys = routes.map(routeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
