@@ -29,6 +29,8 @@ export interface PlatformOptions {
   emailSendRatePerSecond?: number;
   /** Concurrent batches per queue. */
   queueConcurrency?: number;
+  /** Print queue handler failures (retries are expected in fault tests, which turn this off). */
+  logQueueErrors?: boolean;
   /** Extra environment for the handlers (e.g. POWERTOOLS_LOG_LEVEL). */
   environment?: Record<string, string>;
 }
@@ -98,7 +100,9 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     queueUrls: resources.queueUrls,
     handlers,
     concurrency: options.queueConcurrency,
-    onError: (queue, error) => console.error(`[${queue} queue] ${(error as Error).message ?? error}`),
+    onError: (queue, error) => {
+      if (options.logQueueErrors !== false) console.error(`[${queue} queue] ${(error as Error).message ?? error}`);
+    },
   });
   ready = true;
 

@@ -47,6 +47,8 @@ export const startTestPlatform = async (overrides: Partial<PlatformOptions> = {}
     schedulerTickSeconds: 1,
     visibilityTimeoutSeconds: 2,
     emailSendRatePerSecond: 0,
+    logQueueErrors: false,
+    environment: { POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
     ...overrides,
   });
   const request: TestPlatform['request'] = async (method, path, options = {}) => {
