@@ -205,7 +205,8 @@ export const routes: readonly RouteDefinition[] = [
 ];
 
 /** API Gateway's route key for a route: "GET /api/products/{sku}". Handlers dispatch on it. */
-export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;
 
 const envSegment = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 

@@ -9,7 +9,7 @@ export function pageFileFor(uri: string): string {
   // Every product's landing page is the same document; the SKU is read from the URL by the page script.
   if (uri.indexOf('/p/') === 0) return '/p/index.html';
   if (uri === '/' || uri === '') return '/index.html';
-  var last = uri.substring(uri.lastIndexOf('/') + 1);
+  const last = uri.substring(uri.lastIndexOf('/') + 1);
   if (last.indexOf('.') !== -1) return uri;
   return uri.charAt(uri.length - 1) === '/' ? uri + 'index.html' : uri + '/index.html';
 }

@@ -33,7 +33,8 @@ export class MissingJavaError extends Error {
 export const checkJava = (): void => {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   const hint = 'install it with: sudo apt-get install -y openjdk-17-jre-headless (or any Java 17+ runtime)';
-  if (probe.error || probe.status !== 0) throw new MissingJavaError(`Java 17+ is required for DynamoDB Local but was not found; ${hint}`);
+  if (probe.error || probe.status !== 0)
+    throw new MissingJavaError(`Java 17+ is required for DynamoDB Local but was not found; ${hint}`);
   const version = /version "(\d+)/.exec(`${probe.stderr}${probe.stdout}`);
   if (version && Number(version[1]) < 17) {
     throw new MissingJavaError(`Java ${version[1]} found but DynamoDB Local needs Java 17+; ${hint}`);
@@ -82,7 +83,12 @@ export const startEmulators = async (ports: EmulatorPorts, dataDir?: string): Pr
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const sqs = nodeChild(path.join(__dirname, 'sqs-server.js'), [String(ports.sqs)]);
-  const ses = nodeChild(require.resolve('aws-ses-v2-local/dist/cli.js'), ['--host', '127.0.0.1', '--port', String(ports.ses)]);
+  const ses = nodeChild(require.resolve('aws-ses-v2-local/dist/cli.js'), [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(ports.ses),
+  ]);
   const children = [dynamodb, sqs, ses];
   const stop = async () => {
     await Promise.all(children.map(stopChild));

@@ -4,7 +4,12 @@
  * visible again after the visibility timeout, and move to the dead-letter queue after maxReceiveCount tries
  * (local-aws-sqs applies the redrive policy).
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import { queues, type QueueDefinition, type QueueName } from '../lib/platform';
@@ -30,10 +35,15 @@ const toRecord = (message: Message, url: string): SQSRecord => ({
     ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
     SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
     SenderId: message.Attributes?.SenderId ?? 'local',
-    ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    ApproximateFirstReceiveTimestamp:
+      message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
   },
   messageAttributes: {},
-  md5OfBody: message.MD5OfBody ?? createHash('md5').update(message.Body ?? '').digest('hex'),
+  md5OfBody:
+    message.MD5OfBody ??
+    createHash('md5')
+      .update(message.Body ?? '')
+      .digest('hex'),
   eventSource: 'aws:sqs',
   eventSourceARN: queueArn(url),
   awsRegion: 'us-east-1',
@@ -59,7 +69,8 @@ export const startEventSources = (options: EventSourceOptions) => {
     try {
       const invocation = options.handlers[queue.consumer](event, lambdaContext(queue.consumer));
       inFlight.add(invocation);
-      const response = (await invocation.finally(() => inFlight.delete(invocation))) as SQSBatchResponse | undefined;
+      const response = (await invocation.finally(() => inFlight.delete(invocation))) as
+        SQSBatchResponse | undefined;
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       // A thrown invocation fails the whole batch, as on Lambda.

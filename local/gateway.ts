@@ -68,10 +68,20 @@ export interface GatewayOptions {
   isReady: () => boolean;
 }
 
-const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message, details: [] } });
+const errorBody = (code: string, message: string) =>
+  JSON.stringify({ error: { code, message, details: [] } });
 
-const sendJson = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+const sendJson = (
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+) => {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(body);
 };
 
@@ -104,10 +114,12 @@ const toEvent = (
 ): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined && name !== 'cookie')
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const binary = body.length > 0 && !TEXT_TYPES.test(headers['content-type'] ?? '');
   const now = new Date();
   return {
@@ -150,7 +162,13 @@ const bearerMatches = (header: string | undefined, adminToken: string): boolean 
   return match !== null && secretsEqual(match[1], adminToken);
 };
 
-const serveApi = async (req: IncomingMessage, res: ServerResponse, url: URL, compiled: CompiledRoute[], options: GatewayOptions) => {
+const serveApi = async (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  compiled: CompiledRoute[],
+  options: GatewayOptions,
+) => {
   let pathMatched = false;
   for (const route of compiled) {
     const match = route.pattern.exec(url.pathname);
@@ -162,7 +180,9 @@ const serveApi = async (req: IncomingMessage, res: ServerResponse, url: URL, com
     }
     let pathParameters: Record<string, string>;
     try {
-      pathParameters = Object.fromEntries(route.parameters.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+      pathParameters = Object.fromEntries(
+        route.parameters.map((name, i) => [name, decodeURIComponent(match[i + 1])]),
+      );
     } catch {
       return sendJson(res, 404, errorBody('NOT_FOUND', 'Not found'));
     }
@@ -230,7 +250,9 @@ export const createGateway = (options: GatewayOptions): http.Server => {
   const compiled = routes.map(compile);
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const work = url.pathname.startsWith('/api/') ? serveApi(req, res, url, compiled, options) : servePage(req, res, url);
+    const work = url.pathname.startsWith('/api/')
+      ? serveApi(req, res, url, compiled, options)
+      : servePage(req, res, url);
     Promise.resolve(work).catch((error) => {
       console.error('gateway error', error);
       if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL', 'internal error'));

@@ -14,7 +14,8 @@ export const loadHandlers = async (): Promise<Record<FunctionName, LambdaHandler
   const loaded = {} as Record<FunctionName, LambdaHandler>;
   for (const [name, definition] of Object.entries(functions) as [FunctionName, { entry: string }][]) {
     const module = (await import(path.join(ROOT, definition.entry))) as { handler?: LambdaHandler };
-    if (typeof module.handler !== 'function') throw new Error(`${definition.entry} does not export a handler`);
+    if (typeof module.handler !== 'function')
+      throw new Error(`${definition.entry} does not export a handler`);
     loaded[name] = module.handler;
   }
   return loaded;

@@ -55,9 +55,10 @@ export const emulatorClients = (endpoints: Endpoints) => {
 
 export const startPlatform = async (options: PlatformOptions): Promise<RunningPlatform> => {
   let ready = false;
-  let handlers: Awaited<ReturnType<typeof loadHandlers>> | undefined;
+  // Handlers load only once the environment points at this run's resources, after the port is known.
+  const handlers = {} as Awaited<ReturnType<typeof loadHandlers>>;
   const gateway = createGateway({
-    handlers: new Proxy({} as Record<string, never>, { get: (_t, name: string) => handlers?.[name as 'publicApi'] }),
+    handlers,
     adminToken: options.adminToken,
     isReady: () => ready,
   });
@@ -93,7 +94,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     ...resources.environment,
     ...options.environment,
   });
-  handlers = await loadHandlers();
+  Object.assign(handlers, await loadHandlers());
 
   const eventSources = startEventSources({
     sqs: clients.sqs,
@@ -101,7 +102,8 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     handlers,
     concurrency: options.queueConcurrency,
     onError: (queue, error) => {
-      if (options.logQueueErrors !== false) console.error(`[${queue} queue] ${(error as Error).message ?? error}`);
+      if (options.logQueueErrors !== false)
+        console.error(`[${queue} queue] ${(error as Error).message ?? error}`);
     },
   });
   ready = true;

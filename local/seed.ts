@@ -14,7 +14,8 @@ export const seedDemoShop = async (baseUrl: string, adminToken: string): Promise
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (response.status >= 300) throw new Error(`seed: ${method} ${path} answered ${response.status}: ${await response.text()}`);
+    if (response.status >= 300)
+      throw new Error(`seed: ${method} ${path} answered ${response.status}: ${await response.text()}`);
     return response.json();
   };
   const existing = await call('GET', `/api/admin/products/${DEMO_PRODUCTS.tshirt}`).catch(() => undefined);

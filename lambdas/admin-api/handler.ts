@@ -9,7 +9,13 @@ import { NotFoundError, UnauthorizedError } from '../shared/errors';
 import { apiHandler, json, logger, type ApiRequest, type RouteHandler } from '../shared/http';
 import { defaultSiteSettings, productSchema, siteSettingsSchema, skuSchema } from '../domain/catalog';
 import { parseOrThrow } from '../domain/validation';
-import { getProduct, getSiteSettings, listProducts, putSiteSettings, saveProduct } from '../store/catalog-store';
+import {
+  getProduct,
+  getSiteSettings,
+  listProducts,
+  putSiteSettings,
+  saveProduct,
+} from '../store/catalog-store';
 import { adminView, backorderById, lookUpBackorders } from '../use-cases/admin-backorders';
 import { cancelBackorder, fulfilBackorder } from '../use-cases/shopper-backorder';
 

@@ -53,9 +53,7 @@ export const siteSettingsSchema = z
   .object({
     backorders: z.object({ enabled: z.boolean(), segments: segmentList }).strict(),
     doubleOptIn: z.boolean(),
-    sender: z
-      .object({ from: mailbox, replyTo: mailbox.optional(), postalAddress: line(500) })
-      .strict(),
+    sender: z.object({ from: mailbox, replyTo: mailbox.optional(), postalAddress: line(500) }).strict(),
     publicBaseUrl: httpUrl.optional(),
   })
   .strict();
@@ -72,9 +70,13 @@ export const defaultSiteSettings = (defaultSender: string): SiteSettings => ({
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 2026-12-24' })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
-    message: 'must be a real calendar date',
-  });
+  .refine(
+    (v) =>
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    {
+      message: 'must be a real calendar date',
+    },
+  );
 
 export const productSchema = z
   .object({

@@ -39,10 +39,15 @@ export type SignupVerdict =
   | { ok: false; reason: 'quantity'; max: number };
 
 export const judgeSignup = (policy: EffectivePolicy, segment: Segment, quantity: number): SignupVerdict => {
-  if (!policy.enabled) return { ok: false, reason: 'disabled', message: 'This product does not accept backorders' };
+  if (!policy.enabled)
+    return { ok: false, reason: 'disabled', message: 'This product does not accept backorders' };
   if (!policy.segments.includes(segment)) {
     const who = segment === 'b2b' ? 'business' : 'personal';
-    return { ok: false, reason: 'segment', message: `Backorders for ${who} customers are not open for this product` };
+    return {
+      ok: false,
+      reason: 'segment',
+      message: `Backorders for ${who} customers are not open for this product`,
+    };
   }
   if (quantity > policy.maxPerCustomer) return { ok: false, reason: 'quantity', max: policy.maxPerCustomer };
   return { ok: true };

@@ -16,7 +16,9 @@ export interface Envelope {
 }
 
 export const buildMime = async (envelope: Envelope, email: RenderedEmail): Promise<Buffer> => {
-  const headers: { key: string; value: string }[] = [{ key: 'X-Backorder-Email-Id', value: envelope.emailId }];
+  const headers: { key: string; value: string }[] = [
+    { key: 'X-Backorder-Email-Id', value: envelope.emailId },
+  ];
   if (envelope.unsubscribeUrl) {
     headers.push({ key: 'List-Unsubscribe', value: `<${envelope.unsubscribeUrl}>` });
     headers.push({ key: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' });

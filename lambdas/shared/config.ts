@@ -14,7 +14,8 @@ const required = (name: string): string => {
   const cached = cache.get(name);
   if (cached !== undefined) return cached;
   const value = process.env[name];
-  if (value === undefined || value.trim() === '') throw new ConfigError(`Missing required environment variable ${name}`);
+  if (value === undefined || value.trim() === '')
+    throw new ConfigError(`Missing required environment variable ${name}`);
   cache.set(name, value);
   return value;
 };
@@ -23,7 +24,8 @@ const nonNegativeNumber = (name: string, fallback: number): number => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new ConfigError(`${name} must be a non-negative number, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new ConfigError(`${name} must be a non-negative number, got "${raw}"`);
   return value;
 };
 

@@ -5,7 +5,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ContractError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import {
+  ContractError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -42,7 +48,8 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 
 const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(headers ?? {}))
+    if (value !== undefined) out[name.toLowerCase()] = value;
   return out;
 };
 
@@ -96,7 +103,10 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
     });
   }
   logger.error('unhandled error', error as Error);
-  return toResponse({ status: 500, body: { error: { code: 'INTERNAL', message: 'internal error', details: [] } } });
+  return toResponse({
+    status: 500,
+    body: { error: { code: 'INTERNAL', message: 'internal error', details: [] } },
+  });
 };
 
 export interface RouterOptions {
@@ -112,7 +122,11 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
       if (!route) throw new NotFoundError(`No route ${event.routeKey}`);
       const headers = lowerCaseHeaders(event.headers);
       const raw = decodeBody(event);
-      const body = parseBody(raw, headers['content-type'], options.formRoutes?.includes(event.routeKey) ?? false);
+      const body = parseBody(
+        raw,
+        headers['content-type'],
+        options.formRoutes?.includes(event.routeKey) ?? false,
+      );
       const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
         .authorizer?.jwt?.claims;
       const result = await route({
@@ -122,7 +136,8 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
         headers,
         body,
         rawBody: raw.toString('utf8'),
-        sourceIp: headers['cloudfront-viewer-address']?.replace(/:\d+$/, '') ?? event.requestContext.http.sourceIp,
+        sourceIp:
+          headers['cloudfront-viewer-address']?.replace(/:\d+$/, '') ?? event.requestContext.http.sourceIp,
         principal: claims?.sub ? String(claims.email ?? claims.sub) : undefined,
         event,
       });

@@ -4,7 +4,12 @@
  * - a status change happens only from the statuses that allow it, so racing cancels/fulfils settle once.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws';
 import { tableName } from '../shared/config';
 import type { Backorder, BackorderEvent, BackorderStatus } from '../domain/backorder';
@@ -31,7 +36,8 @@ export class AlreadySignedUp extends Error {
 }
 
 const conditionFailedAt = (error: unknown, index: number): boolean =>
-  error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+  error instanceof TransactionCanceledException &&
+  error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 /**
  * Stores a new backorder and its shopper's claim on the SKU together; throws AlreadySignedUp when the
@@ -65,7 +71,9 @@ export const insertBackorder = async (backorder: Backorder): Promise<void> => {
   } catch (error) {
     if (conditionFailedAt(error, 0)) {
       const existing = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item?.backorderId?.S;
-      throw new AlreadySignedUp(existing ?? (await claimedBackorderId(backorder.sku, backorder.emailKey)) ?? '');
+      throw new AlreadySignedUp(
+        existing ?? (await claimedBackorderId(backorder.sku, backorder.emailKey)) ?? '',
+      );
     }
     throw error;
   }
@@ -73,7 +81,11 @@ export const insertBackorder = async (backorder: Backorder): Promise<void> => {
 
 const claimedBackorderId = async (sku: string, emailKey: string): Promise<string | undefined> => {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName('ledger'), Key: { key: claimKey(sku, emailKey) }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: tableName('ledger'),
+      Key: { key: claimKey(sku, emailKey) },
+      ConsistentRead: true,
+    }),
   );
   return Item?.backorderId as string | undefined;
 };

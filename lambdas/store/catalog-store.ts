@@ -10,7 +10,9 @@ import { decodeCursor, encodeCursor } from './cursor';
 const SITE = 'site';
 
 export const getSiteSettings = async (): Promise<SiteSettings | undefined> => {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('settings'), Key: { name: SITE } }));
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('settings'), Key: { name: SITE } }),
+  );
   return Item ? (Item.value as SiteSettings) : undefined;
 };
 
@@ -49,7 +51,10 @@ export const getProductWithSettings = async (
  * Saves what the marketer controls, replacing it whole (PUT semantics: an omitted optional field is removed)
  * while keeping what the platform maintains (createdAt).
  */
-export const saveProduct = async (sku: string, input: ProductInput): Promise<{ product: Product; created: boolean }> => {
+export const saveProduct = async (
+  sku: string,
+  input: ProductInput,
+): Promise<{ product: Product; created: boolean }> => {
   const now = new Date().toISOString();
   const fields: Record<string, unknown> = {
     name: input.name,

@@ -9,9 +9,13 @@ export type PageKey = Record<string, string>;
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
 
-export const decodeCursor = (cursor: string | undefined, allowedKeys: readonly string[]): PageKey | undefined => {
+export const decodeCursor = (
+  cursor: string | undefined,
+  allowedKeys: readonly string[],
+): PageKey | undefined => {
   if (cursor === undefined || cursor === '') return undefined;
-  const invalid = () => new ValidationError('The cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
+  const invalid = () =>
+    new ValidationError('The cursor is not valid', [{ path: 'cursor', message: 'unknown cursor' }]);
   if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {
@@ -21,6 +25,7 @@ export const decodeCursor = (cursor: string | undefined, allowedKeys: readonly s
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
   const entries = Object.entries(parsed);
-  if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string')) throw invalid();
+  if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string'))
+    throw invalid();
   return Object.fromEntries(entries) as PageKey;
 };

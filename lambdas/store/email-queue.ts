@@ -13,5 +13,7 @@ export type EmailMessage = {
 };
 
 export const enqueueEmail = async (message: EmailMessage): Promise<void> => {
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('email'), MessageBody: JSON.stringify(message) }));
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl('email'), MessageBody: JSON.stringify(message) }),
+  );
 };

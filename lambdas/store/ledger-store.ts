@@ -21,9 +21,7 @@ export const countHit = async (key: string, windowEndsAtSeconds: number): Promis
 };
 
 export type SendClaim =
-  | { outcome: 'claimed' }
-  | { outcome: 'already-sent' }
-  | { outcome: 'in-flight'; leaseUntil: number };
+  { outcome: 'claimed' } | { outcome: 'already-sent' } | { outcome: 'in-flight'; leaseUntil: number };
 
 /**
  * Claims the right to send one email (by its deterministic id). A claim is a lease: if the worker that took
@@ -49,7 +47,11 @@ export const claimSend = async (
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName('ledger'), Key: { key: `email#${emailId}` }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: tableName('ledger'),
+        Key: { key: `email#${emailId}` },
+        ConsistentRead: true,
+      }),
     );
     if (Item?.state === 'sent') return { outcome: 'already-sent' };
     return { outcome: 'in-flight', leaseUntil: Number(Item?.leaseUntil ?? nowMs) };
@@ -70,15 +72,17 @@ export const recordSent = async (emailId: string, sesMessageId: string, sentAt: 
 
 /** Gives a claim back after a failed send so the retry can take it at once. */
 export const releaseSend = async (emailId: string): Promise<void> => {
-  await dynamo.send(
-    new DeleteCommand({
-      TableName: tableName('ledger'),
-      Key: { key: `email#${emailId}` },
-      ConditionExpression: '#state = :sending',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':sending': 'sending' },
-    }),
-  ).catch((error) => {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  });
+  await dynamo
+    .send(
+      new DeleteCommand({
+        TableName: tableName('ledger'),
+        Key: { key: `email#${emailId}` },
+        ConditionExpression: '#state = :sending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 };

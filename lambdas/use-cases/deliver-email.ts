@@ -66,14 +66,19 @@ export const createMailer = (pacer: SendPacer) => {
   return { send };
 };
 
-const senderOf = (settings: SiteSettings) => ({ from: settings.sender.from, replyTo: settings.sender.replyTo });
+const senderOf = (settings: SiteSettings) => ({
+  from: settings.sender.from,
+  replyTo: settings.sender.replyTo,
+});
 
 /** Turns a queued message into a delivery, or null when there is nothing (left) to send. */
 export const planDelivery = async (message: EmailMessage): Promise<Delivery | null> => {
   const backorder = await getBackorder(message.backorderId);
   if (!backorder) {
     // The signup was rolled back after its confirmation was queued: nothing to confirm.
-    logger.info('confirmation for a backorder that does not exist; dropped', { backorderId: message.backorderId });
+    logger.info('confirmation for a backorder that does not exist; dropped', {
+      backorderId: message.backorderId,
+    });
     return null;
   }
   if (!tokenMatches(message.statusToken, backorder.statusTokenHash)) {
@@ -104,7 +109,9 @@ export const planDelivery = async (message: EmailMessage): Promise<Delivery | nu
         backorder: {
           quantity: backorder.quantity,
           position:
-            backorder.status === 'waiting' ? (await countWaitingAhead(backorder.sku, backorder.queueKey)) + 1 : null,
+            backorder.status === 'waiting'
+              ? (await countWaitingAhead(backorder.sku, backorder.queueKey)) + 1
+              : null,
           statusUrl: link,
         },
         postalAddress: settings.sender.postalAddress,

@@ -15,7 +15,8 @@ const NOT_FOUND_MESSAGE = 'No backorder matches this link';
 export const findWithToken = async (id: string, token: string | undefined): Promise<Backorder> => {
   if (!ID_PATTERN.test(id)) throw new NotFoundError(NOT_FOUND_MESSAGE);
   const backorder = await getBackorder(id);
-  if (!backorder || !tokenMatches(token, backorder.statusTokenHash)) throw new NotFoundError(NOT_FOUND_MESSAGE);
+  if (!backorder || !tokenMatches(token, backorder.statusTokenHash))
+    throw new NotFoundError(NOT_FOUND_MESSAGE);
   return backorder;
 };
 
@@ -42,7 +43,11 @@ export const shopperView = async (backorder: Backorder) => {
 /**
  * Cancels a waiting or allocated backorder; cancelling again is harmless. A fulfilled one cannot be cancelled.
  */
-export const cancelBackorder = async (backorder: Backorder, by: string, nowMs = Date.now()): Promise<Backorder> => {
+export const cancelBackorder = async (
+  backorder: Backorder,
+  by: string,
+  nowMs = Date.now(),
+): Promise<Backorder> => {
   if (backorder.status === 'cancelled') return backorder;
   try {
     return await changeStatus(
@@ -55,12 +60,18 @@ export const cancelBackorder = async (backorder: Backorder, by: string, nowMs = 
   } catch (error) {
     if (!(error instanceof StatusConflict)) throw error;
     if (error.current?.status === 'cancelled') return error.current;
-    throw new ValidationError(`This backorder is ${error.current?.status ?? 'gone'} and can no longer be cancelled`);
+    throw new ValidationError(
+      `This backorder is ${error.current?.status ?? 'gone'} and can no longer be cancelled`,
+    );
   }
 };
 
 /** Marks a backorder as shipped to the shopper; marking it again is harmless. */
-export const fulfilBackorder = async (backorder: Backorder, by: string, nowMs = Date.now()): Promise<Backorder> => {
+export const fulfilBackorder = async (
+  backorder: Backorder,
+  by: string,
+  nowMs = Date.now(),
+): Promise<Backorder> => {
   if (backorder.status === 'fulfilled') return backorder;
   try {
     return await changeStatus(

@@ -37,7 +37,11 @@ export interface SignupResult {
   };
 }
 
-export const signUp = async (input: unknown, clientAddress: string, nowMs = Date.now()): Promise<SignupResult> => {
+export const signUp = async (
+  input: unknown,
+  clientAddress: string,
+  nowMs = Date.now(),
+): Promise<SignupResult> => {
   const request = parseOrThrow(signupSchema, input, 'signup');
   const emailKey = normalizeEmail(request.email);
 
@@ -98,7 +102,10 @@ export const signUp = async (input: unknown, clientAddress: string, nowMs = Date
   };
 };
 
-const publicSignupView = async (backorder: Backorder, link: string | null): Promise<SignupResult['backorder']> => ({
+const publicSignupView = async (
+  backorder: Backorder,
+  link: string | null,
+): Promise<SignupResult['backorder']> => ({
   id: backorder.id,
   sku: backorder.sku,
   email: backorder.email,

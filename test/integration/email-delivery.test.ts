@@ -13,7 +13,10 @@ let sqs: SQSClient;
 beforeAll(async () => {
   platform = await startTestPlatform();
   sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-  await platform.admin('PUT', '/api/admin/products/MAIL-1', { name: 'Mail test tee', backorders: { enabled: true } });
+  await platform.admin('PUT', '/api/admin/products/MAIL-1', {
+    name: 'Mail test tee',
+    backorders: { enabled: true },
+  });
 });
 afterAll(async () => {
   await platform?.stop();
@@ -28,7 +31,11 @@ const signUp = async (label: string) => {
   const response = await platform.request('POST', '/api/backorders', { json: { sku: 'MAIL-1', email } });
   expect(response.status).toBe(201);
   const url = new URL(response.body.statusUrl);
-  const message = { kind: 'confirmation', backorderId: response.body.id, statusToken: url.searchParams.get('token') };
+  const message = {
+    kind: 'confirmation',
+    backorderId: response.body.id,
+    statusToken: url.searchParams.get('token'),
+  };
   return { email, id: response.body.id as string, message };
 };
 
@@ -49,7 +56,9 @@ test('a confirmation redelivered several times reaches the shopper once', async 
   const { email, message } = await signUp('redelivered');
   expect(await waitForEmails(platform.sesUrl, email, 1)).toHaveLength(1);
   for (let i = 0; i < 5; i++) {
-    await sqs.send(new SendMessageCommand({ QueueUrl: platform.queueUrls.email, MessageBody: JSON.stringify(message) }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: platform.queueUrls.email, MessageBody: JSON.stringify(message) }),
+    );
   }
   await sleep(3000);
   expect(await emailsTo(platform.sesUrl, email)).toHaveLength(1);
@@ -97,13 +106,19 @@ test('when SES throttles for a while, the email is retried and sent exactly once
 });
 
 test('a message that can never be processed ends in the dead-letter queue, and only it', async () => {
-  await sqs.send(new SendMessageCommand({ QueueUrl: platform.queueUrls.email, MessageBody: '{"kind":"mystery"' }));
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: platform.queueUrls.email, MessageBody: '{"kind":"mystery"' }),
+  );
   const { email } = await signUp('beside-poison');
   const deadline = Date.now() + 40_000;
   let dead: string[] = [];
   while (Date.now() < deadline && dead.length === 0) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: platform.deadLetterQueueUrls.email, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+      new ReceiveMessageCommand({
+        QueueUrl: platform.deadLetterQueueUrls.email,
+        WaitTimeSeconds: 1,
+        MaxNumberOfMessages: 10,
+      }),
     );
     dead = Messages.map((m) => m.Body ?? '');
   }

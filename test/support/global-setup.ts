@@ -6,7 +6,11 @@ import { startEmulators } from '../../local/emulators';
 import { freePort } from '../../local/ports';
 
 export default async function globalSetup(): Promise<void> {
-  const emulators = await startEmulators({ dynamodb: await freePort(), sqs: await freePort(), ses: await freePort() });
+  const emulators = await startEmulators({
+    dynamodb: await freePort(),
+    sqs: await freePort(),
+    ses: await freePort(),
+  });
   process.env.TEST_EMULATOR_ENDPOINTS = JSON.stringify(emulators.endpoints);
   (globalThis as { __emulators?: typeof emulators }).__emulators = emulators;
 }

@@ -48,7 +48,7 @@ export const startTestPlatform = async (overrides: Partial<PlatformOptions> = {}
     visibilityTimeoutSeconds: 2,
     emailSendRatePerSecond: 0,
     logQueueErrors: false,
-    environment: { POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
+    environment: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
     ...overrides,
   });
   const request: TestPlatform['request'] = async (method, path, options = {}) => {
@@ -58,7 +58,7 @@ export const startTestPlatform = async (overrides: Partial<PlatformOptions> = {}
       body = JSON.stringify(options.json);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${platform.url}${path}`, { method, headers, body });
+    const response = await fetch(`${platform.url}${path}`, { method, headers, body: body as BodyInit | undefined });
     const text = await response.text();
     let parsed: unknown = text;
     try {

@@ -1,6 +1,8 @@
 import { effectivePolicy, judgeSignup, DEFAULT_MAX_PER_CUSTOMER } from '../../lambdas/domain/eligibility';
 
-const site = (enabled: boolean, segments: ('b2c' | 'b2b')[] = ['b2c', 'b2b']) => ({ backorders: { enabled, segments } });
+const site = (enabled: boolean, segments: ('b2c' | 'b2b')[] = ['b2c', 'b2b']) => ({
+  backorders: { enabled, segments },
+});
 
 describe('who may backorder', () => {
   test('a product without its own policy follows the site', () => {
@@ -18,12 +20,17 @@ describe('who may backorder', () => {
   });
 
   test('a product policy without segments is open to both segments', () => {
-    expect(effectivePolicy({ backorders: { enabled: true } }, site(true, ['b2c'])).segments).toEqual(['b2c', 'b2b']);
+    expect(effectivePolicy({ backorders: { enabled: true } }, site(true, ['b2c'])).segments).toEqual([
+      'b2c',
+      'b2b',
+    ]);
   });
 
   test('the per-customer maximum defaults to 10 and can be set per product', () => {
     expect(effectivePolicy({}, site(true)).maxPerCustomer).toBe(10);
-    expect(effectivePolicy({ backorders: { enabled: true, maxPerCustomer: 3 } }, site(true)).maxPerCustomer).toBe(3);
+    expect(
+      effectivePolicy({ backorders: { enabled: true, maxPerCustomer: 3 } }, site(true)).maxPerCustomer,
+    ).toBe(3);
   });
 
   test('the antique that does not accept backorders refuses everyone', () => {

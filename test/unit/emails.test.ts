@@ -1,7 +1,10 @@
 import { renderConfirmation, type ConfirmationData } from '../../lambdas/emails/confirmation';
 import { buildMime } from '../../lambdas/emails/mime';
 
-const data = (overrides: Partial<ConfirmationData['shopper']> = {}, productName = 'Organic T-shirt'): ConfirmationData => ({
+const data = (
+  overrides: Partial<ConfirmationData['shopper']> = {},
+  productName = 'Organic T-shirt',
+): ConfirmationData => ({
   shopper: { name: 'Ann', email: 'ann@example.com', ...overrides },
   product: { name: productName, sku: 'TEE-1', expectedRestockDate: '2026-12-24' },
   backorder: { quantity: 2, position: 3, statusUrl: 'https://shop.example/status?id=X&token=T' },
@@ -23,7 +26,9 @@ describe('confirmation email', () => {
   });
 
   test('shopper and product text is escaped in the HTML, never run', async () => {
-    const email = await renderConfirmation(data({ name: '<script>alert(1)</script>' }, '<img src=x onerror=alert(2)>'));
+    const email = await renderConfirmation(
+      data({ name: '<script>alert(1)</script>' }, '<img src=x onerror=alert(2)>'),
+    );
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain('<img src=x');
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -47,7 +52,11 @@ describe('MIME message', () => {
   test('is multipart text + HTML, addressed to the shopper by name', async () => {
     const raw = (
       await buildMime(
-        { from: 'Shop <shop@example.com>', to: { name: 'Ann Lee', address: 'ann@example.com' }, emailId: 'confirmation#1' },
+        {
+          from: 'Shop <shop@example.com>',
+          to: { name: 'Ann Lee', address: 'ann@example.com' },
+          emailId: 'confirmation#1',
+        },
         rendered,
       )
     ).toString();
@@ -78,7 +87,11 @@ describe('MIME message', () => {
   test('a display name cannot inject a header', async () => {
     const raw = (
       await buildMime(
-        { from: 'shop@example.com', to: { name: 'Ann\r\nBcc: victim@example.com', address: 'ann@example.com' }, emailId: 'x' },
+        {
+          from: 'shop@example.com',
+          to: { name: 'Ann\r\nBcc: victim@example.com', address: 'ann@example.com' },
+          emailId: 'x',
+        },
         rendered,
       )
     ).toString();

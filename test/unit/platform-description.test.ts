@@ -6,11 +6,17 @@ import { functions, queueConsumedBy, queues, routeKey, routes } from '../../lib/
 import { routes as publicRoutes } from '../../lambdas/public-api/handler';
 import { routes as adminRoutes } from '../../lambdas/admin-api/handler';
 
-const implemented: Record<string, Record<string, unknown>> = { publicApi: publicRoutes, adminApi: adminRoutes };
+const implemented: Record<string, Record<string, unknown>> = {
+  publicApi: publicRoutes,
+  adminApi: adminRoutes,
+};
 
 describe('platform description', () => {
   test.each(Object.keys(implemented))('%s implements exactly its declared routes', (fn) => {
-    const declared = routes.filter((r) => r.function === fn).map(routeKey).sort();
+    const declared = routes
+      .filter((r) => r.function === fn)
+      .map(routeKey)
+      .sort();
     expect(Object.keys(implemented[fn]).sort()).toEqual(declared);
   });
 
