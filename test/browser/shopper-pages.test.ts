@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestPlatform } from '../support/platform';
+import { uniqueEmail, waitForEmails } from '../support/mailbox';
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 
@@ -100,7 +101,8 @@ test('a shopper backorders a product, finds their place in the queue, and cancel
   expect(await page.locator('main script').count()).toBe(0);
   expect(dialogs).toEqual([]);
 
-  await page.locator('input[name="email"]').fill('ada@example.com');
+  const email = uniqueEmail('ada');
+  await page.locator('input[name="email"]').fill(email);
   await page.locator('input[name="quantity"]').fill('2');
   await page.locator('input[name="marketingConsent"]').check();
   await screenshot(page, 'shopper-landing-filled');
@@ -111,11 +113,17 @@ test('a shopper backorders a product, finds their place in the queue, and cancel
   await statusLink.waitFor();
   expect(await statusLink.getAttribute('href')).toMatch(/\/status\?id=[^&]+&token=/);
   expect(await result.textContent()).toContain('number 1 in the queue');
-  expect(await result.textContent()).toContain('ada@example.com');
+  expect(await result.textContent()).toContain(email);
   await screenshot(page, 'shopper-landing-signed-up');
 
-  await statusLink.click();
-  await page.waitForURL(/\/status\?id=/);
+  // The confirmation email carries the same private link; the shopper follows it from their inbox.
+  const [confirmationEmail] = await waitForEmails(platform.sesUrl, email, 1);
+  const linkInEmail = /href="([^"]+\/status\?id=[^"]+)"/
+    .exec(confirmationEmail?.body.html ?? '')?.[1]
+    .replace(/&amp;/g, '&');
+  expect(linkInEmail).toBe(await statusLink.getAttribute('href'));
+  expect(confirmationEmail.body.html).not.toContain('<script>alert(1)');
+  await page.goto(linkInEmail!);
   const state = page.locator('[role="status"]');
   await state.filter({ hasText: 'You are number 1 in the queue' }).waitFor();
   expect(await page.locator('#status-word').textContent()).toMatch(/waiting/i);
