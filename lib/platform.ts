@@ -45,6 +45,8 @@ export interface QueueDefinition {
   visibilityTimeoutSeconds: number;
   /** Deliveries before a message moves to the queue's dead-letter queue. */
   maxReceiveCount: number;
+  /** Batches handled at once (Lambda event source maximum concurrency, at least 2; local pollers). */
+  maxConcurrency: number;
   purpose: string;
 }
 
@@ -147,6 +149,8 @@ export const queues = {
     batchSize: 10,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
+    // With the sender pacing itself per instance, the account's SES rate is this times the configured rate.
+    maxConcurrency: 2,
     purpose: 'Every email the platform sends: confirmations now, nurture and restock alerts later.',
   },
 } as const satisfies Record<QueueName, QueueDefinition>;

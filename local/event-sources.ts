@@ -20,7 +20,7 @@ export interface EventSourceOptions {
   sqs: SQSClient;
   queueUrls: Record<QueueName, string>;
   handlers: Record<string, LambdaHandler>;
-  /** Pollers per queue: Lambda runs several batches of one queue at once. */
+  /** Pollers per queue (default: the queue's maxConcurrency), as Lambda runs several batches at once. */
   concurrency?: number;
   onError?: (queue: string, error: unknown) => void;
 }
@@ -91,7 +91,7 @@ export const startEventSources = (options: EventSourceOptions) => {
 
   for (const [name, queue] of Object.entries(queues) as [QueueName, QueueDefinition][]) {
     const url = options.queueUrls[name];
-    for (let i = 0; i < (options.concurrency ?? 2); i++) {
+    for (let i = 0; i < (options.concurrency ?? queue.maxConcurrency); i++) {
       loops.push(
         (async () => {
           while (running) {

@@ -1,0 +1,99 @@
+/**
+ * BackorderPlatformStack: composes one construct per capability. The stateful ones (storage, queues,
+ * email) are created first and handed as typed props to the stateless ones (functions, API, web).
+ *
+ * Order matters only for references: the functions need the site's URL (PUBLIC_BASE_URL), and CloudFront
+ * needs the API's host name, so routes are added to the API once the functions exist.
+ */
+import * as path from 'node:path';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AdminUsers } from './admin-users';
+import { Alerts } from './alerts';
+import { Api } from './api';
+import { Email } from './email';
+import { Functions } from './functions';
+import { queues as queueSpecs, routes } from './platform';
+import { repositoryRoot } from './platform-function';
+import { Queues } from './queues';
+import { Storage } from './storage';
+import { Web } from './web';
+
+export interface BackorderPlatformProps extends StackProps {
+  /** Address notified when a message lands in a dead-letter queue. */
+  readonly alarmEmail?: string;
+  /** Domain to create and verify as the SES sending identity. */
+  readonly senderDomain?: string;
+  /** Sender used until a marketer saves one in the settings. */
+  readonly defaultSender?: string;
+  /** Signups per client address and per email per minute; 0 turns the limit off. */
+  readonly signupRateLimit?: number;
+  /** The account's SES maximum send rate. */
+  readonly emailSendRatePerSecond?: number;
+  /** API stage throttling across all routes. */
+  readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+export const defaults = {
+  defaultSender: 'Backorders <no-reply@example.com>',
+  signupRateLimit: 20,
+  emailSendRatePerSecond: 14,
+  apiThrottle: { rateLimit: 50, burstLimit: 100 },
+} as const;
+
+export class BackorderPlatformStack extends Stack {
+  readonly storage: Storage;
+  readonly queues: Queues;
+  readonly email: Email;
+  readonly functions: Functions;
+  readonly api: Api;
+  readonly web: Web;
+
+  constructor(scope: Construct, id: string, props: BackorderPlatformProps = {}) {
+    super(scope, id, {
+      description: 'Backorder notification platform: signups, nurture email, restock allocation',
+      ...props,
+    });
+    const defaultSender = props.defaultSender ?? defaults.defaultSender;
+
+    this.storage = new Storage(this, 'Storage');
+    const alerts = new Alerts(this, 'Alerts', { email: props.alarmEmail });
+    this.queues = new Queues(this, 'Queues', { alerts });
+    this.email = new Email(this, 'Email', { senderDomain: props.senderDomain, defaultSender });
+    const adminUsers = new AdminUsers(this, 'AdminUsers');
+
+    this.api = new Api(this, 'Api', {
+      adminAuthorizer: adminUsers.authorizer,
+      throttle: props.apiThrottle ?? defaults.apiThrottle,
+    });
+    this.web = new Web(this, 'Web', {
+      apiDomainName: this.api.domainName,
+      siteDirectory: path.join(repositoryRoot, 'web'),
+      consoleConfig: {
+        region: this.region,
+        userPoolId: adminUsers.userPool.userPoolId,
+        userPoolClientId: adminUsers.consoleClient.userPoolClientId,
+      },
+    });
+    this.functions = new Functions(this, 'Functions', {
+      tables: this.storage.tables,
+      queues: this.queues.queues,
+      email: this.email,
+      config: {
+        PUBLIC_BASE_URL: this.web.url,
+        SIGNUP_RATE_LIMIT: String(props.signupRateLimit ?? defaults.signupRateLimit),
+        SES_CONFIGURATION_SET: this.email.configurationSetName,
+        // Each concurrent sender batch paces itself; together they stay within the account's SES rate.
+        EMAIL_SEND_RATE_PER_SECOND: String(
+          (props.emailSendRatePerSecond ?? defaults.emailSendRatePerSecond) / queueSpecs.email.maxConcurrency,
+        ),
+        DEFAULT_SENDER: defaultSender,
+      },
+    });
+    this.api.addRoutes(routes, this.functions.functions);
+
+    new CfnOutput(this, 'SiteUrl', { value: this.web.url, description: 'Shopper pages, console and /api/*' });
+    new CfnOutput(this, 'AdminUserPoolId', { value: adminUsers.userPool.userPoolId });
+    new CfnOutput(this, 'AdminConsoleClientId', { value: adminUsers.consoleClient.userPoolClientId });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Builds the CDK app: the one BackorderPlatform stack, configured from context, checked by cdk-nag on
+ * every synth. bin/app.ts and the cdk-nag test both call it, so the test checks exactly what ships.
+ *
+ * Context keys (cdk.json or `cdk synth -c key=value`): alarmEmail, senderDomain, defaultSender,
+ * signupRateLimit, emailSendRatePerSecond, apiRateLimit, apiBurstLimit. All are optional.
+ */
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BackorderPlatformStack, defaults } from './backorder-platform-stack';
+
+export const stackName = 'BackorderPlatform';
+
+const stringContext = (app: App, key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string')
+    throw new Error(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
+  return value;
+};
+
+const numberContext = (app: App, key: string): number | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) {
+    throw new Error(`Context "${key}" must be a non-negative number, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+};
+
+export function buildPlatformApp(app: App): BackorderPlatformStack {
+  const stack = new BackorderPlatformStack(app, stackName, {
+    alarmEmail: stringContext(app, 'alarmEmail'),
+    senderDomain: stringContext(app, 'senderDomain'),
+    defaultSender: stringContext(app, 'defaultSender'),
+    signupRateLimit: numberContext(app, 'signupRateLimit'),
+    emailSendRatePerSecond: numberContext(app, 'emailSendRatePerSecond'),
+    apiThrottle: {
+      rateLimit: numberContext(app, 'apiRateLimit') ?? defaults.apiThrottle.rateLimit,
+      burstLimit: numberContext(app, 'apiBurstLimit') ?? defaults.apiThrottle.burstLimit,
+    },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}

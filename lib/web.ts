@@ -1,0 +1,183 @@
+/**
+ * Web: the pages under web/ in a private S3 bucket, served by CloudFront, which also routes `/api/*` to the
+ * HTTP API, so pages and API share one origin (no CORS, cookies and tokens stay same-site).
+ *
+ * The bucket is reachable only through CloudFront (Origin Access Control). Page URLs such as /p/{sku} are
+ * rewritten to files by a CloudFront Function built from lib/web-paths.ts. API responses are never cached
+ * and reach the API with every viewer header except Host, which API Gateway needs to be its own.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { pageRewriteFunctionCode } from './page-rewrite';
+
+export interface WebProps {
+  /** Host name of the HTTP API (no scheme, no path). */
+  readonly apiDomainName: string;
+  /** Directory whose files are published as the site. */
+  readonly siteDirectory: string;
+  /** Values the console reads at run time, published as /console-config.json (deploy-time tokens allowed). */
+  readonly consoleConfig: Record<string, string>;
+}
+
+export class Web extends Construct {
+  readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: WebProps) {
+    super(scope, id);
+    const accessLogs = this.accessLogBucket();
+    const site = new s3.Bucket(this, 'Site', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'site-bucket/',
+    });
+
+    const pageRewrite = new cloudfront.Function(this, 'PageRewrite', {
+      comment: 'Maps page URLs to files in the site bucket (lib/web-paths.ts)',
+      code: cloudfront.FunctionCode.fromInline(pageRewriteFunctionCode()),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Backorder platform: shopper pages, console and /api/*',
+      defaultRootObject: 'index.html',
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: accessLogs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(site),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: [
+          { function: pageRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new HttpOrigin(props.apiDomainName, {
+            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          }),
+          // No redirect: a redirected POST would lose its body.
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          // With caching disabled this policy also forwards Authorization, which the admin routes need.
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        },
+      },
+    });
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The distribution uses the default *.cloudfront.net certificate, whose minimum TLS version CloudFront does not let us raise; a custom domain with its own certificate (and TLSv1.2_2021) is a later step.',
+      },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'The shop sells to customers wherever they are; there is no country to block.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No WAF web ACL yet: abuse of the public routes is bounded by API stage throttling and the signup rate limit; a web ACL is an operational add-on decided per shop.',
+      },
+    );
+
+    const pages = new BucketDeployment(this, 'Pages', {
+      sources: [
+        Source.asset(props.siteDirectory),
+        Source.jsonData('console-config.json', props.consoleConfig),
+      ],
+      destinationBucket: site,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+    });
+    acknowledgeDeploymentHandler(pages, site);
+  }
+
+  /** Base URL shoppers use: status and unsubscribe links are built on it. */
+  get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+
+  /** CloudFront standard logs and the site bucket's server access logs, kept 90 days. */
+  private accessLogBucket(): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs, so the bucket must accept object-writer ACLs.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket itself; logging its own accesses into itself would loop.',
+    });
+    return bucket;
+  }
+}
+
+/**
+ * BucketDeployment's copy-and-invalidate Lambda is CDK's own singleton custom resource: its runtime, role
+ * and policy are not ours to shape, so its findings are acknowledged here, each for what it really grants.
+ */
+function acknowledgeDeploymentHandler(deployment: BucketDeployment, site: s3.Bucket): void {
+  const siteLogicalId = Stack.of(site).getLogicalId(site.node.defaultChild as s3.CfnBucket);
+  const handler = deployment.handlerRole.node.scope;
+  if (!handler) throw new Error('BucketDeployment handler role has no parent function');
+  const staging = 'CDK staging bucket holding the zipped web/ asset';
+  Validations.of(handler).acknowledge(
+    {
+      id: 'AwsSolutions-L1',
+      reason: 'Runtime of the CDK-managed BucketDeployment handler, chosen and upgraded by aws-cdk-lib.',
+    },
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'The CDK-managed BucketDeployment handler logs with the basic execution role; it runs only during deploys.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      reason: `Read-only access to the ${staging} and the site bucket.`,
+    },
+    {
+      id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      reason: `Reads the ${staging}; copies objects of the site bucket.`,
+    },
+    {
+      id: 'AwsSolutions-IAM5[Action::s3:List*]',
+      reason: `Lists the ${staging} and the site bucket to sync them.`,
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      reason: `Objects of the ${staging}, read-only.`,
+    },
+    {
+      id: 'AwsSolutions-IAM5[Action::s3:Abort*]',
+      reason: 'Aborts its own multipart uploads to the site bucket only.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+      reason: 'Prunes files removed from web/ out of the site bucket only.',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::<${siteLogicalId}.Arn>/*]`,
+      reason: 'Objects of the site bucket, the deployment destination: nothing else is writable.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudfront:CreateInvalidation/GetInvalidation, which the CDK handler grants on "*" to invalidate the cache after a deploy.',
+    },
+  );
+}
