@@ -8,7 +8,7 @@
 
 export type AttributeType = 'S' | 'N';
 
-export type TableName = 'settings' | 'products' | 'backorders' | 'ledger';
+export type TableName = 'settings' | 'products' | 'backorders' | 'ledger' | 'campaigns' | 'enrolments';
 export type QueueName = 'email';
 export type FunctionName = 'publicApi' | 'adminApi' | 'sender';
 
@@ -135,10 +135,39 @@ export const tables = {
   ledger: {
     name: 'ledger',
     partitionKey: { name: 'key', type: 'S' },
-    indexes: [],
+    indexes: [
+      {
+        // Sparse: only email send records carry a recipient; customer service lists what a shopper was sent.
+        name: 'byRecipient',
+        partitionKey: { name: 'recipientKey', type: 'S' },
+        sortKey: { name: 'claimedAt', type: 'S' },
+        projection: 'ALL',
+      },
+    ],
     timeToLiveAttribute: 'expiresAt',
     purpose:
       'Rows that make "only once" and "at most N" rules conditional writes: signup claims, rate-limit windows, email send records.',
+  },
+  campaigns: {
+    name: 'campaigns',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
+    purpose: 'Nurture campaigns: audience and the sequence of email steps.',
+  },
+  enrolments: {
+    name: 'enrolments',
+    partitionKey: { name: 'backorderId', type: 'S' },
+    sortKey: { name: 'campaignId', type: 'S' },
+    indexes: [
+      {
+        // Sparse, time-bucketed and write-sharded: the sweeper's "next step due" index.
+        name: 'dueByBucket',
+        partitionKey: { name: 'dueBucket', type: 'S' },
+        sortKey: { name: 'dueKey', type: 'S' },
+        projection: ['nextStepId', 'nextStepIndex'],
+      },
+    ],
+    purpose: 'One row per backorder and campaign: the next nurture step and when it is due.',
   },
 } as const satisfies Record<TableName, TableDefinition>;
 
@@ -161,7 +190,14 @@ export const functions = {
     entry: 'lambdas/public-api/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    tables: { settings: 'read', products: 'read', backorders: 'readWrite', ledger: 'readWrite' },
+    tables: {
+      settings: 'read',
+      products: 'read',
+      backorders: 'readWrite',
+      ledger: 'readWrite',
+      campaigns: 'read',
+      enrolments: 'readWrite',
+    },
     sendsTo: ['email'],
     sendsEmail: false,
     config: ['PUBLIC_BASE_URL', 'SIGNUP_RATE_LIMIT'],
@@ -172,7 +208,14 @@ export const functions = {
     entry: 'lambdas/admin-api/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    tables: { settings: 'readWrite', products: 'readWrite', backorders: 'readWrite', ledger: 'readWrite' },
+    tables: {
+      settings: 'readWrite',
+      products: 'readWrite',
+      backorders: 'readWrite',
+      ledger: 'readWrite',
+      campaigns: 'readWrite',
+      enrolments: 'readWrite',
+    },
     sendsTo: ['email'],
     sendsEmail: false,
     config: ['PUBLIC_BASE_URL'],
@@ -183,7 +226,14 @@ export const functions = {
     entry: 'lambdas/sender/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 30,
-    tables: { settings: 'read', products: 'read', backorders: 'read', ledger: 'readWrite' },
+    tables: {
+      settings: 'read',
+      products: 'read',
+      backorders: 'readWrite',
+      ledger: 'readWrite',
+      campaigns: 'read',
+      enrolments: 'readWrite',
+    },
     sendsTo: [],
     sendsEmail: true,
     config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],

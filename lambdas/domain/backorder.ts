@@ -40,7 +40,10 @@ export interface Backorder {
   updatedAt: string;
   /** createdAt#id: the total order of the queue, oldest first. */
   queueKey: string;
-  statusTokenHash: string;
+  /** SHA-256 of every status link token issued (the confirmation's, and one per marketing email). */
+  statusTokenHashes: string[];
+  /** When marketing consent became effective: at signup, or when confirmed under double opt-in. */
+  consentedAt?: string;
   events: BackorderEvent[];
 }
 

@@ -10,15 +10,17 @@ import { z } from 'zod';
 import { emailSendRatePerSecond } from '../shared/config';
 import { logger } from '../shared/http';
 import { SendPacer } from '../shared/send-pacer';
-import { createMailer, planDelivery } from '../use-cases/deliver-email';
+import { createMailer } from '../use-cases/deliver-email';
+import { planDelivery } from '../use-cases/plan-delivery';
 
-const emailMessage = z.object({
-  kind: z.literal('confirmation'),
-  backorderId: z.string().min(1),
-  statusToken: z.string().min(1),
-});
+const id = z.string().min(1).max(200);
 
-const processor = new BatchProcessor(EventType.SQS);
+const emailMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('confirmation'), backorderId: id, statusToken: id, consentToken: id.optional() }),
+  z.object({ kind: z.literal('nurture'), backorderId: id, campaignId: id, stepId: id, stepIndex: z.number().int().min(0) }),
+  z.object({ kind: z.literal('test'), testId: id, campaignId: id, stepId: id, to: z.email() }),
+]);
+
 let mailer: ReturnType<typeof createMailer> | undefined;
 
 export const deliverRecord = async (record: SQSRecord): Promise<void> => {
@@ -27,10 +29,12 @@ export const deliverRecord = async (record: SQSRecord): Promise<void> => {
   const delivery = await planDelivery(message);
   if (!delivery) return;
   const outcome = await mailer.send(delivery);
-  logger.info('email processed', { emailId: delivery.emailId, outcome });
+  logger.debug('email processed', { emailId: delivery.emailId, outcome });
 };
 
+// A processor per invocation: it holds the batch's state, and the local runner (unlike one Lambda instance)
+// may run several batches in one process at once.
 export const sendEmails = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, deliverRecord, processor, { context: context as Context });
+  processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), { context: context as Context });
 
 export const handler = middy(sendEmails).use(injectLambdaContext(logger));

@@ -39,3 +39,11 @@ export const secretsEqual = (given: string, expected: string): boolean => {
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 };
+
+/** Whether `token` is one of the status link tokens issued for a backorder (each compared in constant time). */
+export const statusTokenMatches = (token: string | undefined, storedHashes: readonly string[] | undefined): boolean => {
+  let matched = false;
+  // Every hash is compared, so the time taken does not tell which one matched.
+  for (const stored of storedHashes ?? []) matched = tokenMatches(token, stored) || matched;
+  return matched;
+};

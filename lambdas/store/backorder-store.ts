@@ -8,6 +8,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws';
@@ -43,8 +44,12 @@ const conditionFailedAt = (error: unknown, index: number): boolean =>
  * Stores a new backorder and its shopper's claim on the SKU together; throws AlreadySignedUp when the
  * shopper already holds one (the contract's idempotent signup).
  */
-export const insertBackorder = async (backorder: Backorder): Promise<void> => {
+export const insertBackorder = async (backorder: Backorder, consentTokenHash?: string): Promise<void> => {
   const row: BackorderRow = { ...backorder, waitingKey: backorder.queueKey, listPartition: 'all' };
+  // Under double opt-in, the confirmation link's token (hashed) leads back to this backorder.
+  const consentLink = consentTokenHash
+    ? [{ Put: { TableName: tableName('ledger'), Item: { key: `consent#${consentTokenHash}`, backorderId: backorder.id } } }]
+    : [];
   try {
     await dynamo.send(
       new TransactWriteCommand({
@@ -65,6 +70,7 @@ export const insertBackorder = async (backorder: Backorder): Promise<void> => {
               ConditionExpression: 'attribute_not_exists(id)',
             },
           },
+          ...consentLink,
         ],
       }),
     );
@@ -236,4 +242,38 @@ export const listBackorders = async (
   if (conditions.length) input.FilterExpression = conditions.join(' AND ');
   const { Items, LastEvaluatedKey } = await dynamo.send(new QueryCommand(input));
   return { items: (Items ?? []).map(toBackorder), cursor: encodeCursor(LastEvaluatedKey) };
+};
+
+/** Adds the hash of a newly issued status link token (each marketing email carries its own link). */
+export const addStatusToken = async (id: string, tokenHash: string): Promise<void> => {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('backorders'),
+      Key: { id },
+      UpdateExpression: 'SET statusTokenHashes = list_append(statusTokenHashes, :hash)',
+      ConditionExpression: 'attribute_exists(id)',
+      ExpressionAttributeValues: { ':hash': [tokenHash] },
+    }),
+  );
+};
+
+/**
+ * Records a confirmed marketing consent (double opt-in). Only a waiting backorder without consent yet
+ * changes; returns the backorder as it is afterwards.
+ */
+export const confirmConsent = async (id: string, at: string): Promise<Backorder | undefined> => {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('backorders'),
+        Key: { id },
+        UpdateExpression: 'SET consentedAt = :at, events = list_append(events, :event)',
+        ConditionExpression: 'attribute_not_exists(consentedAt) AND marketingConsent = :yes',
+        ExpressionAttributeValues: { ':at': at, ':yes': true, ':event': [{ at, type: 'consent_confirmed', by: 'shopper' }] },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+  return getBackorder(id);
 };

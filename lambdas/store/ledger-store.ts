@@ -29,7 +29,7 @@ export type SendClaim =
  */
 export const claimSend = async (
   emailId: string,
-  details: { recipientKey: string; backorderId?: string; kind: string },
+  details: { recipientKey: string; backorderId?: string; kind: string; [key: string]: string | undefined },
   leaseMs: number,
   nowMs: number = Date.now(),
 ): Promise<SendClaim> => {
@@ -37,7 +37,13 @@ export const claimSend = async (
     await dynamo.send(
       new PutCommand({
         TableName: tableName('ledger'),
-        Item: { key: `email#${emailId}`, state: 'sending', leaseUntil: nowMs + leaseMs, ...details },
+        Item: {
+          key: `email#${emailId}`,
+          state: 'sending',
+          leaseUntil: nowMs + leaseMs,
+          claimedAt: new Date(nowMs).toISOString(),
+          ...details,
+        },
         ConditionExpression: 'attribute_not_exists(#key) OR (#state = :sending AND leaseUntil < :now)',
         ExpressionAttributeNames: { '#key': 'key', '#state': 'state' },
         ExpressionAttributeValues: { ':sending': 'sending', ':now': nowMs },
@@ -58,14 +64,19 @@ export const claimSend = async (
   }
 };
 
-export const recordSent = async (emailId: string, sesMessageId: string, sentAt: string): Promise<void> => {
+export const recordSent = async (
+  emailId: string,
+  sesMessageId: string,
+  sentAt: string,
+  subject: string,
+): Promise<void> => {
   await dynamo.send(
     new UpdateCommand({
       TableName: tableName('ledger'),
       Key: { key: `email#${emailId}` },
-      UpdateExpression: 'SET #state = :sent, sesMessageId = :mid, sentAt = :at REMOVE leaseUntil',
+      UpdateExpression: 'SET #state = :sent, sesMessageId = :mid, sentAt = :at, subject = :subject REMOVE leaseUntil',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':mid': sesMessageId, ':at': sentAt },
+      ExpressionAttributeValues: { ':sent': 'sent', ':mid': sesMessageId, ':at': sentAt, ':subject': subject },
     }),
   );
 };

@@ -16,7 +16,7 @@ const listQuery = z.object({
 });
 
 export const adminView = (backorder: Backorder) => {
-  const { statusTokenHash: _secret, queueKey: _order, ...visible } = backorder;
+  const { statusTokenHashes: _secrets, queueKey: _order, ...visible } = backorder;
   return visible;
 };
 

@@ -3,7 +3,7 @@
  * unknown id answer the same 404, so links cannot be probed.
  */
 import { NotFoundError, ValidationError } from '../shared/errors';
-import { tokenMatches } from '../shared/tokens';
+import { statusTokenMatches } from '../shared/tokens';
 import { ACTIVE_STATUSES, positionOf, type Backorder } from '../domain/backorder';
 import { changeStatus, countWaitingAhead, getBackorder, StatusConflict } from '../store/backorder-store';
 import { getProduct } from '../store/catalog-store';
@@ -15,7 +15,7 @@ const NOT_FOUND_MESSAGE = 'No backorder matches this link';
 export const findWithToken = async (id: string, token: string | undefined): Promise<Backorder> => {
   if (!ID_PATTERN.test(id)) throw new NotFoundError(NOT_FOUND_MESSAGE);
   const backorder = await getBackorder(id);
-  if (!backorder || !tokenMatches(token, backorder.statusTokenHash))
+  if (!backorder || !statusTokenMatches(token, backorder.statusTokenHashes))
     throw new NotFoundError(NOT_FOUND_MESSAGE);
   return backorder;
 };

@@ -60,6 +60,8 @@ export const signUp = async (
   const createdAt = new Date(nowMs).toISOString();
   const id = newBackorderId(nowMs);
   const token = newToken();
+  // Marketing consent counts at once, or, under double opt-in, once the shopper confirms it by email.
+  const consentToken = request.marketingConsent && settings.doubleOptIn ? newToken() : undefined;
   const backorder: Backorder = {
     id,
     sku: request.sku,
@@ -75,12 +77,13 @@ export const signUp = async (
     createdAt,
     updatedAt: createdAt,
     queueKey: queueKeyOf(createdAt, id),
-    statusTokenHash: hashToken(token),
+    statusTokenHashes: [hashToken(token)],
+    consentedAt: request.marketingConsent && !settings.doubleOptIn ? createdAt : undefined,
     events: [{ at: createdAt, type: 'created', by: 'shopper' }],
   };
 
   try {
-    await insertBackorder(backorder);
+    await insertBackorder(backorder, consentToken ? hashToken(consentToken) : undefined);
   } catch (error) {
     if (!(error instanceof AlreadySignedUp)) throw error;
     const existing = await getBackorder(error.existingId);
@@ -89,7 +92,7 @@ export const signUp = async (
   }
 
   try {
-    await enqueueEmail({ kind: 'confirmation', backorderId: id, statusToken: token });
+    await enqueueEmail({ kind: 'confirmation', backorderId: id, statusToken: token, consentToken });
   } catch (error) {
     // Without its confirmation the shopper would hold a backorder they cannot see: undo, let them retry.
     logger.error('confirmation could not be queued; signup rolled back', { backorderId: id });

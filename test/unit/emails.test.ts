@@ -8,6 +8,7 @@ const data = (
   shopper: { name: 'Ann', email: 'ann@example.com', ...overrides },
   product: { name: productName, sku: 'TEE-1', expectedRestockDate: '2026-12-24' },
   backorder: { quantity: 2, position: 3, statusUrl: 'https://shop.example/status?id=X&token=T' },
+  confirmUrl: '',
   postalAddress: '1 Harbour Street, Bristol',
 });
 

@@ -1,0 +1,66 @@
+/**
+ * Persistence of nurture campaigns. Campaigns are few (a shop has tens), so listing scans.
+ */
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/aws';
+import { tableName } from '../shared/config';
+import type { Campaign, CampaignInput } from '../domain/campaign';
+
+export const getCampaign = async (id: string): Promise<Campaign | undefined> => {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('campaigns'), Key: { id }, ConsistentRead: true }));
+  return Item as Campaign | undefined;
+};
+
+export const listCampaigns = async (): Promise<Campaign[]> => {
+  const campaigns: Campaign[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(new ScanCommand({ TableName: tableName('campaigns'), ExclusiveStartKey: start }));
+    campaigns.push(...((page.Items ?? []) as Campaign[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return campaigns.sort((a, b) => a.id.localeCompare(b.id));
+};
+
+/** Saves a campaign whole, bumping its version; returns it with what it replaced. */
+export const saveCampaign = async (
+  id: string,
+  input: CampaignInput,
+): Promise<{ campaign: Campaign; previous?: Campaign }> => {
+  const now = new Date().toISOString();
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('campaigns'),
+      Key: { id },
+      UpdateExpression:
+        'SET #name = :name, active = :active, audience = :audience, steps = :steps, updatedAt = :now, createdAt = if_not_exists(createdAt, :now) ADD version :one',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':name': input.name,
+        ':active': input.active,
+        ':audience': input.audience ?? {},
+        ':steps': input.steps,
+        ':now': now,
+        ':one': 1,
+      },
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  const previous = Attributes as Campaign | undefined;
+  const campaign: Campaign = {
+    id,
+    ...input,
+    audience: input.audience ?? {},
+    version: (previous?.version ?? 0) + 1,
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+  };
+  return { campaign, previous };
+};
+
+export const deleteCampaign = async (id: string): Promise<boolean> => {
+  const { Attributes } = await dynamo.send(
+    new DeleteCommand({ TableName: tableName('campaigns'), Key: { id }, ReturnValues: 'ALL_OLD' }),
+  );
+  return Attributes !== undefined;
+};

@@ -1,0 +1,226 @@
+/**
+ * Enrolments: one row per backorder and campaign, holding the next step and when it is due. While a step is
+ * pending the row carries `dueBucket`/`dueKey`, which place it in the sparse `dueByBucket` index the sweeper
+ * reads. Stopping a sequence is an update of these rows (found by the backorder's key), never a scan.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/aws';
+import { tableName } from '../shared/config';
+import { dueBucket, dueKey, dueKeyCeiling } from '../domain/due-index';
+
+export type EnrolmentState = 'active' | 'paused' | 'done' | 'stopped';
+
+export interface Enrolment {
+  backorderId: string;
+  campaignId: string;
+  state: EnrolmentState;
+  nextStepId: string;
+  nextStepIndex: number;
+  nextDueAt: number;
+  enrolledAt: string;
+  dueBucket?: string;
+  dueKey?: string;
+  /** When the current step was handed to the email queue; a new sweep may retry it after the lease. */
+  leasedUntil?: number;
+}
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+const placement = (dueMs: number, backorderId: string, campaignId: string) => ({
+  nextDueAt: dueMs,
+  dueBucket: dueBucket(dueMs, backorderId),
+  dueKey: dueKey(dueMs, backorderId, campaignId),
+});
+
+/**
+ * Enrols a backorder in a campaign unless it already is; a paused enrolment (its campaign was inactive)
+ * resumes at the same step. Returns whether anything changed.
+ */
+export const enrol = async (
+  backorderId: string,
+  campaignId: string,
+  first: { stepId: string; dueMs: number },
+  nowIso: string,
+): Promise<boolean> => {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName('enrolments'),
+        Item: {
+          backorderId,
+          campaignId,
+          state: 'active',
+          nextStepId: first.stepId,
+          nextStepIndex: 0,
+          enrolledAt: nowIso,
+          ...placement(first.dueMs, backorderId, campaignId),
+        },
+        ConditionExpression: 'attribute_not_exists(backorderId)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('enrolments'),
+        Key: { backorderId, campaignId },
+        UpdateExpression: 'SET #state = :active, nextDueAt = :due, dueBucket = :bucket, dueKey = :key',
+        ConditionExpression: '#state = :paused',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':active': 'active',
+          ':paused': 'paused',
+          ':due': first.dueMs,
+          ':bucket': dueBucket(first.dueMs, backorderId),
+          ':key': dueKey(first.dueMs, backorderId, campaignId),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return false;
+  }
+};
+
+export const enrolmentsOf = async (backorderId: string): Promise<Enrolment[]> => {
+  const { Items = [] } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('enrolments'),
+      KeyConditionExpression: 'backorderId = :id',
+      ExpressionAttributeValues: { ':id': backorderId },
+      ConsistentRead: true,
+    }),
+  );
+  return Items as Enrolment[];
+};
+
+/** Ends every sequence of a backorder that is no longer waiting (cancelled, allocated, fulfilled). */
+export const stopEnrolments = async (backorderId: string, state: 'stopped' | 'done' = 'stopped'): Promise<void> => {
+  const enrolments = await enrolmentsOf(backorderId);
+  await Promise.all(
+    enrolments
+      .filter((e) => e.state === 'active' || e.state === 'paused')
+      .map((e) => finish(e.backorderId, e.campaignId, state)),
+  );
+};
+
+/** Takes an enrolment out of the due index for good (or until resumed, when paused). */
+export const finish = async (
+  backorderId: string,
+  campaignId: string,
+  state: Exclude<EnrolmentState, 'active'>,
+): Promise<void> => {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('enrolments'),
+      Key: { backorderId, campaignId },
+      UpdateExpression: 'SET #state = :state REMOVE dueBucket, dueKey, leasedUntil',
+      ConditionExpression: 'attribute_exists(backorderId)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':state': state },
+    }),
+  ).catch((error) => {
+    if (!isConditionFailure(error)) throw error;
+  });
+};
+
+export interface DueEntry {
+  backorderId: string;
+  campaignId: string;
+  dueKey: string;
+  nextStepId: string;
+  nextStepIndex: number;
+}
+
+/** One page of the entries of a bucket that are due by `nowMs`. */
+export const dueEntries = async (
+  bucket: string,
+  nowMs: number,
+  start?: Record<string, unknown>,
+): Promise<{ entries: DueEntry[]; next?: Record<string, unknown> }> => {
+  const { Items = [], LastEvaluatedKey } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('enrolments'),
+      IndexName: 'dueByBucket',
+      KeyConditionExpression: 'dueBucket = :bucket AND dueKey <= :ceiling',
+      ExpressionAttributeValues: { ':bucket': bucket, ':ceiling': dueKeyCeiling(nowMs) },
+      ExclusiveStartKey: start,
+      Limit: 500,
+    }),
+  );
+  return { entries: Items as DueEntry[], next: LastEvaluatedKey };
+};
+
+/**
+ * Claims a due entry for sending: moves it to a later bucket (the lease) only if no other sweeper did so
+ * first. Returns false when another sweeper won, so each step is queued by one sweeper.
+ */
+export const leaseDueEntry = async (entry: DueEntry, leaseUntilMs: number): Promise<boolean> => {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('enrolments'),
+        Key: { backorderId: entry.backorderId, campaignId: entry.campaignId },
+        UpdateExpression: 'SET dueBucket = :bucket, dueKey = :key, leasedUntil = :lease',
+        ConditionExpression: 'dueKey = :seen AND #state = :active',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':bucket': dueBucket(leaseUntilMs, entry.backorderId),
+          ':key': dueKey(leaseUntilMs, entry.backorderId, entry.campaignId),
+          ':lease': leaseUntilMs,
+          ':seen': entry.dueKey,
+          ':active': 'active',
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/**
+ * After step `sentStepId` went out: point the enrolment at the next step (or mark it done). Conditional on
+ * the enrolment still expecting that step, so a redelivered message cannot advance it twice.
+ */
+export const advance = async (
+  backorderId: string,
+  campaignId: string,
+  sentStepId: string,
+  next: { stepId: string; index: number; dueMs: number } | undefined,
+): Promise<void> => {
+  const values: Record<string, unknown> = { ':sent': sentStepId, ':active': 'active' };
+  let update: string;
+  if (next) {
+    update =
+      'SET nextStepId = :next, nextStepIndex = :index, nextDueAt = :due, dueBucket = :bucket, dueKey = :key REMOVE leasedUntil';
+    Object.assign(values, {
+      ':next': next.stepId,
+      ':index': next.index,
+      ':due': next.dueMs,
+      ':bucket': dueBucket(next.dueMs, backorderId),
+      ':key': dueKey(next.dueMs, backorderId, campaignId),
+    });
+  } else {
+    update = 'SET #state = :done REMOVE dueBucket, dueKey, leasedUntil';
+    values[':done'] = 'done';
+  }
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('enrolments'),
+      Key: { backorderId, campaignId },
+      UpdateExpression: update,
+      ConditionExpression: 'nextStepId = :sent AND #state = :active',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: values,
+    }),
+  ).catch((error) => {
+    if (!isConditionFailure(error)) throw error;
+  });
+};

@@ -1,0 +1,31 @@
+/**
+ * A marketer's test send of one campaign step, rendered with sample data and marked as a test.
+ */
+import { NotFoundError } from '../shared/errors';
+import { renderNurtureStep } from '../emails/nurture';
+import { sampleVariables } from '../emails/variables';
+import { getCampaign } from '../store/campaign-store';
+import type { EmailMessage } from '../store/email-queue';
+import type { Delivery } from './deliver-email';
+import { senderIdentity } from './sender-identity';
+
+export const planTestEmail = async (message: Extract<EmailMessage, { kind: 'test' }>): Promise<Delivery | null> => {
+  const campaign = await getCampaign(message.campaignId);
+  const step = campaign?.steps.find((s) => s.id === message.stepId);
+  if (!campaign || !step) throw new NotFoundError(`Step ${message.stepId} of campaign ${message.campaignId} is gone`);
+  const emailId = `test#${message.testId}`;
+  return {
+    emailId,
+    recipientKey: message.to.trim().toLowerCase(),
+    kind: 'test',
+    describe: { campaignId: campaign.id, stepId: step.id },
+    compose: async () => {
+      const { base, settings, from, replyTo } = await senderIdentity();
+      const email = await renderNurtureStep(step, sampleVariables(base), settings.sender.postalAddress);
+      return {
+        envelope: { from, replyTo, to: { address: message.to }, emailId, unsubscribeUrl: `${base}/api/unsubscribe?token=SAMPLE` },
+        email: { ...email, subject: `[Test] ${email.subject}` },
+      };
+    },
+  };
+};
