@@ -9,8 +9,8 @@
 export type AttributeType = 'S' | 'N';
 
 export type TableName = 'settings' | 'products' | 'backorders' | 'ledger' | 'campaigns' | 'enrolments';
-export type QueueName = 'email';
-export type FunctionName = 'publicApi' | 'adminApi' | 'sender';
+export type QueueName = 'email' | 'enrolment';
+export type FunctionName = 'publicApi' | 'adminApi' | 'sender' | 'scheduler' | 'enroller';
 
 export interface KeyDefinition {
   name: string;
@@ -182,6 +182,15 @@ export const queues = {
     maxConcurrency: 2,
     purpose: 'Every email the platform sends: confirmations now, nurture and restock alerts later.',
   },
+  enrolment: {
+    name: 'enrolment',
+    consumer: 'enroller',
+    batchSize: 1,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    maxConcurrency: 2,
+    purpose: 'Pages of campaign enrolment jobs: shoppers already waiting when a campaign is activated.',
+  },
 } as const satisfies Record<QueueName, QueueDefinition>;
 
 export const functions = {
@@ -216,7 +225,7 @@ export const functions = {
       campaigns: 'readWrite',
       enrolments: 'readWrite',
     },
-    sendsTo: ['email'],
+    sendsTo: ['email', 'enrolment'],
     sendsEmail: false,
     config: ['PUBLIC_BASE_URL'],
     purpose: 'Console routes: settings, products, backorder lookup, cancel and fulfil on behalf of shoppers.',
@@ -239,6 +248,28 @@ export const functions = {
     config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
     purpose: 'Email queue consumer: send ledger, MIME rendering, SES SendRawEmail.',
   },
+  scheduler: {
+    name: 'scheduler',
+    entry: 'lambdas/scheduler/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    tables: { settings: 'readWrite', enrolments: 'readWrite' },
+    sendsTo: ['email'],
+    sendsEmail: false,
+    config: [],
+    purpose: 'Every minute: sweeps nurture steps that fell due into the email queue.',
+  },
+  enroller: {
+    name: 'enroller',
+    entry: 'lambdas/enroller/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { backorders: 'read', campaigns: 'read', enrolments: 'readWrite' },
+    sendsTo: ['enrolment'],
+    sendsEmail: false,
+    config: [],
+    purpose: 'Enrolment queue consumer: enrols waiting shoppers in a newly active campaign, page by page.',
+  },
 } as const satisfies Record<FunctionName, FunctionDefinition>;
 
 export const routes: readonly RouteDefinition[] = [
@@ -247,6 +278,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/api/backorders', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
   { method: 'POST', path: '/api/backorders/{id}/cancel', function: 'publicApi', auth: 'public' },
+  { method: 'POST', path: '/api/unsubscribe', function: 'publicApi', auth: 'public' },
+  { method: 'GET', path: '/api/confirm', function: 'publicApi', auth: 'public' },
 
   { method: 'GET', path: '/api/admin/settings', function: 'adminApi', auth: 'admin' },
   { method: 'PUT', path: '/api/admin/settings', function: 'adminApi', auth: 'admin' },
@@ -256,6 +289,31 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/api/admin/backorders', function: 'adminApi', auth: 'admin' },
   { method: 'POST', path: '/api/admin/backorders/{id}/cancel', function: 'adminApi', auth: 'admin' },
   { method: 'POST', path: '/api/admin/backorders/{id}/fulfil', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/campaigns', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/campaigns/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'PUT', path: '/api/admin/campaigns/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'DELETE', path: '/api/admin/campaigns/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/campaigns/{id}/preview', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/campaigns/{id}/test', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/templates/preview', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/emails', function: 'adminApi', auth: 'admin' },
+];
+
+export interface ScheduleDefinition {
+  name: string;
+  function: FunctionName;
+  /** EventBridge rate on AWS; locally the runner ticks every SCHEDULER_TICK_SECONDS instead. */
+  everyMinutes: number;
+  purpose: string;
+}
+
+export const schedules: readonly ScheduleDefinition[] = [
+  {
+    name: 'minutely',
+    function: 'scheduler',
+    everyMinutes: 1,
+    purpose: 'The sweeper: due nurture steps (later also supplier batches).',
+  },
 ];
 
 /** API Gateway's route key for a route: "GET /api/products/{sku}". Handlers dispatch on it. */

@@ -4,6 +4,7 @@
  * lib/platform.ts. Admin routes pass an authorizer first, as the Cognito JWT authorizer does on AWS: here the
  * credential is the ADMIN_TOKEN bearer token.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -114,13 +115,15 @@ const toEvent = (
 ): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && name !== 'cookie')
-      headers[name] = Array.isArray(value) ? value.join(',') : value;
+    // CloudFront sets its viewer headers itself; a client's own copy would let it pose as another address.
+    if (value === undefined || name === 'cookie' || name.startsWith('cloudfront-')) continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
-  const binary = body.length > 0 && !TEXT_TYPES.test(headers['content-type'] ?? '');
+  // API Gateway passes text bodies as text only when they are valid UTF-8; anything else arrives base64.
+  const binary = body.length > 0 && (!TEXT_TYPES.test(headers['content-type'] ?? '') || !isUtf8(body));
   const now = new Date();
   return {
     version: '2.0',

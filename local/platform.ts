@@ -12,6 +12,7 @@ import { startEventSources } from './event-sources';
 import { createGateway } from './gateway';
 import { loadHandlers } from './handlers';
 import { createLocalResources } from './resources';
+import { startSchedules } from './schedules';
 
 export interface PlatformOptions {
   endpoints: Endpoints;
@@ -106,6 +107,14 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         console.error(`[${queue} queue] ${(error as Error).message ?? error}`);
     },
   });
+  const scheduled = startSchedules({
+    handlers,
+    tickSeconds: options.schedulerTickSeconds,
+    onError: (schedule, error) => {
+      if (options.logQueueErrors !== false)
+        console.error(`[${schedule} schedule] ${(error as Error).message ?? error}`);
+    },
+  });
   ready = true;
 
   return {
@@ -118,6 +127,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         gateway.close(() => resolve());
         gateway.closeAllConnections();
       });
+      await scheduled.stop();
       await eventSources.stop();
       clients.dynamo.destroy();
       clients.sqs.destroy();

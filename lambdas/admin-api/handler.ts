@@ -5,7 +5,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { defaultSender } from '../shared/config';
-import { NotFoundError, UnauthorizedError } from '../shared/errors';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { apiHandler, json, logger, type ApiRequest, type RouteHandler } from '../shared/http';
 import { defaultSiteSettings, productSchema, siteSettingsSchema, skuSchema } from '../domain/catalog';
 import { parseOrThrow } from '../domain/validation';
@@ -18,6 +18,17 @@ import {
 } from '../store/catalog-store';
 import { adminView, backorderById, lookUpBackorders } from '../use-cases/admin-backorders';
 import { cancelBackorder, fulfilBackorder } from '../use-cases/shopper-backorder';
+import {
+  campaignById,
+  previewDraft,
+  previewSavedStep,
+  removeCampaign,
+  saveCampaignFromConsole,
+  sendTestEmail,
+} from '../use-cases/campaign-admin';
+import { listCampaigns } from '../store/campaign-store';
+import { emailsSentTo } from '../store/ledger-store';
+import { normalizeEmail } from '../domain/backorder';
 
 const principalOf = (request: ApiRequest): string => {
   if (!request.principal) throw new UnauthorizedError();
@@ -71,6 +82,38 @@ export const routes: Record<string, RouteHandler> = {
   'POST /api/admin/backorders/{id}/fulfil': authenticated(async ({ pathParameters }, principal) => {
     const backorder = await fulfilBackorder(await backorderById(pathParameters.id), principal);
     return json(200, adminView(backorder));
+  }),
+
+  'GET /api/admin/campaigns': authenticated(async () => json(200, { items: await listCampaigns() })),
+
+  'GET /api/admin/campaigns/{id}': authenticated(async ({ pathParameters }) =>
+    json(200, await campaignById(pathParameters.id)),
+  ),
+
+  'PUT /api/admin/campaigns/{id}': authenticated(async ({ pathParameters, body }) => {
+    const { campaign, created } = await saveCampaignFromConsole(pathParameters.id, body);
+    return json(created ? 201 : 200, campaign);
+  }),
+
+  'DELETE /api/admin/campaigns/{id}': authenticated(async ({ pathParameters }) =>
+    json(200, await removeCampaign(pathParameters.id)),
+  ),
+
+  'POST /api/admin/campaigns/{id}/preview': authenticated(async ({ pathParameters, body }) =>
+    json(200, await previewSavedStep(pathParameters.id, body)),
+  ),
+
+  'POST /api/admin/campaigns/{id}/test': authenticated(async ({ pathParameters, body }) =>
+    json(202, await sendTestEmail(pathParameters.id, body)),
+  ),
+
+  'POST /api/admin/templates/preview': authenticated(async ({ body }) => json(200, await previewDraft(body))),
+
+  'GET /api/admin/emails': authenticated(async ({ query }) => {
+    if (!query.email || query.email.length > 254) {
+      throw new ValidationError('Say whose emails to list', [{ path: 'email', message: 'required' }]);
+    }
+    return json(200, { items: await emailsSentTo(normalizeEmail(query.email)) });
   }),
 };
 

@@ -12,10 +12,14 @@ const MAX_DELAY_MS = 366 * 24 * 3600 * 1000;
 /** Milliseconds of an ISO-8601 duration; calendar units (years, months) are refused as ambiguous. */
 export const durationMs = (iso: string): number => {
   const d = parseDuration(iso);
-  if (d.years || d.months) throw new Error('use weeks, days, hours or minutes: months and years vary in length');
+  if (d.years || d.months)
+    throw new Error('use weeks, days, hours or minutes: months and years vary in length');
   if (d.negative) throw new Error('must not be negative');
   return (
-    (((d.weeks ?? 0) * 7 + (d.days ?? 0)) * 24 * 3600 + (d.hours ?? 0) * 3600 + (d.minutes ?? 0) * 60 + (d.seconds ?? 0)) *
+    (((d.weeks ?? 0) * 7 + (d.days ?? 0)) * 24 * 3600 +
+      (d.hours ?? 0) * 3600 +
+      (d.minutes ?? 0) * 60 +
+      (d.seconds ?? 0)) *
     1000
   );
 };
@@ -25,7 +29,10 @@ const delay = z.string().superRefine((value, ctx) => {
     const ms = durationMs(value);
     if (ms > MAX_DELAY_MS) ctx.addIssue({ code: 'custom', message: 'must be at most a year' });
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `must be an ISO-8601 duration like PT0S, PT4H or P2D (${(error as Error).message})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be an ISO-8601 duration like PT0S, PT4H or P2D (${(error as Error).message})`,
+    });
   }
 });
 
@@ -35,7 +42,9 @@ export const campaignIdSchema = z
 
 const stepSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be letters, digits, "-" or "_"' }),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be letters, digits, "-" or "_"' }),
     delay,
     subject: z
       .string()
@@ -63,7 +72,9 @@ export const campaignSchema = z
       .array(stepSchema)
       .min(1)
       .max(20)
-      .refine((steps) => new Set(steps.map((s) => s.id)).size === steps.length, { message: 'step ids must be unique' }),
+      .refine((steps) => new Set(steps.map((s) => s.id)).size === steps.length, {
+        message: 'step ids must be unique',
+      }),
   })
   .strict();
 
@@ -78,7 +89,11 @@ export interface Campaign extends CampaignInput {
   updatedAt: string;
 }
 
-export const audienceMatches = (campaign: Pick<Campaign, 'audience'>, sku: string, segment: Segment): boolean => {
+export const audienceMatches = (
+  campaign: Pick<Campaign, 'audience'>,
+  sku: string,
+  segment: Segment,
+): boolean => {
   const skus = campaign.audience?.skus ?? [];
   const segments = campaign.audience?.segments ?? [];
   return (skus.length === 0 || skus.includes(sku)) && (segments.length === 0 || segments.includes(segment));

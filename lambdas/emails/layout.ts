@@ -22,7 +22,7 @@ const LAYOUT = `<!doctype html>
 </td></tr>
 </table>
 <p style="max-width:560px;margin:16px auto 0;font-family:Helvetica,Arial,sans-serif;font-size:12px;line-height:1.5;color:#52525b;">
-{% if statusUrl %}<a href="{{ statusUrl }}" style="color:#52525b;">Your place in the queue</a><br>{% endif %}{{ postalAddress }}{% if unsubscribeUrl %}<br><a href="{{ unsubscribeUrl }}" style="color:#52525b;">Unsubscribe from these emails</a>{% endif %}
+{% if statusUrl != "" %}<a href="{{ statusUrl }}" style="color:#52525b;">Your place in the queue</a><br>{% endif %}{{ postalAddress }}{% if unsubscribeUrl != "" %}<br><a href="{{ unsubscribeUrl }}" style="color:#52525b;">Unsubscribe from these emails</a>{% endif %}
 </p>
 </td></tr>
 </table>

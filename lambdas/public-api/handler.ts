@@ -5,10 +5,13 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { dynamo } from '../shared/aws';
 import { tableName } from '../shared/config';
-import { apiHandler, json, logger, type RouteHandler } from '../shared/http';
+import { apiHandler, json, logger, page, type RouteHandler } from '../shared/http';
 import { signUp } from '../use-cases/signup';
 import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
 import { productPage } from '../use-cases/product-page';
+import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
+import { NotFoundError } from '../shared/errors';
+import { simplePage } from '../emails/pages';
 
 export const routes: Record<string, RouteHandler> = {
   'GET /api/health': async () => {
@@ -32,8 +35,38 @@ export const routes: Record<string, RouteHandler> = {
     const cancelled = await cancelBackorder(backorder, 'shopper');
     return json(200, { id: cancelled.id, status: cancelled.status });
   },
+
+  // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" as a form; the page posts nothing.
+  'POST /api/unsubscribe': async ({ query }) => {
+    await unsubscribe(query.token);
+    return json(200, { unsubscribed: true });
+  },
+
+  'GET /api/confirm': async ({ query }) => {
+    try {
+      const outcome = await confirmMarketingConsent(query.token);
+      return page(
+        200,
+        outcome === 'confirmed'
+          ? await simplePage(
+              'Thanks, you are subscribed',
+              'We will keep you posted while you wait for your backorder.',
+            )
+          : await simplePage(
+              'Nothing to confirm',
+              'This backorder is no longer waiting, so there is nothing to send.',
+            ),
+      );
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      return page(
+        404,
+        await simplePage('Link not valid', 'This confirmation link is not valid or has expired.'),
+      );
+    }
+  },
 };
 
-const api = apiHandler(routes);
+const api = apiHandler(routes, { formRoutes: ['POST /api/unsubscribe'] });
 export const dispatch = api.dispatch;
 export const handler = api.handler.use(injectLambdaContext(logger));

@@ -16,8 +16,19 @@ import { planDelivery } from '../use-cases/plan-delivery';
 const id = z.string().min(1).max(200);
 
 const emailMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('confirmation'), backorderId: id, statusToken: id, consentToken: id.optional() }),
-  z.object({ kind: z.literal('nurture'), backorderId: id, campaignId: id, stepId: id, stepIndex: z.number().int().min(0) }),
+  z.object({
+    kind: z.literal('confirmation'),
+    backorderId: id,
+    statusToken: id,
+    consentToken: id.optional(),
+  }),
+  z.object({
+    kind: z.literal('nurture'),
+    backorderId: id,
+    campaignId: id,
+    stepId: id,
+    stepIndex: z.number().int().min(0),
+  }),
   z.object({ kind: z.literal('test'), testId: id, campaignId: id, stepId: id, to: z.email() }),
 ]);
 
@@ -35,6 +46,8 @@ export const deliverRecord = async (record: SQSRecord): Promise<void> => {
 // A processor per invocation: it holds the batch's state, and the local runner (unlike one Lambda instance)
 // may run several batches in one process at once.
 export const sendEmails = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), { context: context as Context });
+  processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), {
+    context: context as Context,
+  });
 
 export const handler = middy(sendEmails).use(injectLambdaContext(logger));

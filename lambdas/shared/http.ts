@@ -36,6 +36,8 @@ export interface ApiResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A page instead of JSON (the consent confirmation link opens in a browser). */
+  html?: string;
 }
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
@@ -44,6 +46,12 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
   status,
   body,
   headers,
+});
+
+export const page = (status: number, html: string): ApiResult => ({
+  status,
+  html,
+  headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
 });
 
 const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string> => {
@@ -86,12 +94,13 @@ const parseBody = (raw: Buffer, contentType: string | undefined, acceptForm: boo
 const toResponse = (result: ApiResult): APIGatewayProxyStructuredResultV2 => ({
   statusCode: result.status,
   headers: {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type':
+      result.html !== undefined ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...result.headers,
   },
-  body: result.body === undefined ? '' : JSON.stringify(result.body),
+  body: result.html ?? (result.body === undefined ? '' : JSON.stringify(result.body)),
 });
 
 export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {

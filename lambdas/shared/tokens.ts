@@ -41,7 +41,10 @@ export const secretsEqual = (given: string, expected: string): boolean => {
 };
 
 /** Whether `token` is one of the status link tokens issued for a backorder (each compared in constant time). */
-export const statusTokenMatches = (token: string | undefined, storedHashes: readonly string[] | undefined): boolean => {
+export const statusTokenMatches = (
+  token: string | undefined,
+  storedHashes: readonly string[] | undefined,
+): boolean => {
   let matched = false;
   // Every hash is compared, so the time taken does not tell which one matched.
   for (const stored of storedHashes ?? []) matched = tokenMatches(token, stored) || matched;

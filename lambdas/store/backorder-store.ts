@@ -48,7 +48,14 @@ export const insertBackorder = async (backorder: Backorder, consentTokenHash?: s
   const row: BackorderRow = { ...backorder, waitingKey: backorder.queueKey, listPartition: 'all' };
   // Under double opt-in, the confirmation link's token (hashed) leads back to this backorder.
   const consentLink = consentTokenHash
-    ? [{ Put: { TableName: tableName('ledger'), Item: { key: `consent#${consentTokenHash}`, backorderId: backorder.id } } }]
+    ? [
+        {
+          Put: {
+            TableName: tableName('ledger'),
+            Item: { key: `consent#${consentTokenHash}`, backorderId: backorder.id },
+          },
+        },
+      ]
     : [];
   try {
     await dynamo.send(
@@ -227,7 +234,7 @@ export const listBackorders = async (
     ExpressionAttributeNames: { '#p': partition },
     ExpressionAttributeValues: { ':p': value },
     Limit: filter.limit ?? 50,
-    ExclusiveStartKey: decodeCursor(filter.cursor, ['id', partition, 'queueKey']),
+    ExclusiveStartKey: decodeCursor(filter.cursor, ['id', partition, 'queueKey'], { [partition]: value }),
   };
   const conditions: string[] = [];
   if (filter.status) {
@@ -269,11 +276,40 @@ export const confirmConsent = async (id: string, at: string): Promise<Backorder 
         Key: { id },
         UpdateExpression: 'SET consentedAt = :at, events = list_append(events, :event)',
         ConditionExpression: 'attribute_not_exists(consentedAt) AND marketingConsent = :yes',
-        ExpressionAttributeValues: { ':at': at, ':yes': true, ':event': [{ at, type: 'consent_confirmed', by: 'shopper' }] },
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':yes': true,
+          ':event': [{ at, type: 'consent_confirmed', by: 'shopper' }],
+        },
       }),
     );
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
   return getBackorder(id);
+};
+
+/**
+ * One page of waiting backorders with effective marketing consent, oldest first: of one SKU, or of all.
+ * Used by enrolment jobs; the cursor continues where the page ended.
+ */
+export const waitingConsentingPage = async (
+  sku: string | undefined,
+  cursor: string | undefined,
+  limit = 200,
+): Promise<{ items: Backorder[]; cursor: string | null }> => {
+  const [indexName, partition, value] = sku ? ['bySku', 'sku', sku] : ['byCreated', 'listPartition', 'all'];
+  const { Items, LastEvaluatedKey } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('backorders'),
+      IndexName: indexName,
+      KeyConditionExpression: '#p = :p',
+      FilterExpression: '#status = :waiting AND attribute_exists(consentedAt)',
+      ExpressionAttributeNames: { '#p': partition, '#status': 'status' },
+      ExpressionAttributeValues: { ':p': value, ':waiting': 'waiting' },
+      ExclusiveStartKey: decodeCursor(cursor, ['id', partition, 'queueKey'], { [partition]: value }),
+      Limit: limit,
+    }),
+  );
+  return { items: (Items ?? []).map(toBackorder), cursor: encodeCursor(LastEvaluatedKey) };
 };

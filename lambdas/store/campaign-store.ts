@@ -7,7 +7,9 @@ import { tableName } from '../shared/config';
 import type { Campaign, CampaignInput } from '../domain/campaign';
 
 export const getCampaign = async (id: string): Promise<Campaign | undefined> => {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('campaigns'), Key: { id }, ConsistentRead: true }));
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('campaigns'), Key: { id }, ConsistentRead: true }),
+  );
   return Item as Campaign | undefined;
 };
 
@@ -15,7 +17,9 @@ export const listCampaigns = async (): Promise<Campaign[]> => {
   const campaigns: Campaign[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await dynamo.send(new ScanCommand({ TableName: tableName('campaigns'), ExclusiveStartKey: start }));
+    const page = await dynamo.send(
+      new ScanCommand({ TableName: tableName('campaigns'), ExclusiveStartKey: start }),
+    );
     campaigns.push(...((page.Items ?? []) as Campaign[]));
     start = page.LastEvaluatedKey;
   } while (start);

@@ -1,6 +1,6 @@
 /**
- * Opaque pagination cursors: DynamoDB's LastEvaluatedKey as base64url JSON. A cursor that does not decode to
- * a flat object of strings is refused as bad input rather than passed to DynamoDB.
+ * Opaque pagination cursors: DynamoDB's LastEvaluatedKey as base64url JSON. A cursor that is not exactly the
+ * key of the listing it is used with is refused as bad input rather than passed to DynamoDB.
  */
 import { ValidationError } from '../shared/errors';
 
@@ -9,9 +9,14 @@ export type PageKey = Record<string, string>;
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
 
+/**
+ * Decodes a cursor that must hold exactly `keys`; `expected` pins key values the query fixes (the partition
+ * it pages through), so a cursor from another listing is refused.
+ */
 export const decodeCursor = (
   cursor: string | undefined,
-  allowedKeys: readonly string[],
+  keys: readonly string[],
+  expected: Record<string, string> = {},
 ): PageKey | undefined => {
   if (cursor === undefined || cursor === '') return undefined;
   const invalid = () =>
@@ -25,7 +30,13 @@ export const decodeCursor = (
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
   const entries = Object.entries(parsed);
-  if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string'))
+  if (
+    entries.length !== keys.length ||
+    entries.some(([k, v]) => !keys.includes(k) || typeof v !== 'string')
+  ) {
     throw invalid();
-  return Object.fromEntries(entries) as PageKey;
+  }
+  const key = Object.fromEntries(entries) as PageKey;
+  if (Object.entries(expected).some(([k, v]) => key[k] !== v)) throw invalid();
+  return key;
 };

@@ -18,7 +18,9 @@ export type EmailMessage =
   | { kind: 'test'; testId: string; campaignId: string; stepId: string; to: string };
 
 export const enqueueEmail = async (message: EmailMessage): Promise<void> => {
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('email'), MessageBody: JSON.stringify(message) }));
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl('email'), MessageBody: JSON.stringify(message) }),
+  );
 };
 
 /** Queues many emails, ten per request (SQS's batch limit); throws if any entry was refused. */
@@ -31,6 +33,7 @@ export const enqueueEmails = async (messages: EmailMessage[]): Promise<void> => 
         Entries: batch.map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) })),
       }),
     );
-    if (Failed.length > 0) throw new Error(`SQS refused ${Failed.length} email messages: ${Failed[0].Message}`);
+    if (Failed.length > 0)
+      throw new Error(`SQS refused ${Failed.length} email messages: ${Failed[0].Message}`);
   }
 };

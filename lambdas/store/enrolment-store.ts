@@ -100,7 +100,10 @@ export const enrolmentsOf = async (backorderId: string): Promise<Enrolment[]> =>
 };
 
 /** Ends every sequence of a backorder that is no longer waiting (cancelled, allocated, fulfilled). */
-export const stopEnrolments = async (backorderId: string, state: 'stopped' | 'done' = 'stopped'): Promise<void> => {
+export const stopEnrolments = async (
+  backorderId: string,
+  state: 'stopped' | 'done' = 'stopped',
+): Promise<void> => {
   const enrolments = await enrolmentsOf(backorderId);
   await Promise.all(
     enrolments
@@ -115,18 +118,20 @@ export const finish = async (
   campaignId: string,
   state: Exclude<EnrolmentState, 'active'>,
 ): Promise<void> => {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName('enrolments'),
-      Key: { backorderId, campaignId },
-      UpdateExpression: 'SET #state = :state REMOVE dueBucket, dueKey, leasedUntil',
-      ConditionExpression: 'attribute_exists(backorderId)',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':state': state },
-    }),
-  ).catch((error) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: tableName('enrolments'),
+        Key: { backorderId, campaignId },
+        UpdateExpression: 'SET #state = :state REMOVE dueBucket, dueKey, leasedUntil',
+        ConditionExpression: 'attribute_exists(backorderId)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':state': state },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 };
 
 export interface DueEntry {
@@ -211,16 +216,18 @@ export const advance = async (
     update = 'SET #state = :done REMOVE dueBucket, dueKey, leasedUntil';
     values[':done'] = 'done';
   }
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName('enrolments'),
-      Key: { backorderId, campaignId },
-      UpdateExpression: update,
-      ConditionExpression: 'nextStepId = :sent AND #state = :active',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: values,
-    }),
-  ).catch((error) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: tableName('enrolments'),
+        Key: { backorderId, campaignId },
+        UpdateExpression: update,
+        ConditionExpression: 'nextStepId = :sent AND #state = :active',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 };

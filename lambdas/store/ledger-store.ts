@@ -2,7 +2,7 @@
  * The ledger: small rows whose conditional writes enforce "at most N" and "only once" rules.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws';
 import { tableName } from '../shared/config';
 
@@ -74,9 +74,15 @@ export const recordSent = async (
     new UpdateCommand({
       TableName: tableName('ledger'),
       Key: { key: `email#${emailId}` },
-      UpdateExpression: 'SET #state = :sent, sesMessageId = :mid, sentAt = :at, subject = :subject REMOVE leaseUntil',
+      UpdateExpression:
+        'SET #state = :sent, sesMessageId = :mid, sentAt = :at, subject = :subject REMOVE leaseUntil',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':mid': sesMessageId, ':at': sentAt, ':subject': subject },
+      ExpressionAttributeValues: {
+        ':sent': 'sent',
+        ':mid': sesMessageId,
+        ':at': sentAt,
+        ':subject': subject,
+      },
     }),
   );
 };
@@ -96,4 +102,41 @@ export const releaseSend = async (emailId: string): Promise<void> => {
     .catch((error) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
+};
+
+export interface SentEmailRecord {
+  emailId: string;
+  kind: string;
+  state: 'sending' | 'sent';
+  backorderId?: string;
+  campaignId?: string;
+  stepId?: string;
+  subject?: string;
+  claimedAt: string;
+  sentAt?: string;
+}
+
+/** Every email sent (or being sent) to an address, newest first: what customer service sees. */
+export const emailsSentTo = async (recipientKey: string, limit = 100): Promise<SentEmailRecord[]> => {
+  const { Items = [] } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('ledger'),
+      IndexName: 'byRecipient',
+      KeyConditionExpression: 'recipientKey = :r',
+      ExpressionAttributeValues: { ':r': recipientKey },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return Items.map((item) => ({
+    emailId: String(item.key).replace(/^email#/, ''),
+    kind: item.kind,
+    state: item.state,
+    backorderId: item.backorderId,
+    campaignId: item.campaignId,
+    stepId: item.stepId,
+    subject: item.subject,
+    claimedAt: item.claimedAt,
+    sentAt: item.sentAt,
+  }));
 };

@@ -14,23 +14,29 @@ const YEAR_SECONDS = 366 * 24 * 3600;
 
 export const isSuppressed = async (emailKey: string): Promise<boolean> => {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName('ledger'), Key: { key: `suppressed#${emailKey}` }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: tableName('ledger'),
+      Key: { key: `suppressed#${emailKey}` },
+      ConsistentRead: true,
+    }),
   );
   return Item !== undefined;
 };
 
 /** Adds the address to the suppression list; the first reason is kept. */
 export const suppress = async (emailKey: string, reason: SuppressionReason, at: string): Promise<void> => {
-  await dynamo.send(
-    new PutCommand({
-      TableName: tableName('ledger'),
-      Item: { key: `suppressed#${emailKey}`, emailKey, reason, at },
-      ConditionExpression: 'attribute_not_exists(#key)',
-      ExpressionAttributeNames: { '#key': 'key' },
-    }),
-  ).catch((error) => {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  });
+  await dynamo
+    .send(
+      new PutCommand({
+        TableName: tableName('ledger'),
+        Item: { key: `suppressed#${emailKey}`, emailKey, reason, at },
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': 'key' },
+      }),
+    )
+    .catch((error) => {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    });
 };
 
 /**
@@ -42,7 +48,11 @@ export const issueUnsubscribeToken = async (emailKey: string, nowMs: number): Pr
   await dynamo.send(
     new PutCommand({
       TableName: tableName('ledger'),
-      Item: { key: `unsubscribe#${hashToken(token)}`, emailKey, expiresAt: Math.floor(nowMs / 1000) + YEAR_SECONDS },
+      Item: {
+        key: `unsubscribe#${hashToken(token)}`,
+        emailKey,
+        expiresAt: Math.floor(nowMs / 1000) + YEAR_SECONDS,
+      },
     }),
   );
   return token;

@@ -41,7 +41,12 @@ export const createMailer = (pacer: SendPacer) => {
   const send = async (delivery: Delivery, nowMs = Date.now()): Promise<DeliveryOutcome> => {
     const claim = await claimSend(
       delivery.emailId,
-      { recipientKey: delivery.recipientKey, backorderId: delivery.backorderId, kind: delivery.kind, ...delivery.describe },
+      {
+        recipientKey: delivery.recipientKey,
+        backorderId: delivery.backorderId,
+        kind: delivery.kind,
+        ...delivery.describe,
+      },
       SEND_LEASE_MS,
       nowMs,
     );

@@ -16,14 +16,16 @@ export const enrolInMatchingCampaigns = async (
   const matching = (campaigns ?? (await listCampaigns())).filter(
     (c) => c.active && audienceMatches(c, backorder.sku, backorder.segment),
   );
-  const results = await Promise.all(
-    matching.map((campaign) => enrolInCampaign(backorder, campaign, nowMs)),
-  );
+  const results = await Promise.all(matching.map((campaign) => enrolInCampaign(backorder, campaign, nowMs)));
   return results.filter(Boolean).length;
 };
 
 /** The first step falls due its delay after consent, or now when that moment has passed. */
-export const enrolInCampaign = (backorder: Backorder, campaign: Campaign, nowMs: number): Promise<boolean> => {
+export const enrolInCampaign = (
+  backorder: Backorder,
+  campaign: Campaign,
+  nowMs: number,
+): Promise<boolean> => {
   const first = campaign.steps[0];
   const anchor = Date.parse(backorder.consentedAt ?? backorder.createdAt);
   return enrol(

@@ -19,11 +19,15 @@ export const planConfirmation = async (
   const backorder = await getBackorder(message.backorderId);
   if (!backorder) {
     // The signup was rolled back after its confirmation was queued: nothing to confirm.
-    logger.info('confirmation for a backorder that does not exist; dropped', { backorderId: message.backorderId });
+    logger.info('confirmation for a backorder that does not exist; dropped', {
+      backorderId: message.backorderId,
+    });
     return null;
   }
   if (!statusTokenMatches(message.statusToken, backorder.statusTokenHashes)) {
-    logger.warn('confirmation token does not belong to the backorder; dropped', { backorderId: backorder.id });
+    logger.warn('confirmation token does not belong to the backorder; dropped', {
+      backorderId: backorder.id,
+    });
     return null;
   }
   const emailId = `confirmation#${backorder.id}`;
@@ -36,7 +40,9 @@ export const planConfirmation = async (
       const [{ base, settings, from, replyTo }, product, ahead] = await Promise.all([
         senderIdentity(),
         getProduct(backorder.sku),
-        backorder.status === 'waiting' ? countWaitingAhead(backorder.sku, backorder.queueKey) : Promise.resolve(-1),
+        backorder.status === 'waiting'
+          ? countWaitingAhead(backorder.sku, backorder.queueKey)
+          : Promise.resolve(-1),
       ]);
       const email = await renderConfirmation({
         shopper: { name: backorder.name ?? '', email: backorder.email },
@@ -50,10 +56,15 @@ export const planConfirmation = async (
           position: ahead >= 0 ? ahead + 1 : null,
           statusUrl: statusUrl(base, backorder.id, message.statusToken),
         },
-        confirmUrl: message.consentToken ? `${base}/api/confirm?token=${encodeURIComponent(message.consentToken)}` : '',
+        confirmUrl: message.consentToken
+          ? `${base}/api/confirm?token=${encodeURIComponent(message.consentToken)}`
+          : '',
         postalAddress: settings.sender.postalAddress,
       });
-      return { envelope: { from, replyTo, to: { name: backorder.name, address: backorder.email }, emailId }, email };
+      return {
+        envelope: { from, replyTo, to: { name: backorder.name, address: backorder.email }, emailId },
+        email,
+      };
     },
     afterSend: async (sentAtMs) => {
       await enrolInMatchingCampaigns(backorder, sentAtMs);

@@ -21,7 +21,10 @@ export const planNurture = async (
   message: Extract<EmailMessage, { kind: 'nurture' }>,
   nowMs = Date.now(),
 ): Promise<Delivery | null> => {
-  const [backorder, campaign] = await Promise.all([getBackorder(message.backorderId), getCampaign(message.campaignId)]);
+  const [backorder, campaign] = await Promise.all([
+    getBackorder(message.backorderId),
+    getCampaign(message.campaignId),
+  ]);
   if (!backorder || backorder.status !== 'waiting') {
     if (backorder) await stopEnrolments(backorder.id);
     return null;
@@ -65,7 +68,11 @@ export const planNurture = async (
             sku: backorder.sku,
             expectedRestockDate: product?.expectedRestockDate ?? '',
           },
-          backorder: { quantity: backorder.quantity, position: ahead + 1, statusUrl: statusUrl(base, backorder.id, statusToken) },
+          backorder: {
+            quantity: backorder.quantity,
+            position: ahead + 1,
+            statusUrl: statusUrl(base, backorder.id, statusToken),
+          },
           unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
         },
         settings.sender.postalAddress,

@@ -9,10 +9,13 @@ import type { EmailMessage } from '../store/email-queue';
 import type { Delivery } from './deliver-email';
 import { senderIdentity } from './sender-identity';
 
-export const planTestEmail = async (message: Extract<EmailMessage, { kind: 'test' }>): Promise<Delivery | null> => {
+export const planTestEmail = async (
+  message: Extract<EmailMessage, { kind: 'test' }>,
+): Promise<Delivery | null> => {
   const campaign = await getCampaign(message.campaignId);
   const step = campaign?.steps.find((s) => s.id === message.stepId);
-  if (!campaign || !step) throw new NotFoundError(`Step ${message.stepId} of campaign ${message.campaignId} is gone`);
+  if (!campaign || !step)
+    throw new NotFoundError(`Step ${message.stepId} of campaign ${message.campaignId} is gone`);
   const emailId = `test#${message.testId}`;
   return {
     emailId,
@@ -23,7 +26,13 @@ export const planTestEmail = async (message: Extract<EmailMessage, { kind: 'test
       const { base, settings, from, replyTo } = await senderIdentity();
       const email = await renderNurtureStep(step, sampleVariables(base), settings.sender.postalAddress);
       return {
-        envelope: { from, replyTo, to: { address: message.to }, emailId, unsubscribeUrl: `${base}/api/unsubscribe?token=SAMPLE` },
+        envelope: {
+          from,
+          replyTo,
+          to: { address: message.to },
+          emailId,
+          unsubscribeUrl: `${base}/api/unsubscribe?token=SAMPLE`,
+        },
         email: { ...email, subject: `[Test] ${email.subject}` },
       };
     },

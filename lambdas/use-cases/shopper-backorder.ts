@@ -7,6 +7,7 @@ import { statusTokenMatches } from '../shared/tokens';
 import { ACTIVE_STATUSES, positionOf, type Backorder } from '../domain/backorder';
 import { changeStatus, countWaitingAhead, getBackorder, StatusConflict } from '../store/backorder-store';
 import { getProduct } from '../store/catalog-store';
+import { stopEnrolments } from '../store/enrolment-store';
 
 const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -40,6 +41,13 @@ export const shopperView = async (backorder: Backorder) => {
   };
 };
 
+/** A backorder no longer waiting gets no more nurture: its sequences stop with the status change. */
+const stoppingSequences = async (change: Promise<Backorder>): Promise<Backorder> => {
+  const changed = await change;
+  await stopEnrolments(changed.id);
+  return changed;
+};
+
 /**
  * Cancels a waiting or allocated backorder; cancelling again is harmless. A fulfilled one cannot be cancelled.
  */
@@ -50,12 +58,14 @@ export const cancelBackorder = async (
 ): Promise<Backorder> => {
   if (backorder.status === 'cancelled') return backorder;
   try {
-    return await changeStatus(
-      backorder.id,
-      ACTIVE_STATUSES,
-      'cancelled',
-      { at: new Date(nowMs).toISOString(), type: 'cancelled', by },
-      { sku: backorder.sku, emailKey: backorder.emailKey },
+    return await stoppingSequences(
+      changeStatus(
+        backorder.id,
+        ACTIVE_STATUSES,
+        'cancelled',
+        { at: new Date(nowMs).toISOString(), type: 'cancelled', by },
+        { sku: backorder.sku, emailKey: backorder.emailKey },
+      ),
     );
   } catch (error) {
     if (!(error instanceof StatusConflict)) throw error;
@@ -74,12 +84,14 @@ export const fulfilBackorder = async (
 ): Promise<Backorder> => {
   if (backorder.status === 'fulfilled') return backorder;
   try {
-    return await changeStatus(
-      backorder.id,
-      ACTIVE_STATUSES,
-      'fulfilled',
-      { at: new Date(nowMs).toISOString(), type: 'fulfilled', by },
-      { sku: backorder.sku, emailKey: backorder.emailKey },
+    return await stoppingSequences(
+      changeStatus(
+        backorder.id,
+        ACTIVE_STATUSES,
+        'fulfilled',
+        { at: new Date(nowMs).toISOString(), type: 'fulfilled', by },
+        { sku: backorder.sku, emailKey: backorder.emailKey },
+      ),
     );
   } catch (error) {
     if (!(error instanceof StatusConflict)) throw error;

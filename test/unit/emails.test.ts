@@ -99,3 +99,9 @@ describe('MIME message', () => {
     expect(raw).not.toMatch(/^Bcc:/m);
   });
 });
+
+test('a transactional email has no unsubscribe link: it is not marketing', async () => {
+  const email = await renderConfirmation(data());
+  expect(email.html).not.toContain('Unsubscribe');
+  expect(email.html).not.toContain('href=""');
+});

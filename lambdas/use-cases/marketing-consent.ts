@@ -1,0 +1,30 @@
+/**
+ * The shopper's side of marketing email: one-click unsubscribe (for every product, at once) and the double
+ * opt-in confirmation that makes consent effective and starts the nurture sequences.
+ */
+import { NotFoundError } from '../shared/errors';
+import { normalizeEmail } from '../domain/backorder';
+import { confirmConsent } from '../store/backorder-store';
+import { addressOfUnsubscribeToken, backorderOfConsentToken, suppress } from '../store/shopper-store';
+import { enrolInMatchingCampaigns } from './nurture-enrolment';
+
+export const unsubscribe = async (token: string | undefined, nowMs = Date.now()): Promise<void> => {
+  const emailKey = token ? await addressOfUnsubscribeToken(token) : undefined;
+  if (!emailKey) throw new NotFoundError('This unsubscribe link is not valid');
+  // Sequences stop lazily: the sender checks the suppression list before every marketing email.
+  await suppress(normalizeEmail(emailKey), 'unsubscribed', new Date(nowMs).toISOString());
+};
+
+export type ConsentOutcome = 'confirmed' | 'not-waiting';
+
+export const confirmMarketingConsent = async (
+  token: string | undefined,
+  nowMs = Date.now(),
+): Promise<ConsentOutcome> => {
+  const backorderId = token ? await backorderOfConsentToken(token) : undefined;
+  if (!backorderId) throw new NotFoundError('This confirmation link is not valid');
+  const backorder = await confirmConsent(backorderId, new Date(nowMs).toISOString());
+  if (!backorder || backorder.status !== 'waiting') return 'not-waiting';
+  await enrolInMatchingCampaigns(backorder, nowMs);
+  return 'confirmed';
+};
