@@ -16,6 +16,7 @@ import { Functions } from './functions';
 import { queues as queueSpecs, routes } from './platform';
 import { repositoryRoot } from './platform-function';
 import { Queues } from './queues';
+import { Scheduling } from './scheduling';
 import { Storage } from './storage';
 import { Web } from './web';
 
@@ -91,6 +92,7 @@ export class BackorderPlatformStack extends Stack {
       },
     });
     this.api.addRoutes(routes, this.functions.functions);
+    new Scheduling(this, 'Scheduling', { functions: this.functions.functions });
 
     new CfnOutput(this, 'SiteUrl', { value: this.web.url, description: 'Shopper pages, console and /api/*' });
     new CfnOutput(this, 'AdminUserPoolId', { value: adminUsers.userPool.userPoolId });
