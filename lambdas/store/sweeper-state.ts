@@ -1,5 +1,5 @@
 /**
- * The nurture sweeper's watermark: the first minute not yet fully swept. Kept in the settings table and only
+ * The nurture sweeper's watermark: the start of the first hourly bucket not yet fully swept. Kept in the settings table and only
  * ever moved forward (a conditional write), so two sweepers running at once cannot move it back.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -16,7 +16,7 @@ export const getWatermark = async (): Promise<number | undefined> => {
   return Item?.watermark as number | undefined;
 };
 
-export const advanceWatermark = async (minuteMs: number): Promise<void> => {
+export const advanceWatermark = async (bucketStartMs: number): Promise<void> => {
   await dynamo
     .send(
       new UpdateCommand({
@@ -24,7 +24,7 @@ export const advanceWatermark = async (minuteMs: number): Promise<void> => {
         Key: KEY,
         UpdateExpression: 'SET watermark = :w, sweptAt = :now',
         ConditionExpression: 'attribute_not_exists(watermark) OR watermark < :w',
-        ExpressionAttributeValues: { ':w': minuteMs, ':now': new Date().toISOString() },
+        ExpressionAttributeValues: { ':w': bucketStartMs, ':now': new Date().toISOString() },
       }),
     )
     .catch((error) => {

@@ -4,24 +4,29 @@
  * reads every bucket from its watermark to now, so a late or paused scheduler catches up instead of
  * skipping; a claim is a lease, so a step whose message was lost is queued again after it.
  */
-import { bucketsBetween, minuteOf } from '../domain/due-index';
+import { BUCKET_MS, bucketStart, shardsOfBucket } from '../domain/due-index';
 import { enqueueEmails, type EmailMessage } from '../store/email-queue';
 import { dueEntries, leaseDueEntry, type DueEntry } from '../store/enrolment-store';
 import { advanceWatermark, getWatermark } from '../store/sweeper-state';
 
-const MINUTE_MS = 60_000;
 /** How long a queued step waits for its send before a later sweep queues it again. */
-export const STEP_LEASE_MS = 15 * MINUTE_MS;
+export const STEP_LEASE_MS = 15 * 60_000;
 /** On the very first run, look back this far: enrolments may predate the sweeper. */
-const FIRST_RUN_LOOKBACK_MS = 60 * MINUTE_MS;
-/** Minutes swept per run at most, so catching up after a long outage never nears the Lambda time limit. */
-const MAX_MINUTES_PER_RUN = 180;
-const PARALLEL_CLAIMS = 16;
+const FIRST_RUN_LOOKBACK_MS = 2 * BUCKET_MS;
+/** Stop starting new buckets after this long, well inside the function's timeout; the next run goes on. */
+const TIME_BUDGET_MS = 120_000;
+const PARALLEL_CLAIMS = 32;
+/**
+ * A bucket counts as finished only this long after it ended: a step placed "due now" by a worker whose clock
+ * (or write) lags a little must still land in a bucket the sweeper will read again.
+ */
+const SETTLE_MS = 5 * 60_000;
 
 export interface SweepReport {
   buckets: number;
   due: number;
   queued: number;
+  /** Start of the first bucket not yet fully swept. */
   watermark: number;
 }
 
@@ -31,38 +36,55 @@ const claimAll = async (entries: DueEntry[], nowMs: number): Promise<EmailMessag
     const chunk = entries.slice(i, i + PARALLEL_CLAIMS);
     const claimed = await Promise.all(chunk.map((entry) => leaseDueEntry(entry, nowMs + STEP_LEASE_MS)));
     chunk.forEach((entry, n) => {
-      if (!claimed[n]) return;
-      messages.push({
-        kind: 'nurture',
-        backorderId: entry.backorderId,
-        campaignId: entry.campaignId,
-        stepId: entry.nextStepId,
-        stepIndex: entry.nextStepIndex,
-      });
+      if (claimed[n]) {
+        messages.push({
+          kind: 'nurture',
+          backorderId: entry.backorderId,
+          campaignId: entry.campaignId,
+          stepId: entry.nextStepId,
+          stepIndex: entry.nextStepIndex,
+        });
+      }
     });
   }
   return messages;
 };
 
-export const sweepDueSteps = async (nowMs: number = Date.now()): Promise<SweepReport> => {
-  const currentMinute = minuteOf(nowMs);
-  const watermark = (await getWatermark()) ?? minuteOf(nowMs - FIRST_RUN_LOOKBACK_MS);
-  const lastMinute = Math.min(currentMinute, watermark + (MAX_MINUTES_PER_RUN - 1) * MINUTE_MS);
-  const report: SweepReport = { buckets: 0, due: 0, queued: 0, watermark };
-  for (const bucket of bucketsBetween(watermark, lastMinute)) {
+/** Queues every due entry of one shard of a bucket, page by page; returns [due, queued]. */
+const sweepShard = async (bucket: string, nowMs: number): Promise<[number, number]> => {
+  let due = 0;
+  let queued = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dueEntries(bucket, nowMs, start);
+    due += page.entries.length;
+    const messages = await claimAll(page.entries, nowMs);
+    await enqueueEmails(messages);
+    queued += messages.length;
+    start = page.next;
+  } while (start);
+  return [due, queued];
+};
+
+export const sweepDueSteps = async (
+  nowMs: number = Date.now(),
+  clock: () => number = Date.now,
+): Promise<SweepReport> => {
+  const startedAt = clock();
+  const currentBucket = bucketStart(nowMs);
+  let bucket = (await getWatermark()) ?? bucketStart(nowMs - FIRST_RUN_LOOKBACK_MS);
+  const report: SweepReport = { buckets: 0, due: 0, queued: 0, watermark: bucket };
+  for (; bucket <= currentBucket; bucket += BUCKET_MS) {
+    if (clock() - startedAt > TIME_BUDGET_MS) break;
+    const results = await Promise.all(shardsOfBucket(bucket).map((shard) => sweepShard(shard, nowMs)));
     report.buckets++;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dueEntries(bucket, nowMs, start);
-      report.due += page.entries.length;
-      const messages = await claimAll(page.entries, nowMs);
-      await enqueueEmails(messages);
-      report.queued += messages.length;
-      start = page.next;
-    } while (start);
+    for (const [due, queued] of results) {
+      report.due += due;
+      report.queued += queued;
+    }
+    // The current bucket can still receive steps falling due later in it: it is swept again next time.
+    if (bucket + BUCKET_MS + SETTLE_MS <= nowMs) report.watermark = bucket + BUCKET_MS;
   }
-  // The current minute can still receive steps falling due later in it: it is swept again next time.
-  report.watermark = lastMinute < currentMinute ? lastMinute + MINUTE_MS : currentMinute;
   await advanceWatermark(report.watermark);
   return report;
 };

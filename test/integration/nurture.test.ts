@@ -1,0 +1,264 @@
+/**
+ * Nurture sequences against the real emulators, with the sweeper driven by an injected clock: steps go out
+ * once, in order, at their due times; never without consent, after unsubscribing or after cancelling; and
+ * concurrent sweepers or redelivered messages never double an email.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../support/mailbox';
+
+let platform: TestPlatform;
+let sqs: SQSClient;
+let sweepDueSteps: (nowMs: number) => Promise<{ due: number; queued: number }>;
+/**
+ * The injected clock. Shoppers enrol at real time, so each test starts its clock at real time with a
+ * sweeper that never ran (as after a deployment), and moves it only forward.
+ */
+let clock = Date.now();
+const advanceClock = (ms: number) => (clock = Math.max(clock, Date.now()) + ms);
+beforeEach(async () => {
+  clock = Date.now();
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    }),
+  );
+  await dynamo.send(
+    new DeleteCommand({ TableName: platform.tableNames.settings, Key: { name: 'nurture-sweeper' } }),
+  );
+  dynamo.destroy();
+});
+
+const HOUR = 3_600_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  // The scheduler does not tick on its own here: each test sweeps at the time it chooses.
+  platform = await startTestPlatform({ schedulerTickSeconds: 3600 });
+  sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  ({ sweepDueSteps } = await import('../../lambdas/use-cases/sweep-nurture'));
+});
+afterAll(async () => {
+  await platform?.stop();
+  sqs?.destroy();
+});
+
+const product = async (label: string) => {
+  const sku = `${label}-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
+  expect(
+    (
+      await platform.admin('PUT', `/api/admin/products/${sku}`, {
+        name: `${label} tee`,
+        backorders: { enabled: true },
+      })
+    ).status,
+  ).toBe(201);
+  return sku;
+};
+
+const campaign = async (id: string, skus: string[], delays: string[], active = true) => {
+  const response = await platform.admin('PUT', `/api/admin/campaigns/${id}`, {
+    name: `Campaign ${id}`,
+    active,
+    audience: { skus },
+    steps: delays.map((delay, i) => ({
+      id: `step-${i + 1}`,
+      delay,
+      subject: `Step ${i + 1} for {{ product.name }}`,
+      html: `<p>Hi {{ shopper.name }}, step ${i + 1}. You are number {{ backorder.position }}.</p><p><a href="{{ unsubscribeUrl }}">Unsubscribe</a></p>`,
+    })),
+  });
+  expect(response.status).toBeLessThan(300);
+  return response.body;
+};
+
+const signUp = async (sku: string, email: string, marketingConsent = true, name = 'Ann') => {
+  const response = await platform.request('POST', '/api/backorders', {
+    json: { sku, email, marketingConsent, name },
+  });
+  expect(response.status).toBe(201);
+  await waitForEmails(platform.sesUrl, email, 1); // the confirmation; its delivery enrols the shopper
+  await sleep(300);
+  return response.body as { id: string; statusUrl: string };
+};
+
+const subjects = (emails: StoredEmail[]) => emails.map((e) => e.subject);
+
+/**
+ * Sweeps at the injected time and lets the queued steps be delivered, including what the sender does after
+ * a send (moving the sequence on), before the test looks or sweeps again.
+ */
+const sweepAt = async (nowMs: number) => {
+  const report = await sweepDueSteps(nowMs);
+  await sleep(report.queued > 0 ? 2500 : 300);
+  return report;
+};
+
+test('steps go out once each, in order, when they fall due, and catch up after the scheduler was down', async () => {
+  const sku = await product('order');
+  await campaign('order', [sku], ['PT0S', 'PT1H', 'P1D']);
+  const email = uniqueEmail('order');
+  await signUp(sku, email);
+
+  await sweepAt(advanceClock(1000));
+  expect(subjects(await emailsTo(platform.sesUrl, email))).toEqual([
+    "You're on the list for order tee",
+    'Step 1 for order tee',
+  ]);
+
+  // Half an hour later step 2 is not due yet.
+  await sweepAt(advanceClock(HOUR / 2));
+  expect(await emailsTo(platform.sesUrl, email)).toHaveLength(2);
+
+  // The scheduler was down for a day: at its next run step 2 goes out, and step 3 (a day after step 2) not yet.
+  await sweepAt(advanceClock(HOUR));
+  expect(subjects(await emailsTo(platform.sesUrl, email))).toEqual([
+    "You're on the list for order tee",
+    'Step 1 for order tee',
+    'Step 2 for order tee',
+  ]);
+  await sweepAt(advanceClock(HOUR * 2));
+  expect(await emailsTo(platform.sesUrl, email)).toHaveLength(3);
+
+  await sweepAt(advanceClock(HOUR * 26));
+  expect(subjects(await emailsTo(platform.sesUrl, email)).slice(3)).toEqual(['Step 3 for order tee']);
+
+  // Nothing is left: later sweeps send nothing more.
+  await sweepAt(advanceClock(HOUR * 48));
+  expect(await emailsTo(platform.sesUrl, email)).toHaveLength(4);
+}, 60_000);
+
+test('two sweepers at once and redelivered messages still send each step once', async () => {
+  const sku = await product('race');
+  await campaign('race', [sku], ['PT0S']);
+  const shoppers = Array.from({ length: 6 }, (_, i) => uniqueEmail(`race${i}`));
+  for (const email of shoppers) await signUp(sku, email);
+
+  const at = advanceClock(1000);
+  const [a, b] = await Promise.all([sweepDueSteps(at), sweepDueSteps(at)]);
+  expect(a.queued + b.queued).toBe(shoppers.length);
+
+  await sleep(2000);
+  for (const email of shoppers)
+    expect(subjects(await emailsTo(platform.sesUrl, email))).toContain('Step 1 for race tee');
+  // Every step message delivered again, three times over.
+  const backorders = (await platform.admin('GET', `/api/admin/backorders?sku=${sku}`)).body.items as {
+    id: string;
+  }[];
+  for (const backorder of backorders) {
+    for (let i = 0; i < 3; i++) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: platform.queueUrls.email,
+          MessageBody: JSON.stringify({
+            kind: 'nurture',
+            backorderId: backorder.id,
+            campaignId: 'race',
+            stepId: 'step-1',
+            stepIndex: 0,
+          }),
+        }),
+      );
+    }
+  }
+  await sleep(3000);
+  for (const email of shoppers) expect(await emailsTo(platform.sesUrl, email)).toHaveLength(2);
+}, 60_000);
+
+test('shoppers without marketing consent get only their confirmation', async () => {
+  const sku = await product('noconsent');
+  await campaign('noconsent', [sku], ['PT0S']);
+  const email = uniqueEmail('noconsent');
+  await signUp(sku, email, false);
+  await sweepAt(advanceClock(HOUR));
+  expect(subjects(await emailsTo(platform.sesUrl, email))).toEqual(["You're on the list for noconsent tee"]);
+});
+
+test('a shopper who cancels gets no further nurture email', async () => {
+  const sku = await product('cancel');
+  await campaign('cancel', [sku], ['PT0S', 'PT1H']);
+  const email = uniqueEmail('cancel');
+  const { statusUrl } = await signUp(sku, email);
+  await sweepAt(advanceClock(1000));
+  expect(await emailsTo(platform.sesUrl, email)).toHaveLength(2);
+
+  const url = new URL(statusUrl);
+  const id = url.searchParams.get('id');
+  expect((await platform.request('POST', `/api/backorders/${id}/cancel${url.search}`)).status).toBe(200);
+  await sweepAt(advanceClock(HOUR * 3));
+  expect(await emailsTo(platform.sesUrl, email)).toHaveLength(2);
+});
+
+test('after unsubscribing (one-click), an address gets no marketing email for any product, only transactional', async () => {
+  const [tees, mugs] = [await product('unsub'), await product('unsub2')];
+  await campaign('unsub', [tees, mugs], ['PT0S', 'PT1H']);
+  const email = uniqueEmail('unsub');
+  await signUp(tees, email);
+  await sweepAt(advanceClock(1000));
+  const [, step1] = await emailsTo(platform.sesUrl, email);
+  expect(step1.subject).toBe('Step 1 for unsub tee');
+  const unsubscribeLink = /href="([^"]*\/unsubscribe\?token=[^"]+)"/.exec(step1.body.html ?? '')![1];
+  const token = new URL(unsubscribeLink.replace(/&amp;/g, '&')).searchParams.get('token');
+
+  const oneClick = await platform.request('POST', `/api/unsubscribe?token=${encodeURIComponent(token!)}`, {
+    raw: 'List-Unsubscribe=One-Click',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  expect(oneClick.status).toBe(200);
+
+  // A second product's backorder: its confirmation still arrives, its nurture does not.
+  await signUp(mugs, email);
+  await sweepAt(advanceClock(HOUR * 3));
+  expect(subjects(await emailsTo(platform.sesUrl, email))).toEqual([
+    "You're on the list for unsub tee",
+    'Step 1 for unsub tee',
+    "You're on the list for unsub2 tee",
+  ]);
+  expect((await platform.request('POST', '/api/unsubscribe?token=not-a-token')).status).toBe(404);
+});
+
+test('with double opt-in, nurture starts only once the shopper confirms', async () => {
+  const settings = (await platform.admin('GET', '/api/admin/settings')).body;
+  await platform.admin('PUT', '/api/admin/settings', { ...settings, doubleOptIn: true });
+  try {
+    const sku = await product('optin');
+    await campaign('optin', [sku], ['PT0S']);
+    const email = uniqueEmail('optin');
+    await signUp(sku, email);
+    await sweepAt(advanceClock(1000));
+    const [confirmation] = await emailsTo(platform.sesUrl, email);
+    expect(await emailsTo(platform.sesUrl, email)).toHaveLength(1);
+    const confirmLink = /href="([^"]*\/api\/confirm\?token=[^"]+)"/.exec(confirmation.body.html ?? '')![1];
+
+    const page = await fetch(
+      confirmLink.replace(/&amp;/g, '&').replace(/^https?:\/\/[^/]+/, platform.baseUrl),
+    );
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('subscribed');
+    await sweepAt(advanceClock(1000));
+    expect(subjects(await emailsTo(platform.sesUrl, email))).toContain('Step 1 for optin tee');
+  } finally {
+    await platform.admin('PUT', '/api/admin/settings', { ...settings, doubleOptIn: false });
+  }
+});
+
+test('a campaign activated later enrols shoppers already waiting, from its first step', async () => {
+  const sku = await product('later');
+  const email = uniqueEmail('later');
+  await signUp(sku, email);
+  await campaign('later', [sku], ['PT0S'], false);
+  await sweepAt(advanceClock(1000));
+  expect(await emailsTo(platform.sesUrl, email)).toHaveLength(1);
+
+  await campaign('later', [sku], ['PT0S'], true);
+  await sleep(1500); // the enrolment job runs on its queue
+  await sweepAt(advanceClock(1000));
+  expect(subjects(await emailsTo(platform.sesUrl, email))).toEqual([
+    "You're on the list for later tee",
+    'Step 1 for later tee',
+  ]);
+});
