@@ -43,9 +43,10 @@ export class AdminUsers extends Construct {
         'MFA is optional by specification for console users: TOTP is offered to every user, and Plus-tier threat protection demands extra verification on risky sign-ins; requiring MFA is a one-line change (Mfa.REQUIRED).',
     });
 
-    // A browser app cannot keep a secret, so the client has none and signs in with SRP only.
+    // A browser app cannot keep a secret, so the client has none.
     this.consoleClient = this.userPool.addClient('ConsoleClient', {
-      authFlows: { userSrp: true },
+      // The console signs in with USER_PASSWORD_AUTH over TLS (no SRP library in a no-build page).
+      authFlows: { userSrp: true, userPassword: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

@@ -131,7 +131,7 @@ const draftSchema = z
     subject: z.string().max(300),
     html: z.string().max(12_000),
     text: z.string().max(12_000).optional(),
-    sample: z.unknown(),
+    sample: z.unknown().optional(),
   })
   .strict();
 
@@ -143,7 +143,7 @@ export const previewDraft = async (body: unknown): Promise<RenderedEmail> => {
   return renderPreview(draft, draft.sample);
 };
 
-const stepRequest = z.object({ stepId: z.string().min(1).max(64), sample: z.unknown() }).strict();
+const stepRequest = z.object({ stepId: z.string().min(1).max(64), sample: z.unknown().optional() }).strict();
 
 const stepOf = (campaign: Campaign, stepId: string) => {
   const step = campaign.steps.find((s) => s.id === stepId);

@@ -24,22 +24,25 @@ describe('Scheduling', () => {
   new Scheduling(stack, 'Scheduling', { functions });
   const template = Template.fromStack(stack);
 
-  it.each(schedules.map((s) => [s.name, s] as const))('%s invokes its function at its rate', (_name, schedule) => {
-    const minutes = schedule.everyMinutes;
-    template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: `rate(${minutes} minute${minutes === 1 ? '' : 's'})`,
-      State: 'ENABLED',
-      Targets: Match.arrayWith([
-        Match.objectLike({
-          Arn: { 'Fn::GetAtt': [logicalId(functions[schedule.function]), 'Arn'] },
-          RetryPolicy: { MaximumRetryAttempts: 2 },
-        }),
-      ]),
-    });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 'events.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [logicalId(functions[schedule.function]), 'Arn'] },
-    });
-  });
+  it.each(schedules.map((s) => [s.name, s] as const))(
+    '%s invokes its function at its rate',
+    (_name, schedule) => {
+      const minutes = schedule.everyMinutes;
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: `rate(${minutes} minute${minutes === 1 ? '' : 's'})`,
+        State: 'ENABLED',
+        Targets: Match.arrayWith([
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [logicalId(functions[schedule.function]), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 2 },
+          }),
+        ]),
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [logicalId(functions[schedule.function]), 'Arn'] },
+      });
+    },
+  );
 });

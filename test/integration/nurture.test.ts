@@ -262,3 +262,58 @@ test('a campaign activated later enrols shoppers already waiting, from its first
     'Step 1 for later tee',
   ]);
 });
+
+test('every marketing email carries List-Unsubscribe then One-Click, a visible unsubscribe link, the postal address and the status link', async () => {
+  const { ses } = await import('../../lambdas/shared/aws');
+  const raws: string[] = [];
+  ses.middlewareStack.add(
+    (next) => async (args) => {
+      const input = (args.input as { RawMessage?: { Data?: Uint8Array } }).RawMessage;
+      if (input?.Data) raws.push(Buffer.from(input.Data).toString('utf8'));
+      return next(args);
+    },
+    { step: 'initialize', name: 'captureRawMime' },
+  );
+  try {
+    const sku = await product('headers');
+    await campaign('headers', [sku], ['PT0S']);
+    const email = uniqueEmail('headers');
+    await signUp(sku, email);
+    await sweepAt(advanceClock(1000));
+    const marketing = raws.find(
+      (raw) => raw.includes('Subject: Step 1 for headers tee') && raw.includes(email),
+    );
+    expect(marketing).toBeDefined();
+    // Long header values may be folded onto continuation lines (RFC 5322): unfold before reading them.
+    const headers = marketing!.split('\r\n\r\n')[0].replace(/\r\n[ \t]+/g, ' ');
+    const unsubscribe = /^List-Unsubscribe: +<([^>]+)>\r?$/m.exec(headers);
+    expect(unsubscribe?.[1]).toMatch(/\/api\/unsubscribe\?token=[A-Za-z0-9_-]{43}$/);
+    expect(headers.indexOf('List-Unsubscribe-Post: List-Unsubscribe=One-Click')).toBeGreaterThan(
+      headers.indexOf('List-Unsubscribe:'),
+    );
+
+    const [, stored] = await emailsTo(platform.sesUrl, email);
+    const settings = (await platform.admin('GET', '/api/admin/settings')).body;
+    expect(stored.body.html).toContain(settings.sender.postalAddress);
+    expect(stored.body.html).toMatch(/href="[^"]*\/unsubscribe\?token=/);
+    const statusLink = /href="([^"]*\/status\?id=[^"]+)"/
+      .exec(stored.body.html ?? '')![1]
+      .replace(/&amp;/g, '&');
+    // The status link in a marketing email is a working link of its own.
+    const status = await platform.request(
+      'GET',
+      `/api/backorders/${new URL(statusLink).searchParams.get('id')}${new URL(statusLink).search}`,
+    );
+    expect(status.status).toBe(200);
+
+    // The header's one-click endpoint works with its own token.
+    const oneClick = await fetch(unsubscribe![1].replace(/^https?:\/\/[^/]+/, platform.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+  } finally {
+    ses.middlewareStack.remove('captureRawMime');
+  }
+});

@@ -58,7 +58,11 @@ export const startTestPlatform = async (overrides: Partial<PlatformOptions> = {}
       body = JSON.stringify(options.json);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${platform.url}${path}`, { method, headers, body: body as BodyInit | undefined });
+    const response = await fetch(`${platform.url}${path}`, {
+      method,
+      headers,
+      body: body as BodyInit | undefined,
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try {

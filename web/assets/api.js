@@ -31,16 +31,17 @@ export class NetworkError extends Error {
 
 /**
  * Sends one request to the API. `body` undefined sends no body at all (the contract's body-less actions,
- * such as cancel, accept that).
+ * such as cancel, accept that). `options.headers` adds headers, such as the console's Authorization.
  * @param {'GET'|'POST'|'PUT'|'DELETE'} method
  * @param {string} path
  * @param {unknown} [body]
+ * @param {{headers?: Record<string, string>}} [options]
  * @returns {Promise<{status:number, body:any}>}
  */
-export async function request(method, path, body) {
+export async function request(method, path, body, options = {}) {
   const init = {
     method,
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', ...options.headers },
     credentials: 'same-origin',
     cache: 'no-store',
   };

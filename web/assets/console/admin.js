@@ -1,0 +1,67 @@
+/**
+ * Calls to /api/admin/* with the signed-in person's bearer token. A 401 (token wrong, revoked or expired)
+ * ends the session: the console goes back to sign-in with a message, and the caller gets a SignedOut error
+ * to stop what it was doing without showing an error of its own.
+ */
+import { ApiError, NetworkError, request } from '../api.js';
+import { currentBearer, forgetBearer } from './auth.js';
+
+export { ApiError, NetworkError };
+
+export class SignedOut extends Error {
+  constructor() {
+    super('The session ended.');
+    this.name = 'SignedOut';
+  }
+}
+
+let onSignedOut = () => {};
+
+/** main.js says what happens when the session ends (show sign-in with a message). */
+export function whenSignedOut(listener) {
+  onSignedOut = listener;
+}
+
+/**
+ * @param {'GET'|'POST'|'PUT'|'DELETE'} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<{status:number, body:any}>}
+ */
+export async function admin(method, path, body) {
+  const bearer = currentBearer();
+  if (!bearer) {
+    onSignedOut('Your session has ended. Sign in again to continue.');
+    throw new SignedOut();
+  }
+  try {
+    return await request(method, path, body, { headers: { Authorization: `Bearer ${bearer}` } });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      forgetBearer();
+      onSignedOut('Your session has ended or the token was not accepted. Sign in again to continue.');
+      throw new SignedOut();
+    }
+    throw error;
+  }
+}
+
+/** Path segment for an id or SKU typed by a person. */
+export const segment = (value) => encodeURIComponent(value);
+
+/**
+ * What to tell a person when a request failed for a reason other than their input.
+ * @param {unknown} error
+ */
+export function describeFailure(error) {
+  if (error instanceof NetworkError)
+    return 'The server could not be reached. Check your connection and try again.';
+  if (error instanceof ApiError) {
+    if (error.code === 'PAYLOAD_TOO_LARGE')
+      return 'This is too large to save (the limit is 16 KiB). Shorten it.';
+    if (error.code === 'FORBIDDEN') return 'Your account is not allowed to do this.';
+    if (error.status >= 500) return 'Something went wrong on the server. Try again in a moment.';
+    return error.message;
+  }
+  return 'Something unexpected went wrong. Reload the page and try again.';
+}

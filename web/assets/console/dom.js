@@ -1,0 +1,218 @@
+/**
+ * Small DOM helpers shared by the console's sections: building elements whose text always goes in as text
+ * (never markup), showing the API's validation details next to the fields they name, result messages, and
+ * the one confirmation dialog.
+ */
+
+/**
+ * Creates an element. `props` are set as properties (className, type, value, hidden…), except `attrs`
+ * (set as attributes), `dataset`, and `on` (event listeners). Children are nodes or strings; strings become
+ * text nodes, so data can never turn into markup.
+ * @param {string} tag
+ * @param {Record<string, any>} [props]
+ * @param {...(Node|string|number|null|undefined|false)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    if (key === 'attrs') {
+      for (const [name, attr] of Object.entries(value)) {
+        if (attr !== undefined && attr !== null && attr !== false) element.setAttribute(name, String(attr));
+      }
+    } else if (key === 'dataset') Object.assign(element.dataset, value);
+    else if (key === 'on') {
+      for (const [type, listener] of Object.entries(value)) element.addEventListener(type, listener);
+    } else element[key] = value;
+  }
+  append(element, children);
+  return element;
+}
+
+function append(element, children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof window.Node ? child : String(child));
+  }
+}
+
+let uniqueCounter = 0;
+/** An id no other element on the page has, for label/aria-describedby pairs built in code. */
+export function uniqueId(prefix) {
+  uniqueCounter += 1;
+  return `${prefix}-${uniqueCounter}`;
+}
+
+// ---- validation details next to fields ---------------------------------------------------------------
+
+/**
+ * A detail's path as dotted text: "sender.from", ["steps", 1, "html"] → "steps.1.html"; "/steps/1" and
+ * "body.name" are read the same way. Empty when it names no field.
+ * @param {{path?: unknown}} detail
+ */
+export function pathOf(detail) {
+  let path = detail && typeof detail === 'object' ? detail.path : undefined;
+  if (Array.isArray(path)) path = path.join('.');
+  if (typeof path !== 'string') return '';
+  const parts = path.split(/[./[\]]+/).filter(Boolean);
+  if (parts[0] === 'body' && parts.length > 1) parts.shift();
+  return parts.join('.');
+}
+
+/**
+ * Removes every field error shown inside `root` and their aria-invalid marks.
+ * @param {ParentNode} root
+ */
+export function clearFieldErrors(root) {
+  root.querySelectorAll('[data-error-for]').forEach((error) => {
+    error.textContent = '';
+    error.hidden = true;
+  });
+  root.querySelectorAll('[aria-invalid]').forEach((element) => element.removeAttribute('aria-invalid'));
+}
+
+/**
+ * Shows a message next to the field for `path` inside `root`: the element with data-error-for equal to
+ * the path, or to its nearest parent path ("backorders.segments.0" falls back to "backorders.segments").
+ * Controls with a matching data-path are marked aria-invalid. Returns the control to focus, or null when
+ * nothing on the form shows this path.
+ * @param {ParentNode} root
+ * @param {string} path
+ * @param {string} message
+ * @returns {HTMLElement|null|true}
+ */
+export function setFieldError(root, path, message) {
+  const parts = path.split('.');
+  while (parts.length > 0) {
+    const candidate = parts.join('.');
+    const error = root.querySelector(`[data-error-for="${cssEscape(candidate)}"]`);
+    if (error) {
+      error.textContent = error.hidden || !error.textContent ? message : `${error.textContent} ${message}`;
+      error.hidden = false;
+      const controls = root.querySelectorAll(`[data-path="${cssEscape(candidate)}"]`);
+      controls.forEach((control) => control.setAttribute('aria-invalid', 'true'));
+      const focusable = [...controls].find((control) => typeof control.focus === 'function');
+      return focusable ?? true;
+    }
+    parts.pop();
+  }
+  return null;
+}
+
+/**
+ * Shows every detail of a VALIDATION error next to its field. Returns what could not be placed (to list in
+ * the form's summary) and the first control to focus.
+ * @param {ParentNode} root
+ * @param {Array<{path?: unknown, message?: string}>} details
+ * @param {(path: string) => string} [mapPath] translates an API path to the form's own (e.g. step indexes)
+ */
+export function showFieldErrors(root, details, mapPath = (path) => path) {
+  const unplaced = [];
+  let first = null;
+  for (const detail of details) {
+    const message =
+      typeof detail?.message === 'string' && detail.message ? detail.message : 'Check this field.';
+    const path = mapPath(pathOf(detail));
+    const placed = path ? setFieldError(root, path, message) : null;
+    if (placed === null) unplaced.push({ path, message });
+    else if (!first && placed !== true) first = placed;
+  }
+  return { unplaced, first };
+}
+
+function cssEscape(value) {
+  return window.CSS && typeof window.CSS.escape === 'function'
+    ? window.CSS.escape(value)
+    : value.replace(/["\\]/g, '\\$&');
+}
+
+// ---- result messages -----------------------------------------------------------------------------------
+
+/**
+ * Fills a result region (role=status or role=alert) with a message; `kind` colours it. An empty call
+ * clears it.
+ * @param {HTMLElement} region
+ * @param {'success'|'error'|'info'} [kind]
+ * @param {...(Node|string)} parts paragraphs: strings or nodes
+ */
+export function showResult(region, kind, ...parts) {
+  region.classList.remove('result--error', 'result--success');
+  if (kind === 'error') region.classList.add('result--error');
+  if (kind === 'success') region.classList.add('result--success');
+  region.replaceChildren(
+    ...parts.map((part) => (typeof part === 'string' ? h('p', {}, part) : part)).filter(Boolean),
+  );
+}
+
+/**
+ * The control that shows `path` inside `root` (or its nearest parent path's), or null.
+ * @param {ParentNode} root
+ * @param {string} path
+ * @returns {HTMLElement|null}
+ */
+export function controlFor(root, path) {
+  const parts = path.split('.');
+  while (parts.length > 0) {
+    const control = root.querySelector(`[data-path="${cssEscape(parts.join('.'))}"]`);
+    if (control) return control;
+    parts.pop();
+  }
+  return null;
+}
+
+/** A bulleted list of problems that belong to no single field. */
+export function problemList(problems) {
+  return h(
+    'ul',
+    { className: 'problem-list' },
+    problems.map(({ path, message }) => h('li', {}, path ? `${path}: ${message}` : message)),
+  );
+}
+
+// ---- confirmation dialog -------------------------------------------------------------------------------
+
+/**
+ * Asks a yes/no question in the page's <dialog id="confirm-dialog">. Resolves true only when the person
+ * chose the confirming button; Escape and "keep" resolve false. Focus goes back where it was.
+ * @param {{title:string, text:string, confirmLabel:string, cancelLabel?:string, danger?:boolean}} question
+ * @returns {Promise<boolean>}
+ */
+export function confirmAction({ title, text, confirmLabel, cancelLabel = 'Keep it', danger = true }) {
+  const dialog = document.getElementById('confirm-dialog');
+  const opener = document.activeElement;
+  document.getElementById('confirm-dialog-title').textContent = title;
+  document.getElementById('confirm-dialog-text').textContent = text;
+  const confirm = document.getElementById('confirm-dialog-confirm');
+  const cancel = document.getElementById('confirm-dialog-cancel');
+  confirm.textContent = confirmLabel;
+  confirm.className = danger ? 'button button--danger' : 'button';
+  cancel.textContent = cancelLabel;
+  dialog.returnValue = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener(
+      'close',
+      () => {
+        if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+        resolve(dialog.returnValue === 'confirm');
+      },
+      { once: true },
+    );
+    dialog.showModal();
+    // The safe choice has focus, so a stray Enter never deletes anything.
+    cancel.focus();
+  });
+}
+
+/** Runs `work` with the button disabled and relabelled, so a double click sends one request. */
+export async function whileBusy(button, busyLabel, work) {
+  const label = button.textContent;
+  button.disabled = true;
+  button.textContent = busyLabel;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.textContent = label;
+  }
+}

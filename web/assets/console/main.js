@@ -1,0 +1,312 @@
+/**
+ * The console's shell: sign-in, the section navigation, and a hash router (#/products/SKU, #/lookup?email=…)
+ * so the browser's back button, reloads and shared links land on the same screen.
+ *
+ * When the session ends (a 401 from any call), the sections keep what was on screen: after signing in
+ * again the person is back where they were, with unsaved edits still there.
+ */
+import { ApiError, NetworkError, request } from '../api.js';
+import { SignedOut, whenSignedOut } from './admin.js';
+import {
+  CognitoError,
+  answerChallenge,
+  currentBearer,
+  forgetBearer,
+  loadSignInMode,
+  rememberBearer,
+  signInWithPassword,
+} from './auth.js';
+import { clearFieldErrors, confirmAction, setFieldError, showResult } from './dom.js';
+import * as settings from './settings.js';
+import * as products from './products.js';
+import * as campaigns from './campaigns.js';
+import * as lookup from './lookup.js';
+import { DEFAULT_SECTION, currentRoute, onQuietChange } from './router.js';
+
+const SECTIONS = { settings, products, campaigns, lookup };
+
+const main = document.getElementById('main');
+const nav = document.getElementById('console-nav');
+const signOutButton = document.getElementById('sign-out');
+const signInView = document.getElementById('view-signin');
+const signInTitle = document.getElementById('signin-title');
+const signInMessage = document.getElementById('signin-message');
+const tokenForm = document.getElementById('token-form');
+const passwordForm = document.getElementById('password-form');
+const challengeForm = document.getElementById('challenge-form');
+
+/** @type {import('./auth.js').SignInMode} */
+let signInMode = { mode: 'token' };
+/** The hash last shown, and whether it finished loading (so signing in again need not reload it). */
+let shown = { hash: null, complete: false };
+/** A Cognito challenge in progress: {challenge, session, username}. */
+let pendingChallenge = null;
+
+// ---- routing ------------------------------------------------------------------------------------------
+
+async function showRoute() {
+  if (!currentBearer()) {
+    showSignIn();
+    return;
+  }
+  const route = currentRoute();
+  const hash = location.hash || `#/${DEFAULT_SECTION}`;
+  signInView.hidden = true;
+  nav.hidden = false;
+  signOutButton.hidden = false;
+  for (const [name, section] of Object.entries(SECTIONS)) section.element().hidden = name !== route.view;
+  markCurrentNav(route.view);
+
+  if (shown.hash === hash && shown.complete) {
+    SECTIONS[route.view].heading()?.focus();
+    return;
+  }
+  shown = { hash, complete: false };
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const heading = await SECTIONS[route.view].show(route);
+    if (shown.hash !== hash) return; // the person moved on while this loaded
+    shown.complete = true;
+    document.title = `${SECTIONS[route.view].title(route)} · Backorders console`;
+    heading?.focus();
+  } catch (error) {
+    if (!(error instanceof SignedOut)) throw error;
+  } finally {
+    main.setAttribute('aria-busy', 'false');
+  }
+}
+
+function markCurrentNav(view) {
+  nav.querySelectorAll('a[data-view]').forEach((link) => {
+    if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  });
+}
+
+/** Asks before leaving an editor with unsaved changes; puts the old address back when the person stays. */
+let previousHash = location.hash;
+let restoringHash = false;
+async function onHashChange() {
+  if (restoringHash) {
+    restoringHash = false;
+    return;
+  }
+  const leaving = Object.values(SECTIONS).find((section) => section.hasUnsavedChanges?.());
+  if (leaving && currentBearer()) {
+    const stay = !(await confirmAction({
+      title: 'Leave without saving?',
+      text: 'Your changes to this campaign are not saved yet.',
+      confirmLabel: 'Leave and discard changes',
+      cancelLabel: 'Stay here',
+    }));
+    if (stay) {
+      restoringHash = true;
+      location.replace(previousHash || '#/');
+      return;
+    }
+    leaving.discardChanges?.();
+  }
+  previousHash = location.hash;
+  await showRoute();
+}
+
+// ---- sign-in ------------------------------------------------------------------------------------------
+
+function showSignIn(message) {
+  for (const section of Object.values(SECTIONS)) section.element().hidden = true;
+  nav.hidden = true;
+  signOutButton.hidden = true;
+  signInView.hidden = false;
+  document.title = 'Sign in · Backorders console';
+  pendingChallenge = null;
+  challengeForm.hidden = true;
+  tokenForm.hidden = signInMode.mode !== 'token';
+  passwordForm.hidden = signInMode.mode !== 'cognito';
+  clearFieldErrors(signInView);
+  if (message) showResult(signInMessage, 'error', message);
+  else showResult(signInMessage);
+  main.setAttribute('aria-busy', 'false');
+  signInTitle.focus();
+}
+
+async function signedIn(token) {
+  rememberBearer(token);
+  showResult(signInMessage);
+  tokenForm.reset();
+  passwordForm.reset();
+  challengeForm.reset();
+  await showRoute();
+}
+
+tokenForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearFieldErrors(tokenForm);
+  showResult(signInMessage);
+  const input = tokenForm.elements.namedItem('token');
+  const token = input.value.trim();
+  if (!token) {
+    setFieldError(tokenForm, 'token', 'Paste the admin token.');
+    input.focus();
+    return;
+  }
+  const button = tokenForm.querySelector('button[type="submit"]');
+  button.disabled = true;
+  try {
+    // Any admin read tells whether the token is right, before the console shows anything.
+    await request('GET', '/api/admin/settings', undefined, { headers: { Authorization: `Bearer ${token}` } });
+    await signedIn(token);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      setFieldError(
+        tokenForm,
+        'token',
+        'This token was not accepted. Copy it again from the npm start output.',
+      );
+      input.focus();
+    } else {
+      showResult(
+        signInMessage,
+        'error',
+        error instanceof NetworkError
+          ? 'The server could not be reached. Is the platform running?'
+          : 'Signing in failed. Try again in a moment.',
+      );
+    }
+  } finally {
+    button.disabled = false;
+  }
+});
+
+passwordForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearFieldErrors(passwordForm);
+  showResult(signInMessage);
+  const username = passwordForm.elements.namedItem('username');
+  const password = passwordForm.elements.namedItem('password');
+  let invalid = null;
+  if (!username.value.trim())
+    invalid ??= setFieldError(passwordForm, 'username', 'Enter your email address.');
+  if (!password.value) invalid ??= setFieldError(passwordForm, 'password', 'Enter your password.');
+  if (invalid) {
+    invalid.focus?.();
+    return;
+  }
+  await cognitoStep(passwordForm, () =>
+    signInWithPassword(signInMode, username.value.trim(), password.value),
+  );
+});
+
+challengeForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearFieldErrors(challengeForm);
+  showResult(signInMessage);
+  const answer = challengeForm.elements.namedItem('answer');
+  if (!answer.value.trim()) {
+    setFieldError(challengeForm, 'answer', 'This is required.');
+    answer.focus();
+    return;
+  }
+  const { challenge, session, username } = pendingChallenge;
+  await cognitoStep(challengeForm, () =>
+    answerChallenge(signInMode, challenge, session, username, answer.value.trim()),
+  );
+});
+
+async function cognitoStep(form, call) {
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  try {
+    const step = await call();
+    if (step.token) {
+      await signedIn(step.token);
+      return;
+    }
+    showChallenge(step);
+  } catch (error) {
+    if (!(error instanceof CognitoError)) throw error;
+    showResult(signInMessage, 'error', error.message);
+    if (form === passwordForm) {
+      const password = passwordForm.elements.namedItem('password');
+      password.value = '';
+      password.focus();
+    } else if (error.type === 'CodeMismatchException' || error.type === 'InvalidPasswordException') {
+      challengeForm.elements.namedItem('answer').focus();
+    } else if (error.type === 'NotAuthorizedException' && form === challengeForm) {
+      // The challenge session expired (3 minutes): start again.
+      pendingChallenge = null;
+      challengeForm.hidden = true;
+      passwordForm.hidden = false;
+      passwordForm.elements.namedItem('password').focus();
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showChallenge(step) {
+  pendingChallenge = step;
+  passwordForm.hidden = true;
+  challengeForm.hidden = false;
+  challengeForm.reset();
+  const input = challengeForm.elements.namedItem('answer');
+  const intro = document.getElementById('challenge-intro');
+  const label = document.getElementById('challenge-label');
+  const hint = document.getElementById('challenge-hint');
+  if (step.challenge === 'NEW_PASSWORD_REQUIRED') {
+    intro.textContent = 'This is your first sign-in: choose your own password to replace the temporary one.';
+    label.textContent = 'New password';
+    hint.textContent = 'At least 12 characters, with upper- and lower-case letters, a digit and a symbol.';
+    Object.assign(input, { type: 'password', autocomplete: 'new-password', inputMode: 'text' });
+  } else {
+    intro.textContent = 'Enter the 6-digit code from your authenticator app.';
+    label.textContent = 'Code';
+    hint.textContent = '';
+    Object.assign(input, { type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric' });
+  }
+  input.focus();
+}
+
+signOutButton.addEventListener('click', async () => {
+  const editing = Object.values(SECTIONS).find((section) => section.hasUnsavedChanges?.());
+  if (
+    editing &&
+    !(await confirmAction({
+      title: 'Sign out without saving?',
+      text: 'Your changes to this campaign are not saved yet.',
+      confirmLabel: 'Sign out and discard changes',
+      cancelLabel: 'Stay signed in',
+    }))
+  )
+    return;
+  editing?.discardChanges?.();
+  forgetBearer();
+  shown = { hash: null, complete: false };
+  for (const section of Object.values(SECTIONS)) section.reset?.();
+  showSignIn();
+  showResult(signInMessage, 'success', 'You are signed out.');
+});
+
+whenSignedOut((message) => showSignIn(message));
+
+onQuietChange((hash) => {
+  previousHash = hash;
+  if (shown.complete) shown.hash = hash;
+});
+
+window.addEventListener('beforeunload', (event) => {
+  if (Object.values(SECTIONS).some((section) => section.hasUnsavedChanges?.())) event.preventDefault();
+});
+
+// ---- start --------------------------------------------------------------------------------------------
+
+async function start() {
+  signInMode = await loadSignInMode();
+  document.getElementById('booting').hidden = true;
+  window.addEventListener('hashchange', onHashChange);
+  if (!location.hash) history.replaceState(null, '', `#/${DEFAULT_SECTION}`);
+  previousHash = location.hash;
+  if (currentBearer()) await showRoute();
+  else showSignIn();
+}
+
+start();
