@@ -2,7 +2,7 @@
  * The backorder: what a shopper asked for, where they stand, and what happened to it. Pure rules only;
  * persistence lives in lambdas/store/.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_CHARACTERS } from './validation';
 
 export const SEGMENTS = ['b2c', 'b2b'] as const;

@@ -3,7 +3,7 @@
  * every save, durations, audience matching, and what the next step of a sequence is.
  */
 import { parse as parseDuration } from 'tinyduration';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEGMENTS, skuSchema, type Segment } from './backorder';
 import { CONTROL_CHARACTERS } from './validation';
 

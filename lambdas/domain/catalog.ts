@@ -1,7 +1,7 @@
 /**
  * Site settings and products as marketers edit them in the console, with the schemas that guard every write.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailAddress, SEGMENTS, skuSchema } from './backorder';
 import type { BackorderPolicy } from './eligibility';
 import { CONTROL_CHARACTERS } from './validation';

@@ -3,15 +3,14 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { dynamo } from '../shared/aws';
+import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
-import { apiHandler, json, logger, page, type RouteHandler } from '../shared/http';
+import { apiHandler, json, logger, redirect, type RouteHandler } from '../shared/http';
 import { signUp } from '../use-cases/signup';
 import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
 import { productPage } from '../use-cases/product-page';
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
 import { NotFoundError } from '../shared/errors';
-import { simplePage } from '../emails/pages';
 
 export const routes: Record<string, RouteHandler> = {
   'GET /api/health': async () => {
@@ -42,28 +41,16 @@ export const routes: Record<string, RouteHandler> = {
     return json(200, { unsubscribed: true });
   },
 
+  // Opened from the confirmation email in a browser: confirm, then show the outcome on the confirm page.
   'GET /api/confirm': async ({ query }) => {
+    let result: string;
     try {
-      const outcome = await confirmMarketingConsent(query.token);
-      return page(
-        200,
-        outcome === 'confirmed'
-          ? await simplePage(
-              'Thanks, you are subscribed',
-              'We will keep you posted while you wait for your backorder.',
-            )
-          : await simplePage(
-              'Nothing to confirm',
-              'This backorder is no longer waiting, so there is nothing to send.',
-            ),
-      );
+      result = await confirmMarketingConsent(query.token);
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
-      return page(
-        404,
-        await simplePage('Link not valid', 'This confirmation link is not valid or has expired.'),
-      );
+      result = 'invalid';
     }
+    return redirect(`/confirm?result=${result}`);
   },
 };
 

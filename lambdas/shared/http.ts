@@ -36,8 +36,6 @@ export interface ApiResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** A page instead of JSON (the consent confirmation link opens in a browser). */
-  html?: string;
 }
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
@@ -48,11 +46,8 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
   headers,
 });
 
-export const page = (status: number, html: string): ApiResult => ({
-  status,
-  html,
-  headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
-});
+/** 303 See Other: a browser following a link from an email lands on a page of the site. */
+export const redirect = (location: string): ApiResult => ({ status: 303, headers: { location } });
 
 const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -94,13 +89,12 @@ const parseBody = (raw: Buffer, contentType: string | undefined, acceptForm: boo
 const toResponse = (result: ApiResult): APIGatewayProxyStructuredResultV2 => ({
   statusCode: result.status,
   headers: {
-    'content-type':
-      result.html !== undefined ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+    'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...result.headers,
   },
-  body: result.html ?? (result.body === undefined ? '' : JSON.stringify(result.body)),
+  body: result.body === undefined ? '' : JSON.stringify(result.body),
 });
 
 export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {

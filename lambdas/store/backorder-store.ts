@@ -11,7 +11,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/aws';
+import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import type { Backorder, BackorderEvent, BackorderStatus } from '../domain/backorder';
 import { decodeCursor, encodeCursor } from './cursor';

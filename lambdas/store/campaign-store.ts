@@ -2,7 +2,7 @@
  * Persistence of nurture campaigns. Campaigns are few (a shop has tens), so listing scans.
  */
 import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/aws';
+import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import type { Campaign, CampaignInput } from '../domain/campaign';
 

@@ -2,7 +2,7 @@
  * Persistence of site settings and products.
  */
 import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/aws';
+import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import type { Product, ProductInput, SiteSettings } from '../domain/catalog';
 import { decodeCursor, encodeCursor } from './cursor';

@@ -2,7 +2,7 @@
  * The email queue's messages. Each names one email to send; the sender turns it into MIME.
  */
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../shared/aws';
+import { sqs } from '../shared/sqs';
 import { queueUrl } from '../shared/config';
 
 export type EmailMessage =

@@ -3,7 +3,7 @@
  * enrolled page by page, each page one message on the enrolment queue carrying where to continue.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../shared/aws';
+import { sqs } from '../shared/sqs';
 import { queueUrl } from '../shared/config';
 
 export interface EnrolmentJob {

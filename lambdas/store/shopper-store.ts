@@ -4,7 +4,7 @@
  * unsubscribe and consent-confirmation links.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/aws';
+import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import { hashToken, newToken } from '../shared/tokens';
 

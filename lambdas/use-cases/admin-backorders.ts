@@ -1,7 +1,7 @@
 /**
  * Customer service's view of backorders: lookup by SKU, shopper or status, oldest first.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../shared/errors';
 import { normalizeEmail, skuSchema, STATUSES, type Backorder } from '../domain/backorder';
 import { parseOrThrow } from '../domain/validation';

@@ -4,7 +4,7 @@
  * shoppers already waiting.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError, type ErrorDetail } from '../shared/errors';
 import { campaignIdSchema, campaignSchema, type Campaign, type NurtureStep } from '../domain/campaign';
 import { emailAddress } from '../domain/backorder';

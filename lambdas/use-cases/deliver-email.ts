@@ -5,7 +5,7 @@
  * moving a sequence on) runs for a duplicate too, so a crash between the two is repaired by the retry.
  */
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { ses } from '../shared/aws';
+import { ses } from '../shared/ses';
 import { sesConfigurationSet } from '../shared/config';
 import { SendPacer } from '../shared/send-pacer';
 import type { RenderedEmail } from '../emails/templating';

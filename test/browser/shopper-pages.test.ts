@@ -175,3 +175,33 @@ test('a bot that fills the hidden honeypot field is thanked but not signed up', 
   await page.locator('[role="status"]').filter({ hasText: 'You are on the waiting list' }).waitFor();
   expect(await backordersFor(sku)).toEqual([]);
 }, 30_000);
+
+test('the unsubscribe page unsubscribes only after its button is pressed, and says so', async () => {
+  const sku = uniqueSku('UNSUB');
+  await putProduct(sku, { name: 'Unsubscribe tee', backorders: { enabled: true } });
+  await platform.admin('PUT', '/api/admin/campaigns/unsub-page', {
+    name: 'Unsubscribe page',
+    active: true,
+    audience: { skus: [sku] },
+    steps: [{ id: 's1', delay: 'PT0S', subject: 'News', html: '<p>News</p>' }],
+  });
+  const email = uniqueEmail('unsubpage');
+  const signup = await platform.request('POST', '/api/backorders', {
+    json: { sku, email, marketingConsent: true },
+  });
+  expect(signup.status).toBe(201);
+  // The scheduler ticks every second in tests: the first step arrives with its unsubscribe link.
+  const [, news] = await waitForEmails(platform.sesUrl, email, 2, 30_000);
+  const link = /href="([^"]*\/unsubscribe\?token=[^"]+)"/
+    .exec(news?.body.html ?? '')?.[1]
+    .replace(/&amp;/g, '&');
+  expect(link).toBeDefined();
+
+  const page = await context.newPage();
+  await page.goto(link!.replace(/^https?:\/\/[^/]+/, platform.baseUrl));
+  await page.getByRole('heading', { name: 'Unsubscribe from updates' }).waitFor();
+  await screenshot(page, 'shopper-unsubscribe');
+  await page.getByRole('button', { name: 'Unsubscribe' }).click();
+  await page.locator('[role="status"]').filter({ hasText: 'you are unsubscribed' }).waitFor();
+  await screenshot(page, 'shopper-unsubscribed');
+});
