@@ -142,3 +142,32 @@ test('shoppers signing up at the same moment with the same address get one backo
   await sleep(1500);
   expect(await emailsTo(platform.sesUrl, email)).toHaveLength(1);
 });
+
+test('if the confirmation cannot be queued, the signup is undone and the shopper can simply retry', async () => {
+  const { sqs: handlerSqs } = await import('../../lambdas/shared/sqs');
+  handlerSqs.middlewareStack.add(
+    () => async () => {
+      throw Object.assign(new Error('Service unavailable'), {
+        name: 'ServiceUnavailable',
+        $metadata: { httpStatusCode: 503 },
+      });
+    },
+    { step: 'initialize', name: 'failSqs' },
+  );
+  const email = uniqueEmail('unqueued');
+  let failed;
+  try {
+    failed = await platform.request('POST', '/api/backorders', { json: { sku: 'MAIL-1', email } });
+  } finally {
+    handlerSqs.middlewareStack.remove('failSqs');
+  }
+  expect(failed.status).toBe(500);
+  expect(failed.body).toEqual({ error: { code: 'INTERNAL', message: 'internal error', details: [] } });
+  expect(
+    (await platform.admin('GET', `/api/admin/backorders?email=${encodeURIComponent(email)}`)).body.items,
+  ).toEqual([]);
+
+  const retried = await platform.request('POST', '/api/backorders', { json: { sku: 'MAIL-1', email } });
+  expect(retried.status).toBe(201);
+  expect(await waitForEmails(platform.sesUrl, email, 1)).toHaveLength(1);
+});
