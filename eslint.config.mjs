@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['local/**/*.js'],
+    files: ['local/**/*.js', '*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -1,0 +1,33 @@
+/** The shape every benchmark scenario has; bench/run.ts runs a list of them. */
+import type { BenchStack } from './stack';
+import type { Figure } from './report';
+
+export interface BenchOptions {
+  /** Short phases (about 5 s instead of 10-20 s): a smoke run, figures are noisier. */
+  quick: boolean;
+  /** Pollers per queue for the local stack (the platform's default when undefined); 0 stops the email sender. */
+  queueConcurrency?: number;
+  /** Sample this process's CPU during the platform's load phases and summarise where the time went. */
+  profile: boolean;
+  /** Where results (and profiles) go: bench/results/. */
+  resultsDir: string;
+}
+
+export interface ScenarioContext {
+  options: BenchOptions;
+  /** The local stack, started on first use and shared by every scenario of the run. */
+  stack(): Promise<BenchStack>;
+  /** Extra figures and observations for bench/results/latest.json, under this scenario's name. */
+  detail(key: string, value: unknown): void;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  run(context: ScenarioContext): Promise<Figure[]>;
+}
+
+/** Prints a progress line, indented under the scenario heading. */
+export const say = (line: string): void => {
+  console.log(`  ${line}`);
+};

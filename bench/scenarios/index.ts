@@ -1,0 +1,7 @@
+/** Every scenario, in run order. A new one (nurture, restock…) is a module exporting a Scenario, added here. */
+import type { Scenario } from '../lib/scenario';
+import { bundlesScenario } from './bundles';
+import { nurtureScenario } from './nurture';
+import { signupScenario } from './signup';
+
+export const scenarios: Scenario[] = [signupScenario, nurtureScenario, bundlesScenario];

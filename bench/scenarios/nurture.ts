@@ -1,0 +1,425 @@
+/**
+ * A nurture step falling due for many shoppers at once: 10 000 waiting, consenting shoppers (1 000 with
+ * `--quick`) of one product are enrolled in an active campaign whose next step is due within the same
+ * minute. The bench calls the scheduler's own sweep (`sweepDueSteps`, as the scheduler handler does) once,
+ * times it, and then watches the local SES store until every shopper has the email.
+ *
+ * Seeding writes the backorder and enrolment rows straight to the platform's tables (BatchWrite), shaped as
+ * `insertBackorder` and `enrol()` write them, because 10 000 signups through the API would take minutes and
+ * are what the signup scenario measures. It is timed and printed, not measured.
+ *
+ * Measured, from the start of the sweep: the sweep's own time (total and per 1 000 due items) while the
+ * email sender already drains what it queued, the time until the last email is in the SES store (polled
+ * every second, so up to ~1 s late), the send rate, and whether each shopper got the email exactly once.
+ * The stack's scheduler ticks only hourly in the bench (bench/lib/stack.ts), so no other sweep interferes.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { dueBucket, dueKey } from '../../lambdas/domain/due-index';
+import { queueKeyOf } from '../../lambdas/domain/backorder';
+import { hashToken, newBackorderId, newToken } from '../../lambdas/shared/tokens';
+import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';
+import { Profiler, type ProfileSummary } from '../lib/profile';
+import type { Figure } from '../lib/report';
+import { say, type Scenario } from '../lib/scenario';
+import type { BenchStack } from '../lib/stack';
+
+const SCENARIO = 'nurture';
+const SHOPPERS = 10_000;
+const QUICK_SHOPPERS = 1_000;
+const TARGET_SECONDS = 60;
+const TIMEOUT_MS = 120_000;
+const POLL_MS = 1_000;
+/** After the last email: how long to wait for the email queue to empty before the final duplicate count. */
+const SETTLE_TIMEOUT_MS = 30_000;
+const BATCH_WRITE_PARALLEL = 8;
+const STEP_ID = 'step-1';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The rows a signup with marketing consent (single opt-in) and its enrolment leave in the tables. */
+const seedRows = (count: number, run: string, sku: string, campaignId: string, dueMinuteMs: number) => {
+  const backorders: Record<string, unknown>[] = [];
+  const enrolments: Record<string, unknown>[] = [];
+  const emails: string[] = [];
+  // Signed up over the last `count` seconds, one a second, oldest first: a queue of `count` on one product.
+  const firstCreatedMs = dueMinuteMs - count * 1000;
+  for (let i = 0; i < count; i++) {
+    const createdMs = firstCreatedMs + i * 1000;
+    const createdAt = new Date(createdMs).toISOString();
+    const id = newBackorderId(createdMs);
+    const email = `nurture-${i}.${run}@bench.example`;
+    const queueKey = queueKeyOf(createdAt, id);
+    backorders.push({
+      id,
+      sku,
+      email,
+      emailKey: email,
+      quantity: 1,
+      name: `Shopper ${i}`,
+      segment: 'b2c',
+      marketingConsent: true,
+      consentedAt: createdAt,
+      locale: 'en',
+      status: 'waiting',
+      createdAt,
+      updatedAt: createdAt,
+      queueKey,
+      waitingKey: queueKey,
+      listPartition: 'all',
+      statusTokenHashes: [hashToken(newToken())],
+      events: [{ at: createdAt, type: 'created', by: 'shopper' }],
+    });
+    // Due within the same minute, spread over its seconds, as one sweep a minute finds them.
+    const dueMs = dueMinuteMs + Math.floor((i * 60_000) / count);
+    enrolments.push({
+      backorderId: id,
+      campaignId,
+      state: 'active',
+      nextStepId: STEP_ID,
+      nextStepIndex: 0,
+      enrolledAt: createdAt,
+      nextDueAt: dueMs,
+      dueBucket: dueBucket(dueMs, id),
+      dueKey: dueKey(dueMs, id, campaignId),
+    });
+    emails.push(email);
+  }
+  return { backorders, enrolments, emails };
+};
+
+/** Writes the rows 25 at a time with a few requests in flight, retrying what DynamoDB left unprocessed. */
+const batchWrite = async (
+  dynamo: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+): Promise<void> => {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: BATCH_WRITE_PARALLEL }, async () => {
+      while (next < chunks.length) {
+        let requests = chunks[next++].map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          if (attempt > 10) throw new Error(`BatchWrite to ${table}: items still unprocessed`);
+          if (attempt > 0) await sleep(50 * attempt);
+          const { UnprocessedItems } = await dynamo.send(
+            new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+          );
+          requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+        }
+      }
+    }),
+  );
+};
+
+interface StoredEmail {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  /** Epoch seconds when the emulator stored it. */
+  at: number;
+}
+
+/** The recipients' addresses of a stored email, lower-cased, without display names. */
+const recipientsOf = (email: StoredEmail): string[] =>
+  email.destination.to.map((to) => (/<([^<>]+)>\s*$/.exec(to)?.[1] ?? to).trim().toLowerCase());
+
+/**
+ * Follows the SES emulator's store from `sinceSeconds`: each poll asks only for emails stored at or after
+ * the newest one already seen (the store of a whole run is large), and de-duplicates by message id.
+ */
+const sesWatcher = (sesEndpoint: string, marker: string, sinceSeconds: number) => {
+  const seen = new Set<string>();
+  const perRecipient = new Map<string, number>();
+  let since = sinceSeconds;
+  let lastAt = 0;
+  let polls = 0;
+  const poll = async (): Promise<void> => {
+    const response = await fetch(`${sesEndpoint}/store?since=${since}`);
+    if (!response.ok) throw new Error(`SES store answered ${response.status}`);
+    const { emails } = (await response.json()) as { emails: StoredEmail[] };
+    polls++;
+    for (const email of emails) {
+      since = Math.max(since, email.at);
+      if (seen.has(email.messageId) || !email.subject.includes(marker)) continue;
+      seen.add(email.messageId);
+      lastAt = Math.max(lastAt, email.at);
+      for (const to of recipientsOf(email)) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+    }
+  };
+  return {
+    poll,
+    /** Emails with the marker, counting duplicates. */
+    emails: () => seen.size,
+    perRecipient,
+    lastAt: () => lastAt,
+    polls: () => polls,
+  };
+};
+
+const sayProfile = (summary: ProfileSummary, emails: number) => {
+  say(
+    `CPU profile of the bench process (sweeper + sender), sweep start to last email: ${summary.totalMs} ms ` +
+      `sampled (idle excluded), ${(summary.totalMs / Math.max(1, emails)).toFixed(2)} ms per email`,
+  );
+  say(`  self time by origin: ${summary.byOrigin.map((o) => `${o.origin} ${o.percent}%`).join(', ')}`);
+  say('  hottest functions (self time):');
+  for (const f of summary.topFunctions.slice(0, 12)) say(`    ${f.percent.toFixed(1).padStart(5)}%  ${f.fn}`);
+  say(`  profiles: ${summary.files.join(', ')}`);
+};
+
+const seed = async (stack: BenchStack, count: number, run: string, sku: string, campaignId: string) => {
+  await stack.admin('PUT', '/api/admin/settings', {
+    backorders: { enabled: true, segments: ['b2c', 'b2b'] },
+    doubleOptIn: false,
+    sender: { from: 'Bench Shop <shop@bench.example>', postalAddress: '1 Bench Street, Testville' },
+  });
+  await stack.admin('PUT', `/api/admin/products/${sku}`, {
+    name: `Bench nurture product ${run}`,
+    expectedRestockDate: '2027-01-15',
+    backorders: { enabled: true, maxPerCustomer: 10 },
+  });
+  await stack.admin('PUT', `/api/admin/campaigns/${campaignId}`, {
+    name: `Bench nurture ${run}`,
+    active: true,
+    audience: { skus: [sku] },
+    steps: [
+      {
+        id: STEP_ID,
+        delay: 'PT0S',
+        subject: `{{ product.name }} is on its way [${campaignId}]`,
+        html:
+          '<p>Hi {{ shopper.name }},</p><p>You are number {{ backorder.position }} in the queue for ' +
+          '{{ product.name }} ({{ backorder.quantity }} ordered), expected {{ product.expectedRestockDate }}.</p>' +
+          '<p><a href="{{ backorder.statusUrl }}">See your place</a> · <a href="{{ unsubscribeUrl }}">Unsubscribe</a></p>',
+      },
+    ],
+  });
+};
+
+export const nurtureScenario: Scenario = {
+  name: SCENARIO,
+  description: `${SHOPPERS} shoppers due the same minute: one sweep, every email sent within ${TARGET_SECONDS} s, each once`,
+  run: async (context) => {
+    const stack = await context.stack();
+    const count = context.options.quick ? QUICK_SHOPPERS : SHOPPERS;
+    const senderOn = context.options.queueConcurrency !== 0;
+    const run = randomBytes(4).toString('hex');
+    const sku = `BENCH-NURTURE-${run}`.toUpperCase();
+    const campaignId = `bench-nurture-${run}`;
+    const { tableNames, queueUrls, deadLetterQueueUrls } = stack.platform;
+
+    // 1. Seed (timed, not measured).
+    const seedStarted = performance.now();
+    await seed(stack, count, run, sku, campaignId);
+    // Activating the campaign queued an enrolment job; let it finish (it finds nobody yet) before the rows land.
+    if (senderOn) await stack.drain(queueUrls.enrolment, 30_000);
+    const dueMinuteMs = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const rows = seedRows(count, run, sku, campaignId, dueMinuteMs);
+    const dynamo = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        endpoint: stack.endpoints.dynamodb,
+      }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    );
+    try {
+      await batchWrite(dynamo, tableNames.backorders, rows.backorders);
+      await batchWrite(dynamo, tableNames.enrolments, rows.enrolments);
+    } finally {
+      dynamo.destroy();
+    }
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    say(
+      `seeded ${count} waiting, consenting backorders of ${sku} and their enrolments in campaign ${campaignId} ` +
+        `(one step, delay PT0S), all due between ${new Date(dueMinuteMs).toISOString().slice(11, 16)} and ` +
+        `${new Date(dueMinuteMs + 60_000).toISOString().slice(11, 16)} UTC, in ${seedSeconds.toFixed(1)} s (not measured)`,
+    );
+    const backlog = await stack.queueDepth(queueUrls.email);
+    if (backlog > 0 && senderOn) {
+      say(`waiting for ${backlog} emails left in the queue by earlier scenarios…`);
+      await stack.drain(queueUrls.email, 120_000);
+    }
+
+    // 2. Measure: one sweep, then every email.
+    // Loaded now: the handlers' modules read the environment startPlatform set (the same instances the stack runs).
+    const { sweepDueSteps } = await import('../../lambdas/use-cases/sweep-nurture');
+    say(
+      `sweeping with the scheduler's sweepDueSteps(), then watching the SES store every ${POLL_MS / 1000} s ` +
+        (senderOn
+          ? `until ${count} emails are in (limit ${TIMEOUT_MS / 1000} s); email queue pollers: ${
+              context.options.queueConcurrency ?? 'the platform default (maxConcurrency of the email queue)'
+            }`
+          : '(sender off: --queue-concurrency 0, only the sweep is measured)'),
+    );
+    const profiler = context.options.profile
+      ? new Profiler(context.options.resultsDir, 'nurture')
+      : undefined;
+    const cpu = new CpuAccount(`bench process (sweeper${senderOn ? ', sender' : ''})`);
+    const sinceSeconds = Math.floor(Date.now() / 1000);
+    const watcher = sesWatcher(stack.endpoints.ses, campaignId, sinceSeconds);
+    const timeline: { seconds: number; emails: number }[] = [];
+    try {
+      await profiler?.start();
+      cpu.start();
+      const started = performance.now();
+      const elapsed = () => (performance.now() - started) / 1000;
+      const sweep = (async () => {
+        const report = await sweepDueSteps(Date.now());
+        return { ...report, seconds: elapsed() };
+      })();
+      let firstEmailSeconds = Number.NaN;
+      let lastEmailSeconds = Number.NaN;
+      let timedOut = false;
+      let sweepError: unknown;
+      sweep.catch((error) => (sweepError = error));
+      if (senderOn) {
+        while (watcher.perRecipient.size < count) {
+          if (sweepError) throw sweepError;
+          if (elapsed() * 1000 > TIMEOUT_MS) {
+            timedOut = true;
+            break;
+          }
+          await sleep(POLL_MS);
+          await watcher.poll();
+          timeline.push({ seconds: Math.round(elapsed() * 10) / 10, emails: watcher.emails() });
+          if (watcher.emails() > 0 && Number.isNaN(firstEmailSeconds)) firstEmailSeconds = elapsed();
+        }
+        if (!timedOut) lastEmailSeconds = elapsed();
+      }
+      const swept = await sweep;
+      if (!senderOn) lastEmailSeconds = Number.NaN;
+      cpu.stop();
+      await profiler?.stop();
+      const measuredSeconds = senderOn ? elapsed() : swept.seconds;
+
+      const sweepMs = swept.seconds * 1000;
+      const perThousand = swept.due > 0 ? sweepMs / (swept.due / 1000) : Number.NaN;
+      say(
+        `sweep: ${swept.due} due, ${swept.queued} queued, ${swept.buckets} hourly buckets × 8 shards in ` +
+          `${sweepMs.toFixed(0)} ms: ${perThousand.toFixed(0)} ms per 1 000 due items (the sender was already sending)`,
+      );
+
+      // 3. Let the queue empty, then count once more: a duplicate would come from a message handled twice.
+      let settle = { seconds: 0, left: 0 };
+      if (senderOn) {
+        settle = await stack.drain(queueUrls.email, SETTLE_TIMEOUT_MS);
+        await watcher.poll();
+      }
+      const stillQueued = settle.left;
+      const deadLettered = await stack.queueDepth(deadLetterQueueUrls.email);
+      const expected = new Set(rows.emails);
+      const received = [...watcher.perRecipient.keys()].filter((to) => expected.has(to)).length;
+      const duplicates = [...watcher.perRecipient.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+      const strangers = [...watcher.perRecipient.keys()].filter((to) => !expected.has(to)).length;
+      const missing = count - received;
+      const sendRate = senderOn && !timedOut ? count / lastEmailSeconds : watcher.emails() / measuredSeconds;
+      const steadyRate =
+        senderOn && !timedOut && lastEmailSeconds > firstEmailSeconds
+          ? count / (lastEmailSeconds - firstEmailSeconds)
+          : Number.NaN;
+      const cpuReport = cpu.report();
+      const perEmail = cpuPerRequest(cpuReport, Math.max(1, senderOn ? received : swept.due));
+
+      if (senderOn) {
+        say(
+          timedOut
+            ? `after ${TIMEOUT_MS / 1000} s only ${received} of ${count} shoppers had the email`
+            : `${count} emails in the SES store ${lastEmailSeconds.toFixed(1)} s after the sweep started ` +
+                `(first after ${firstEmailSeconds.toFixed(1)} s): ${sendRate.toFixed(1)} emails/s overall, ` +
+                `${steadyRate.toFixed(1)} emails/s from the first to the last`,
+        );
+        say(
+          `each once? ${duplicates} duplicates, ${missing} missing, ${strangers} unexpected recipients; email queue ` +
+            `${stillQueued} left after a ${SETTLE_TIMEOUT_MS / 1000} s settle, ${deadLettered} dead-lettered`,
+        );
+      }
+      say(`CPU, sweep start to last email: ${formatCpu(cpuReport)}`);
+      say(
+        `CPU ms per ${senderOn ? 'email' : 'due item'}: ${Object.entries(perEmail)
+          .filter(([, value]) => value >= 0.05)
+          .map(([label, value]) => `${label} ${value.toFixed(1)}`)
+          .join(', ')}`,
+      );
+      const profile = profiler?.summary();
+      if (profile) sayProfile(profile, senderOn ? received : swept.due);
+
+      context.detail('plan', {
+        shoppers: count,
+        sku,
+        campaignId,
+        dueMinute: new Date(dueMinuteMs).toISOString(),
+        queueConcurrency: context.options.queueConcurrency ?? 'platform default',
+        pollMs: POLL_MS,
+        timeoutMs: TIMEOUT_MS,
+      });
+      context.detail('seedSeconds', seedSeconds);
+      context.detail('sweep', { ...swept, ms: sweepMs, msPerThousandDue: perThousand });
+      context.detail('delivery', {
+        firstEmailSeconds,
+        lastEmailSeconds,
+        lastEmailStoreAtMinusSweepStart: watcher.lastAt() ? watcher.lastAt() - sinceSeconds : null,
+        timedOut,
+        received,
+        emailsWithMarker: watcher.emails(),
+        duplicates,
+        missing,
+        strangers,
+        stillQueued,
+        deadLettered,
+        sendRate,
+        steadyRate,
+        storePolls: watcher.polls(),
+        timeline,
+      });
+      context.detail('cpu', cpuReport);
+      context.detail('cpuMsPerEmail', perEmail);
+      if (profile) context.detail('profile', profile);
+
+      const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
+        scenario: SCENARIO,
+        name,
+        value,
+        unit,
+        ...extra,
+      });
+      const benchCpu =
+        Object.entries(perEmail).find(([label]) => label.startsWith('bench process'))?.[1] ?? Number.NaN;
+      const sweepFigures = [
+        figure(`sweep of ${count} due items`, sweepMs, 'ms'),
+        figure('sweeper time per 1 000 due items', perThousand, 'ms'),
+        figure('steps queued by the sweep', swept.queued, '', { target: { op: '>=', value: count } }),
+      ];
+      if (!senderOn) return sweepFigures;
+      return [
+        ...sweepFigures,
+        figure(`sweep start to last of ${count} emails`, lastEmailSeconds, 's', {
+          target: { op: '<=', value: TARGET_SECONDS },
+          note: timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : `store polled every ${POLL_MS} ms`,
+        }),
+        figure('send rate (sweep start to last email)', sendRate, 'emails/s', {
+          target: { op: '>=', value: count / TARGET_SECONDS },
+        }),
+        figure('send rate (first to last email)', steadyRate, 'emails/s'),
+        figure('duplicate emails', duplicates + strangers, '', {
+          target: { op: '<=', value: 0 },
+          required: true,
+        }),
+        // Late is a miss; lost (nothing left to send them, or dead-lettered) makes the run invalid.
+        figure('missing emails', missing, '', {
+          target: { op: '<=', value: 0 },
+          required: stillQueued === 0 || deadLettered > 0,
+        }),
+        figure('bench-process CPU per email', benchCpu, 'ms'),
+        figure('DynamoDB Local CPU per email', perEmail['DynamoDB Local'] ?? Number.NaN, 'ms'),
+        figure('other processes on the machine', cpuReport.othersPercent, '% of a core'),
+      ];
+    } finally {
+      profiler?.close();
+    }
+  },
+};

@@ -1,0 +1,627 @@
+/**
+ * Shopper signups, POST /api/backorders, through the gateway and the real publicApi handler:
+ *
+ * 1. throughput: 32 clients in a closed loop; req/s, latency, non-2xx answers (there must be none);
+ * 2. steady load: 100 signups/s on a fixed arrival schedule (open loop); latency p50/p99/max, measured from
+ *    each request's scheduled time so a stalled platform cannot hide its queueing (no coordinated omission);
+ * 3. floor: the DynamoDB and SQS calls one signup makes, issued straight with the AWS SDK by 32 loops for as
+ *    long as phase 1. The platform's throughput as a share of it is what the gateway, middy, validation and
+ *    handler code cost on top of the calls themselves.
+ *
+ * Phases 1 and 3 run as alternating slices (platform, floor, platform, floor…) after a warm-up of both, so
+ * that on a shared, noisy machine both see the same conditions; their ratio compares like with like.
+ * After each platform slice the email sender drains the confirmations it queued, so the next slice starts
+ * quiet; its CPU during the slice is part of the platform's cost on one machine, and is reported.
+ *
+ * Signups go round-robin over 50 SKUs, each with its own waiting queue: the position a signup answers is a
+ * COUNT query over the SKU's waiting backorders, so piling every signup on one SKU would measure an ever
+ * longer queue rather than the platform. The floor uses 50 SKUs of its own so its queues grow the same way.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
+import {
+  combine,
+  failuresOf,
+  formatStatuses,
+  startLoadGenerator,
+  type LoadGenerator,
+  type LoadResult,
+} from '../lib/load';
+import { diffPerRequest, Profiler, type ProfileSummary } from '../lib/profile';
+import type { Figure } from '../lib/report';
+import { say, type Scenario, type ScenarioContext } from '../lib/scenario';
+import type { BenchStack } from '../lib/stack';
+import { formatLatency, summarize, type LatencySummary } from '../lib/stats';
+
+const SCENARIO = 'signup';
+const CONCURRENCY = 32;
+const OPEN_LOOP_RATE = 100;
+const SKU_COUNT = 50;
+const DRAIN_TIMEOUT_MS = 120_000;
+
+const targets = { ratioToFloor: 0.7, steadyP99Ms: 50 };
+
+const plan = (quick: boolean) => ({
+  warmupMs: quick ? 2_000 : 3_000,
+  slices: quick ? 1 : 4,
+  sliceMs: 5_000,
+  steadyMs: quick ? 5_000 : 10_000,
+  singleMs: quick ? 2_000 : 3_000,
+});
+
+const skus = (label: string) =>
+  Array.from({ length: SKU_COUNT }, (_, i) => `BENCH-${label}-${String(i).padStart(2, '0')}`);
+
+const seed = async (stack: BenchStack, all: string[]): Promise<void> => {
+  await stack.admin('PUT', '/api/admin/settings', {
+    backorders: { enabled: true, segments: ['b2c', 'b2b'] },
+    doubleOptIn: false,
+    sender: { from: 'Bench Shop <shop@bench.example>', postalAddress: '1 Bench Street, Testville' },
+  });
+  for (const sku of all) {
+    await stack.admin('PUT', `/api/admin/products/${sku}`, {
+      name: `Bench product ${sku}`,
+      backorders: { enabled: true, maxPerCustomer: 10 },
+    });
+  }
+};
+
+/** The signup request: `{n}` makes each email unique within the run, `{item}` walks the SKUs round-robin. */
+const signupRequest = (run: string, items: string[], firstN: number) => ({
+  method: 'POST' as const,
+  path: '/api/backorders',
+  body: JSON.stringify({ sku: '{item}', email: `shopper-{n}.${run}@bench.example`, quantity: 1 }),
+  items,
+  firstN,
+});
+
+interface PhaseReport {
+  throughput: number;
+  latency: LatencySummary;
+  failures: number;
+  statuses: string;
+  cpu: CpuReport;
+  /** CPU ms per request of each process: a figure that depends less on the machine's other load than req/s. */
+  cpuMsPerRequest: Record<string, number>;
+  errorSamples: string[];
+}
+
+const report = (result: LoadResult, cpu: CpuReport): PhaseReport => ({
+  throughput: result.elapsedSeconds > 0 ? result.completed / result.elapsedSeconds : 0,
+  latency: summarize(result.latenciesMs),
+  failures: failuresOf(result),
+  statuses: formatStatuses(result),
+  cpu,
+  // Over every request the CPU served (warm-up-free jobs, tails included), not just those in the window.
+  cpuMsPerRequest: cpuPerRequest(cpu, result.issued),
+  errorSamples: result.errorSamples,
+});
+
+const sayPhase = (phase: PhaseReport) => {
+  say(`    ${phase.throughput.toFixed(1)} req/s, ${formatLatency(phase.latency)}`);
+  say(`    answers: ${phase.statuses}`);
+  say(`    CPU: ${formatCpu(phase.cpu)}`);
+  say(
+    `    CPU ms per request: ${Object.entries(phase.cpuMsPerRequest)
+      .filter(([, value]) => value >= 0.05)
+      .map(([label, value]) => `${label} ${value.toFixed(1)}`)
+      .join(', ')}`,
+  );
+  for (const sample of phase.errorSamples) say(`    error sample: ${sample}`);
+};
+
+/**
+ * One signup's DynamoDB and SQS calls, with the SDK alone: BatchGet product + settings, TransactWrite of the
+ * claim and the backorder row, SendMessage of the confirmation, Query COUNT of the waiting backorders ahead.
+ * (With SIGNUP_RATE_LIMIT 0 a signup makes no rate-limit writes, so neither does this.) The confirmations go
+ * to a queue of the floor's own that nothing consumes: the platform's sender would try to deliver them.
+ */
+const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string) => {
+  const common = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb }),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
+  const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
+  const { products, settings, backorders, ledger } = stack.platform.tableNames;
+  const tokenHash = randomBytes(32).toString('hex');
+
+  const signup = async (n: number, sku: string): Promise<void> => {
+    const email = `floor-${n}.${run}@bench.example`;
+    const createdAt = new Date().toISOString();
+    const id = `${Date.now().toString(32).toUpperCase().padStart(10, '0')}${randomBytes(8).toString('hex').toUpperCase()}`;
+    const queueKey = `${createdAt}#${id}`;
+
+    const { Responses } = await dynamo.send(
+      new BatchGetCommand({
+        RequestItems: { [products]: { Keys: [{ sku }] }, [settings]: { Keys: [{ name: 'site' }] } },
+      }),
+    );
+    if (!Responses?.[products]?.[0]) throw new Error(`floor: product ${sku} not found`);
+
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: ledger,
+              Item: { key: `signup#${sku}#${email}`, backorderId: id },
+              ConditionExpression: 'attribute_not_exists(#key)',
+              ExpressionAttributeNames: { '#key': 'key' },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Put: {
+              TableName: backorders,
+              Item: {
+                id,
+                sku,
+                email,
+                emailKey: email,
+                quantity: 1,
+                segment: 'b2c',
+                marketingConsent: false,
+                locale: 'en',
+                status: 'waiting',
+                createdAt,
+                updatedAt: createdAt,
+                queueKey,
+                statusTokenHash: tokenHash,
+                events: [{ at: createdAt, type: 'created', by: 'shopper' }],
+                waitingKey: queueKey,
+                listPartition: 'all',
+              },
+              ConditionExpression: 'attribute_not_exists(id)',
+            },
+          },
+        ],
+      }),
+    );
+
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: floorQueueUrl,
+        MessageBody: JSON.stringify({
+          kind: 'confirmation',
+          backorderId: id,
+          statusToken: randomBytes(32).toString('base64url'),
+        }),
+      }),
+    );
+
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: backorders,
+          IndexName: 'waitingBySku',
+          KeyConditionExpression: 'sku = :sku AND waitingKey < :key',
+          ExpressionAttributeValues: { ':sku': sku, ':key': queueKey },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      start = page.LastEvaluatedKey;
+    } while (start);
+  };
+  return {
+    signup,
+    close: () => {
+      dynamo.destroy();
+      sqs.destroy();
+    },
+  };
+};
+
+/** The floor's closed loop: `concurrency` loops in this process; `counter` keeps emails unique across slices. */
+const runFloor = async (
+  calls: ReturnType<typeof floorCalls>,
+  items: string[],
+  counter: { n: number },
+  durationMs: number,
+  concurrency = CONCURRENCY,
+): Promise<LoadResult> => {
+  const result: LoadResult = {
+    mode: 'closed',
+    completed: 0,
+    elapsedSeconds: 0,
+    latenciesMs: [],
+    sendLagMs: [],
+    statuses: {},
+    networkErrors: 0,
+    failuresOutsideWindow: 0,
+    errorSamples: [],
+    issued: 0,
+    nextN: 0,
+  };
+  const firstN = counter.n;
+  // As the load generator counts a closed loop: completions inside the window, over the window's length.
+  const started = performance.now();
+  const end = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let now = performance.now(); now < end; now = performance.now()) {
+        const i = counter.n++;
+        let failure: unknown;
+        try {
+          await calls.signup(i, items[i % items.length]);
+        } catch (error) {
+          failure = error ?? 'failed';
+        }
+        const done = performance.now();
+        if (done > end) {
+          if (failure !== undefined) result.failuresOutsideWindow++;
+          continue;
+        }
+        result.completed++;
+        result.latenciesMs.push(done - now);
+        if (failure === undefined) {
+          result.statuses.ok = (result.statuses.ok ?? 0) + 1;
+        } else {
+          result.networkErrors++;
+          if (result.errorSamples.length < 5)
+            result.errorSamples.push(String((failure as Error).message ?? failure));
+        }
+      }
+    }),
+  );
+  result.elapsedSeconds = durationMs / 1000;
+  result.issued = counter.n - firstN;
+  return result;
+};
+
+interface Drain {
+  backlog: number;
+  seconds: number;
+  left: number;
+}
+
+/**
+ * Lets the email sender catch up with the confirmations a phase queued, so the next phase starts quiet. The
+ * CPU it takes goes to `cpu`, which gives the cost of one confirmation email on this stack.
+ */
+const drainEmails = async (stack: BenchStack, context: ScenarioContext, cpu?: CpuAccount): Promise<Drain> => {
+  const url = stack.platform.queueUrls.email;
+  const backlog = await stack.queueDepth(url);
+  if (context.options.queueConcurrency === 0 || backlog === 0) return { backlog, seconds: 0, left: backlog };
+  cpu?.start();
+  const { seconds, left } = await stack.drain(url, DRAIN_TIMEOUT_MS);
+  cpu?.stop();
+  return { backlog, seconds, left };
+};
+
+const sayDrains = (drains: Drain[], context: ScenarioContext, cpu?: CpuReport) => {
+  const backlog = drains.reduce((sum, d) => sum + d.backlog, 0);
+  const seconds = drains.reduce((sum, d) => sum + d.seconds, 0);
+  const left = drains[drains.length - 1]?.left ?? 0;
+  if (context.options.queueConcurrency === 0) {
+    say(`    email queue: ${left} confirmations waiting (sender off: --queue-concurrency 0)`);
+    return;
+  }
+  say(
+    `    email sender: ${backlog} confirmations were still queued when the load stopped; draining them took ` +
+      `${seconds.toFixed(1)} s (not measured)${left ? `, ${left} left after the ${DRAIN_TIMEOUT_MS / 1000} s limit` : ''}`,
+  );
+  if (cpu && backlog > left) {
+    const perEmail = cpuPerRequest(cpu, backlog - left);
+    say(
+      `    while draining, ${((backlog - left) / seconds).toFixed(1)} emails/s; CPU: ${formatCpu(cpu)}; CPU ms per email: ` +
+        Object.entries(perEmail)
+          .filter(([, value]) => value >= 0.05)
+          .map(([label, value]) => `${label} ${value.toFixed(1)}`)
+          .join(', '),
+    );
+  }
+};
+
+const sayProfile = (what: string, summary: ProfileSummary, requests: number) => {
+  say(
+    `  CPU profile of the bench process, ${what}: ${summary.totalMs} ms sampled (idle excluded), ` +
+      `${(summary.totalMs / Math.max(1, requests)).toFixed(1)} ms per request`,
+  );
+  say(`    self time by origin: ${summary.byOrigin.map((o) => `${o.origin} ${o.percent}%`).join(', ')}`);
+  say('    hottest functions (self time):');
+  for (const f of summary.topFunctions.slice(0, 10))
+    say(`      ${f.percent.toFixed(1).padStart(5)}%  ${f.fn}`);
+  say(`    profiles: ${summary.files.join(', ')}`);
+};
+
+export const signupScenario: Scenario = {
+  name: SCENARIO,
+  description:
+    'POST /api/backorders: closed-loop throughput vs the bare-SDK floor, and 100/s open-loop latency',
+  run: async (context) => {
+    const stack = await context.stack();
+    const { warmupMs, slices, sliceMs, steadyMs, singleMs } = plan(context.options.quick);
+    const run = randomBytes(4).toString('hex');
+    const platformSkus = skus('SIGNUP');
+    const floorSkus = skus('FLOOR');
+    await seed(stack, [...platformSkus, ...floorSkus]);
+    say(
+      `seeded site settings and ${platformSkus.length + floorSkus.length} products (${SKU_COUNT} for the platform, ` +
+        `${SKU_COUNT} for the floor); signups go round-robin over ${SKU_COUNT} SKUs`,
+    );
+    const { QueueUrl: floorQueueUrl } = await stack.clients.sqs.send(
+      new CreateQueueCommand({ QueueName: `${stack.prefix}bench-floor` }),
+    );
+    const floor = floorCalls(stack, floorQueueUrl!, run);
+    const generator: LoadGenerator = startLoadGenerator();
+    const platformLabel = `bench process (gateway, handlers${context.options.queueConcurrency === 0 ? '' : ', sender'})`;
+    const profiler = context.options.profile
+      ? new Profiler(context.options.resultsDir, 'signup-platform')
+      : undefined;
+    const floorProfiler = context.options.profile
+      ? new Profiler(context.options.resultsDir, 'signup-floor')
+      : undefined;
+    try {
+      let n = 0;
+      const floorCounter = { n: 0 };
+      const platformJob = (durationMs: number, concurrency = CONCURRENCY) => ({
+        baseUrl: stack.url,
+        ...signupRequest(run, platformSkus, n),
+        mode: 'closed' as const,
+        concurrency,
+        warmupMs: 0,
+        durationMs,
+      });
+
+      // Phases 1 and 3, interleaved.
+      say(
+        `1 & 3. throughput: ${CONCURRENCY} clients through the platform, then ${CONCURRENCY} bare-SDK loops (the floor), ` +
+          `closed loop, alternating ${slices} × ${sliceMs / 1000} s each after ${warmupMs / 1000} s warm-up of both`,
+      );
+      const platformWarmup = await generator.run(platformJob(warmupMs));
+      n = platformWarmup.nextN;
+      const floorWarmup = await runFloor(floor, floorSkus, floorCounter, warmupMs);
+      for (const sample of [...platformWarmup.errorSamples, ...floorWarmup.errorSamples]) {
+        say(`    warm-up error: ${sample}`);
+      }
+      await drainEmails(stack, context);
+
+      const platformCpu = new CpuAccount(platformLabel);
+      const floorCpu = new CpuAccount('bench process (SDK loops)');
+      const platformResults: LoadResult[] = [];
+      const floorResults: LoadResult[] = [];
+      const drains: Drain[] = [];
+      const drainCpu = new CpuAccount('bench process (email sender)');
+      const sliceRatios: number[] = [];
+      const backlogAtSliceEnd: number[] = [];
+      for (let slice = 0; slice < slices; slice++) {
+        await profiler?.start();
+        platformCpu.start();
+        const platform = await generator.run(platformJob(sliceMs));
+        platformCpu.stop();
+        await profiler?.stop();
+        n = platform.nextN;
+        platformResults.push(platform);
+        backlogAtSliceEnd.push(await stack.queueDepth(stack.platform.queueUrls.email));
+        drains.push(await drainEmails(stack, context, drainCpu));
+
+        await floorProfiler?.start();
+        floorCpu.start();
+        const floorSlice = await runFloor(floor, floorSkus, floorCounter, sliceMs);
+        floorCpu.stop();
+        await floorProfiler?.stop();
+        floorResults.push(floorSlice);
+        const ratio =
+          platform.completed / platform.elapsedSeconds / (floorSlice.completed / floorSlice.elapsedSeconds);
+        sliceRatios.push(ratio);
+        say(
+          `    slice ${slice + 1}: platform ${(platform.completed / platform.elapsedSeconds).toFixed(1)} req/s, ` +
+            `floor ${(floorSlice.completed / floorSlice.elapsedSeconds).toFixed(1)} req/s, ratio ${ratio.toFixed(2)}, ` +
+            `load average ${os.loadavg()[0].toFixed(1)}`,
+        );
+      }
+      const throughput = report(combine(platformResults), platformCpu.report());
+      const floorReport = report(combine(floorResults), floorCpu.report());
+      const ratio = throughput.throughput / floorReport.throughput;
+      say('  platform:');
+      sayPhase(throughput);
+      const drainReport = drainCpu.report();
+      const emailsDrained = drains.reduce((sum, d) => sum + d.backlog - d.left, 0);
+      const senderPerEmail = cpuPerRequest(drainReport, emailsDrained);
+      sayDrains(drains, context, drainReport);
+      say('  floor:');
+      sayPhase(floorReport);
+      say(
+        `  platform / floor = ${throughput.throughput.toFixed(1)} / ${floorReport.throughput.toFixed(1)} = ${ratio.toFixed(2)}` +
+          (slices > 1
+            ? ` (slices ${Math.min(...sliceRatios).toFixed(2)}–${Math.max(...sliceRatios).toFixed(2)})`
+            : ''),
+      );
+      if (context.options.queueConcurrency !== 0) {
+        const ddb = (phase: PhaseReport) => phase.cpuMsPerRequest['DynamoDB Local'] ?? Number.NaN;
+        say(
+          `  note: the platform's figure includes its email sender, which delivers each confirmation in the same ` +
+            `process and against the same DynamoDB Local (DynamoDB Local CPU per signup: platform ` +
+            `${ddb(throughput).toFixed(1)} ms, floor ${ddb(floorReport).toFixed(1)} ms); ` +
+            `--queue-concurrency 0 measures the request path alone`,
+        );
+      }
+      const profile = profiler?.summary();
+      const floorProfile = floorProfiler?.summary();
+      let profileDiff: ReturnType<typeof diffPerRequest> | undefined;
+      if (profile && floorProfile) {
+        const platformRequests = platformResults.reduce((sum, r) => sum + r.issued, 0);
+        const floorRequests = floorResults.reduce((sum, r) => sum + r.issued, 0);
+        sayProfile('platform slices', profile, platformRequests);
+        sayProfile('floor slices', floorProfile, floorRequests);
+        profileDiff = diffPerRequest(profile, platformRequests, floorProfile, floorRequests);
+        say(
+          `  platform minus floor, self ms per request: ${profileDiff
+            .slice(0, 12)
+            .map((d) => `${d.origin} ${d.msPerRequest > 0 ? '+' : ''}${d.msPerRequest}`)
+            .join(', ')}`,
+        );
+      }
+
+      // Service time, one request at a time: the least latency the platform, and the calls alone, can have on
+      // this machine right now. It tells whether a latency target is within reach at all.
+      say(
+        `service time: one request at a time for ${singleMs / 1000} s, through the platform and with the bare SDK`,
+      );
+      const singlePlatform = await generator.run(platformJob(singleMs, 1));
+      n = singlePlatform.nextN;
+      const singleFloor = await runFloor(floor, floorSkus, floorCounter, singleMs, 1);
+      // The cost of the HTTP hop alone (load generator → gateway → load generator, no handler, no AWS call):
+      // on a machine with more runnable processes than cores, every process hop waits for a core.
+      const hop = await generator.run({
+        baseUrl: stack.url,
+        method: 'HEAD',
+        path: '/',
+        mode: 'closed',
+        concurrency: 1,
+        warmupMs: 200,
+        durationMs: singleMs / 2,
+      });
+      const single = {
+        platform: summarize(singlePlatform.latenciesMs),
+        floor: summarize(singleFloor.latenciesMs),
+        gatewayHop: summarize(hop.latenciesMs),
+      };
+      say(`    platform: ${formatLatency(single.platform)}`);
+      say(`    floor:    ${formatLatency(single.floor)}`);
+      say(
+        `    HTTP hop alone (HEAD / answered by the gateway, no handler): ${formatLatency(single.gatewayHop)}`,
+      );
+      if (failuresOf(singlePlatform) + failuresOf(singleFloor) > 0) {
+        say(`    failures: platform ${formatStatuses(singlePlatform)}, floor ${formatStatuses(singleFloor)}`);
+      }
+      await drainEmails(stack, context);
+
+      // Phase 2, open loop.
+      const waitingPerSku = n / SKU_COUNT;
+      say(
+        `2. steady load: ${OPEN_LOOP_RATE} signups/s on a fixed schedule (open loop) for ${steadyMs / 1000} s; ` +
+          `each SKU starts with ~${waitingPerSku.toFixed(0)} waiting backorders`,
+      );
+      const steadyCpu = new CpuAccount(platformLabel);
+      steadyCpu.start();
+      const open = await generator.run({
+        baseUrl: stack.url,
+        ...signupRequest(run, platformSkus, n),
+        mode: 'open',
+        ratePerSecond: OPEN_LOOP_RATE,
+        warmupMs: 500,
+        durationMs: steadyMs,
+      });
+      steadyCpu.stop();
+      n = open.nextN;
+      const steady = report(open, steadyCpu.report());
+      const sendLag = summarize(open.sendLagMs);
+      say(
+        `    ${open.completed} arrivals scheduled at ${OPEN_LOOP_RATE}/s, all answered within ${open.elapsedSeconds.toFixed(1)} s; ` +
+          `generator send lag p99 ${sendLag.p99.toFixed(1)} ms`,
+      );
+      sayPhase(steady);
+      const steadyDrain = await drainEmails(stack, context);
+      sayDrains([steadyDrain], context);
+
+      context.detail('plan', {
+        concurrency: CONCURRENCY,
+        warmupMs,
+        slices,
+        sliceMs,
+        steadyMs,
+        skus: SKU_COUNT,
+      });
+      context.detail('throughput', { ...throughput, sliceRatios, backlogAtSliceEnd, drains });
+      context.detail('emailSender', {
+        emails: emailsDrained,
+        cpu: drainReport,
+        cpuMsPerEmail: senderPerEmail,
+      });
+      context.detail('floor', floorReport);
+      context.detail('ratio', ratio);
+      context.detail('steady', {
+        ...steady,
+        ratePerSecond: OPEN_LOOP_RATE,
+        generatorSendLag: sendLag,
+        drain: steadyDrain,
+      });
+      context.detail('waitingPerSkuBeforeSteady', waitingPerSku);
+      context.detail('serviceTime', single);
+      if (profile)
+        context.detail('profile', {
+          platform: profile,
+          floor: floorProfile,
+          platformMinusFloor: profileDiff,
+        });
+
+      const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
+        scenario: SCENARIO,
+        name,
+        value,
+        unit,
+        ...extra,
+      });
+      const ddbCpu = (perRequest: Record<string, number>) => perRequest['DynamoDB Local'] ?? Number.NaN;
+      const benchCpu = (phase: Pick<PhaseReport, 'cpuMsPerRequest'>) =>
+        Object.entries(phase.cpuMsPerRequest).find(([label]) => label.startsWith('bench process'))?.[1] ??
+        Number.NaN;
+      const zero = { target: { op: '<=' as const, value: 0 }, required: true };
+      return [
+        figure(`throughput, ${CONCURRENCY} clients`, throughput.throughput, 'req/s'),
+        figure('throughput p50 latency', throughput.latency.p50, 'ms'),
+        figure('throughput p99 latency', throughput.latency.p99, 'ms'),
+        figure(
+          'throughput non-2xx answers',
+          throughput.failures + failuresOf(platformWarmup) + failuresOf(singlePlatform),
+          '',
+          zero,
+        ),
+        figure(`floor throughput, ${CONCURRENCY} loops`, floorReport.throughput, 'req/s'),
+        figure(
+          'floor failed iterations',
+          floorReport.failures + failuresOf(floorWarmup) + failuresOf(singleFloor),
+          '',
+          zero,
+        ),
+        figure('platform / floor throughput', ratio, '', {
+          target: { op: '>=', value: targets.ratioToFloor },
+        }),
+        figure('bench-process CPU per signup, platform', benchCpu(throughput), 'ms'),
+        figure('bench-process CPU per signup, floor', benchCpu(floorReport), 'ms'),
+        figure('DynamoDB Local CPU per signup, platform', ddbCpu(throughput.cpuMsPerRequest), 'ms'),
+        figure('DynamoDB Local CPU per signup, floor', ddbCpu(floorReport.cpuMsPerRequest), 'ms'),
+        ...(emailsDrained > 0
+          ? [
+              figure(
+                'sender: bench-process CPU per email',
+                benchCpu({ cpuMsPerRequest: senderPerEmail }),
+                'ms',
+              ),
+              figure('sender: DynamoDB Local CPU per email', ddbCpu(senderPerEmail), 'ms'),
+            ]
+          : []),
+        figure('other processes on the machine', throughput.cpu.othersPercent, '% of a core'),
+        figure('service time p50, 1 client', single.platform.p50, 'ms'),
+        figure('floor service time p50, 1 loop', single.floor.p50, 'ms'),
+        figure('HTTP hop p50 (HEAD /, no handler)', single.gatewayHop.p50, 'ms'),
+        figure(`steady ${OPEN_LOOP_RATE}/s p50 latency`, steady.latency.p50, 'ms'),
+        figure(`steady ${OPEN_LOOP_RATE}/s p99 latency`, steady.latency.p99, 'ms', {
+          target: { op: '<=', value: targets.steadyP99Ms },
+        }),
+        figure(`steady ${OPEN_LOOP_RATE}/s max latency`, steady.latency.max, 'ms'),
+        figure(`steady ${OPEN_LOOP_RATE}/s non-2xx answers`, steady.failures, '', zero),
+      ];
+    } finally {
+      profiler?.close();
+      floorProfiler?.close();
+      floor.close();
+      await generator.stop();
+    }
+  },
+};
