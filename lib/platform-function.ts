@@ -128,6 +128,9 @@ export class PlatformFunction extends NodejsFunction {
 
   /** Invoked with batches of the queue's messages; failed records go back to the queue, not the whole batch. */
   consume(queue: sqs.IQueue, spec: QueueDefinition): void {
+    // The consumer knows its own queue's URL, to delay a record's retry (exponential backoff); the event
+    // source's grant already allows ChangeMessageVisibility.
+    this.addEnvironment(queueEnv(spec.name as QueueName), queue.queueUrl);
     this.addEventSource(
       new SqsEventSource(queue, {
         batchSize: spec.batchSize,

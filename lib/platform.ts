@@ -177,7 +177,8 @@ export const queues = {
     consumer: 'sender',
     batchSize: 10,
     visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 5,
+    // Throttled sends back off 2 s, 4 s … 128 s: eight tries ride out about four minutes of throttling.
+    maxReceiveCount: 8,
     // With the sender pacing itself per instance, the account's SES rate is this times the configured rate.
     maxConcurrency: 2,
     purpose: 'Every email the platform sends: confirmations now, nurture and restock alerts later.',

@@ -7,7 +7,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { emailSendRatePerSecond } from '../shared/config';
+import { emailSendRatePerSecond, queueUrl } from '../shared/config';
+import { backOff, isPassingFailure } from '../shared/retry-backoff';
 import { logger } from '../shared/http';
 import { SendPacer } from '../shared/send-pacer';
 import { createMailer } from '../use-cases/deliver-email';
@@ -45,9 +46,23 @@ export const deliverRecord = async (record: SQSRecord): Promise<void> => {
 
 // A processor per invocation: it holds the batch's state, and the local runner (unlike one Lambda instance)
 // may run several batches in one process at once.
-export const sendEmails = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), {
-    context: context as Context,
-  });
+export const sendEmails = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  const passing: SQSRecord[] = [];
+  const response = await processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      try {
+        await deliverRecord(record);
+      } catch (error) {
+        if (isPassingFailure(error)) passing.push(record);
+        throw error;
+      }
+    },
+    new BatchProcessor(EventType.SQS),
+    { context: context as Context, throwOnFullBatchFailure: false },
+  );
+  if (passing.length > 0) await backOff(queueUrl('email'), passing);
+  return response;
+};
 
 export const handler = middy(sendEmails).use(injectLambdaContext(logger));

@@ -16,6 +16,7 @@ import { claimSend, recordSent, releaseSend } from '../store/ledger-store';
 const SEND_LEASE_MS = 60_000;
 
 export class SendInFlight extends Error {
+  override name = 'SendInFlight';
   constructor(emailId: string) {
     super(`Email ${emailId} is being sent by another worker`);
   }

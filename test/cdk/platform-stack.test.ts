@@ -8,6 +8,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import {
   functions as functionSpecs,
   queueEnv,
+  queueConsumedBy,
   queues as queueSpecs,
   routeKey,
   routes,
@@ -91,7 +92,9 @@ describe('BackorderPlatform stack', () => {
     const expected: Record<string, Json> = {};
     for (const table of Object.keys(spec.tables) as TableName[])
       expected[tableEnv(table)] = { Ref: tableId(table) };
-    for (const queue of spec.sendsTo as QueueName[]) {
+    // The queues it sends to, and the one it consumes (to back off a record's retry).
+    const consumed = queueConsumedBy(spec.name as FunctionName);
+    for (const queue of [...spec.sendsTo, ...(consumed ? [consumed.name] : [])] as QueueName[]) {
       expected[queueEnv(queue)] = { Ref: logicalId(platform.stack.queues.queues[queue]) };
     }
     const wiring = Object.fromEntries(

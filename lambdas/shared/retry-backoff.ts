@@ -1,0 +1,45 @@
+/**
+ * Exponential backoff for queue records that failed for a passing reason (SES throttling, a send in flight
+ * elsewhere): instead of every retry coming back after the same visibility timeout, each one waits twice as
+ * long as the last (2 s, 4 s, 8 s … capped), so a throttled burst spreads out while a poison message, whose
+ * failures are not passing, still reaches the dead-letter queue at the normal pace.
+ */
+import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { sqs } from './sqs';
+
+const BASE_SECONDS = 2;
+const MAX_SECONDS = 300;
+
+export const backoffSeconds = (receiveCount: number): number =>
+  Math.min(MAX_SECONDS, BASE_SECONDS * 2 ** Math.max(0, receiveCount - 1));
+
+/** Errors worth retrying later rather than at once: throttling and the service being briefly unavailable. */
+export const isPassingFailure = (error: unknown): boolean => {
+  const name = (error as { name?: string }).name ?? '';
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+  return (
+    /Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|SendInFlight/.test(name) ||
+    /Maximum sending rate exceeded/i.test((error as Error).message ?? '') ||
+    status === 429 ||
+    status >= 500
+  );
+};
+
+/** Delays the redelivery of the given records by their backoff. Best effort: the timeout applies anyway. */
+export const backOff = async (queueUrl: string, records: SQSRecord[]): Promise<void> => {
+  for (let i = 0; i < records.length; i += 10) {
+    await sqs
+      .send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: records.slice(i, i + 10).map((record, n) => ({
+            Id: String(n),
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: backoffSeconds(Number(record.attributes.ApproximateReceiveCount ?? '1')),
+          })),
+        }),
+      )
+      .catch(() => undefined);
+  }
+};
