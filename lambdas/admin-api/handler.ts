@@ -7,7 +7,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { defaultSender } from '../shared/config';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { apiHandler, json, logger, type ApiRequest, type RouteHandler } from '../shared/http';
-import { defaultSiteSettings, productSchema, siteSettingsSchema, skuSchema } from '../domain/catalog';
+import { productSchema, siteSettingsSchema } from '../domain/catalog';
+import { skuSchema } from '../domain/backorder-schema';
+import { defaultSiteSettings } from '../domain/site-defaults';
 import { parseOrThrow } from '../domain/validation';
 import {
   getProduct,

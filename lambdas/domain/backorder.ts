@@ -2,8 +2,6 @@
  * The backorder: what a shopper asked for, where they stand, and what happened to it. Pure rules only;
  * persistence lives in lambdas/store/.
  */
-import * as z from 'zod';
-import { CONTROL_CHARACTERS } from './validation';
 
 export const SEGMENTS = ['b2c', 'b2b'] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -50,49 +48,6 @@ export interface Backorder {
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export const queueKeyOf = (createdAt: string, id: string): string => `${createdAt}#${id}`;
-
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { message: `must be at most ${max} characters` })
-    .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'must not contain control characters' });
-
-export const emailAddress = z
-  .string()
-  .trim()
-  .max(254, { message: 'must be at most 254 characters' })
-  .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'must not contain control characters' })
-  .pipe(z.email({ message: 'must be a valid email address' }));
-
-export const skuSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'must be letters, digits, ".", "_" or "-"' });
-
-export const signupSchema = z
-  .object({
-    sku: skuSchema,
-    email: emailAddress,
-    quantity: z
-      .number({ message: 'must be a whole number' })
-      .int({ message: 'must be a whole number' })
-      .min(1, { message: 'must be at least 1' })
-      .default(1),
-    name: text(200).optional(),
-    company: text(200).optional(),
-    segment: z.enum(SEGMENTS).default('b2c'),
-    marketingConsent: z.boolean().default(false),
-    locale: z
-      .string()
-      .regex(/^[a-z]{2}(-[A-Z]{2})?$/, { message: 'must look like "en" or "en-GB"' })
-      .default('en'),
-  })
-  .strict();
-
-export type SignupRequest = z.infer<typeof signupSchema>;
 
 /** 1-based place among the product's waiting backorders, given how many wait ahead; null once not waiting. */
 export const positionOf = (status: BackorderStatus, waitingAhead: number): number | null =>

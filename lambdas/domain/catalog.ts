@@ -2,7 +2,8 @@
  * Site settings and products as marketers edit them in the console, with the schemas that guard every write.
  */
 import * as z from 'zod';
-import { emailAddress, SEGMENTS, skuSchema } from './backorder';
+import { SEGMENTS } from './backorder';
+import { emailAddress, skuSchema } from './backorder-schema';
 import type { BackorderPolicy } from './eligibility';
 import { CONTROL_CHARACTERS } from './validation';
 
@@ -60,13 +61,6 @@ export const siteSettingsSchema = z
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 
-/** What a shop that never saved settings gets: backorders open to everyone, single opt-in. */
-export const defaultSiteSettings = (defaultSender: string): SiteSettings => ({
-  backorders: { enabled: true, segments: [...SEGMENTS] },
-  doubleOptIn: false,
-  sender: { from: defaultSender, postalAddress: 'Postal address not configured' },
-});
-
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 2026-12-24' })
@@ -110,5 +104,3 @@ export interface Product {
   createdAt: string;
   updatedAt: string;
 }
-
-export { skuSchema };

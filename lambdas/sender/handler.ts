@@ -6,7 +6,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+// zod's mini build: the same validation, a tenth of the bundle (the sender must stay small to start fast).
+import * as z from 'zod/mini';
 import { emailSendRatePerSecond, queueUrl } from '../shared/config';
 import { backOff, isPassingFailure } from '../shared/retry-backoff';
 import { logger } from '../shared/http';
@@ -14,21 +15,21 @@ import { SendPacer } from '../shared/send-pacer';
 import { createMailer } from '../use-cases/deliver-email';
 import { planDelivery } from '../use-cases/plan-delivery';
 
-const id = z.string().min(1).max(200);
+const id = z.string().check(z.minLength(1), z.maxLength(200));
 
 const emailMessage = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('confirmation'),
     backorderId: id,
     statusToken: id,
-    consentToken: id.optional(),
+    consentToken: z.optional(id),
   }),
   z.object({
     kind: z.literal('nurture'),
     backorderId: id,
     campaignId: id,
     stepId: id,
-    stepIndex: z.number().int().min(0),
+    stepIndex: z.int().check(z.gte(0)),
   }),
   z.object({ kind: z.literal('test'), testId: id, campaignId: id, stepId: id, to: z.email() }),
 ]);

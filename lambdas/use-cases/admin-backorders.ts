@@ -3,7 +3,8 @@
  */
 import * as z from 'zod';
 import { NotFoundError } from '../shared/errors';
-import { normalizeEmail, skuSchema, STATUSES, type Backorder } from '../domain/backorder';
+import { normalizeEmail, STATUSES, type Backorder } from '../domain/backorder';
+import { skuSchema } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
 import { getBackorder, listBackorders } from '../store/backorder-store';
 

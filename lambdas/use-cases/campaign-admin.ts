@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { NotFoundError, ValidationError, type ErrorDetail } from '../shared/errors';
-import { campaignIdSchema, campaignSchema, type Campaign, type NurtureStep } from '../domain/campaign';
-import { emailAddress } from '../domain/backorder';
+import type { Campaign, NurtureStep } from '../domain/campaign';
+import { campaignIdSchema, campaignSchema } from '../domain/campaign-schema';
+import { emailAddress } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
 import { renderNurtureStep } from '../emails/nurture';
 import type { RenderedEmail } from '../emails/templating';

@@ -4,7 +4,8 @@
  */
 import { defaultSender } from '../shared/config';
 import { NotFoundError } from '../shared/errors';
-import { defaultSiteSettings, skuSchema } from '../domain/catalog';
+import { skuSchema } from '../domain/backorder-schema';
+import { defaultSiteSettings } from '../domain/site-defaults';
 import { effectivePolicy } from '../domain/eligibility';
 import { getProductWithSettings } from '../store/catalog-store';
 

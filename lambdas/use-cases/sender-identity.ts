@@ -2,7 +2,8 @@
  * Who an email comes from and where its links point: the site settings, loaded once per message.
  */
 import { defaultSender } from '../shared/config';
-import { defaultSiteSettings, type SiteSettings } from '../domain/catalog';
+import type { SiteSettings } from '../domain/catalog';
+import { defaultSiteSettings } from '../domain/site-defaults';
 import { getSiteSettings } from '../store/catalog-store';
 import { baseUrl } from './links';
 

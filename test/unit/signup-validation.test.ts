@@ -1,4 +1,5 @@
-import { signupSchema, normalizeEmail } from '../../lambdas/domain/backorder';
+import { normalizeEmail } from '../../lambdas/domain/backorder';
+import { signupSchema } from '../../lambdas/domain/backorder-schema';
 import { parseOrThrow } from '../../lambdas/domain/validation';
 import { ValidationError } from '../../lambdas/shared/errors';
 
