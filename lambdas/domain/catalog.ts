@@ -3,7 +3,7 @@
  */
 import * as z from 'zod';
 import { SEGMENTS } from './backorder';
-import { emailAddress, skuSchema } from './backorder-schema';
+import { emailAddress } from './backorder-schema';
 import type { BackorderPolicy } from './eligibility';
 import { CONTROL_CHARACTERS } from './validation';
 
