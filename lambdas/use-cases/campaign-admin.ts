@@ -13,11 +13,11 @@ import { parseOrThrow } from '../domain/validation';
 import { renderNurtureStep } from '../emails/nurture';
 import type { RenderedEmail } from '../emails/templating';
 import { checkTemplate, sampleVariables, type NurtureVariables } from '../emails/variables';
-import { countWaitingAhead, getBackorder } from '../store/backorder-store';
+import { getBackorder } from '../store/backorder-store';
 import { deleteCampaign, getCampaign, saveCampaign } from '../store/campaign-store';
-import { getProduct } from '../store/catalog-store';
 import { enqueueEmail } from '../store/email-queue';
 import { enqueueEnrolmentJob } from '../store/enrolment-jobs';
+import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
 
 export const validCampaignId = (raw: string): string => {
@@ -91,22 +91,8 @@ const previewVariables = async (
     const backorder = await getBackorder(sample.backorderId);
     if (!backorder)
       throw new ValidationError('No such backorder', [{ path: 'sample.backorderId', message: 'not found' }]);
-    const [product, ahead] = await Promise.all([
-      getProduct(backorder.sku),
-      countWaitingAhead(backorder.sku, backorder.queueKey),
-    ]);
     return {
-      shopper: { name: backorder.name ?? '', email: backorder.email },
-      product: {
-        name: product?.name ?? backorder.sku,
-        sku: backorder.sku,
-        expectedRestockDate: product?.expectedRestockDate ?? '',
-      },
-      backorder: {
-        quantity: backorder.quantity,
-        position: backorder.status === 'waiting' ? ahead + 1 : null,
-        statusUrl: `${base}/status?id=${backorder.id}&token=PREVIEW`,
-      },
+      ...(await backorderVariables(backorder, `${base}/status?id=${backorder.id}&token=PREVIEW`)),
       unsubscribeUrl: `${base}/unsubscribe?token=PREVIEW`,
     };
   }

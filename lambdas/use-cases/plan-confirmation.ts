@@ -5,12 +5,12 @@
 import { logger } from '../shared/http';
 import { statusTokenMatches } from '../shared/tokens';
 import { renderConfirmation } from '../emails/confirmation';
-import { countWaitingAhead, getBackorder } from '../store/backorder-store';
-import { getProduct } from '../store/catalog-store';
+import { getBackorder } from '../store/backorder-store';
 import type { EmailMessage } from '../store/email-queue';
 import type { Delivery } from './deliver-email';
 import { statusUrl } from './links';
 import { enrolInMatchingCampaigns } from './nurture-enrolment';
+import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
 
 export const planConfirmation = async (
@@ -37,25 +37,9 @@ export const planConfirmation = async (
     backorderId: backorder.id,
     kind: 'confirmation',
     compose: async () => {
-      const [{ base, settings, from, replyTo }, product, ahead] = await Promise.all([
-        senderIdentity(),
-        getProduct(backorder.sku),
-        backorder.status === 'waiting'
-          ? countWaitingAhead(backorder.sku, backorder.queueKey)
-          : Promise.resolve(-1),
-      ]);
+      const { base, settings, from, replyTo } = await senderIdentity();
       const email = await renderConfirmation({
-        shopper: { name: backorder.name ?? '', email: backorder.email },
-        product: {
-          name: product?.name ?? backorder.sku,
-          sku: backorder.sku,
-          expectedRestockDate: product?.expectedRestockDate ?? '',
-        },
-        backorder: {
-          quantity: backorder.quantity,
-          position: ahead >= 0 ? ahead + 1 : null,
-          statusUrl: statusUrl(base, backorder.id, message.statusToken),
-        },
+        ...(await backorderVariables(backorder, statusUrl(base, backorder.id, message.statusToken))),
         confirmUrl: message.consentToken
           ? `${base}/api/confirm?token=${encodeURIComponent(message.consentToken)}`
           : '',

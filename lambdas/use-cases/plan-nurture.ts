@@ -7,14 +7,14 @@
 import { hashToken, newToken } from '../shared/tokens';
 import { currentStep, dueAt, stepAfter } from '../domain/campaign';
 import { renderNurtureStep } from '../emails/nurture';
-import { addStatusToken, countWaitingAhead, getBackorder } from '../store/backorder-store';
+import { addStatusToken, getBackorder } from '../store/backorder-store';
 import { getCampaign } from '../store/campaign-store';
-import { getProduct } from '../store/catalog-store';
 import type { EmailMessage } from '../store/email-queue';
 import { advance, finish, stopEnrolments } from '../store/enrolment-store';
 import { isSuppressed, issueUnsubscribeToken } from '../store/shopper-store';
 import type { Delivery } from './deliver-email';
 import { statusUrl } from './links';
+import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
 
 export const planNurture = async (
@@ -51,10 +51,8 @@ export const planNurture = async (
     kind: 'nurture',
     describe: { campaignId: campaign.id, stepId: step.id },
     compose: async () => {
-      const [{ base, settings, from, replyTo }, product, ahead, unsubscribeToken] = await Promise.all([
+      const [{ base, settings, from, replyTo }, unsubscribeToken] = await Promise.all([
         senderIdentity(),
-        getProduct(backorder.sku),
-        countWaitingAhead(backorder.sku, backorder.queueKey),
         issueUnsubscribeToken(backorder.emailKey, nowMs),
       ]);
       const statusToken = newToken();
@@ -62,17 +60,7 @@ export const planNurture = async (
       const email = await renderNurtureStep(
         step,
         {
-          shopper: { name: backorder.name ?? '', email: backorder.email },
-          product: {
-            name: product?.name ?? backorder.sku,
-            sku: backorder.sku,
-            expectedRestockDate: product?.expectedRestockDate ?? '',
-          },
-          backorder: {
-            quantity: backorder.quantity,
-            position: ahead + 1,
-            statusUrl: statusUrl(base, backorder.id, statusToken),
-          },
+          ...(await backorderVariables(backorder, statusUrl(base, backorder.id, statusToken))),
           unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
         },
         settings.sender.postalAddress,
