@@ -3,12 +3,14 @@
  * (emulators on free ports, the platform in this process), prints every figure with its target, and writes
  * them to bench/results/latest.json.
  *
- *   npm run bench                      every scenario, full length (about 3 minutes)
+ *   npm run bench                      every scenario, full length (about 7 minutes)
  *   npm run bench -- --quick           about 5 s per load phase: a smoke run, noisier figures
  *   npm run bench -- --only signup     some scenarios (comma-separated or repeated)
  *   npm run bench -- --list            the scenarios
  *   npm run bench -- --queue-concurrency 0   no email sender during the run (analysis: its share of the load)
  *   npm run bench -- --profile         also CPU-profile the platform's load phases (bench/results/*.cpuprofile)
+ *
+ * The stack's scheduler ticks only hourly: the nurture scenario runs the sweep itself, when it starts measuring.
  *
  * Timings are measurements, never assertions: the exit code is 0 when targets are missed and non-zero only when
  * the run itself failed (an error, or requests that did not succeed, which would make the figures meaningless).

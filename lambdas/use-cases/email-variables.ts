@@ -6,18 +6,26 @@ import type { Backorder } from '../domain/backorder';
 import type { NurtureVariables } from '../emails/variables';
 import { countWaitingAhead } from '../store/backorder-store';
 import { getProduct } from '../store/catalog-store';
+import { approximatePosition } from '../store/queue-positions';
 
 export type BackorderVariables = Omit<NurtureVariables, 'unsubscribeUrl'>;
 
+/**
+ * `position` says how the place is found: exactly (one count, for a single email such as the confirmation),
+ * or from a recent snapshot of the queue (bulk nurture email; see store/queue-positions.ts).
+ */
 export const backorderVariables = async (
   backorder: Backorder,
   statusUrl: string,
+  position: 'exact' | 'snapshot' = 'exact',
 ): Promise<BackorderVariables> => {
-  const [product, ahead] = await Promise.all([
-    getProduct(backorder.sku),
-    backorder.status === 'waiting'
+  const ahead = (): Promise<number> =>
+    position === 'exact'
       ? countWaitingAhead(backorder.sku, backorder.queueKey)
-      : Promise.resolve(-1),
+      : approximatePosition(backorder.sku, backorder.queueKey).then((place) => place - 1);
+  const [product, waitingAhead] = await Promise.all([
+    getProduct(backorder.sku),
+    backorder.status === 'waiting' ? ahead() : Promise.resolve(-1),
   ]);
   return {
     shopper: { name: backorder.name ?? '', email: backorder.email },
@@ -26,6 +34,10 @@ export const backorderVariables = async (
       sku: backorder.sku,
       expectedRestockDate: product?.expectedRestockDate ?? '',
     },
-    backorder: { quantity: backorder.quantity, position: ahead >= 0 ? ahead + 1 : null, statusUrl },
+    backorder: {
+      quantity: backorder.quantity,
+      position: waitingAhead >= 0 ? waitingAhead + 1 : null,
+      statusUrl,
+    },
   };
 };

@@ -60,7 +60,7 @@ export const planNurture = async (
       const email = await renderNurtureStep(
         step,
         {
-          ...(await backorderVariables(backorder, statusUrl(base, backorder.id, statusToken))),
+          ...(await backorderVariables(backorder, statusUrl(base, backorder.id, statusToken), 'snapshot')),
           unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
         },
         settings.sender.postalAddress,

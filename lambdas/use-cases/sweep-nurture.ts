@@ -15,7 +15,8 @@ export const STEP_LEASE_MS = 15 * 60_000;
 const FIRST_RUN_LOOKBACK_MS = 2 * BUCKET_MS;
 /** Stop starting new buckets after this long, well inside the function's timeout; the next run goes on. */
 const TIME_BUDGET_MS = 120_000;
-const PARALLEL_CLAIMS = 32;
+// Per shard; the eight shards of a bucket are swept at once, within the SDK client's 50 sockets.
+const PARALLEL_CLAIMS = 6;
 /**
  * A bucket counts as finished only this long after it ended: a step placed "due now" by a worker whose clock
  * (or write) lags a little must still land in a bucket the sweeper will read again.
@@ -30,24 +31,25 @@ export interface SweepReport {
   watermark: number;
 }
 
-const claimAll = async (entries: DueEntry[], nowMs: number): Promise<EmailMessage[]> => {
-  const messages: EmailMessage[] = [];
+/** Claims due entries a few at a time and queues each claimed chunk at once, so sending starts early. */
+const claimAndQueue = async (entries: DueEntry[], nowMs: number): Promise<number> => {
+  let queued = 0;
   for (let i = 0; i < entries.length; i += PARALLEL_CLAIMS) {
     const chunk = entries.slice(i, i + PARALLEL_CLAIMS);
     const claimed = await Promise.all(chunk.map((entry) => leaseDueEntry(entry, nowMs + STEP_LEASE_MS)));
-    chunk.forEach((entry, n) => {
-      if (claimed[n]) {
-        messages.push({
-          kind: 'nurture',
-          backorderId: entry.backorderId,
-          campaignId: entry.campaignId,
-          stepId: entry.nextStepId,
-          stepIndex: entry.nextStepIndex,
-        });
-      }
-    });
+    const messages: EmailMessage[] = chunk
+      .filter((_entry, n) => claimed[n])
+      .map((entry) => ({
+        kind: 'nurture',
+        backorderId: entry.backorderId,
+        campaignId: entry.campaignId,
+        stepId: entry.nextStepId,
+        stepIndex: entry.nextStepIndex,
+      }));
+    await enqueueEmails(messages);
+    queued += messages.length;
   }
-  return messages;
+  return queued;
 };
 
 /** Queues every due entry of one shard of a bucket, page by page; returns [due, queued]. */
@@ -58,9 +60,7 @@ const sweepShard = async (bucket: string, nowMs: number): Promise<[number, numbe
   do {
     const page = await dueEntries(bucket, nowMs, start);
     due += page.entries.length;
-    const messages = await claimAll(page.entries, nowMs);
-    await enqueueEmails(messages);
-    queued += messages.length;
+    queued += await claimAndQueue(page.entries, nowMs);
     start = page.next;
   } while (start);
   return [due, queued];

@@ -109,6 +109,7 @@ test('steps go out once each, in order, when they fall due, and catch up after t
     "You're on the list for order tee",
     'Step 1 for order tee',
   ]);
+  expect((await emailsTo(platform.sesUrl, email))[1].body.html).toContain('You are number 1.');
 
   // Half an hour later step 2 is not due yet.
   await sweepAt(advanceClock(HOUR / 2));
