@@ -41,3 +41,18 @@ export interface LoadResult {
   /** Next unused counter value. */
   nextN: number;
 }
+
+/** A result with nothing counted yet, for a run in the given mode. */
+export const emptyLoadResult = (mode: LoadResult['mode']): LoadResult => ({
+  mode,
+  completed: 0,
+  elapsedSeconds: 0,
+  latenciesMs: [],
+  sendLagMs: [],
+  statuses: {},
+  networkErrors: 0,
+  failuresOutsideWindow: 0,
+  errorSamples: [],
+  issued: 0,
+  nextN: 0,
+});

@@ -4,7 +4,7 @@
  * and answers each with a LoadResult.
  */
 import http from 'node:http';
-import type { LoadJob, LoadResult, RequestTemplate } from './load-protocol';
+import { emptyLoadResult, type LoadJob, type LoadResult, type RequestTemplate } from './load-protocol';
 
 const fill = (text: string, n: number, items: readonly string[] | undefined): string =>
   text.replace(/\{n\}/g, String(n)).replace(/\{item\}/g, items?.length ? items[n % items.length] : '');
@@ -53,19 +53,7 @@ const requester = (job: LoadJob) => {
 const run = async (job: LoadJob): Promise<LoadResult> => {
   const { send, close } = requester(job);
   let n = job.firstN ?? 0;
-  const result: LoadResult = {
-    mode: job.mode,
-    completed: 0,
-    elapsedSeconds: 0,
-    latenciesMs: [],
-    sendLagMs: [],
-    statuses: {},
-    networkErrors: 0,
-    failuresOutsideWindow: 0,
-    errorSamples: [],
-    issued: 0,
-    nextN: 0,
-  };
+  const result: LoadResult = emptyLoadResult(job.mode);
   let lastAnswerAt = 0;
 
   const warmupEnd = performance.now() + job.warmupMs;

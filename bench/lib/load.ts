@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { LoadJob, LoadResult } from './load-protocol';
 
 export type { LoadJob, LoadResult } from './load-protocol';
+export { emptyLoadResult } from './load-protocol';
 
 const WORKER = path.join(__dirname, 'load-worker.ts');
 

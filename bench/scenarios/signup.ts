@@ -30,6 +30,7 @@ import os from 'node:os';
 import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
 import {
   combine,
+  emptyLoadResult,
   failuresOf,
   formatStatuses,
   startLoadGenerator,
@@ -233,19 +234,7 @@ const runFloor = async (
   durationMs: number,
   concurrency = CONCURRENCY,
 ): Promise<LoadResult> => {
-  const result: LoadResult = {
-    mode: 'closed',
-    completed: 0,
-    elapsedSeconds: 0,
-    latenciesMs: [],
-    sendLagMs: [],
-    statuses: {},
-    networkErrors: 0,
-    failuresOutsideWindow: 0,
-    errorSamples: [],
-    issued: 0,
-    nextN: 0,
-  };
+  const result: LoadResult = emptyLoadResult('closed');
   const firstN = counter.n;
   // As the load generator counts a closed loop: completions inside the window, over the window's length.
   const started = performance.now();
