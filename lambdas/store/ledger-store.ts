@@ -1,6 +1,7 @@
 /**
  * The ledger: small rows whose conditional writes enforce "at most N" and "only once" rules.
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
@@ -21,7 +22,9 @@ export const countHit = async (key: string, windowEndsAtSeconds: number): Promis
 };
 
 export type SendClaim =
-  { outcome: 'claimed' } | { outcome: 'already-sent' } | { outcome: 'in-flight'; leaseUntil: number };
+  | { outcome: 'claimed'; claimId: string }
+  | { outcome: 'already-sent' }
+  | { outcome: 'in-flight'; leaseUntil: number };
 
 /**
  * Claims the right to send one email (by its deterministic id). A claim is a lease: if the worker that took
@@ -33,6 +36,8 @@ export const claimSend = async (
   leaseMs: number,
   nowMs: number = Date.now(),
 ): Promise<SendClaim> => {
+  // Names this worker's claim, so giving it back can never remove a claim another worker took over.
+  const claimId = randomUUID();
   try {
     await dynamo.send(
       new PutCommand({
@@ -40,6 +45,7 @@ export const claimSend = async (
         Item: {
           key: `email#${emailId}`,
           state: 'sending',
+          claimId,
           leaseUntil: nowMs + leaseMs,
           claimedAt: new Date(nowMs).toISOString(),
           ...details,
@@ -49,7 +55,7 @@ export const claimSend = async (
         ExpressionAttributeValues: { ':sending': 'sending', ':now': nowMs },
       }),
     );
-    return { outcome: 'claimed' };
+    return { outcome: 'claimed', claimId };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const { Item } = await dynamo.send(
@@ -87,16 +93,16 @@ export const recordSent = async (
   );
 };
 
-/** Gives a claim back after a failed send so the retry can take it at once. */
-export const releaseSend = async (emailId: string): Promise<void> => {
+/** Gives this worker's claim back after a failed send so the retry can take it at once. */
+export const releaseSend = async (emailId: string, claimId: string): Promise<void> => {
   await dynamo
     .send(
       new DeleteCommand({
         TableName: tableName('ledger'),
         Key: { key: `email#${emailId}` },
-        ConditionExpression: '#state = :sending',
+        ConditionExpression: '#state = :sending AND claimId = :claim',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sending': 'sending' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':claim': claimId },
       }),
     )
     .catch((error) => {

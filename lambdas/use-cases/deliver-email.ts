@@ -65,7 +65,7 @@ export const createMailer = (pacer: SendPacer) => {
       );
       await recordSent(delivery.emailId, MessageId ?? '', new Date().toISOString(), email.subject);
     } catch (error) {
-      await releaseSend(delivery.emailId);
+      await releaseSend(delivery.emailId, claim.claimId);
       throw error;
     }
     await delivery.afterSend?.(Date.now());

@@ -171,3 +171,19 @@ test('if the confirmation cannot be queued, the signup is undone and the shopper
   expect(retried.status).toBe(201);
   expect(await waitForEmails(platform.sesUrl, email, 1)).toHaveLength(1);
 });
+
+test('a worker whose lease expired cannot give back the claim another worker took over', async () => {
+  const ledger = await import('../../lambdas/store/ledger-store');
+  const details = { recipientKey: 'someone@example.com', kind: 'test' };
+  const emailId = `lease-${Math.random().toString(36).slice(2)}`;
+  const start = Date.now();
+  const slow = await ledger.claimSend(emailId, details, 1_000, start);
+  // The slow worker's lease ran out; a second delivery takes the email over.
+  const takeover = await ledger.claimSend(emailId, details, 60_000, start + 5_000);
+  expect(slow.outcome).toBe('claimed');
+  expect(takeover.outcome).toBe('claimed');
+  // The slow worker's send fails and it gives back what it thinks is its claim...
+  await ledger.releaseSend(emailId, (slow as { claimId: string }).claimId);
+  // ...but the takeover still holds the email: a third delivery must wait, not send it again.
+  expect((await ledger.claimSend(emailId, details, 60_000, start + 6_000)).outcome).toBe('in-flight');
+});
