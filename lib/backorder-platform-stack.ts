@@ -12,8 +12,10 @@ import { AdminUsers } from './admin-users';
 import { Alerts } from './alerts';
 import { Api } from './api';
 import { Email } from './email';
+import { Feedback } from './feedback';
 import { Functions } from './functions';
-import { queues as queueSpecs, routes } from './platform';
+import { InventorySecret } from './inventory-secret';
+import { routes } from './platform';
 import { repositoryRoot } from './platform-function';
 import { Queues } from './queues';
 import { Scheduling } from './scheduling';
@@ -46,6 +48,7 @@ export class BackorderPlatformStack extends Stack {
   readonly storage: Storage;
   readonly queues: Queues;
   readonly email: Email;
+  readonly feedback: Feedback;
   readonly functions: Functions;
   readonly api: Api;
   readonly web: Web;
@@ -61,6 +64,10 @@ export class BackorderPlatformStack extends Stack {
     const alerts = new Alerts(this, 'Alerts', { email: props.alarmEmail });
     this.queues = new Queues(this, 'Queues', { alerts });
     this.email = new Email(this, 'Email', { senderDomain: props.senderDomain, defaultSender });
+    this.feedback = new Feedback(this, 'Feedback', {
+      configurationSet: this.email.configurationSet,
+      queue: this.queues.queues.feedback,
+    });
     const adminUsers = new AdminUsers(this, 'AdminUsers');
 
     this.api = new Api(this, 'Api', {
@@ -76,6 +83,7 @@ export class BackorderPlatformStack extends Stack {
         userPoolClientId: adminUsers.consoleClient.userPoolClientId,
       },
     });
+    const inventorySecret = new InventorySecret(this, 'InventoryWebhook');
     this.functions = new Functions(this, 'Functions', {
       tables: this.storage.tables,
       queues: this.queues.queues,
@@ -84,14 +92,15 @@ export class BackorderPlatformStack extends Stack {
         PUBLIC_BASE_URL: this.web.url,
         SIGNUP_RATE_LIMIT: String(props.signupRateLimit ?? defaults.signupRateLimit),
         SES_CONFIGURATION_SET: this.email.configurationSetName,
-        // Each concurrent sender batch paces itself; together they stay within the account's SES rate.
-        EMAIL_SEND_RATE_PER_SECOND: String(
-          (props.emailSendRatePerSecond ?? defaults.emailSendRatePerSecond) / queueSpecs.email.maxConcurrency,
-        ),
+        // The account's SES rate: each sending queue's batches pace themselves to their share of it
+        // (lib/platform.ts sendRatePerBatch), so together they stay within it.
+        EMAIL_SEND_RATE_PER_SECOND: String(props.emailSendRatePerSecond ?? defaults.emailSendRatePerSecond),
         DEFAULT_SENDER: defaultSender,
+        INVENTORY_WEBHOOK_SECRET_ARN: inventorySecret.arn,
       },
     });
     this.api.addRoutes(routes, this.functions.functions);
+    inventorySecret.grantRead(this.functions.functions.inventoryApi);
     new Scheduling(this, 'Scheduling', { functions: this.functions.functions });
 
     new CfnOutput(this, 'SiteUrl', { value: this.web.url, description: 'Shopper pages, console and /api/*' });

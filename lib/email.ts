@@ -2,9 +2,9 @@
  * Email: the SES configuration set every message is sent with, the optional verified sender domain, and
  * the one grant that lets a function send: `ses:SendRawEmail`, scoped to that domain and configuration set.
  *
- * Bounce and complaint events are not published yet: routing them (configuration set event destination
- * → SNS → feedback queue → feedback Lambda → suppression) comes with the feedback function, a later issue.
- * Until then the configuration set's own suppression of bounces and complaints protects the reputation.
+ * Bounce and complaint events are published by lib/feedback.ts (configuration set event destination → SNS →
+ * feedback queue → feedback function → our suppression list, which stops marketing email). The configuration
+ * set's own suppression of bounces and complaints stays on: SES then refuses any email to such an address.
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';

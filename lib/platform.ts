@@ -8,9 +8,27 @@
 
 export type AttributeType = 'S' | 'N';
 
-export type TableName = 'settings' | 'products' | 'backorders' | 'ledger' | 'campaigns' | 'enrolments';
-export type QueueName = 'email' | 'enrolment';
-export type FunctionName = 'publicApi' | 'adminApi' | 'sender' | 'scheduler' | 'enroller';
+export type TableName =
+  | 'settings'
+  | 'products'
+  | 'backorders'
+  | 'ledger'
+  | 'campaigns'
+  | 'enrolments'
+  | 'webhooks'
+  | 'webhookDeliveries';
+export type QueueName = 'email' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback';
+export type FunctionName =
+  | 'publicApi'
+  | 'adminApi'
+  | 'inventoryApi'
+  | 'sender'
+  | 'scheduler'
+  | 'enroller'
+  | 'allocator'
+  | 'alerter'
+  | 'webhookSender'
+  | 'feedback';
 
 export interface KeyDefinition {
   name: string;
@@ -47,6 +65,11 @@ export interface QueueDefinition {
   maxReceiveCount: number;
   /** Batches handled at once (Lambda event source maximum concurrency, at least 2; local pollers). */
   maxConcurrency: number;
+  /**
+   * For queues whose consumer sends email: its share of the account's SES send rate. The shares add up to 1,
+   * so a restock burst and everyday email together never exceed the configured rate.
+   */
+  sendRateShare?: number;
   purpose: string;
 }
 
@@ -84,6 +107,7 @@ export const configNames = [
   'SES_CONFIGURATION_SET',
   'EMAIL_SEND_RATE_PER_SECOND',
   'DEFAULT_SENDER',
+  'INVENTORY_WEBHOOK_SECRET_ARN',
 ] as const;
 export type ConfigName = (typeof configNames)[number];
 
@@ -169,6 +193,20 @@ export const tables = {
     ],
     purpose: 'One row per backorder and campaign: the next nurture step and when it is due.',
   },
+  webhooks: {
+    name: 'webhooks',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
+    purpose: 'Outbound webhook endpoints: URL, signing secret, subscribed events.',
+  },
+  webhookDeliveries: {
+    name: 'webhookDeliveries',
+    partitionKey: { name: 'webhookId', type: 'S' },
+    sortKey: { name: 'deliveryKey', type: 'S' },
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    purpose: 'Each outbound webhook delivery and its attempts: what the console shows, failures included.',
+  },
 } as const satisfies Record<TableName, TableDefinition>;
 
 export const queues = {
@@ -181,7 +219,8 @@ export const queues = {
     maxReceiveCount: 8,
     // With the sender pacing itself per instance, the account's SES rate is this times the configured rate.
     maxConcurrency: 2,
-    purpose: 'Every email the platform sends: confirmations now, nurture and restock alerts later.',
+    sendRateShare: 0.25,
+    purpose: 'Everyday email: confirmations, nurture steps, test sends.',
   },
   enrolment: {
     name: 'enrolment',
@@ -191,6 +230,47 @@ export const queues = {
     maxReceiveCount: 5,
     maxConcurrency: 2,
     purpose: 'Pages of campaign enrolment jobs: shoppers already waiting when a campaign is activated.',
+  },
+  restock: {
+    name: 'restock',
+    consumer: 'allocator',
+    // One page of a SKU's waiting queue per message; the page's continuation is the next message.
+    batchSize: 1,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    maxConcurrency: 2,
+    purpose: 'Allocation runs: free units to waiting backorders oldest first, one page per message.',
+  },
+  alert: {
+    name: 'alert',
+    consumer: 'alerter',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 8,
+    // Its own queue and concurrency: a burst of restock alerts never waits behind (or starves) confirmations.
+    maxConcurrency: 4,
+    sendRateShare: 0.75,
+    purpose: 'Restock alerts: one email per allocated backorder.',
+  },
+  webhook: {
+    name: 'webhook',
+    consumer: 'webhookSender',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 60,
+    // Backoff doubles from 10 s to 15 min: ten tries span about an hour before the dead-letter queue.
+    maxReceiveCount: 10,
+    maxConcurrency: 4,
+    purpose:
+      'Outbound webhook deliveries: one message per event and endpoint, so endpoints never wait on each other.',
+  },
+  feedback: {
+    name: 'feedback',
+    consumer: 'feedback',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    maxConcurrency: 2,
+    purpose: 'SES bounce and complaint notifications (SES -> SNS -> SQS).',
   },
 } as const satisfies Record<QueueName, QueueDefinition>;
 
@@ -207,8 +287,10 @@ export const functions = {
       ledger: 'readWrite',
       campaigns: 'read',
       enrolments: 'readWrite',
+      webhooks: 'read',
     },
-    sendsTo: ['email'],
+    // restock: a signup or a cancel that meets free units starts an allocation; webhook: backorder.cancelled.
+    sendsTo: ['email', 'restock', 'webhook'],
     sendsEmail: false,
     config: ['PUBLIC_BASE_URL', 'SIGNUP_RATE_LIMIT'],
     purpose: 'Shopper routes: product page data, signup, status, cancel, health.',
@@ -225,11 +307,26 @@ export const functions = {
       ledger: 'readWrite',
       campaigns: 'readWrite',
       enrolments: 'readWrite',
+      webhooks: 'readWrite',
+      webhookDeliveries: 'read',
     },
-    sendsTo: ['email', 'enrolment'],
+    sendsTo: ['email', 'enrolment', 'restock', 'webhook'],
     sendsEmail: false,
     config: ['PUBLIC_BASE_URL'],
-    purpose: 'Console routes: settings, products, backorder lookup, cancel and fulfil on behalf of shoppers.',
+    purpose:
+      'Console routes: settings, products, inventory, campaigns, webhooks, backorder lookup, cancel and fulfil.',
+  },
+  inventoryApi: {
+    name: 'inventoryApi',
+    entry: 'lambdas/inventory-api/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    // Only what a stock update touches: the ERP's signed webhook reaches nothing else.
+    tables: { products: 'readWrite', ledger: 'readWrite' },
+    sendsTo: ['restock'],
+    sendsEmail: false,
+    config: ['INVENTORY_WEBHOOK_SECRET_ARN'],
+    purpose: 'Inventory webhook from the ERP or store: HMAC-verified stock updates that start allocation.',
   },
   sender: {
     name: 'sender',
@@ -243,8 +340,10 @@ export const functions = {
       ledger: 'readWrite',
       campaigns: 'read',
       enrolments: 'readWrite',
+      webhooks: 'read',
     },
-    sendsTo: [],
+    // webhook: backorder.created goes out once the confirmation is sent (and again if that is retried).
+    sendsTo: ['webhook'],
     sendsEmail: true,
     config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
     purpose: 'Email queue consumer: send ledger, MIME rendering, SES SendRawEmail.',
@@ -271,6 +370,52 @@ export const functions = {
     config: [],
     purpose: 'Enrolment queue consumer: enrols waiting shoppers in a newly active campaign, page by page.',
   },
+  allocator: {
+    name: 'allocator',
+    entry: 'lambdas/allocator/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { products: 'readWrite', backorders: 'readWrite', webhooks: 'read' },
+    sendsTo: ['restock', 'alert', 'webhook'],
+    sendsEmail: false,
+    config: [],
+    purpose:
+      'Restock queue consumer: allocates free units oldest first, one page per message, queues alerts.',
+  },
+  alerter: {
+    name: 'alerter',
+    entry: 'lambdas/alerter/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    tables: { settings: 'read', ledger: 'readWrite' },
+    sendsTo: [],
+    sendsEmail: true,
+    config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
+    purpose:
+      'Alert queue consumer: one restock email per allocated backorder, claimed and recorded per batch.',
+  },
+  webhookSender: {
+    name: 'webhookSender',
+    entry: 'lambdas/webhook-sender/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    tables: { webhooks: 'read', webhookDeliveries: 'readWrite' },
+    sendsTo: [],
+    sendsEmail: false,
+    config: [],
+    purpose: "Webhook queue consumer: signed POSTs to the shop's endpoints, retried with backoff.",
+  },
+  feedback: {
+    name: 'feedback',
+    entry: 'lambdas/feedback/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    tables: { ledger: 'readWrite' },
+    sendsTo: [],
+    sendsEmail: false,
+    config: [],
+    purpose: 'Feedback queue consumer: SES bounces and complaints put the address on the suppression list.',
+  },
 } as const satisfies Record<FunctionName, FunctionDefinition>;
 
 export const routes: readonly RouteDefinition[] = [
@@ -281,6 +426,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/api/backorders/{id}/cancel', function: 'publicApi', auth: 'public' },
   { method: 'POST', path: '/api/unsubscribe', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/confirm', function: 'publicApi', auth: 'public' },
+  // Authenticated by its HMAC signature, not by the admin authorizer.
+  { method: 'POST', path: '/api/webhooks/inventory', function: 'inventoryApi', auth: 'public' },
 
   { method: 'GET', path: '/api/admin/settings', function: 'adminApi', auth: 'admin' },
   { method: 'PUT', path: '/api/admin/settings', function: 'adminApi', auth: 'admin' },
@@ -298,6 +445,12 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/api/admin/campaigns/{id}/test', function: 'adminApi', auth: 'admin' },
   { method: 'POST', path: '/api/admin/templates/preview', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/emails', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/inventory', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/webhooks', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/webhooks/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'PUT', path: '/api/admin/webhooks/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'DELETE', path: '/api/admin/webhooks/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/webhooks/{id}/deliveries', function: 'adminApi', auth: 'admin' },
 ];
 
 export interface ScheduleDefinition {
@@ -328,6 +481,13 @@ export const tableEnv = (table: TableName): string => `TABLE_${envSegment(table)
 
 /** Environment variable carrying a queue's URL, e.g. QUEUE_EMAIL_URL. */
 export const queueEnv = (queue: QueueName): string => `QUEUE_${envSegment(queue)}_URL`;
+
+/**
+ * Sends per second one batch of the queue's consumer may make: the queue's share of the account's SES rate,
+ * split across its concurrent batches. 0 (unlimited) stays 0.
+ */
+export const sendRatePerBatch = (queue: QueueDefinition, accountRatePerSecond: number): number =>
+  (accountRatePerSecond * (queue.sendRateShare ?? 1)) / queue.maxConcurrency;
 
 /** The queue a function consumes, if any. */
 export const queueConsumedBy = (fn: FunctionName): QueueDefinition | undefined =>

@@ -61,6 +61,8 @@ export const startEventSources = (options: EventSourceOptions) => {
         MaxNumberOfMessages: Math.min(queue.batchSize, 10),
         WaitTimeSeconds: 1,
         MessageSystemAttributeNames: ['All'],
+        // local-aws-sqs reads only the older name; without it every record would say it was received once.
+        AttributeNames: ['All'],
       }),
     );
     if (Messages.length === 0 || !running) return Messages.length;

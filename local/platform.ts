@@ -13,6 +13,7 @@ import { createGateway } from './gateway';
 import { loadHandlers } from './handlers';
 import { createLocalResources } from './resources';
 import { startSchedules } from './schedules';
+import { startSesFeedbackSimulator } from './ses-feedback';
 
 export interface PlatformOptions {
   endpoints: Endpoints;
@@ -107,6 +108,16 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         console.error(`[${queue} queue] ${(error as Error).message ?? error}`);
     },
   });
+  // SES's mailbox simulator: mail to bounce@ / complaint@simulator.amazonses.com feeds the feedback queue.
+  const sesFeedback = startSesFeedbackSimulator({
+    sesUrl: options.endpoints.ses,
+    sqs: clients.sqs,
+    queueUrl: resources.queueUrls.feedback,
+    onError: (error) => {
+      if (options.logQueueErrors !== false)
+        console.error(`[ses feedback simulator] ${(error as Error).message ?? error}`);
+    },
+  });
   const scheduled = startSchedules({
     handlers,
     tickSeconds: options.schedulerTickSeconds,
@@ -128,6 +139,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         gateway.closeAllConnections();
       });
       await scheduled.stop();
+      await sesFeedback.stop();
       await eventSources.stop();
       clients.dynamo.destroy();
       clients.sqs.destroy();

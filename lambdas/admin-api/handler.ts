@@ -4,6 +4,8 @@
  * fails closed.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { requestAllocation } from '../store/restock-queue';
+import { receiveInventory } from '../use-cases/inventory';
 import { defaultSender } from '../shared/config';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { apiHandler, json, logger, type ApiRequest, type RouteHandler } from '../shared/http';
@@ -29,6 +31,13 @@ import {
   sendTestEmail,
 } from '../use-cases/campaign-admin';
 import { listCampaigns } from '../store/campaign-store';
+import {
+  allWebhooks,
+  removeWebhook,
+  saveWebhookFromConsole,
+  webhookById,
+  webhookDeliveries,
+} from '../use-cases/webhook-admin';
 import { emailsSentTo } from '../store/ledger-store';
 import { normalizeEmail } from '../domain/backorder';
 
@@ -71,8 +80,12 @@ export const routes: Record<string, RouteHandler> = {
     const sku = parseOrThrow(skuSchema, pathParameters.sku, 'SKU');
     const input = parseOrThrow(productSchema, body, 'product');
     const { product, created } = await saveProduct(sku, input);
+    // Free units and a waiting queue: allocate, as a stock update from the ERP would.
+    if (product.stock > 0) await requestAllocation([sku], 'product saved with free stock');
     return json(created ? 201 : 200, product);
   }),
+
+  'POST /api/admin/inventory': authenticated(async ({ body }) => json(202, await receiveInventory(body))),
 
   'GET /api/admin/backorders': authenticated(async ({ query }) => json(200, await lookUpBackorders(query))),
 
@@ -117,6 +130,25 @@ export const routes: Record<string, RouteHandler> = {
     }
     return json(200, { items: await emailsSentTo(normalizeEmail(query.email)) });
   }),
+
+  'GET /api/admin/webhooks': authenticated(async () => json(200, await allWebhooks())),
+
+  'GET /api/admin/webhooks/{id}': authenticated(async ({ pathParameters }) =>
+    json(200, await webhookById(pathParameters.id)),
+  ),
+
+  'PUT /api/admin/webhooks/{id}': authenticated(async ({ pathParameters, body }) => {
+    const { webhook, created } = await saveWebhookFromConsole(pathParameters.id, body);
+    return json(created ? 201 : 200, webhook);
+  }),
+
+  'DELETE /api/admin/webhooks/{id}': authenticated(async ({ pathParameters }) =>
+    json(200, await removeWebhook(pathParameters.id)),
+  ),
+
+  'GET /api/admin/webhooks/{id}/deliveries': authenticated(async ({ pathParameters, query }) =>
+    json(200, await webhookDeliveries(pathParameters.id, query)),
+  ),
 };
 
 const api = apiHandler(routes);

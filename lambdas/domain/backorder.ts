@@ -42,6 +42,8 @@ export interface Backorder {
   statusTokenHashes: string[];
   /** When marketing consent became effective: at signup, or when confirmed under double opt-in. */
   consentedAt?: string;
+  /** When free units were set aside for it (status `allocated`). */
+  allocatedAt?: string;
   events: BackorderEvent[];
 }
 

@@ -75,7 +75,9 @@ const isoDate = z
 export const productSchema = z
   .object({
     name: line(200),
-    stock: z.number().int().min(0).max(1_000_000_000).default(0),
+    // Free units for backorders. Omitted: a new product has none, an existing one keeps what it has (the
+    // platform spends it as it allocates, so a form that did not show it must not reset it).
+    stock: z.number().int().min(0).max(1_000_000_000).optional(),
     supplierId: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,64}$/)

@@ -2,14 +2,14 @@
  * Email queue consumer. Each record is one email; failures are reported per record (partial batch response)
  * so one bad message never re-sends the others, and poison messages end in the dead-letter queue.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 // zod's mini build: the same validation, a tenth of the bundle (the sender must stay small to start fast).
 import * as z from 'zod/mini';
+import { queues, sendRatePerBatch } from '../../lib/platform';
 import { emailSendRatePerSecond, queueUrl } from '../shared/config';
-import { backOff, isPassingFailure } from '../shared/retry-backoff';
+import { processQueueBatch } from '../shared/queue-batch';
 import { logger } from '../shared/http';
 import { SendPacer } from '../shared/send-pacer';
 import { createMailer } from '../use-cases/deliver-email';
@@ -37,7 +37,7 @@ const emailMessage = z.discriminatedUnion('kind', [
 let mailer: ReturnType<typeof createMailer> | undefined;
 
 export const deliverRecord = async (record: SQSRecord): Promise<void> => {
-  mailer ??= createMailer(new SendPacer(emailSendRatePerSecond()));
+  mailer ??= createMailer(new SendPacer(sendRatePerBatch(queues.email, emailSendRatePerSecond())));
   const message = emailMessage.parse(JSON.parse(record.body));
   const delivery = await planDelivery(message);
   if (!delivery) return;
@@ -45,25 +45,7 @@ export const deliverRecord = async (record: SQSRecord): Promise<void> => {
   logger.debug('email processed', { emailId: delivery.emailId, outcome });
 };
 
-// A processor per invocation: it holds the batch's state, and the local runner (unlike one Lambda instance)
-// may run several batches in one process at once.
-export const sendEmails = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-  const passing: SQSRecord[] = [];
-  const response = await processPartialResponse(
-    event,
-    async (record: SQSRecord) => {
-      try {
-        await deliverRecord(record);
-      } catch (error) {
-        if (isPassingFailure(error)) passing.push(record);
-        throw error;
-      }
-    },
-    new BatchProcessor(EventType.SQS),
-    { context: context as Context, throwOnFullBatchFailure: false },
-  );
-  if (passing.length > 0) await backOff(queueUrl('email'), passing);
-  return response;
-};
+export const sendEmails = (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
+  processQueueBatch(event, context, queueUrl('email'), deliverRecord);
 
 export const handler = middy(sendEmails).use(injectLambdaContext(logger));

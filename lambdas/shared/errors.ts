@@ -39,8 +39,8 @@ export class ForbiddenError extends ContractError {
 }
 
 export class NotFoundError extends ContractError {
-  constructor(message = 'Not found') {
-    super(404, 'NOT_FOUND', message);
+  constructor(message = 'Not found', details: ErrorDetail[] = []) {
+    super(404, 'NOT_FOUND', message, details);
   }
 }
 

@@ -115,6 +115,11 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
 export interface RouterOptions {
   /** Route keys whose bodies may be form-encoded (RFC 8058 one-click unsubscribe). */
   formRoutes?: string[];
+  /**
+   * Authenticates a request from its headers and raw body before the body is parsed (signed webhooks), so an
+   * unauthenticated caller learns nothing from validation errors. Throws a ContractError to refuse.
+   */
+  authenticate?: (request: { headers: Record<string, string>; rawBody: string }) => Promise<void>;
 }
 
 /** Builds the Lambda handler for a set of routes keyed by API Gateway route key ("POST /api/backorders"). */
@@ -125,6 +130,8 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
       if (!route) throw new NotFoundError(`No route ${event.routeKey}`);
       const headers = lowerCaseHeaders(event.headers);
       const raw = decodeBody(event);
+      if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+      await options.authenticate?.({ headers, rawBody: raw.toString('utf8') });
       const body = parseBody(
         raw,
         headers['content-type'],

@@ -8,11 +8,18 @@ import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { sqs } from './sqs';
 
-const BASE_SECONDS = 2;
-const MAX_SECONDS = 300;
+export interface BackoffPolicy {
+  /** Wait after the first failure. */
+  baseSeconds: number;
+  /** The longest wait, however many failures. */
+  maxSeconds: number;
+}
 
-export const backoffSeconds = (receiveCount: number): number =>
-  Math.min(MAX_SECONDS, BASE_SECONDS * 2 ** Math.max(0, receiveCount - 1));
+/** Email: throttling passes in seconds to minutes. */
+export const SEND_BACKOFF: BackoffPolicy = { baseSeconds: 2, maxSeconds: 300 };
+
+export const backoffSeconds = (receiveCount: number, policy: BackoffPolicy = SEND_BACKOFF): number =>
+  Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** Math.max(0, receiveCount - 1));
 
 /** Errors worth retrying later rather than at once: throttling and the service being briefly unavailable. */
 export const isPassingFailure = (error: unknown): boolean => {
@@ -27,7 +34,11 @@ export const isPassingFailure = (error: unknown): boolean => {
 };
 
 /** Delays the redelivery of the given records by their backoff. Best effort: the timeout applies anyway. */
-export const backOff = async (queueUrl: string, records: SQSRecord[]): Promise<void> => {
+export const backOff = async (
+  queueUrl: string,
+  records: SQSRecord[],
+  policy: BackoffPolicy = SEND_BACKOFF,
+): Promise<void> => {
   for (let i = 0; i < records.length; i += 10) {
     await sqs
       .send(
@@ -36,7 +47,10 @@ export const backOff = async (queueUrl: string, records: SQSRecord[]): Promise<v
           Entries: records.slice(i, i + 10).map((record, n) => ({
             Id: String(n),
             ReceiptHandle: record.receiptHandle,
-            VisibilityTimeout: backoffSeconds(Number(record.attributes.ApproximateReceiveCount ?? '1')),
+            VisibilityTimeout: backoffSeconds(
+              Number(record.attributes.ApproximateReceiveCount ?? '1'),
+              policy,
+            ),
           })),
         }),
       )

@@ -147,6 +147,8 @@ export const changeStatus = async (
   to: BackorderStatus,
   event: BackorderEvent,
   releaseClaim: { sku: string; emailKey: string } | undefined,
+  /** An allocated backorder that is cancelled gives its units back to the product's free stock, in the same write. */
+  unitsBack?: { sku: string; quantity: number },
 ): Promise<Backorder> => {
   const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
   const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
@@ -171,6 +173,17 @@ export const changeStatus = async (
         ConditionExpression: 'attribute_not_exists(#key) OR backorderId = :id',
         ExpressionAttributeNames: { '#key': 'key' },
         ExpressionAttributeValues: { ':id': id },
+      },
+    });
+  }
+  if (unitsBack) {
+    items.push({
+      Update: {
+        TableName: tableName('products'),
+        Key: { sku: unitsBack.sku },
+        UpdateExpression: 'ADD stock :units',
+        ConditionExpression: 'attribute_exists(sku)',
+        ExpressionAttributeValues: { ':units': unitsBack.quantity },
       },
     });
   }

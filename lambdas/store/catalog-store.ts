@@ -1,7 +1,14 @@
 /**
  * Persistence of site settings and products.
  */
-import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import type { Product, ProductInput, SiteSettings } from '../domain/catalog';
@@ -25,9 +32,15 @@ export const putSiteSettings = async (settings: SiteSettings, by: string): Promi
   );
 };
 
+/** The product as the console and emails see it, without the allocation run's bookkeeping. */
+const toProduct = (item: Record<string, unknown>): Product => {
+  const { runId: _r, runPage: _p, runLeaseUntil: _l, rerun: _a, reserved: _s, ...product } = item;
+  return product as unknown as Product;
+};
+
 export const getProduct = async (sku: string): Promise<Product | undefined> => {
   const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('products'), Key: { sku } }));
-  return Item as Product | undefined;
+  return Item ? toProduct(Item) : undefined;
 };
 
 /** Product and site settings in one round trip: what every signup needs to decide. */
@@ -42,7 +55,7 @@ export const getProductWithSettings = async (
     }),
   );
   return {
-    product: Responses?.[products]?.[0] as Product | undefined,
+    product: Responses?.[products]?.[0] ? toProduct(Responses[products][0]) : undefined,
     settings: Responses?.[settings]?.[0]?.value as SiteSettings | undefined,
   };
 };
@@ -58,16 +71,21 @@ export const saveProduct = async (
   const now = new Date().toISOString();
   const fields: Record<string, unknown> = {
     name: input.name,
-    stock: input.stock,
     supplierId: input.supplierId,
     expectedRestockDate: input.expectedRestockDate,
     backorders: input.backorders,
     updatedAt: now,
   };
-  const set: string[] = ['createdAt = if_not_exists(createdAt, :now)'];
+  const set: string[] = [
+    'createdAt = if_not_exists(createdAt, :now)',
+    input.stock === undefined ? 'stock = if_not_exists(stock, :zero)' : 'stock = :stock',
+  ];
   const remove: string[] = [];
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':now': now };
+  const values: Record<string, unknown> = {
+    ':now': now,
+    ...(input.stock === undefined ? { ':zero': 0 } : { ':stock': input.stock }),
+  };
   for (const [field, value] of Object.entries(fields)) {
     names[`#${field}`] = field;
     if (value === undefined) remove.push(`#${field}`);
@@ -86,8 +104,27 @@ export const saveProduct = async (
       ReturnValues: 'ALL_NEW',
     }),
   );
-  const product = Attributes as Product;
+  const product = toProduct(Attributes ?? {});
   return { product, created: product.createdAt === now };
+};
+
+/** Which of these SKUs are products (a stock update for an unknown one is refused whole). */
+export const existingSkus = async (skus: readonly string[]): Promise<Set<string>> => {
+  const found = new Set<string>();
+  const products = tableName('products');
+  for (let i = 0; i < skus.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = skus.slice(i, i + 100).map((sku) => ({ sku }));
+    while (keys && keys.length > 0) {
+      const page: BatchGetCommandOutput = await dynamo.send(
+        new BatchGetCommand({
+          RequestItems: { [products]: { Keys: keys, ProjectionExpression: 'sku', ConsistentRead: true } },
+        }),
+      );
+      for (const item of page.Responses?.[products] ?? []) found.add(item.sku as string);
+      keys = page.UnprocessedKeys?.[products]?.Keys;
+    }
+  }
+  return found;
 };
 
 export const listProducts = async (cursor?: string): Promise<{ items: Product[]; cursor: string | null }> => {
@@ -98,6 +135,6 @@ export const listProducts = async (cursor?: string): Promise<{ items: Product[];
       ExclusiveStartKey: decodeCursor(cursor, ['sku']),
     }),
   );
-  const items = ((Items ?? []) as Product[]).sort((a, b) => a.sku.localeCompare(b.sku));
+  const items = (Items ?? []).map(toProduct).sort((a, b) => a.sku.localeCompare(b.sku));
   return { items, cursor: encodeCursor(LastEvaluatedKey) };
 };

@@ -1,8 +1,8 @@
 /**
  * The email queue's messages. Each names one email to send; the sender turns it into MIME.
  */
-import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../shared/sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { sendMessages, sqs } from '../shared/sqs';
 import { queueUrl } from '../shared/config';
 
 export type EmailMessage =
@@ -23,17 +23,10 @@ export const enqueueEmail = async (message: EmailMessage): Promise<void> => {
   );
 };
 
-/** Queues many emails, ten per request (SQS's batch limit); throws if any entry was refused. */
-export const enqueueEmails = async (messages: EmailMessage[]): Promise<void> => {
-  for (let i = 0; i < messages.length; i += 10) {
-    const batch = messages.slice(i, i + 10);
-    const { Failed = [] } = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueUrl('email'),
-        Entries: batch.map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) })),
-      }),
-    );
-    if (Failed.length > 0)
-      throw new Error(`SQS refused ${Failed.length} email messages: ${Failed[0].Message}`);
-  }
-};
+/** Queues many emails, ten per request; throws if any entry was refused. */
+export const enqueueEmails = (messages: EmailMessage[]): Promise<void> =>
+  sendMessages(
+    queueUrl('email'),
+    messages.map((message) => JSON.stringify(message)),
+    1,
+  );

@@ -10,7 +10,15 @@ import { sesConfigurationSet } from '../shared/config';
 import { SendPacer } from '../shared/send-pacer';
 import type { RenderedEmail } from '../emails/templating';
 import { buildMime, type Envelope } from '../emails/mime';
-import { claimSend, recordSent, releaseSend } from '../store/ledger-store';
+import {
+  claimSend,
+  claimSends,
+  recordSent,
+  recordSentMany,
+  releaseSend,
+  type SendDetails,
+  type SentRecord,
+} from '../store/ledger-store';
 
 /** Long enough for one render and send; a worker that died holding it frees it after this. */
 const SEND_LEASE_MS = 60_000;
@@ -38,32 +46,35 @@ export interface Delivery {
 
 export type DeliveryOutcome = 'sent' | 'duplicate';
 
+const detailsOf = (delivery: Delivery): SendDetails => ({
+  recipientKey: delivery.recipientKey,
+  backorderId: delivery.backorderId,
+  kind: delivery.kind,
+  ...delivery.describe,
+});
+
 export const createMailer = (pacer: SendPacer) => {
-  const send = async (delivery: Delivery, nowMs = Date.now()): Promise<DeliveryOutcome> => {
-    const claim = await claimSend(
-      delivery.emailId,
-      {
-        recipientKey: delivery.recipientKey,
-        backorderId: delivery.backorderId,
-        kind: delivery.kind,
-        ...delivery.describe,
-      },
-      SEND_LEASE_MS,
-      nowMs,
+  /** Renders, paces and hands one email to SES; answers SES's message id. */
+  const transmit = async (delivery: Delivery): Promise<{ messageId: string; subject: string }> => {
+    const { envelope, email } = await delivery.compose();
+    const raw = await buildMime(envelope, email);
+    await pacer.take();
+    const { MessageId } = await ses.send(
+      new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: sesConfigurationSet() }),
     );
+    return { messageId: MessageId ?? '', subject: email.subject };
+  };
+
+  const send = async (delivery: Delivery, nowMs = Date.now()): Promise<DeliveryOutcome> => {
+    const claim = await claimSend(delivery.emailId, detailsOf(delivery), SEND_LEASE_MS, nowMs);
     if (claim.outcome === 'in-flight') throw new SendInFlight(delivery.emailId);
     if (claim.outcome === 'already-sent') {
       await delivery.afterSend?.(nowMs);
       return 'duplicate';
     }
     try {
-      const { envelope, email } = await delivery.compose();
-      const raw = await buildMime(envelope, email);
-      await pacer.take();
-      const { MessageId } = await ses.send(
-        new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: sesConfigurationSet() }),
-      );
-      await recordSent(delivery.emailId, MessageId ?? '', new Date().toISOString(), email.subject);
+      const { messageId, subject } = await transmit(delivery);
+      await recordSent(delivery.emailId, messageId, new Date().toISOString(), subject);
     } catch (error) {
       await releaseSend(delivery.emailId, claim.claimId);
       throw error;
@@ -71,5 +82,57 @@ export const createMailer = (pacer: SendPacer) => {
     await delivery.afterSend?.(Date.now());
     return 'sent';
   };
-  return { send };
+
+  /**
+   * The same guarantees for a batch, with the ledger's work batched: one request claims them all, one
+   * records the sends. Each delivery settles on its own (a failure fails only that one).
+   */
+  const sendBatch = async (
+    deliveries: readonly Delivery[],
+    nowMs = Date.now(),
+  ): Promise<PromiseSettledResult<DeliveryOutcome>[]> => {
+    const claims = await claimSends(
+      deliveries.map((d) => ({ emailId: d.emailId, details: detailsOf(d) })),
+      SEND_LEASE_MS,
+      nowMs,
+    );
+    const claimedAt = new Date(nowMs).toISOString();
+    const sent: SentRecord[] = [];
+    const outcomes = await Promise.allSettled(
+      deliveries.map(async (delivery, i): Promise<DeliveryOutcome> => {
+        const claim = claims[i];
+        if (claim.outcome === 'in-flight') throw new SendInFlight(delivery.emailId);
+        if (claim.outcome === 'already-sent') return 'duplicate';
+        try {
+          const { messageId, subject } = await transmit(delivery);
+          sent.push({
+            emailId: delivery.emailId,
+            details: detailsOf(delivery),
+            claimedAt,
+            sesMessageId: messageId,
+            sentAt: new Date().toISOString(),
+            subject,
+          });
+        } catch (error) {
+          await releaseSend(delivery.emailId, claim.claimId);
+          throw error;
+        }
+        return 'sent';
+      }),
+    );
+    await recordSentMany(sent);
+    return Promise.all(
+      outcomes.map(async (outcome, i) => {
+        if (outcome.status === 'rejected') return outcome;
+        try {
+          await deliveries[i].afterSend?.(Date.now());
+          return outcome;
+        } catch (reason) {
+          return { status: 'rejected', reason } as PromiseRejectedResult;
+        }
+      }),
+    );
+  };
+
+  return { send, sendBatch };
 };

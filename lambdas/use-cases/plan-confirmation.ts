@@ -1,6 +1,7 @@
 /**
  * The confirmation a new backorder gets: transactional, sent whatever the shopper's marketing choices.
- * Once it is out, a consenting shopper is enrolled in the matching nurture campaigns.
+ * Once it is out, a consenting shopper is enrolled in the matching nurture campaigns and the shop's
+ * webhook endpoints hear of the new backorder (`backorder.created`).
  */
 import { logger } from '../shared/http';
 import { statusTokenMatches } from '../shared/tokens';
@@ -10,6 +11,7 @@ import type { EmailMessage } from '../store/email-queue';
 import type { Delivery } from './deliver-email';
 import { statusUrl } from './links';
 import { enrolInMatchingCampaigns } from './nurture-enrolment';
+import { publishBackorderEvents } from './backorder-events';
 import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
 
@@ -52,6 +54,9 @@ export const planConfirmation = async (
     },
     afterSend: async (sentAtMs) => {
       await enrolInMatchingCampaigns(backorder, sentAtMs);
+      // Also after a duplicate delivery: a worker that died between the send and this is repaired by the
+      // retry. The event's time is the signup's, so a repeat is the same event: same id, same delivery row.
+      await publishBackorderEvents('backorder.created', [backorder], backorder.createdAt);
     },
   };
 };

@@ -8,6 +8,8 @@ import { ACTIVE_STATUSES, positionOf, type Backorder } from '../domain/backorder
 import { changeStatus, countWaitingAhead, getBackorder, StatusConflict } from '../store/backorder-store';
 import { getProduct } from '../store/catalog-store';
 import { stopEnrolments } from '../store/enrolment-store';
+import { requestAllocation } from '../store/restock-queue';
+import { publishBackorderEvents } from './backorder-events';
 
 const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -41,39 +43,57 @@ export const shopperView = async (backorder: Backorder) => {
   };
 };
 
-/** A backorder no longer waiting gets no more nurture: its sequences stop with the status change. */
-const stoppingSequences = async (change: Promise<Backorder>): Promise<Backorder> => {
-  const changed = await change;
-  await stopEnrolments(changed.id);
+/**
+ * A status change that ends the wait: nurture sequences stop, the shop's webhooks hear of it, and units an
+ * allocated backorder gave back go to the next in line.
+ */
+const afterChange = async (
+  changed: Backorder,
+  event: 'backorder.cancelled' | 'backorder.fulfilled',
+  unitsFreed: boolean,
+): Promise<Backorder> => {
+  await Promise.all([
+    stopEnrolments(changed.id),
+    publishBackorderEvents(event, [changed], changed.updatedAt),
+    unitsFreed ? requestAllocation([changed.sku], 'allocated backorder cancelled') : undefined,
+  ]);
   return changed;
 };
 
 /**
- * Cancels a waiting or allocated backorder; cancelling again is harmless. A fulfilled one cannot be cancelled.
+ * Cancels a waiting or allocated backorder; cancelling again is harmless. A fulfilled one cannot be
+ * cancelled. An allocated one gives its units back to the product in the same write.
  */
 export const cancelBackorder = async (
   backorder: Backorder,
   by: string,
   nowMs = Date.now(),
 ): Promise<Backorder> => {
-  if (backorder.status === 'cancelled') return backorder;
-  try {
-    return await stoppingSequences(
-      changeStatus(
+  const event = { at: new Date(nowMs).toISOString(), type: 'cancelled' as const, by };
+  const claim = { sku: backorder.sku, emailKey: backorder.emailKey };
+  let current: Backorder | undefined = backorder;
+  // The status decides whether units go back, so the write is conditioned on the status it was decided for;
+  // if an allocation got there first, the second pass cancels the allocated backorder instead.
+  for (let pass = 0; pass < 3 && current; pass++) {
+    if (current.status === 'cancelled') return current;
+    if (current.status === 'fulfilled') break;
+    const wasAllocated = current.status === 'allocated';
+    try {
+      const changed = await changeStatus(
         backorder.id,
-        ACTIVE_STATUSES,
+        [current.status],
         'cancelled',
-        { at: new Date(nowMs).toISOString(), type: 'cancelled', by },
-        { sku: backorder.sku, emailKey: backorder.emailKey },
-      ),
-    );
-  } catch (error) {
-    if (!(error instanceof StatusConflict)) throw error;
-    if (error.current?.status === 'cancelled') return error.current;
-    throw new ValidationError(
-      `This backorder is ${error.current?.status ?? 'gone'} and can no longer be cancelled`,
-    );
+        event,
+        claim,
+        wasAllocated ? { sku: backorder.sku, quantity: backorder.quantity } : undefined,
+      );
+      return await afterChange(changed, 'backorder.cancelled', wasAllocated);
+    } catch (error) {
+      if (!(error instanceof StatusConflict)) throw error;
+      current = error.current;
+    }
   }
+  throw new ValidationError(`This backorder is ${current?.status ?? 'gone'} and can no longer be cancelled`);
 };
 
 /** Marks a backorder as shipped to the shopper; marking it again is harmless. */
@@ -84,15 +104,14 @@ export const fulfilBackorder = async (
 ): Promise<Backorder> => {
   if (backorder.status === 'fulfilled') return backorder;
   try {
-    return await stoppingSequences(
-      changeStatus(
-        backorder.id,
-        ACTIVE_STATUSES,
-        'fulfilled',
-        { at: new Date(nowMs).toISOString(), type: 'fulfilled', by },
-        { sku: backorder.sku, emailKey: backorder.emailKey },
-      ),
+    const changed = await changeStatus(
+      backorder.id,
+      ACTIVE_STATUSES,
+      'fulfilled',
+      { at: new Date(nowMs).toISOString(), type: 'fulfilled', by },
+      { sku: backorder.sku, emailKey: backorder.emailKey },
     );
+    return await afterChange(changed, 'backorder.fulfilled', false);
   } catch (error) {
     if (!(error instanceof StatusConflict)) throw error;
     if (error.current?.status === 'fulfilled') return error.current;

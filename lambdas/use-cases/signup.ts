@@ -19,6 +19,7 @@ import {
   insertBackorder,
 } from '../store/backorder-store';
 import { enqueueEmail } from '../store/email-queue';
+import { requestAllocation } from '../store/restock-queue';
 import { enforceSignupRateLimit } from './rate-limit';
 import { baseUrl, statusUrl } from './links';
 
@@ -104,6 +105,13 @@ export const signUp = async (
     throw queued.reason;
   }
   if (view.status === 'rejected') throw view.reason;
+  if (product.stock > 0) {
+    // Units are free (none fitted the shoppers ahead): this shopper may be served at once. Not worth failing
+    // the signup for: the next stock change asks again.
+    await requestAllocation([product.sku], 'signup while units are free').catch((error: unknown) =>
+      logger.error('allocation request after signup failed', { sku: product.sku, error: String(error) }),
+    );
+  }
   return { created: true, backorder: view.value };
 };
 

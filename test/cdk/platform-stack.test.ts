@@ -114,8 +114,10 @@ describe('BackorderPlatform stack', () => {
   it('configuration comes from context, the site URL and the SES configuration set', () => {
     const variables: Record<string, Json> = functionResource('sender').Properties.Environment.Variables;
     expect(variables.DEFAULT_SENDER).toBe(context.defaultSender);
-    // The account's SES rate is shared by the sender's concurrent batches.
-    expect(variables.EMAIL_SEND_RATE_PER_SECOND).toBe(String(3 / queueSpecs.email.maxConcurrency));
+    // The account's SES rate; each sending queue's batches pace themselves to their share of it.
+    expect(variables.EMAIL_SEND_RATE_PER_SECOND).toBe('3');
+    const shares = Object.values(queueSpecs).map((q): number => ('sendRateShare' in q ? q.sendRateShare : 0));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
     expect(variables.SES_CONFIGURATION_SET).toEqual({
       Ref: logicalId(platform.stack.email.configurationSet),
     });

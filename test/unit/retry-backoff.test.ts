@@ -2,7 +2,7 @@ import { backoffSeconds, isPassingFailure } from '../../lambdas/shared/retry-bac
 
 describe('retrying a throttled email', () => {
   test('each retry waits twice as long as the last, up to five minutes', () => {
-    expect([1, 2, 3, 4, 5, 8].map(backoffSeconds)).toEqual([2, 4, 8, 16, 32, 256]);
+    expect([1, 2, 3, 4, 5, 8].map((n) => backoffSeconds(n))).toEqual([2, 4, 8, 16, 32, 256]);
     expect(backoffSeconds(20)).toBe(300);
   });
 

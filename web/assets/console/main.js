@@ -21,9 +21,10 @@ import * as settings from './settings.js';
 import * as products from './products.js';
 import * as campaigns from './campaigns.js';
 import * as lookup from './lookup.js';
+import * as webhooks from './webhooks.js';
 import { DEFAULT_SECTION, currentRoute, onQuietChange } from './router.js';
 
-const SECTIONS = { settings, products, campaigns, lookup };
+const SECTIONS = { settings, products, campaigns, lookup, webhooks };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('console-nav');

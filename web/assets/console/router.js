@@ -4,7 +4,7 @@
  * without reloading the screen).
  */
 
-export const SECTION_NAMES = ['settings', 'products', 'campaigns', 'lookup'];
+export const SECTION_NAMES = ['settings', 'products', 'campaigns', 'lookup', 'webhooks'];
 export const DEFAULT_SECTION = 'settings';
 
 /** @returns {{view:string, parts:string[], query:URLSearchParams}} */

@@ -1,0 +1,128 @@
+/**
+ * Outbound webhooks, the pure part: which events exist, what an event's body looks like, and how one
+ * delivery attempt's answer decides what happens next (delivered, retried with backoff, or failed for good).
+ * No zod and no AWS here, so the webhook sender stays small.
+ */
+import type { Backorder } from './backorder';
+
+export const WEBHOOK_EVENT_TYPES = [
+  'backorder.created',
+  'backorder.cancelled',
+  'backorder.allocated',
+  'backorder.fulfilled',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** An endpoint as stored: the secret signs every delivery and never leaves the platform again. */
+export interface Webhook {
+  id: string;
+  url: string;
+  secret: string;
+  events: WebhookEventType[];
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed', 'dead'] as const;
+/**
+ * pending: not delivered yet, retrying; delivered: a 2xx answer; failed: refused for good (a 4xx other than
+ * 408/429, or a redirect), not retried; dead: retries exhausted, the message is in the dead-letter queue.
+ */
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export interface WebhookDelivery {
+  webhookId: string;
+  /** `<event createdAt>#<event id>`: newest first is a descending query. */
+  deliveryKey: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  backorderId: string;
+  /** When the event happened. */
+  createdAt: string;
+  state: DeliveryState;
+  attempts: number;
+  lastStatus?: number;
+  lastError?: string;
+  lastAttemptAt: string;
+  deliveredAt?: string;
+  /** Epoch seconds: the row expires 30 days after its last attempt. */
+  expiresAt: number;
+}
+
+/** The backorder as receivers see it: no tokens, hashes or internal keys. */
+export interface BackorderEventData {
+  id: string;
+  sku: string;
+  email: string;
+  name: string | null;
+  company: string | null;
+  segment: string;
+  quantity: number;
+  status: string;
+  createdAt: string;
+}
+
+export interface BackorderEvent {
+  /** `<type>:<backorder id>`: the same event always has the same id, so receivers can drop repeats. */
+  id: string;
+  type: WebhookEventType;
+  createdAt: string;
+  data: { backorder: BackorderEventData };
+}
+
+export const backorderEvent = (type: WebhookEventType, backorder: Backorder, at: string): BackorderEvent => ({
+  id: `${type}:${backorder.id}`,
+  type,
+  createdAt: at,
+  data: {
+    backorder: {
+      id: backorder.id,
+      sku: backorder.sku,
+      email: backorder.email,
+      name: backorder.name ?? null,
+      company: backorder.company ?? null,
+      segment: backorder.segment,
+      quantity: backorder.quantity,
+      status: backorder.status,
+      createdAt: backorder.createdAt,
+    },
+  },
+});
+
+export const deliveryKeyOf = (event: Pick<BackorderEvent, 'id' | 'createdAt'>): string =>
+  `${event.createdAt}#${event.id}`;
+
+/** Whether an endpoint wants this event now. */
+export const subscribes = (webhook: Pick<Webhook, 'active' | 'events'>, type: WebhookEventType): boolean =>
+  webhook.active !== false && webhook.events.includes(type);
+
+/** How long a receiver has to answer; a slow endpoint holds up only its own delivery. */
+export const DELIVERY_TIMEOUT_MS = 5_000;
+
+/**
+ * What an HTTP status means for a delivery. 2xx: delivered. 408, 429 and 5xx are the receiver saying "not
+ * now": retried. Anything else (other 4xx, and 3xx since redirects are never followed: the signed request
+ * would go somewhere the shop did not configure) will not change by retrying: failed, shown in the console.
+ */
+export const verdictFor = (status: number): 'delivered' | 'retry' | 'failed' => {
+  if (status >= 200 && status < 300) return 'delivered';
+  if (status === 408 || status === 429 || status >= 500) return 'retry';
+  return 'failed';
+};
+
+/** Webhook retries wait 10 s, 20 s, 40 s … up to 15 minutes (SQS's own visibility limit is far above). */
+export const WEBHOOK_BACKOFF = { baseSeconds: 10, maxSeconds: 900 } as const;
+
+/**
+ * Whether this receive is the last before the queue moves the message to its dead-letter queue: a failure
+ * now is final, so it is recorded as `dead` rather than `pending`.
+ */
+export const isLastAttempt = (receiveCount: number, maxReceiveCount: number): boolean =>
+  receiveCount >= maxReceiveCount;
+
+/** The failure as one short line for the console: no stack, no newlines, at most 200 characters. */
+export const shortError = (text: string): string => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+};

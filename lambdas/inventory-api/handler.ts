@@ -1,0 +1,28 @@
+/**
+ * The ERP's inventory webhook. The signature is checked on the raw body before anything is parsed, so an
+ * unsigned caller learns nothing and changes nothing; then the stock update is the console's.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { UnauthorizedError } from '../shared/errors';
+import { apiHandler, json, logger, type RouteHandler } from '../shared/http';
+import { SIGNATURE_HEADER, verifySignature } from '../shared/signature';
+import { inventoryWebhookSecret } from '../shared/webhook-secret';
+import { receiveInventory } from '../use-cases/inventory';
+
+export const routes: Record<string, RouteHandler> = {
+  'POST /api/webhooks/inventory': async ({ body }) => json(202, await receiveInventory(body)),
+};
+
+const api = apiHandler(routes, {
+  authenticate: async ({ headers, rawBody }) => {
+    const verdict = verifySignature(await inventoryWebhookSecret(), headers[SIGNATURE_HEADER], rawBody);
+    if (verdict !== 'valid') {
+      logger.warn('inventory webhook refused', { verdict });
+      // One answer for every failure: the caller is not told which part was wrong.
+      throw new UnauthorizedError('Invalid or missing signature');
+    }
+  },
+});
+
+export const dispatch = api.dispatch;
+export const handler = api.handler.use(injectLambdaContext(logger));

@@ -1,0 +1,334 @@
+/**
+ * Persistence of allocation runs. A run walks one SKU's waiting queue page by page; its state lives on the
+ * product item, next to the free stock it spends, so every step is a conditional write on one item:
+ *
+ * - `runId`, `runPage`, `runLeaseUntil`: the run holding the SKU (one at a time), the last page it finished,
+ *   and a lease so a run whose worker died can be taken over.
+ * - `rerun`: set by a restock that arrives while a run holds the SKU; the run starts a successor when done,
+ *   so no stock change is ever left unallocated.
+ * - `reserved`: the page being allocated. Its units are taken off `stock` in the same write that records which
+ *   backorders they are for; `settled` marks the page done (units of backorders that left the queue meanwhile
+ *   given back). A worker that dies mid-page leaves a reservation the next worker finishes, so units are never
+ *   lost and never spent twice.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/dynamo';
+import { tableName } from '../shared/config';
+import type { Backorder } from '../domain/backorder';
+import type { WaitingDemand } from '../domain/allocation';
+import { decodeCursor, encodeCursor } from './cursor';
+
+export interface Reservation {
+  /** `<runId>#<page>`: names the page, and is stamped on every backorder it allocates. */
+  ref: string;
+  ids: string[];
+  quantities: number[];
+  units: number;
+  /** Where the next page starts, when there is one. */
+  nextCursor?: string;
+  settled?: boolean;
+}
+
+export interface RunState {
+  sku: string;
+  name: string;
+  stock: number;
+  runId?: string;
+  runPage?: number;
+  runLeaseUntil?: number;
+  rerun?: boolean;
+  reserved?: Reservation;
+}
+
+/** How long a run holds its SKU without progress before another may take over. */
+export const RUN_LEASE_MS = 120_000;
+
+const toState = (item: Record<string, unknown>): RunState => ({
+  sku: item.sku as string,
+  name: (item.name as string | undefined) ?? (item.sku as string),
+  stock: Number(item.stock ?? 0),
+  runId: item.runId as string | undefined,
+  runPage: item.runPage === undefined ? undefined : Number(item.runPage),
+  runLeaseUntil: item.runLeaseUntil === undefined ? undefined : Number(item.runLeaseUntil),
+  rerun: item.rerun === true,
+  reserved: item.reserved as Reservation | undefined,
+});
+
+const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+/** Runs an update; a failed condition answers undefined instead of throwing. */
+const conditionalUpdate = async (
+  input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>,
+): Promise<RunState | undefined> => {
+  try {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({ ...input, TableName: tableName('products'), ReturnValues: 'ALL_NEW' }),
+    );
+    return toState(Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};
+
+export const readRunState = async (sku: string): Promise<RunState | undefined> => {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('products'), Key: { sku }, ConsistentRead: true }),
+  );
+  return Item ? toState(Item) : undefined;
+};
+
+/** Whom a new run takes the SKU from: nobody, a holder whose lease ran out, or the run it succeeds. */
+export type Takeover =
+  { from: 'nobody' } | { from: 'expired'; holder: string } | { from: 'predecessor'; holder: string };
+
+/** Takes the SKU for a new run; undefined when the situation seen has changed (someone else holds it). */
+export const takeRun = (
+  sku: string,
+  runId: string,
+  takeover: Takeover,
+  nowMs: number,
+): Promise<RunState | undefined> =>
+  conditionalUpdate({
+    Key: { sku },
+    UpdateExpression: 'SET runId = :run, runPage = :none, runLeaseUntil = :lease REMOVE rerun',
+    // The situation seen when deciding must still hold: two workers can never both take the SKU.
+    ConditionExpression:
+      takeover.from === 'nobody'
+        ? 'attribute_exists(sku) AND attribute_not_exists(runId)'
+        : takeover.from === 'expired'
+          ? 'runId = :holder AND runLeaseUntil < :now'
+          : 'runId = :holder',
+    ExpressionAttributeValues: {
+      ':run': runId,
+      ':none': -1,
+      ':lease': nowMs + RUN_LEASE_MS,
+      ...(takeover.from === 'nobody' ? {} : { ':holder': takeover.holder }),
+      ...(takeover.from === 'expired' ? { ':now': nowMs } : {}),
+    },
+  });
+
+/** Asks the run holding the SKU to start over when it is done; undefined when that run no longer holds it. */
+export const requestRerun = (sku: string, holder: string, nowMs: number): Promise<RunState | undefined> =>
+  conditionalUpdate({
+    Key: { sku },
+    UpdateExpression: 'SET rerun = :yes',
+    ConditionExpression: 'runId = :holder AND runLeaseUntil >= :now',
+    ExpressionAttributeValues: { ':yes': true, ':holder': holder, ':now': nowMs },
+  });
+
+/** Extends the run's lease; undefined when the run no longer holds the SKU. */
+export const renewRun = (sku: string, runId: string, nowMs: number): Promise<RunState | undefined> =>
+  conditionalUpdate({
+    Key: { sku },
+    UpdateExpression: 'SET runLeaseUntil = :lease',
+    ConditionExpression: 'runId = :run',
+    ExpressionAttributeValues: { ':run': runId, ':lease': nowMs + RUN_LEASE_MS },
+  });
+
+/**
+ * Takes a page's units off the free stock and records what they are for, in one write. Undefined when the
+ * stock no longer covers them (changed meanwhile: plan again) or the run lost the SKU.
+ */
+export const reserve = (
+  sku: string,
+  runId: string,
+  reservation: Reservation,
+): Promise<RunState | undefined> =>
+  conditionalUpdate({
+    Key: { sku },
+    UpdateExpression: 'SET stock = stock - :units, reserved = :reserved',
+    ConditionExpression:
+      'runId = :run AND stock >= :units AND (attribute_not_exists(reserved) OR reserved.settled = :yes)',
+    ExpressionAttributeValues: {
+      ':run': runId,
+      ':units': reservation.units,
+      ':reserved': reservation,
+      ':yes': true,
+    },
+  });
+
+/**
+ * Marks a reservation done and gives back the units of backorders it could not allocate. Only once per
+ * reservation, whoever finishes it; undefined when it was already settled.
+ */
+export const settle = (sku: string, ref: string, unitsBack: number): Promise<RunState | undefined> =>
+  conditionalUpdate({
+    Key: { sku },
+    UpdateExpression: 'SET stock = stock + :back, reserved.settled = :yes',
+    ConditionExpression: 'reserved.#ref = :ref AND attribute_not_exists(reserved.settled)',
+    ExpressionAttributeNames: { '#ref': 'ref' },
+    ExpressionAttributeValues: { ':ref': ref, ':back': unitsBack, ':yes': true },
+  });
+
+/** Records that the run finished `page` (its continuation is queued). */
+export const finishPage = (sku: string, runId: string, page: number, nowMs: number) =>
+  conditionalUpdate({
+    Key: { sku },
+    UpdateExpression: 'SET runPage = :page, runLeaseUntil = :lease',
+    ConditionExpression: 'runId = :run AND runPage < :page',
+    ExpressionAttributeValues: { ':run': runId, ':page': page, ':lease': nowMs + RUN_LEASE_MS },
+  });
+
+/**
+ * Releases the SKU at the end of a run. Fails (undefined) while a rerun is requested: then the run hands the
+ * SKU to a successor instead, so a restock that arrived during the run is never forgotten.
+ */
+export const endRun = (sku: string, runId: string) =>
+  conditionalUpdate({
+    Key: { sku },
+    UpdateExpression: 'REMOVE runId, runPage, runLeaseUntil',
+    ConditionExpression: 'runId = :run AND attribute_not_exists(rerun)',
+    ExpressionAttributeValues: { ':run': runId },
+  });
+
+/** Sets the free units of a product (a stock update without an event id); false when the product does not exist. */
+export const setFreeStock = async (sku: string, available: number, at: string): Promise<boolean> =>
+  (await conditionalUpdate({
+    Key: { sku },
+    UpdateExpression: 'SET stock = :available, stockUpdatedAt = :at',
+    ConditionExpression: 'attribute_exists(sku)',
+    ExpressionAttributeValues: { ':available': available, ':at': at },
+  })) !== undefined;
+
+/** How long an inventory event id is remembered: ERPs retry for hours, not months. */
+const EVENT_MEMORY_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Sets a product's free units for one event, once: the event's row in the ledger and the stock change are one
+ * transaction, so a repeated event (the ERP retrying) changes nothing, and after an allocation spent units
+ * a late duplicate cannot hand them out again. Answers false for a duplicate.
+ */
+export const setFreeStockOnce = async (
+  sku: string,
+  available: number,
+  eventId: string,
+  at: string,
+): Promise<boolean> => {
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName('ledger'),
+              Item: {
+                key: `inventory#${eventId}#${sku}`,
+                available,
+                at,
+                expiresAt: Math.floor(Date.parse(at) / 1000) + EVENT_MEMORY_SECONDS,
+              },
+              ConditionExpression: 'attribute_not_exists(#key)',
+              ExpressionAttributeNames: { '#key': 'key' },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName('products'),
+              Key: { sku },
+              UpdateExpression: 'SET stock = :available, stockUpdatedAt = :at',
+              ConditionExpression: 'attribute_exists(sku)',
+              ExpressionAttributeValues: { ':available': available, ':at': at },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    )
+      return false;
+    throw error;
+  }
+};
+
+export interface WaitingPage {
+  items: WaitingDemand[];
+  cursor?: string;
+}
+
+/** One page of a SKU's waiting queue, oldest first (the sparse waitingBySku index). */
+export const waitingPage = async (
+  sku: string,
+  cursor: string | undefined,
+  limit: number,
+): Promise<WaitingPage> => {
+  const { Items = [], LastEvaluatedKey } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('backorders'),
+      IndexName: 'waitingBySku',
+      KeyConditionExpression: 'sku = :sku',
+      ExpressionAttributeValues: { ':sku': sku },
+      ExclusiveStartKey: decodeCursor(cursor, ['id', 'sku', 'waitingKey'], { sku }),
+      Limit: limit,
+    }),
+  );
+  return {
+    items: Items.map((item) => ({ id: item.id as string, quantity: Number(item.quantity) })),
+    cursor: encodeCursor(LastEvaluatedKey) ?? undefined,
+  };
+};
+
+export type AllocationOutcome =
+  | { outcome: 'allocated'; backorder: Backorder }
+  /** Allocated by this same reservation earlier (a retried page): the alert may still be owed. */
+  | { outcome: 'ours-already'; backorder: Backorder }
+  | { outcome: 'gone' };
+
+/**
+ * Moves one backorder from waiting to allocated for a reservation, in one conditional write that also adds
+ * the hash of the status link its restock alert will carry. A backorder cancelled (or fulfilled) meanwhile
+ * stays as it is: its units go back.
+ */
+export const allocateBackorder = async (
+  id: string,
+  ref: string,
+  statusTokenHash: string,
+  at: string,
+): Promise<AllocationOutcome> => {
+  try {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('backorders'),
+        Key: { id },
+        UpdateExpression:
+          'SET #status = :allocated, updatedAt = :at, allocatedAt = :at, allocationRef = :ref, ' +
+          'events = list_append(events, :event), statusTokenHashes = list_append(statusTokenHashes, :hash) ' +
+          'REMOVE waitingKey',
+        ConditionExpression: '#status = :waiting',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':allocated': 'allocated',
+          ':waiting': 'waiting',
+          ':at': at,
+          ':ref': ref,
+          ':event': [{ at, type: 'allocated', by: 'system' }],
+          ':hash': [statusTokenHash],
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { outcome: 'allocated', backorder: withoutIndexKeys(Attributes ?? {}) };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const old = (error as ConditionalCheckFailedException).Item as Record<string, unknown> | undefined;
+    // The low-level item comes back in attribute-value form; only its reference decides.
+    const raw = old?.allocationRef as string | { S?: string } | undefined;
+    const oldRef = typeof raw === 'string' ? raw : raw?.S;
+    if (oldRef !== ref) return { outcome: 'gone' };
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName('backorders'), Key: { id }, ConsistentRead: true }),
+    );
+    return Item ? { outcome: 'ours-already', backorder: withoutIndexKeys(Item) } : { outcome: 'gone' };
+  }
+};
+
+const withoutIndexKeys = (item: Record<string, unknown>): Backorder => {
+  const { waitingKey: _w, listPartition: _l, allocationRef: _r, ...backorder } = item;
+  return backorder as unknown as Backorder;
+};

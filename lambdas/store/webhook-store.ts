@@ -1,0 +1,143 @@
+/**
+ * Persistence of outbound webhook endpoints and of their deliveries. A shop has a handful of endpoints, so
+ * listing scans; deliveries live under their endpoint, keyed by event time, and expire 30 days after their
+ * last attempt.
+ */
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/dynamo';
+import { tableName } from '../shared/config';
+import type { DeliveryState, Webhook, WebhookDelivery, WebhookEventType } from '../domain/webhook';
+import { decodeCursor, encodeCursor } from './cursor';
+
+const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
+
+export const getWebhook = async (id: string): Promise<Webhook | undefined> => {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('webhooks'), Key: { id } }));
+  return Item as Webhook | undefined;
+};
+
+export const listWebhooks = async (): Promise<Webhook[]> => {
+  const webhooks: Webhook[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new ScanCommand({ TableName: tableName('webhooks'), ExclusiveStartKey: start }),
+    );
+    webhooks.push(...((page.Items ?? []) as Webhook[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return webhooks.sort((a, b) => a.id.localeCompare(b.id));
+};
+
+/** Creates or replaces an endpoint; `created` tells a new one from an update. */
+export const saveWebhook = async (
+  id: string,
+  input: Pick<Webhook, 'url' | 'secret' | 'events' | 'active'>,
+  now = new Date().toISOString(),
+): Promise<{ webhook: Webhook; created: boolean }> => {
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('webhooks'),
+      Key: { id },
+      UpdateExpression:
+        'SET #url = :url, secret = :secret, events = :events, active = :active, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)',
+      ExpressionAttributeNames: { '#url': 'url' },
+      ExpressionAttributeValues: {
+        ':url': input.url,
+        ':secret': input.secret,
+        ':events': input.events,
+        ':active': input.active,
+        ':now': now,
+      },
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  const previous = Attributes as Webhook | undefined;
+  const webhook: Webhook = { id, ...input, createdAt: previous?.createdAt ?? now, updatedAt: now };
+  return { webhook, created: !previous };
+};
+
+export const deleteWebhook = async (id: string): Promise<boolean> => {
+  const { Attributes } = await dynamo.send(
+    new DeleteCommand({ TableName: tableName('webhooks'), Key: { id }, ReturnValues: 'ALL_OLD' }),
+  );
+  return Attributes !== undefined;
+};
+
+export interface DeliveryAttempt {
+  webhookId: string;
+  deliveryKey: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  backorderId: string;
+  eventCreatedAt: string;
+  state: DeliveryState;
+  status?: number;
+  error?: string;
+  at: string;
+}
+
+/**
+ * Records one attempt: the row is created by the first, and each later one counts itself and says how it
+ * went. One write per attempt, after it, so queueing an event costs the producer nothing here.
+ */
+export const recordDeliveryAttempt = async (attempt: DeliveryAttempt): Promise<WebhookDelivery> => {
+  const set = [
+    'eventId = :eventId',
+    'eventType = :eventType',
+    'backorderId = :backorderId',
+    'createdAt = :createdAt',
+    '#state = :state',
+    'lastAttemptAt = :at',
+    'expiresAt = :expiresAt',
+  ];
+  const remove: string[] = [];
+  const values: Record<string, unknown> = {
+    ':eventId': attempt.eventId,
+    ':eventType': attempt.eventType,
+    ':backorderId': attempt.backorderId,
+    ':createdAt': attempt.eventCreatedAt,
+    ':state': attempt.state,
+    ':at': attempt.at,
+    ':expiresAt': Math.floor(Date.parse(attempt.at) / 1000) + DELIVERY_RETENTION_SECONDS,
+    ':one': 1,
+  };
+  if (attempt.status !== undefined) {
+    set.push('lastStatus = :status');
+    values[':status'] = attempt.status;
+  } else remove.push('lastStatus');
+  if (attempt.error !== undefined) {
+    set.push('lastError = :error');
+    values[':error'] = attempt.error;
+  } else remove.push('lastError');
+  if (attempt.state === 'delivered') set.push('deliveredAt = :at');
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('webhookDeliveries'),
+      Key: { webhookId: attempt.webhookId, deliveryKey: attempt.deliveryKey },
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''} ADD attempts :one`,
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return Attributes as WebhookDelivery;
+};
+
+/** An endpoint's deliveries, newest event first, a page at a time. */
+export const listDeliveries = async (
+  webhookId: string,
+  options: { cursor?: string; limit?: number } = {},
+): Promise<{ items: WebhookDelivery[]; cursor: string | null }> => {
+  const { Items, LastEvaluatedKey } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('webhookDeliveries'),
+      KeyConditionExpression: 'webhookId = :webhookId',
+      ExpressionAttributeValues: { ':webhookId': webhookId },
+      ScanIndexForward: false,
+      Limit: options.limit ?? 50,
+      ExclusiveStartKey: decodeCursor(options.cursor, ['webhookId', 'deliveryKey'], { webhookId }),
+    }),
+  );
+  return { items: (Items ?? []) as WebhookDelivery[], cursor: encodeCursor(LastEvaluatedKey) };
+};

@@ -1,0 +1,53 @@
+/**
+ * Backorder events for the shop's own systems (ERP, CRM): what happened to a backorder, queued as one
+ * signed delivery per subscribed endpoint. Producers call this on their hot paths (a signup's confirmation,
+ * a restock of 10 000 allocations), so it reads the endpoints at most every 30 s per instance and makes no
+ * SQS call at all when nobody listens. Events are at least once: receivers drop repeats by event id.
+ */
+import type { Backorder } from '../domain/backorder';
+import { backorderEvent, subscribes, type Webhook } from '../domain/webhook';
+import { listWebhooks } from '../store/webhook-store';
+import { enqueueWebhookDeliveries, type WebhookMessage } from '../store/webhook-queue';
+
+export type BackorderEventType =
+  'backorder.created' | 'backorder.cancelled' | 'backorder.allocated' | 'backorder.fulfilled';
+
+/** How long an instance trusts its copy of the endpoints: a console change reaches every instance by then. */
+const ENDPOINT_CACHE_MS = 30_000;
+
+let cached: { loadedAt: number; endpoints: Promise<Webhook[]> } | undefined;
+
+const endpoints = (nowMs: number): Promise<Webhook[]> => {
+  if (!cached || nowMs - cached.loadedAt >= ENDPOINT_CACHE_MS) {
+    const loading = listWebhooks();
+    const entry = { loadedAt: nowMs, endpoints: loading };
+    cached = entry;
+    // A failed read is not remembered: the next event tries again.
+    loading.catch(() => {
+      if (cached === entry) cached = undefined;
+    });
+  }
+  return cached.endpoints;
+};
+
+/** Drops this instance's copy of the endpoints (after the console changed them, and in tests). */
+export const forgetWebhookCache = (): void => {
+  cached = undefined;
+};
+
+/** Queues one signed delivery per subscribed endpoint and backorder; no endpoint subscribed → no SQS call. Throws if SQS refuses any. */
+export const publishBackorderEvents = async (
+  type: BackorderEventType,
+  backorders: Backorder[],
+  at: string,
+): Promise<void> => {
+  if (backorders.length === 0) return;
+  const subscribed = (await endpoints(Date.now())).filter((webhook) => subscribes(webhook, type));
+  if (subscribed.length === 0) return;
+  const messages: WebhookMessage[] = [];
+  for (const backorder of backorders) {
+    const event = backorderEvent(type, backorder, at);
+    for (const webhook of subscribed) messages.push({ webhookId: webhook.id, event });
+  }
+  await enqueueWebhookDeliveries(messages);
+};

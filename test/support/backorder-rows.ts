@@ -1,0 +1,87 @@
+/**
+ * Waiting backorders written straight to the tables, shaped exactly as `insertBackorder` writes them: tests
+ * and benchmarks need queues of thousands, which through the API (and its confirmation emails) would take
+ * minutes and measure something else.
+ */
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { newBackorderId, hashToken, newToken } from '../../lambdas/shared/tokens';
+import { queueKeyOf } from '../../lambdas/domain/backorder';
+
+export interface SeededBackorder {
+  id: string;
+  email: string;
+  quantity: number;
+  /** The raw status token (only its hash is stored). */
+  token: string;
+  row: Record<string, unknown>;
+}
+
+/** Rows for a queue on one SKU, oldest first, one second apart, ending `endMs`. */
+export const waitingBackorders = (
+  sku: string,
+  quantities: readonly number[],
+  options: { label: string; endMs?: number; marketingConsent?: boolean },
+): SeededBackorder[] => {
+  const endMs = options.endMs ?? Date.now();
+  return quantities.map((quantity, i) => {
+    const createdMs = endMs - (quantities.length - i) * 1000;
+    const createdAt = new Date(createdMs).toISOString();
+    const id = newBackorderId(createdMs);
+    const email = `${options.label}-${i}@example.com`;
+    const token = newToken();
+    const queueKey = queueKeyOf(createdAt, id);
+    return {
+      id,
+      email,
+      quantity,
+      token,
+      row: {
+        id,
+        sku,
+        email,
+        emailKey: email,
+        quantity,
+        name: `Shopper ${i}`,
+        segment: 'b2c',
+        marketingConsent: options.marketingConsent ?? false,
+        ...(options.marketingConsent ? { consentedAt: createdAt } : {}),
+        locale: 'en',
+        status: 'waiting',
+        createdAt,
+        updatedAt: createdAt,
+        queueKey,
+        waitingKey: queueKey,
+        listPartition: 'all',
+        statusTokenHashes: [hashToken(token)],
+        events: [{ at: createdAt, type: 'created', by: 'shopper' }],
+      },
+    };
+  });
+};
+
+/** Writes items 25 at a time with a few requests in flight, retrying what DynamoDB left unprocessed. */
+export const batchWrite = async (
+  dynamo: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Record<string, unknown>[],
+  parallel = 4,
+): Promise<void> => {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < chunks.length) {
+        let requests = chunks[next++].map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          if (attempt > 10) throw new Error(`BatchWrite to ${table}: items still unprocessed`);
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * attempt));
+          const { UnprocessedItems } = await dynamo.send(
+            new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+          );
+          requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+        }
+      }
+    }),
+  );
+};

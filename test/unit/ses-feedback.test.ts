@@ -1,0 +1,342 @@
+/**
+ * Reading SES feedback: every shape a bounce or complaint may arrive in is understood, recipients are bare
+ * addresses, only permanent bounces and complaints suppress, and anything unreadable is refused (so it ends
+ * in the dead-letter queue). The local mailbox simulator publishes exactly what the parser reads.
+ */
+import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { extractAddress, parseSesFeedback } from '../../lambdas/domain/ses-feedback';
+import { addressList, simulatedEvents, simulatedOutcome } from '../../local/ses-feedback';
+
+const mail = {
+  timestamp: '2026-05-04T10:00:00.000Z',
+  source: 'Shop <backorders@shop.example>',
+  messageId: '0100018f-example-000000',
+  destination: ['ann@example.com'],
+};
+
+/** A configuration set event, as SNS delivers it with raw message delivery. */
+const bounceEvent = (bounceType = 'Permanent', emailAddress = 'ann@example.com') => ({
+  eventType: 'Bounce',
+  bounce: {
+    bounceType,
+    bounceSubType: 'General',
+    bouncedRecipients: [{ emailAddress, action: 'failed', status: '5.1.1' }],
+    timestamp: '2026-05-04T10:00:01.000Z',
+    feedbackId: 'feedback-bounce-1',
+    reportingMTA: 'dsn; mta.example.com',
+  },
+  mail,
+});
+
+const complaintEvent = {
+  eventType: 'Complaint',
+  complaint: {
+    complainedRecipients: [{ emailAddress: 'ann@example.com' }],
+    timestamp: '2026-05-04T10:05:00.000Z',
+    feedbackId: 'feedback-complaint-1',
+    complaintSubType: null,
+    complaintFeedbackType: 'abuse',
+    userAgent: 'Some mail client',
+  },
+  mail,
+};
+
+describe('reading SES bounce and complaint notifications', () => {
+  test('a permanent bounce event names its recipients, its feedback id and the message', () => {
+    expect(parseSesFeedback(JSON.stringify(bounceEvent()))).toEqual({
+      kind: 'bounce',
+      bounceType: 'Permanent',
+      bounceSubType: 'General',
+      permanent: true,
+      feedbackId: 'feedback-bounce-1',
+      at: '2026-05-04T10:00:01.000Z',
+      sesMessageId: '0100018f-example-000000',
+      recipients: ['ann@example.com'],
+    });
+  });
+
+  test.each(['Transient', 'Undetermined'])('a %s bounce is a bounce, but not a permanent one', (type) => {
+    expect(parseSesFeedback(JSON.stringify(bounceEvent(type)))).toMatchObject({
+      kind: 'bounce',
+      bounceType: type,
+      permanent: false,
+    });
+  });
+
+  test('a complaint event', () => {
+    expect(parseSesFeedback(JSON.stringify(complaintEvent))).toEqual({
+      kind: 'complaint',
+      complaintFeedbackType: 'abuse',
+      feedbackId: 'feedback-complaint-1',
+      at: '2026-05-04T10:05:00.000Z',
+      sesMessageId: '0100018f-example-000000',
+      recipients: ['ann@example.com'],
+    });
+  });
+
+  test('an identity notification (notificationType) reads the same as an event', () => {
+    const { eventType: _eventType, ...rest } = bounceEvent();
+    const notification = { notificationType: 'Bounce', ...rest };
+    expect(parseSesFeedback(JSON.stringify(notification))).toEqual(
+      parseSesFeedback(JSON.stringify(bounceEvent())),
+    );
+  });
+
+  test('an SNS envelope (raw delivery off) reads the same as its message', () => {
+    const envelope = {
+      Type: 'Notification',
+      MessageId: 'sns-1',
+      TopicArn: 'arn:aws:sns:eu-west-1:123456789012:ses-events',
+      Message: JSON.stringify(complaintEvent),
+      Timestamp: '2026-05-04T10:05:01.000Z',
+      SignatureVersion: '1',
+    };
+    expect(parseSesFeedback(JSON.stringify(envelope))).toEqual(
+      parseSesFeedback(JSON.stringify(complaintEvent)),
+    );
+  });
+
+  test('other events and SNS housekeeping are recognised and ignored', () => {
+    expect(parseSesFeedback(JSON.stringify({ eventType: 'Delivery', mail, delivery: {} }))).toEqual({
+      kind: 'ignored',
+      type: 'Delivery',
+    });
+    expect(parseSesFeedback(JSON.stringify({ eventType: 'Send', mail, send: {} }))).toEqual({
+      kind: 'ignored',
+      type: 'Send',
+    });
+    expect(
+      parseSesFeedback(JSON.stringify({ notificationType: 'AmazonSnsSubscriptionSucceeded', message: 'hi' })),
+    ).toEqual({ kind: 'ignored', type: 'AmazonSnsSubscriptionSucceeded' });
+    expect(parseSesFeedback(JSON.stringify({ Type: 'SubscriptionConfirmation', Message: 'x' }))).toEqual({
+      kind: 'ignored',
+      type: 'SNS SubscriptionConfirmation',
+    });
+  });
+
+  test('recipients written with a display name are reduced to the bare, lower-cased address', () => {
+    const feedback = parseSesFeedback(
+      JSON.stringify(bounceEvent('Permanent', '"Ann, Smith" <Ann@Example.COM>')),
+    );
+    expect(feedback).toMatchObject({ recipients: ['ann@example.com'] });
+  });
+
+  test.each([
+    ['not json', '{"eventType":'],
+    ['no type', JSON.stringify({ mail })],
+    ['a bounce without its bounce object', JSON.stringify({ eventType: 'Bounce', mail })],
+    [
+      'a bounce without recipients',
+      JSON.stringify({ ...bounceEvent(), bounce: { ...bounceEvent().bounce, bouncedRecipients: [] } }),
+    ],
+    ['an unknown bounce type', JSON.stringify(bounceEvent('Sometimes'))],
+    ['a recipient that is no address', JSON.stringify(bounceEvent('Permanent', 'nobody'))],
+    [
+      'a complaint without a feedback id',
+      JSON.stringify({ ...complaintEvent, complaint: { ...complaintEvent.complaint, feedbackId: '' } }),
+    ],
+    [
+      'an SNS notification whose message is not JSON',
+      JSON.stringify({ Type: 'Notification', Message: 'oops' }),
+    ],
+    ['a JSON string', JSON.stringify('Bounce')],
+  ])('%s is refused', (_label, body) => {
+    expect(() => parseSesFeedback(body)).toThrow();
+  });
+});
+
+describe('email addresses in feedback', () => {
+  test.each([
+    ['ann@example.com', 'ann@example.com'],
+    ['  Ann@Example.com ', 'ann@example.com'],
+    ['<ann@example.com>', 'ann@example.com'],
+    ['Ann Smith <ann@example.com>', 'ann@example.com'],
+    ['"Smith, Ann" <ann@example.com>', 'ann@example.com'],
+    ['"Ann <the best>" <ann@example.com>', 'ann@example.com'],
+    ['bounce+x1@simulator.amazonses.com', 'bounce+x1@simulator.amazonses.com'],
+  ])('%s is %s', (raw, address) => {
+    expect(extractAddress(raw)).toBe(address);
+  });
+
+  test.each(['', 'ann', 'ann@', '@example.com', 'Ann <>', 'a b@example.com'])('"%s" is no address', (raw) => {
+    expect(extractAddress(raw)).toBeUndefined();
+  });
+
+  test('a header with several addresses, names with commas included', () => {
+    expect(addressList('a@example.com, "Smith, Ann" <Ann@example.com>,Bob <bob@example.com>')).toEqual([
+      'a@example.com',
+      'ann@example.com',
+      'bob@example.com',
+    ]);
+  });
+});
+
+describe('the local mailbox simulator', () => {
+  test.each([
+    ['bounce@simulator.amazonses.com', 'bounce'],
+    ['Bounce+signup-1@Simulator.AmazonSES.com', 'bounce'],
+    ['complaint@simulator.amazonses.com', 'complaint'],
+    ['complaint+x@simulator.amazonses.com', 'complaint'],
+    ['success@simulator.amazonses.com', undefined],
+    ['bounce@example.com', undefined],
+  ])('%s: %s', (address, outcome) => {
+    expect(simulatedOutcome(address)).toBe(outcome);
+  });
+
+  const stored = {
+    messageId: 'ses-123456789',
+    from: 'Shop <backorders@shop.example>',
+    destination: {
+      to: ['"Ann" <bounce+a@simulator.amazonses.com>'],
+      cc: ['complaint@simulator.amazonses.com, ann@example.com'],
+      bcc: [],
+    },
+    subject: "You're on the list",
+    at: 1_777_777_777,
+  };
+
+  test('publishes a permanent bounce and a complaint the feedback function reads back', () => {
+    const events = simulatedEvents(stored, Date.parse('2026-05-04T10:00:00.000Z'));
+    expect(events).toHaveLength(2);
+    const [bounce, complaint] = events.map((event) => parseSesFeedback(JSON.stringify(event)));
+    expect(bounce).toMatchObject({
+      kind: 'bounce',
+      bounceType: 'Permanent',
+      bounceSubType: 'General',
+      permanent: true,
+      sesMessageId: 'ses-123456789',
+      recipients: ['bounce+a@simulator.amazonses.com'],
+      at: '2026-05-04T10:00:00.000Z',
+    });
+    expect(complaint).toMatchObject({
+      kind: 'complaint',
+      sesMessageId: 'ses-123456789',
+      recipients: ['complaint@simulator.amazonses.com'],
+    });
+    expect((bounce as { feedbackId: string }).feedbackId).not.toBe(
+      (complaint as { feedbackId: string }).feedbackId,
+    );
+    // What SES puts in `mail`: every envelope recipient, the sender, the common headers.
+    expect(events[0]).toMatchObject({
+      eventType: 'Bounce',
+      mail: {
+        messageId: 'ses-123456789',
+        source: 'Shop <backorders@shop.example>',
+        destination: [
+          'bounce+a@simulator.amazonses.com',
+          'complaint@simulator.amazonses.com',
+          'ann@example.com',
+        ],
+        commonHeaders: { subject: "You're on the list" },
+      },
+    });
+  });
+
+  test('publishes nothing for ordinary recipients', () => {
+    expect(simulatedEvents({ ...stored, destination: { to: ['ann@example.com'], cc: [], bcc: [] } })).toEqual(
+      [],
+    );
+  });
+});
+
+describe('the feedback function', () => {
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  let handleFeedback: typeof import('../../lambdas/feedback/handler').handleFeedback;
+
+  beforeAll(async () => {
+    process.env.TABLE_LEDGER = 'ledger-under-test';
+    process.env.QUEUE_FEEDBACK_URL = 'http://sqs.local/000000000000/feedback';
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    ({ handleFeedback } = await import('../../lambdas/feedback/handler'));
+  });
+  beforeEach(() => dynamo.reset());
+  afterAll(() => dynamo.restore());
+
+  const record = (body: unknown, messageId: string): SQSRecord =>
+    ({
+      messageId,
+      receiptHandle: messageId,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      attributes: {},
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:feedback',
+      awsRegion: 'us-east-1',
+    }) as unknown as SQSRecord;
+
+  test('a permanent bounce suppresses the address and counts it once, with the event marker, in one transaction', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).resolves({});
+    const response = await handleFeedback({ Records: [record(bounceEvent(), 'm1')] });
+    expect(response.batchItemFailures).toEqual([]);
+
+    expect(dynamo.commandCalls(PutCommand)[0].args[0].input).toMatchObject({
+      TableName: 'ledger-under-test',
+      Item: { key: 'suppressed#ann@example.com', reason: 'bounced', at: '2026-05-04T10:00:01.000Z' },
+      ConditionExpression: 'attribute_not_exists(#key)',
+    });
+    const [marker, counter] = dynamo.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!;
+    expect(marker.Put).toMatchObject({
+      Item: {
+        key: 'feedback#feedback-bounce-1#ann@example.com',
+        kind: 'bounce',
+        sesMessageId: mail.messageId,
+      },
+      ConditionExpression: 'attribute_not_exists(#key)',
+    });
+    expect(counter.Update).toMatchObject({
+      Key: { key: 'counter#emails' },
+      UpdateExpression: 'ADD bounced :one',
+    });
+  });
+
+  test('a transient bounce is counted (as soft) without suppressing', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    await handleFeedback({ Records: [record(bounceEvent('Transient'), 'm1')] });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems![1].Update).toMatchObject(
+      {
+        UpdateExpression: 'ADD bounced :one, softBounced :one',
+      },
+    );
+  });
+
+  test('a notification seen before is acknowledged without counting again', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+    const response = await handleFeedback({ Records: [record(complaintEvent, 'm1')] });
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  test('a malformed body or a failing write fails only its own record', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).callsFake((input) => {
+      if (JSON.stringify(input).includes('feedback-bounce-1')) throw new Error('DynamoDB is unavailable');
+      return {};
+    });
+    const response = await handleFeedback({
+      Records: [
+        record(bounceEvent(), 'fails-on-write'),
+        record('{"eventType":"Bounce"', 'poison'),
+        record(complaintEvent, 'fine'),
+        record({ eventType: 'Delivery', mail }, 'ignored'),
+      ],
+    });
+    // Records are handled concurrently: which failure is reported first does not matter.
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([
+      'fails-on-write',
+      'poison',
+    ]);
+  });
+});
