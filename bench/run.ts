@@ -5,6 +5,7 @@
  *
  *   npm run bench                      every scenario, full length (about 7 minutes)
  *   npm run bench -- --quick           about 5 s per load phase: a smoke run, noisier figures
+ *   npm run bench -- --large           the large size where a scenario has one (restock: 100 000 backorders)
  *   npm run bench -- --only signup     some scenarios (comma-separated or repeated)
  *   npm run bench -- --list            the scenarios
  *   npm run bench -- --queue-concurrency 0   no email sender during the run (analysis: its share of the load)
@@ -36,6 +37,7 @@ interface Cli extends Omit<BenchOptions, 'resultsDir'> {
 const parseArgs = (argv: string[]): Cli => {
   const cli: Cli = {
     quick: process.env.BENCH_QUICK === '1',
+    large: false,
     profile: false,
     only: [],
     list: false,
@@ -49,6 +51,7 @@ const parseArgs = (argv: string[]): Cli => {
       return v;
     };
     if (flag === '--quick') cli.quick = true;
+    else if (flag === '--large') cli.large = true;
     else if (flag === '--only') cli.only.push(...value().split(',').filter(Boolean));
     else if (flag === '--list') cli.list = true;
     else if (flag === '--profile') cli.profile = true;
@@ -67,7 +70,7 @@ const parseArgs = (argv: string[]): Cli => {
 
 const usage = () =>
   [
-    'usage: npm run bench -- [--quick] [--only <scenario>[,<scenario>…]] [--profile] [--queue-concurrency <n>] [--list]',
+    'usage: npm run bench -- [--quick] [--large] [--only <scenario>[,<scenario>…]] [--profile] [--queue-concurrency <n>] [--list]',
     '',
     ...scenarios.map((s) => `  ${s.name.padEnd(10)} ${s.description}`),
   ].join('\n');
@@ -111,10 +114,13 @@ const main = async (): Promise<number> => {
   let failed = false;
   try {
     for (const scenario of selected) {
-      console.log(`\n== ${scenario.name}: ${scenario.description}${cli.quick ? ' (quick)' : ''}`);
+      console.log(
+        `\n== ${scenario.name}: ${scenario.description}${cli.quick ? ' (quick)' : cli.large ? ' (large)' : ''}`,
+      );
       const context: ScenarioContext = {
         options: {
           quick: cli.quick,
+          large: cli.large,
           queueConcurrency: cli.queueConcurrency,
           profile: cli.profile,
           resultsDir: RESULTS_DIR,
@@ -152,6 +158,7 @@ const main = async (): Promise<number> => {
       startedAt,
       finishedAt: new Date().toISOString(),
       quick: cli.quick,
+      large: cli.large,
       scenarios: selected.map((s) => s.name),
       machine: machine(),
       details,

@@ -4,7 +4,7 @@
  *
  * Bounce and complaint events are published by lib/feedback.ts (configuration set event destination → SNS →
  * feedback queue → feedback function → our suppression list, which stops marketing email). The configuration
- * set's own suppression of bounces and complaints stays on: SES then refuses any email to such an address.
+ * set's own suppression covers bounces only, so complainers still get transactional email (restock alerts).
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -35,7 +35,9 @@ export class Email extends Construct {
     this.sendingDomain = props.senderDomain ?? senderDomainOf(props.defaultSender);
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
-      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      // Bounces only: an address that does not exist is pointless to write to, but a shopper who marked a
+      // marketing email as spam still gets their restock alert; our own list stops their marketing email.
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_ONLY,
     });
     if (props.senderDomain) {
       new ses.EmailIdentity(this, 'SenderDomain', {

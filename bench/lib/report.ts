@@ -72,6 +72,7 @@ export interface RunRecord {
   startedAt: string;
   finishedAt: string;
   quick: boolean;
+  large?: boolean;
   scenarios: string[];
   machine: { cpus: number; cpuModel: string; loadAverage: number[]; node: string; platform: string };
   /** Everything a scenario reported beyond its figures (phase details, CPU shares, per-bundle inputs). */

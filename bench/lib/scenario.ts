@@ -5,6 +5,8 @@ import type { Figure } from './report';
 export interface BenchOptions {
   /** Short phases (about 5 s instead of 10-20 s): a smoke run, figures are noisier. */
   quick: boolean;
+  /** Large runs where a scenario has one (restock: 100 000 backorders instead of 10 000); --quick wins. */
+  large: boolean;
   /** Pollers per queue for the local stack (the platform's default when undefined); 0 stops the email sender. */
   queueConcurrency?: number;
   /** Sample this process's CPU during the platform's load phases and summarise where the time went. */

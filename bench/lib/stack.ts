@@ -21,6 +21,8 @@ export interface BenchStack {
   endpoints: Endpoints;
   prefix: string;
   adminToken: string;
+  /** The inventory webhook's shared secret (sign with lambdas/shared/signature.ts). */
+  webhookSecret: string;
   platform: RunningPlatform;
   clients: ReturnType<typeof emulatorClients>;
   /** Calls the admin API; throws unless it answers 2xx. */
@@ -40,6 +42,7 @@ export const startBenchStack = async (options: BenchStackOptions = {}): Promise<
   });
   const prefix = `bench-${Date.now().toString(36)}-`;
   const adminToken = randomBytes(24).toString('base64url');
+  const webhookSecret = randomBytes(24).toString('base64url');
   let platform: RunningPlatform;
   try {
     platform = await startPlatform({
@@ -47,7 +50,7 @@ export const startBenchStack = async (options: BenchStackOptions = {}): Promise<
       port: 0,
       prefix,
       adminToken,
-      webhookSecret: randomBytes(24).toString('base64url'),
+      webhookSecret,
       signupRateLimit: 0,
       // Hourly: the nurture scenario runs the sweep itself, at the moment it measures from.
       schedulerTickSeconds: 3600,
@@ -102,6 +105,7 @@ export const startBenchStack = async (options: BenchStackOptions = {}): Promise<
     endpoints: emulators.endpoints,
     prefix,
     adminToken,
+    webhookSecret,
     platform,
     clients,
     admin,

@@ -14,12 +14,13 @@
  * The stack's scheduler ticks only hourly in the bench (bench/lib/stack.ts), so no other sweep interferes.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { dueBucket, dueKey } from '../../lambdas/domain/due-index';
 import { queueKeyOf } from '../../lambdas/domain/backorder';
 import { hashToken, newBackorderId, newToken } from '../../lambdas/shared/tokens';
 import { queues } from '../../lib/platform';
+import { batchWrite } from '../../test/support/backorder-rows';
 import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';
 import { Profiler, type ProfileSummary } from '../lib/profile';
 import type { Figure } from '../lib/report';
@@ -88,32 +89,6 @@ const seedRows = (count: number, run: string, sku: string, campaignId: string, d
     emails.push(email);
   }
   return { backorders, enrolments, emails };
-};
-
-/** Writes the rows 25 at a time with a few requests in flight, retrying what DynamoDB left unprocessed. */
-const batchWrite = async (
-  dynamo: DynamoDBDocumentClient,
-  table: string,
-  items: Record<string, unknown>[],
-): Promise<void> => {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: BATCH_WRITE_PARALLEL }, async () => {
-      while (next < chunks.length) {
-        let requests = chunks[next++].map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 10) throw new Error(`BatchWrite to ${table}: items still unprocessed`);
-          if (attempt > 0) await sleep(50 * attempt);
-          const { UnprocessedItems } = await dynamo.send(
-            new BatchWriteCommand({ RequestItems: { [table]: requests } }),
-          );
-          requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
-        }
-      }
-    }),
-  );
 };
 
 interface StoredEmail {
@@ -232,8 +207,8 @@ export const nurtureScenario: Scenario = {
       { marshallOptions: { removeUndefinedValues: true } },
     );
     try {
-      await batchWrite(dynamo, tableNames.backorders, rows.backorders);
-      await batchWrite(dynamo, tableNames.enrolments, rows.enrolments);
+      await batchWrite(dynamo, tableNames.backorders, rows.backorders, BATCH_WRITE_PARALLEL);
+      await batchWrite(dynamo, tableNames.enrolments, rows.enrolments, BATCH_WRITE_PARALLEL);
     } finally {
       dynamo.destroy();
     }

@@ -53,7 +53,7 @@ export const startWebhookReceiver = async (): Promise<WebhookReceiver> => {
         attempt,
       });
       timeline.push(`${path} arrived`);
-      const answer = (responders.get(path) ?? (() => ({ status: 204 })))(attempt);
+      const answer: Answer = (responders.get(path) ?? (() => ({ status: 204 })))(attempt);
       setTimeout(() => {
         timeline.push(`${path} answered`);
         response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });

@@ -277,8 +277,9 @@ function productFromForm() {
   const stock = stockText === '' ? 0 : Number(stockText);
   if (!Number.isInteger(stock) || stock < 0 || field('stock').validity.badInput)
     problems.push({ path: 'stock', message: 'Enter a whole number of 0 or more.' });
-  // Always sent: the API treats a missing stock as 0, which would silently empty an existing product.
-  body.stock = stock;
+  // Sent only when the marketer changed it: allocation spends free stock while the form is open, and sending
+  // back the figure it was opened with would hand out units a second time. Omitted, the API keeps the stock.
+  if (!editing || stock !== (editing.stock ?? 0)) body.stock = stock;
 
   const date = field('expectedRestockDate').value;
   if (date) body.expectedRestockDate = date;

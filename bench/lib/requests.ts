@@ -1,0 +1,152 @@
+/**
+ * Counting AWS requests while a scenario runs, per command name.
+ *
+ * - `countClientRequests`: an SDK middleware on the given clients (the handlers' module singletons, which the
+ *   in-process platform uses). It sits in the `initialize` step, so it sees each `send()` once; a second one
+ *   in the `deserialize` step, inside the SDK's retry loop, sees every HTTP attempt, so retries show up as
+ *   attempts minus commands.
+ * - `countOtherSqsClients`: the local runner's own SQS client (the event sources' ReceiveMessage and
+ *   DeleteMessageBatch) is created inside `startPlatform` and not reachable, so the SQS client class's `send`
+ *   is wrapped for the duration and counts every SQS client that is not one of the excluded ones, per command
+ *   and queue. On AWS that polling is Lambda's event source mapping, not the function's.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add(middleware: unknown, options: { step: string; name: string }): void;
+    remove(name: string): boolean;
+  };
+}
+
+const COMMAND_COUNTER = 'benchRequestCounter';
+const ATTEMPT_COUNTER = 'benchAttemptCounter';
+
+const shortName = (commandName: unknown): string =>
+  String(commandName ?? 'unknown').replace(/Command$/, '');
+
+const bump = (counts: Map<string, number>, key: string, by = 1) => counts.set(key, (counts.get(key) ?? 0) + by);
+
+export interface RequestCounts {
+  /** Commands sent, per command name (`UpdateItem`, `SendRawEmail`…). */
+  commands: Record<string, number>;
+  /** HTTP attempts per command name: commands plus the SDK's retries. */
+  attempts: Record<string, number>;
+  total: number;
+  totalAttempts: number;
+}
+
+export interface ClientRequestCounter {
+  /** Starts counting from zero. */
+  start(): void;
+  /** Stops counting (the middleware stays installed until `remove`). */
+  stop(): RequestCounts;
+  remove(): void;
+}
+
+const sum = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
+
+/** Installs the counting middleware on each client; counts only between `start()` and `stop()`. */
+export const countClientRequests = (clients: readonly MiddlewareClient[]): ClientRequestCounter => {
+  const commands = new Map<string, number>();
+  const attempts = new Map<string, number>();
+  let counting = false;
+  for (const client of clients) {
+    client.middlewareStack.add(
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: unknown) => {
+          if (counting) bump(commands, shortName(context.commandName));
+          return next(args);
+        },
+      { step: 'initialize', name: COMMAND_COUNTER },
+    );
+    client.middlewareStack.add(
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: unknown) => {
+          if (counting) bump(attempts, shortName(context.commandName));
+          return next(args);
+        },
+      { step: 'deserialize', name: ATTEMPT_COUNTER },
+    );
+  }
+  return {
+    start: () => {
+      commands.clear();
+      attempts.clear();
+      counting = true;
+    },
+    stop: () => {
+      counting = false;
+      const c = Object.fromEntries(commands);
+      const a = Object.fromEntries(attempts);
+      return { commands: c, attempts: a, total: sum(c), totalAttempts: sum(a) };
+    },
+    remove: () => {
+      counting = false;
+      for (const client of clients) {
+        client.middlewareStack.remove(COMMAND_COUNTER);
+        client.middlewareStack.remove(ATTEMPT_COUNTER);
+      }
+    },
+  };
+};
+
+export interface SqsPollingCounts {
+  /** Requests per `<command> <queue>` (the queue's name without the run's prefix). */
+  byCommandAndQueue: Record<string, number>;
+  total: number;
+  /** Per queue: ReceiveMessage calls that returned messages, and how many messages they returned. */
+  receives: Record<string, { calls: number; nonEmpty: number; messages: number }>;
+}
+
+/**
+ * Counts the requests of every SQS client except `exclude` (in the bench: the local runner's event sources),
+ * by wrapping SQSClient's `send` until `restore()`.
+ */
+export const countOtherSqsClients = (exclude: readonly SQSClient[], queuePrefix: string) => {
+  const counts = new Map<string, number>();
+  const receives = new Map<string, { calls: number; nonEmpty: number; messages: number }>();
+  const proto = SQSClient.prototype as unknown as Record<string, unknown>;
+  const hadOwn = Object.prototype.hasOwnProperty.call(proto, 'send');
+  const original = proto.send as (this: SQSClient, ...args: unknown[]) => Promise<unknown>;
+  let counting = false;
+  proto.send = function (this: SQSClient, command: unknown, ...rest: unknown[]) {
+    const result = original.call(this, command, ...rest);
+    if (!counting || exclude.includes(this)) return result;
+    const name = shortName((command as object).constructor.name);
+    const url = String((command as { input?: { QueueUrl?: string } }).input?.QueueUrl ?? '');
+    const queue = url.split('/').pop()?.replace(queuePrefix, '') || '-';
+    bump(counts, `${name} ${queue}`);
+    if (name === 'ReceiveMessage' && result instanceof Promise) {
+      void result.then(
+        (output) => {
+          const n = (output as { Messages?: unknown[] } | undefined)?.Messages?.length ?? 0;
+          const entry = receives.get(queue) ?? { calls: 0, nonEmpty: 0, messages: 0 };
+          entry.calls++;
+          if (n > 0) entry.nonEmpty++;
+          entry.messages += n;
+          receives.set(queue, entry);
+        },
+        () => undefined,
+      );
+    }
+    return result;
+  };
+  return {
+    start: () => {
+      counts.clear();
+      receives.clear();
+      counting = true;
+    },
+    stop: (): SqsPollingCounts => {
+      counting = false;
+      const byCommandAndQueue = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
+      return { byCommandAndQueue, total: sum(byCommandAndQueue), receives: Object.fromEntries(receives) };
+    },
+    restore: () => {
+      counting = false;
+      if (hadOwn) proto.send = original;
+      else delete proto.send;
+    },
+  };
+};
