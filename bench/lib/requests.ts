@@ -22,10 +22,10 @@ interface MiddlewareClient {
 const COMMAND_COUNTER = 'benchRequestCounter';
 const ATTEMPT_COUNTER = 'benchAttemptCounter';
 
-const shortName = (commandName: unknown): string =>
-  String(commandName ?? 'unknown').replace(/Command$/, '');
+const shortName = (commandName: unknown): string => String(commandName ?? 'unknown').replace(/Command$/, '');
 
-const bump = (counts: Map<string, number>, key: string, by = 1) => counts.set(key, (counts.get(key) ?? 0) + by);
+const bump = (counts: Map<string, number>, key: string, by = 1) =>
+  counts.set(key, (counts.get(key) ?? 0) + by);
 
 export interface RequestCounts {
   /** Commands sent, per command name (`UpdateItem`, `SendRawEmail`…). */

@@ -2,6 +2,7 @@
 import type { Scenario } from '../lib/scenario';
 import { bundlesScenario } from './bundles';
 import { nurtureScenario } from './nurture';
+import { restockScenario } from './restock';
 import { signupScenario } from './signup';
 
-export const scenarios: Scenario[] = [signupScenario, nurtureScenario, bundlesScenario];
+export const scenarios: Scenario[] = [signupScenario, nurtureScenario, restockScenario, bundlesScenario];

@@ -25,6 +25,7 @@ import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';
 import { Profiler, type ProfileSummary } from '../lib/profile';
 import type { Figure } from '../lib/report';
 import { say, type Scenario } from '../lib/scenario';
+import { sesWatcher } from '../lib/ses-store';
 import type { BenchStack } from '../lib/stack';
 
 const SCENARIO = 'nurture';
@@ -89,54 +90,6 @@ const seedRows = (count: number, run: string, sku: string, campaignId: string, d
     emails.push(email);
   }
   return { backorders, enrolments, emails };
-};
-
-interface StoredEmail {
-  messageId: string;
-  destination: { to: string[] };
-  subject: string;
-  /** Epoch seconds when the emulator stored it. */
-  at: number;
-}
-
-/** The recipients' addresses of a stored email, lower-cased, without display names. */
-const recipientsOf = (email: StoredEmail): string[] =>
-  email.destination.to.map((to) => (/<([^<>]+)>\s*$/.exec(to)?.[1] ?? to).trim().toLowerCase());
-
-/**
- * Follows the SES emulator's store from `sinceSeconds`: each poll asks only for emails stored at or after
- * the newest one already seen (the store of a whole run is large), and de-duplicates by message id.
- */
-const sesWatcher = (sesEndpoint: string, marker: string, sinceSeconds: number) => {
-  const seen = new Set<string>();
-  const perRecipient = new Map<string, number>();
-  let since = sinceSeconds;
-  let lastAt = 0;
-  let polls = 0;
-  const pollOnce = async (): Promise<void> => {
-    const response = await fetch(`${sesEndpoint}/store?since=${since}`);
-    if (!response.ok) throw new Error(`SES store answered ${response.status}`);
-    const { emails } = (await response.json()) as { emails: StoredEmail[] };
-    polls++;
-    for (const email of emails) {
-      since = Math.max(since, email.at);
-      if (seen.has(email.messageId) || !email.subject.includes(marker)) continue;
-      seen.add(email.messageId);
-      lastAt = Math.max(lastAt, email.at);
-      for (const to of recipientsOf(email)) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
-    }
-  };
-  // One poll at a time: `since` moves forward with each answer.
-  let polling = Promise.resolve();
-  const poll = (): Promise<void> => (polling = polling.then(pollOnce));
-  return {
-    poll,
-    /** Emails with the marker, counting duplicates. */
-    emails: () => seen.size,
-    perRecipient,
-    lastAt: () => lastAt,
-    polls: () => polls,
-  };
 };
 
 const sayProfile = (summary: ProfileSummary, emails: number) => {
@@ -246,7 +199,11 @@ export const nurtureScenario: Scenario = {
     const sweepCpu = new CpuAccount(label);
     const sendCpu = new CpuAccount(label);
     const sinceSeconds = Math.floor(Date.now() / 1000);
-    const watcher = sesWatcher(stack.endpoints.ses, campaignId, sinceSeconds);
+    const watcher = sesWatcher(
+      stack.endpoints.ses,
+      (email) => email.subject.includes(campaignId),
+      sinceSeconds,
+    );
     const timeline: { seconds: number; emails: number }[] = [];
     try {
       await profiler?.start();

@@ -26,7 +26,12 @@ interface BackorderRow extends Backorder {
 const claimKey = (sku: string, emailKey: string) => `signup#${sku}#${emailKey}`;
 
 const toBackorder = (row: Record<string, unknown>): Backorder => {
-  const { waitingKey: _w, listPartition: _l, ...backorder } = row as unknown as BackorderRow;
+  const {
+    waitingKey: _w,
+    listPartition: _l,
+    allocationRef: _a,
+    ...backorder
+  } = row as unknown as BackorderRow & { allocationRef?: string };
   return backorder;
 };
 

@@ -52,6 +52,7 @@ const adminRoutes = (): [string, string, unknown][] => [
   ['GET', `/api/admin/backorders?sku=${guardedSku}`, undefined],
   ['POST', `/api/admin/backorders/${guardedId}/cancel`, undefined],
   ['POST', `/api/admin/backorders/${guardedId}/fulfil`, undefined],
+  ['POST', '/api/admin/inventory', { sku: guardedSku, available: 5 }],
 ];
 
 const credentials: [string, (token: string) => Record<string, string>][] = [
@@ -101,7 +102,7 @@ describe('without valid admin credentials', () => {
     expect(settings.body.sender.from).not.toContain('evil@');
 
     const product = await platform.admin('GET', `/api/admin/products/${guardedSku}`);
-    expect(product.body).toMatchObject({ sku: guardedSku, name: 'Guarded' });
+    expect(product.body).toMatchObject({ sku: guardedSku, name: 'Guarded', stock: 0 });
     expect(product.body.backorders).toBeUndefined();
     expectError(await platform.admin('GET', `/api/admin/products/${newSku}`), 404, 'NOT_FOUND');
 

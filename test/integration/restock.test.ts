@@ -515,3 +515,75 @@ describe('allocation runs, driven directly', () => {
     );
   });
 });
+
+describe('restock alerts under pressure', () => {
+  test('SES throttling for a while: throttled alerts come back with backoff and each is sent exactly once', async () => {
+    const { ses } = await import('../../lambdas/shared/ses');
+    let throttled = 0;
+    ses.middlewareStack.add(
+      (next) => async (args) => {
+        if (throttled < 15) {
+          throttled++;
+          throw Object.assign(new Error('Maximum sending rate exceeded.'), {
+            name: 'Throttling',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'throttleAlerts' },
+    );
+    try {
+      const { sku, queue } = await seedQueue(
+        'throttle',
+        Array.from({ length: 20 }, () => 1),
+      );
+      await platform.admin('POST', '/api/admin/inventory', { sku, available: 20 });
+      await settled(sku);
+      const deadline = Date.now() + 60_000;
+      let counts = await restockAlertsTo(queue.map((b) => b.email));
+      while (counts.size < 20 && Date.now() < deadline) {
+        await sleep(250);
+        counts = await restockAlertsTo(queue.map((b) => b.email));
+      }
+      expect(throttled).toBe(15);
+      while ((await queueDepth(platform.queueUrls.alert)) > 0 && Date.now() < deadline) await sleep(200);
+      counts = await restockAlertsTo(queue.map((b) => b.email));
+      expect(counts.size).toBe(20);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      ses.middlewareStack.remove('throttleAlerts');
+    }
+  }, 90_000);
+
+  test('the same alert batch handled by concurrent workers sends each alert once', async () => {
+    const { sendAlerts } = await import('../../lambdas/alerter/handler');
+    const { queue } = await seedQueue('concurrent', [1, 1, 1]);
+    const records = queue.map((b, i) => ({
+      messageId: `m${i}`,
+      receiptHandle: `r${i}`,
+      body: JSON.stringify({
+        kind: 'restock',
+        backorderId: b.id,
+        sku: 'X',
+        productName: 'Concurrent tee',
+        quantity: 1,
+        email: b.email,
+        statusToken: b.token,
+        allocatedAt: new Date().toISOString(),
+      }),
+      attributes: { ApproximateReceiveCount: '1' },
+    }));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => sendAlerts({ Records: records } as never)),
+    );
+    // At least one worker sent each; the others found it sent (done) or in flight (retried later).
+    for (const record of records)
+      expect(
+        results.some((r) => !r.batchItemFailures.some((f) => f.itemIdentifier === record.messageId)),
+      ).toBe(true);
+    await sleep(1000);
+    const counts = await restockAlertsTo(queue.map((b) => b.email));
+    expect(queue.map((b) => counts.get(b.email))).toEqual([1, 1, 1]);
+  });
+});
