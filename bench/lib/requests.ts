@@ -12,12 +12,17 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 
+/** Any SDK client (each has its own typed stack; only `add` and `remove` by name are used here). */
 interface MiddlewareClient {
-  middlewareStack: {
-    add(middleware: unknown, options: { step: string; name: string }): void;
-    remove(name: string): boolean;
-  };
+  middlewareStack: object;
 }
+
+interface LooseStack {
+  add(middleware: unknown, options: { step: string; name: string }): void;
+  remove(name: string): boolean;
+}
+
+const stackOf = (client: MiddlewareClient) => client.middlewareStack as LooseStack;
 
 const COMMAND_COUNTER = 'benchRequestCounter';
 const ATTEMPT_COUNTER = 'benchAttemptCounter';
@@ -52,7 +57,7 @@ export const countClientRequests = (clients: readonly MiddlewareClient[]): Clien
   const attempts = new Map<string, number>();
   let counting = false;
   for (const client of clients) {
-    client.middlewareStack.add(
+    stackOf(client).add(
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
         async (args: unknown) => {
           if (counting) bump(commands, shortName(context.commandName));
@@ -60,7 +65,7 @@ export const countClientRequests = (clients: readonly MiddlewareClient[]): Clien
         },
       { step: 'initialize', name: COMMAND_COUNTER },
     );
-    client.middlewareStack.add(
+    stackOf(client).add(
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
         async (args: unknown) => {
           if (counting) bump(attempts, shortName(context.commandName));
@@ -84,8 +89,8 @@ export const countClientRequests = (clients: readonly MiddlewareClient[]): Clien
     remove: () => {
       counting = false;
       for (const client of clients) {
-        client.middlewareStack.remove(COMMAND_COUNTER);
-        client.middlewareStack.remove(ATTEMPT_COUNTER);
+        stackOf(client).remove(COMMAND_COUNTER);
+        stackOf(client).remove(ATTEMPT_COUNTER);
       }
     },
   };

@@ -29,3 +29,23 @@ describe('email send pacing', () => {
     expect(clock.elapsed()).toBe(0);
   });
 });
+
+describe('the SES rate shared between sending queues', () => {
+  // Imported here so the pacer tests above stay independent of the platform description.
+  const { queues, sendRatePerBatch } =
+    jest.requireActual<typeof import('../../lib/platform')>('../../lib/platform');
+  const senders = Object.values(queues).filter((q) => 'sendRateShare' in q);
+
+  test('every queue whose consumer sends email has a share, and the shares add up to the whole rate', () => {
+    expect(senders.map((q) => q.name).sort()).toEqual(['alert', 'email']);
+    for (const queue of senders) expect('sendRateShare' in queue).toBe(true);
+    const total = senders.reduce((sum, q) => sum + sendRatePerBatch(q, 14) * q.maxConcurrency, 0);
+    expect(total).toBeCloseTo(14);
+  });
+
+  test('restock alerts get the larger share, and unlimited stays unlimited', () => {
+    expect(sendRatePerBatch(queues.alert, 14) * queues.alert.maxConcurrency).toBeCloseTo(10.5);
+    expect(sendRatePerBatch(queues.email, 14) * queues.email.maxConcurrency).toBeCloseTo(3.5);
+    expect(sendRatePerBatch(queues.alert, 0)).toBe(0);
+  });
+});
