@@ -44,6 +44,8 @@ export interface RequestCounts {
 export interface ClientRequestCounter {
   /** Starts counting from zero. */
   start(): void;
+  /** The counts so far, counting on. */
+  snapshot(): RequestCounts;
   /** Stops counting (the middleware stays installed until `remove`). */
   stop(): RequestCounts;
   remove(): void;
@@ -56,6 +58,11 @@ export const countClientRequests = (clients: readonly MiddlewareClient[]): Clien
   const commands = new Map<string, number>();
   const attempts = new Map<string, number>();
   let counting = false;
+  const snapshot = (): RequestCounts => {
+    const c = Object.fromEntries(commands);
+    const a = Object.fromEntries(attempts);
+    return { commands: c, attempts: a, total: sum(c), totalAttempts: sum(a) };
+  };
   for (const client of clients) {
     stackOf(client).add(
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
@@ -80,11 +87,10 @@ export const countClientRequests = (clients: readonly MiddlewareClient[]): Clien
       attempts.clear();
       counting = true;
     },
+    snapshot,
     stop: () => {
       counting = false;
-      const c = Object.fromEntries(commands);
-      const a = Object.fromEntries(attempts);
-      return { commands: c, attempts: a, total: sum(c), totalAttempts: sum(a) };
+      return snapshot();
     },
     remove: () => {
       counting = false;
@@ -94,6 +100,19 @@ export const countClientRequests = (clients: readonly MiddlewareClient[]): Clien
       }
     },
   };
+};
+
+/** What was counted between two snapshots (`later` minus `earlier`). */
+export const countsBetween = (earlier: RequestCounts, later: RequestCounts): RequestCounts => {
+  const minus = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(
+      Object.entries(a)
+        .map(([key, n]) => [key, n - (b[key] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    );
+  const commands = minus(later.commands, earlier.commands);
+  const attempts = minus(later.attempts, earlier.attempts);
+  return { commands, attempts, total: sum(commands), totalAttempts: sum(attempts) };
 };
 
 export interface SqsPollingCounts {

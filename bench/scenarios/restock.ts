@@ -38,7 +38,12 @@ import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows
 import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
 import { Profiler, type ProfileSummary } from '../lib/profile';
 import type { Figure } from '../lib/report';
-import { countClientRequests, countOtherSqsClients, type RequestCounts } from '../lib/requests';
+import {
+  countClientRequests,
+  countOtherSqsClients,
+  countsBetween,
+  type RequestCounts,
+} from '../lib/requests';
 import { say, type Scenario } from '../lib/scenario';
 import { sesWatcher } from '../lib/ses-store';
 import type { BenchStack } from '../lib/stack';
@@ -353,12 +358,25 @@ export const restockScenario: Scenario = {
           `pollers, batches of ${queues.alert.batchSize}; restock queue: pages of 250`,
       );
       const body = JSON.stringify({ eventId, sku, available: count });
-      const cpu = new CpuAccount('bench process (platform)');
-      const timeline: { seconds: number; emails: number; alertQueue: number; pagesDone: number }[] = [];
+      const label = 'bench process (platform)';
+      // Three CPU windows: the whole run, the allocation (the alerter already sends meanwhile), and after it,
+      // when only the alerter works, which gives a clean cost per email and, by difference, per allocation.
+      const cpu = new CpuAccount(label);
+      const allocationCpu = new CpuAccount(label);
+      const alertOnlyCpu = new CpuAccount(label);
+      const timeline: {
+        seconds: number;
+        emails: number;
+        alertQueue: number;
+        pagesDone: number;
+        stock: number;
+      }[] = [];
+      let allocationEnd: { seconds: number; emails: number; requests: RequestCounts } | undefined;
       await profiler?.start();
       handlerRequests.start();
       runnerRequests.start();
       cpu.start();
+      allocationCpu.start();
       const started = performance.now();
       const elapsed = () => (performance.now() - started) / 1000;
       const response = await fetch(`${stack.url}/api/webhooks/inventory`, {
@@ -388,11 +406,19 @@ export const restockScenario: Scenario = {
           dynamo.send(new GetCommand({ TableName: tableNames.products, Key: { sku } })),
         ]);
         const received = receivedOfOurs();
+        const stock = Number(product.Item?.stock ?? Number.NaN);
+        // Done allocating: every unit spent and no run holds the SKU (up to a poll late).
+        if (!allocationEnd && stock === 0 && !product.Item?.runId) {
+          allocationCpu.stop();
+          alertOnlyCpu.start();
+          allocationEnd = { seconds: elapsed(), emails: received, requests: handlerRequests.snapshot() };
+        }
         timeline.push({
           seconds: Math.round(elapsed() * 10) / 10,
           emails: received,
           alertQueue,
           pagesDone: Number(product.Item?.runPage ?? -1) + 1,
+          stock,
         });
         if (received > 0 && Number.isNaN(firstEmailSeconds)) firstEmailSeconds = elapsed();
         if (count >= LARGE_BACKORDERS && timeline.length % 60 === 0)
@@ -402,6 +428,9 @@ export const restockScenario: Scenario = {
       const windowSeconds = elapsed();
       const receivedInWindow = receivedOfOurs();
       cpu.stop();
+      allocationCpu.stop();
+      alertOnlyCpu.stop();
+      const requestsAtLastEmail = handlerRequests.snapshot();
       await profiler?.stop();
 
       // 3. Let both queues empty, then count once more: a duplicate would come from a message handled twice.
@@ -462,6 +491,46 @@ export const restockScenario: Scenario = {
         : Number.NaN;
       const cpuReport = cpu.report();
       const cpuMsPerAlert = cpuPerRequest(cpuReport, Math.max(1, receivedInWindow));
+      const round2 = (n: number) => Math.round(n * 100) / 100;
+      // The two phases: allocating (the alerter sends meanwhile), then the alerter alone. Costs per email come
+      // from the second; per allocation, from the first less the emails sent meanwhile at that cost.
+      const phases =
+        allocationEnd && !timedOut && receivedInWindow > allocationEnd.emails
+          ? (() => {
+              const end = allocationEnd;
+              const emailsAfter = receivedInWindow - end.emails;
+              const alertOnlySeconds = lastEmailSeconds - end.seconds;
+              const alertOnlyReport = alertOnlyCpu.report();
+              const allocationReport = allocationCpu.report();
+              const cpuPerEmail = cpuPerRequest(alertOnlyReport, emailsAfter);
+              const cpuPerAllocation = Object.fromEntries(
+                allocationReport.processes.map((p) => [
+                  p.label,
+                  round2((p.cpuSeconds * 1000 - end.emails * (cpuPerEmail[p.label] ?? 0)) / count),
+                ]),
+              );
+              const alertOnlyRequests = countsBetween(end.requests, requestsAtLastEmail);
+              const requestsPerEmail = alertOnlyRequests.total / emailsAfter;
+              const requestsPerAllocation = (end.requests.total - end.emails * requestsPerEmail) / count;
+              return {
+                allocationSeconds: end.seconds,
+                allocationRate: count / end.seconds,
+                emailsDuringAllocation: end.emails,
+                alertOnly: {
+                  emails: emailsAfter,
+                  seconds: alertOnlySeconds,
+                  rate: emailsAfter / alertOnlySeconds,
+                },
+                allocationCpu: allocationReport,
+                alertOnlyCpu: alertOnlyReport,
+                cpuPerEmail,
+                cpuPerAllocation,
+                requestsPerEmail,
+                requestsPerEmailByCommand: perAlert(alertOnlyRequests.commands, emailsAfter),
+                requestsPerAllocation,
+              };
+            })()
+          : undefined;
 
       say(`webhook answered ${response.status} in ${webhookMs.toFixed(0)} ms: ${webhookAnswer}`);
       say(
@@ -501,6 +570,26 @@ export const restockScenario: Scenario = {
       );
       say(`CPU, webhook to last email: ${formatCpu(cpuReport)}`);
       say(`  CPU ms per alert: ${perLabel(cpuMsPerAlert)}`);
+      if (phases) {
+        say(
+          `allocation: ${count} backorders in ${phases.allocationSeconds.toFixed(1)} s ` +
+            `(${phases.allocationRate.toFixed(0)}/s, up to a poll late), ${phases.emailsDuringAllocation} emails ` +
+            `sent meanwhile; then the alerter alone: ${phases.alertOnly.emails} emails in ` +
+            `${phases.alertOnly.seconds.toFixed(1)} s = ${phases.alertOnly.rate.toFixed(1)} emails/s`,
+        );
+        say(`  CPU during the allocation: ${formatCpu(phases.allocationCpu)}`);
+        say(`  CPU with the alerter alone: ${formatCpu(phases.alertOnlyCpu)}`);
+        say(`  CPU ms per email, alerter alone: ${perLabel(phases.cpuPerEmail)}`);
+        say(
+          `  CPU ms per allocation (allocation window less its emails at the alerter's cost): ` +
+            perLabel(phases.cpuPerAllocation),
+        );
+        say(
+          `  requests per email, alerter alone: ${phases.requestsPerEmail.toFixed(2)} ` +
+            `(${formatPerAlert(phases.requestsPerEmailByCommand)}); per allocation: ` +
+            `${phases.requestsPerAllocation.toFixed(2)}`,
+        );
+      } else say('allocation and alert-only phases: not separated (the run timed out or ended too soon)');
       const profile = profiler?.summary();
       if (profile) sayProfile(profile, receivedInWindow);
 
@@ -566,6 +655,7 @@ export const restockScenario: Scenario = {
         meanAlertBatch,
       });
       context.detail('cpu', { report: cpuReport, cpuMsPerAlert });
+      if (phases) context.detail('phases', phases);
       context.detail('floor', floor);
       if (profile) context.detail('profile', profile);
 
@@ -610,14 +700,34 @@ export const restockScenario: Scenario = {
         figure('event-source polling per alert (runner)', runner.total / alerts, '', {
           note: `Lambda's on AWS; ${(runnerOnWorkQueues / alerts).toFixed(2)} on the restock and alert queues`,
         }),
+        figure('allocation of every backorder', phases?.allocationSeconds ?? Number.NaN, 's', {
+          note: 'webhook to no run holding the SKU and no free stock left (polled every second)',
+        }),
+        figure('alerter alone, after the allocation', phases?.alertOnly.rate ?? Number.NaN, 'emails/s'),
         figure('floor send rate (bare SDK)', floor.rate, 'emails/s', {
           note: `PutItem + SendRawEmail + 1/10 SendMessageBatch, ${floorConcurrency} in flight`,
         }),
         figure('platform / floor', ratio, '', { target: { op: '>=', value: TARGET_FLOOR_RATIO } }),
-        figure('bench-process CPU per alert', cpuMsPerAlert['bench process (platform)'] ?? Number.NaN, 'ms'),
+        figure('bench-process CPU per alert', cpuMsPerAlert[label] ?? Number.NaN, 'ms'),
         figure('DynamoDB Local CPU per alert', cpuMsPerAlert['DynamoDB Local'] ?? Number.NaN, 'ms'),
         figure('SES emulator CPU per alert', cpuMsPerAlert['SES emulator'] ?? Number.NaN, 'ms'),
         figure('SQS emulator CPU per alert', cpuMsPerAlert['SQS emulator'] ?? Number.NaN, 'ms'),
+        figure('alerter alone: bench-process CPU per email', phases?.cpuPerEmail[label] ?? Number.NaN, 'ms'),
+        figure(
+          'alerter alone: DynamoDB Local CPU per email',
+          phases?.cpuPerEmail['DynamoDB Local'] ?? Number.NaN,
+          'ms',
+        ),
+        figure(
+          'allocation: bench-process CPU per backorder',
+          phases?.cpuPerAllocation[label] ?? Number.NaN,
+          'ms',
+        ),
+        figure(
+          'allocation: DynamoDB Local CPU per backorder',
+          phases?.cpuPerAllocation['DynamoDB Local'] ?? Number.NaN,
+          'ms',
+        ),
         figure(
           'floor: bench-process CPU per alert',
           floor.cpuMsPerAlert['bench process (floor)'] ?? Number.NaN,

@@ -81,7 +81,13 @@ export interface DeliveryAttempt {
  * Records one attempt: the row is created by the first, and each later one counts itself and says how it
  * went. One write per attempt, after it, so queueing an event costs the producer nothing here.
  */
-export const recordDeliveryAttempt = async (attempt: DeliveryAttempt): Promise<WebhookDelivery> => {
+/**
+ * Records one attempt. A delivered event stays delivered: a failing attempt of a duplicate message (events are
+ * at-least-once) is not recorded over it, and answers undefined so the duplicate is not retried.
+ */
+export const recordDeliveryAttempt = async (
+  attempt: DeliveryAttempt,
+): Promise<WebhookDelivery | undefined> => {
   const set = [
     'eventId = :eventId',
     'eventType = :eventType',
@@ -111,17 +117,25 @@ export const recordDeliveryAttempt = async (attempt: DeliveryAttempt): Promise<W
     values[':error'] = attempt.error;
   } else remove.push('lastError');
   if (attempt.state === 'delivered') set.push('deliveredAt = :at');
-  const { Attributes } = await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName('webhookDeliveries'),
-      Key: { webhookId: attempt.webhookId, deliveryKey: attempt.deliveryKey },
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''} ADD attempts :one`,
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return Attributes as WebhookDelivery;
+  const sticky = attempt.state !== 'delivered';
+  if (sticky) values[':delivered'] = 'delivered';
+  try {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('webhookDeliveries'),
+        Key: { webhookId: attempt.webhookId, deliveryKey: attempt.deliveryKey },
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''} ADD attempts :one`,
+        ...(sticky ? { ConditionExpression: 'attribute_not_exists(#state) OR #state <> :delivered' } : {}),
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes as WebhookDelivery;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    throw error;
+  }
 };
 
 /** An endpoint's deliveries, newest event first, a page at a time. */

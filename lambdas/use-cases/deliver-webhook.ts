@@ -142,7 +142,7 @@ export const deliverWebhook = async (
   const final = verdict === 'retry' && isLastAttempt(context.receiveCount, context.maxReceiveCount);
   const state: DeliveryState =
     verdict === 'delivered' ? 'delivered' : verdict === 'failed' ? 'failed' : final ? 'dead' : 'pending';
-  await recordDeliveryAttempt({
+  const recorded = await recordDeliveryAttempt({
     webhookId: webhook.id,
     deliveryKey: deliveryKeyOf(event),
     eventId: event.id,
@@ -154,6 +154,8 @@ export const deliverWebhook = async (
     error: answer.error,
     at: new Date().toISOString(),
   });
+  // Delivered already by an earlier copy of this message: the endpoint has the event, nothing to retry.
+  if (!recorded) return 'delivered';
   if (verdict === 'retry') throw new DeliveryNotYet(final, answer.error ?? `HTTP ${answer.status}`);
   if (verdict === 'failed') {
     logger.warn('webhook delivery refused; not retried', {

@@ -306,6 +306,58 @@ test('a redelivered message is delivered again under the same event id: receiver
   expect(await deliveryOf(webhookId, backorderId)).toMatchObject({ state: 'delivered', attempts: 2 });
 });
 
+test('a duplicate that fails after the event was delivered leaves it delivered, and is not retried', async () => {
+  const path = uniquePath('sticky');
+  // Answers once, then is down: the duplicate's attempt fails.
+  const webhookId = await saveEndpoint(
+    erp.respond(path, (attempt) => ({ status: attempt === 1 ? 204 : 503 })),
+  );
+  const backorderId = await signUp('sticky');
+  const [first] = await erp.waitForRequests(path, 1);
+  await waitForDelivery(webhookId, backorderId, 'delivered');
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: platform.queueUrls.webhook,
+      MessageBody: JSON.stringify({ webhookId, event: JSON.parse(first.rawBody) }),
+    }),
+  );
+  await erp.waitForRequests(path, 2);
+  // With backoff shortened to 1 s, a retried duplicate would have knocked again within this wait.
+  await new Promise((r) => setTimeout(r, 4_000));
+  expect(erp.requests(path)).toHaveLength(2);
+  expect(await deliveryOf(webhookId, backorderId)).toMatchObject({ state: 'delivered', attempts: 1 });
+});
+
+test('allocation, cancel and fulfil reach the ERP as signed backorder.allocated, .cancelled and .fulfilled', async () => {
+  const path = uniquePath('lifecycle');
+  const webhookId = await saveEndpoint(
+    erp.respond(path, () => ({ status: 204 })),
+    ['backorder.allocated', 'backorder.cancelled', 'backorder.fulfilled'],
+  );
+  const kept = await signUp('lifecycle-kept');
+  const dropped = await signUp('lifecycle-dropped');
+  // Both want 2: 4 free units allocate both.
+  expect((await platform.admin('POST', '/api/admin/inventory', { sku: SKU, available: 4 })).status).toBe(202);
+  await erp.waitForRequests(path, 2);
+  expect((await platform.admin('POST', `/api/admin/backorders/${dropped}/cancel`)).status).toBe(200);
+  expect((await platform.admin('POST', `/api/admin/backorders/${kept}/fulfil`)).status).toBe(200);
+  const requests = await erp.waitForRequests(path, 4);
+  const events = requests.map((r) => {
+    expect(verifySignature(SECRET, r.headers['x-signature'] as string, r.rawBody)).toBe('valid');
+    const event = JSON.parse(r.rawBody);
+    return `${event.type} ${event.data.backorder.id === kept ? 'kept' : 'dropped'} ${event.data.backorder.status}`;
+  });
+  expect(events.sort()).toEqual([
+    'backorder.allocated dropped allocated',
+    'backorder.allocated kept allocated',
+    'backorder.cancelled dropped cancelled',
+    'backorder.fulfilled kept fulfilled',
+  ]);
+  await waitForDelivery(webhookId, kept, 'delivered');
+  // Only the events subscribed to: no backorder.created was sent to this endpoint.
+  expect(requests.every((r) => !r.rawBody.includes('"backorder.created"'))).toBe(true);
+});
+
 test('an endpoint deleted or unsubscribed before its delivery gets nothing', async () => {
   const path = uniquePath('unsubscribed');
   const webhookId = await saveEndpoint(
