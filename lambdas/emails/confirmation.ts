@@ -2,8 +2,8 @@
  * The transactional confirmation a shopper gets once for every new backorder: what they asked for, their
  * place in the queue, and the private status link.
  */
-import { htmlEngine, oneLine, textEngine, type RenderedEmail } from './templating';
-import { wrapInLayout } from './layout';
+import { htmlEngine, textEngine, type RenderedEmail } from './templating';
+import { renderTransactional } from './layout';
 
 export interface ConfirmationData {
   shopper: { name: string; email: string };
@@ -42,12 +42,5 @@ See your place in the queue, or cancel: {{ backorder.statusUrl }}
 {{ postalAddress }}
 `);
 
-export const renderConfirmation = async (data: ConfirmationData): Promise<RenderedEmail> => {
-  const subject = oneLine(await textEngine.render(SUBJECT, data));
-  const content = await htmlEngine.render(HTML, data);
-  return {
-    subject,
-    html: await wrapInLayout({ subject, contentHtml: content, postalAddress: data.postalAddress }),
-    text: await textEngine.render(TEXT, data),
-  };
-};
+export const renderConfirmation = (data: ConfirmationData): Promise<RenderedEmail> =>
+  renderTransactional({ subject: SUBJECT, html: HTML, text: TEXT }, data);

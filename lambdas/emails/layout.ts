@@ -3,7 +3,7 @@
  * phone, inline styles only (mail clients drop <style> blocks unevenly), and a footer with the sender's
  * postal address and, for marketing, the unsubscribe link.
  */
-import { htmlEngine } from './templating';
+import { htmlEngine, oneLine, textEngine, type RenderedEmail } from './templating';
 
 const LAYOUT = `<!doctype html>
 <html lang="en">
@@ -47,3 +47,24 @@ export const wrapInLayout = async (params: {
     statusUrl: params.statusUrl ?? '',
     unsubscribeUrl: params.unsubscribeUrl ?? '',
   });
+
+/** The parsed templates of a transactional email the platform writes itself (not a marketer's campaign). */
+export interface TransactionalTemplates {
+  subject: ReturnType<typeof htmlEngine.parse>;
+  html: ReturnType<typeof htmlEngine.parse>;
+  text: ReturnType<typeof htmlEngine.parse>;
+}
+
+/** Renders one: the subject on one line, the HTML body (escaped) in the layout, the plain text alongside. */
+export const renderTransactional = async (
+  templates: TransactionalTemplates,
+  data: { postalAddress: string },
+): Promise<RenderedEmail> => {
+  const subject = oneLine(await textEngine.render(templates.subject, data));
+  const content = await htmlEngine.render(templates.html, data);
+  return {
+    subject,
+    html: await wrapInLayout({ subject, contentHtml: content, postalAddress: data.postalAddress }),
+    text: await textEngine.render(templates.text, data),
+  };
+};

@@ -2,8 +2,8 @@
  * The restock alert: transactional, once per allocated backorder. Tells the shopper their units are set
  * aside, what happens next, and how to give them up.
  */
-import { htmlEngine, oneLine, textEngine, type RenderedEmail } from './templating';
-import { wrapInLayout } from './layout';
+import { htmlEngine, textEngine, type RenderedEmail } from './templating';
+import { renderTransactional } from './layout';
 
 export interface RestockData {
   shopper: { name: string; email: string };
@@ -35,12 +35,5 @@ Changed your mind? Cancel with this link and your units go to the next person in
 {{ postalAddress }}
 `);
 
-export const renderRestockAlert = async (data: RestockData): Promise<RenderedEmail> => {
-  const subject = oneLine(await textEngine.render(SUBJECT, data));
-  const content = await htmlEngine.render(HTML, data);
-  return {
-    subject,
-    html: await wrapInLayout({ subject, contentHtml: content, postalAddress: data.postalAddress }),
-    text: await textEngine.render(TEXT, data),
-  };
-};
+export const renderRestockAlert = (data: RestockData): Promise<RenderedEmail> =>
+  renderTransactional({ subject: SUBJECT, html: HTML, text: TEXT }, data);

@@ -1,4 +1,5 @@
 import { renderConfirmation, type ConfirmationData } from '../../lambdas/emails/confirmation';
+import { renderRestockAlert } from '../../lambdas/emails/restock';
 import { buildMime } from '../../lambdas/emails/mime';
 
 const data = (
@@ -104,4 +105,43 @@ test('a transactional email has no unsubscribe link: it is not marketing', async
   const email = await renderConfirmation(data());
   expect(email.html).not.toContain('Unsubscribe');
   expect(email.html).not.toContain('href=""');
+});
+
+describe('restock alert', () => {
+  const data = {
+    shopper: { name: '<b>Ann</b>', email: 'ann@example.com' },
+    product: { name: 'Tee "blue" & <i>bold</i>\r\nBcc: x@evil.example', sku: 'TEE-1' },
+    backorder: { quantity: 2, statusUrl: 'https://shop.example/status?id=B1&token=T1' },
+    postalAddress: '1 Shop Street, Town',
+  };
+
+  test('says the units are set aside, what happens next, and how to give them up', async () => {
+    const email = await renderRestockAlert(data);
+    expect(email.text).toContain('2 x Tee "blue" & <i>bold</i>');
+    expect(email.text).toContain('are now set aside for you');
+    expect(email.text).toContain('What happens next');
+    expect(email.text).toContain('https://shop.example/status?id=B1&token=T1');
+    expect(email.text).toContain('1 Shop Street, Town');
+    expect(
+      (await renderRestockAlert({ ...data, backorder: { ...data.backorder, quantity: 1 } })).text,
+    ).toContain('is now set aside');
+  });
+
+  test('shopper and product text is escaped in the HTML and cannot break the Subject line', async () => {
+    const email = await renderRestockAlert(data);
+    expect(email.html).not.toContain('<b>Ann</b>');
+    expect(email.html).toContain('&lt;b&gt;Ann&lt;/b&gt;');
+    expect(email.html).toContain('&lt;i&gt;bold&lt;/i&gt;');
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    const mime = (
+      await buildMime(
+        { from: 'Shop <shop@example.com>', to: { address: 'ann@example.com' }, emailId: 'restock#B1' },
+        email,
+      )
+    ).toString();
+    const headers = mime.split('\r\n\r\n')[0];
+    expect(headers).not.toMatch(/^Bcc:/im);
+    // Transactional: no unsubscribe header.
+    expect(headers).not.toMatch(/^List-Unsubscribe/im);
+  });
 });
