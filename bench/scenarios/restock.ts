@@ -548,7 +548,7 @@ export const restockScenario: Scenario = {
       say(`webhook answered ${response.status} in ${webhookMs.toFixed(0)} ms: ${webhookAnswer}`);
       say(
         timedOut
-          ? `after ${windowSeconds.toFixed(0)} s only ${receivedInWindow} of ${count} shoppers had the restock email ` +
+          ? `after ${windowSeconds.toFixed(0)} s${stalled ? ` (queues empty, nothing new for ${STALL_SECONDS} s)` : ''} only ${receivedInWindow} of ${count} shoppers had the restock email ` +
               `(${sendRate.toFixed(1)} emails/s); ${received - receivedInWindow} more arrived while the queues settled`
           : `${count} restock emails in the SES store ${lastEmailSeconds.toFixed(1)} s after the webhook (first ` +
               `after ${firstEmailSeconds.toFixed(1)} s): ${sendRate.toFixed(1)} emails/s overall, ` +
