@@ -16,7 +16,9 @@ export type TableName =
   | 'campaigns'
   | 'enrolments'
   | 'webhooks'
-  | 'webhookDeliveries';
+  | 'webhookDeliveries'
+  | 'suppliers'
+  | 'supplierBatches';
 export type QueueName = 'email' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback';
 export type FunctionName =
   | 'publicApi'
@@ -207,6 +209,19 @@ export const tables = {
     timeToLiveAttribute: 'expiresAt',
     purpose: 'Each outbound webhook delivery and its attempts: what the console shows, failures included.',
   },
+  suppliers: {
+    name: 'suppliers',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
+    purpose: 'Suppliers: name, email, batch schedule and minimum units; the watermark of their last batch.',
+  },
+  supplierBatches: {
+    name: 'supplierBatches',
+    partitionKey: { name: 'supplierId', type: 'S' },
+    sortKey: { name: 'batchId', type: 'S' },
+    indexes: [],
+    purpose: 'Each batch of demand sent to a supplier: its lines, the window it covers, when it was sent.',
+  },
 } as const satisfies Record<TableName, TableDefinition>;
 
 export const queues = {
@@ -288,6 +303,8 @@ export const functions = {
       campaigns: 'read',
       enrolments: 'readWrite',
       webhooks: 'read',
+      // A shopper's data export lists the webhook deliveries about their backorders.
+      webhookDeliveries: 'read',
     },
     // restock: a signup or a cancel that meets free units starts an allocation; webhook: backorder.cancelled.
     sendsTo: ['email', 'restock', 'webhook'],
@@ -309,6 +326,8 @@ export const functions = {
       enrolments: 'readWrite',
       webhooks: 'readWrite',
       webhookDeliveries: 'read',
+      suppliers: 'readWrite',
+      supplierBatches: 'readWrite',
     },
     sendsTo: ['email', 'enrolment', 'restock', 'webhook'],
     sendsEmail: false,
@@ -341,6 +360,9 @@ export const functions = {
       campaigns: 'read',
       enrolments: 'readWrite',
       webhooks: 'read',
+      suppliers: 'read',
+      // Marks a supplier batch's email sent.
+      supplierBatches: 'readWrite',
     },
     // webhook: backorder.created goes out once the confirmation is sent (and again if that is retried).
     sendsTo: ['webhook'],
@@ -353,11 +375,20 @@ export const functions = {
     entry: 'lambdas/scheduler/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 300,
-    tables: { settings: 'readWrite', enrolments: 'readWrite' },
+    tables: {
+      settings: 'readWrite',
+      enrolments: 'readWrite',
+      products: 'read',
+      backorders: 'read',
+      ledger: 'readWrite',
+      suppliers: 'readWrite',
+      supplierBatches: 'readWrite',
+    },
     sendsTo: ['email'],
     sendsEmail: false,
     config: [],
-    purpose: 'Every minute: sweeps nurture steps that fell due into the email queue.',
+    purpose:
+      'Every minute: sweeps nurture steps that fell due, and sends suppliers their batches on schedule.',
   },
   enroller: {
     name: 'enroller',
@@ -375,7 +406,8 @@ export const functions = {
     entry: 'lambdas/allocator/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 60,
-    tables: { products: 'readWrite', backorders: 'readWrite', webhooks: 'read' },
+    // ledger: the per-product counters the statistics read move with each settled page.
+    tables: { products: 'readWrite', backorders: 'readWrite', webhooks: 'read', ledger: 'readWrite' },
     sendsTo: ['restock', 'alert', 'webhook'],
     sendsEmail: false,
     config: [],
@@ -426,6 +458,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/api/backorders/{id}/cancel', function: 'publicApi', auth: 'public' },
   { method: 'POST', path: '/api/unsubscribe', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/confirm', function: 'publicApi', auth: 'public' },
+  { method: 'GET', path: '/api/backorders/{id}/export', function: 'publicApi', auth: 'public' },
+  { method: 'DELETE', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
   // Authenticated by its HMAC signature, not by the admin authorizer.
   { method: 'POST', path: '/api/webhooks/inventory', function: 'inventoryApi', auth: 'public' },
 
@@ -451,6 +485,20 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/api/admin/webhooks/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'DELETE', path: '/api/admin/webhooks/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/webhooks/{id}/deliveries', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/suppliers', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/suppliers/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'PUT', path: '/api/admin/suppliers/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/suppliers/{id}/batches', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/suppliers/{id}/batches', function: 'adminApi', auth: 'admin' },
+  {
+    method: 'GET',
+    path: '/api/admin/suppliers/{id}/batches/{batchId}/csv',
+    function: 'adminApi',
+    auth: 'admin',
+  },
+  { method: 'GET', path: '/api/admin/stats', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/backorders/{id}', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/backorders/{id}/status-link', function: 'adminApi', auth: 'admin' },
 ];
 
 export interface ScheduleDefinition {
@@ -466,7 +514,7 @@ export const schedules: readonly ScheduleDefinition[] = [
     name: 'minutely',
     function: 'scheduler',
     everyMinutes: 1,
-    purpose: 'The sweeper: due nurture steps (later also supplier batches).',
+    purpose: 'The sweeper: due nurture steps and supplier batches.',
   },
 ];
 

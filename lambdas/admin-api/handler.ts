@@ -8,7 +8,7 @@ import { requestAllocation } from '../store/restock-queue';
 import { receiveInventory } from '../use-cases/inventory';
 import { defaultSender } from '../shared/config';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
-import { apiHandler, json, logger, type ApiRequest, type RouteHandler } from '../shared/http';
+import { apiHandler, json, logger, textBody, type ApiRequest, type RouteHandler } from '../shared/http';
 import { productSchema, siteSettingsSchema } from '../domain/catalog';
 import { skuSchema } from '../domain/backorder-schema';
 import { defaultSiteSettings } from '../domain/site-defaults';
@@ -22,6 +22,7 @@ import {
 } from '../store/catalog-store';
 import { adminView, backorderById, lookUpBackorders } from '../use-cases/admin-backorders';
 import { cancelBackorder, fulfilBackorder } from '../use-cases/shopper-backorder';
+import { backorderDetail, resendStatusLink } from '../use-cases/customer-service';
 import {
   campaignById,
   previewDraft,
@@ -31,6 +32,7 @@ import {
   sendTestEmail,
 } from '../use-cases/campaign-admin';
 import { listCampaigns } from '../store/campaign-store';
+import { shopStatistics } from '../use-cases/shop-statistics';
 import {
   allWebhooks,
   removeWebhook,
@@ -38,6 +40,15 @@ import {
   webhookById,
   webhookDeliveries,
 } from '../use-cases/webhook-admin';
+import {
+  allSuppliers,
+  saveSupplierFromConsole,
+  sendSupplierBatchNow,
+  supplierBatchCsvFile,
+  supplierBatches,
+  supplierById,
+} from '../use-cases/supplier-admin';
+import { CSV_CONTENT_TYPE } from '../domain/supplier-csv';
 import { emailsSentTo } from '../store/ledger-store';
 import { normalizeEmail } from '../domain/backorder';
 
@@ -99,6 +110,17 @@ export const routes: Record<string, RouteHandler> = {
     return json(200, adminView(backorder));
   }),
 
+  'GET /api/admin/backorders/{id}': authenticated(async ({ pathParameters }) =>
+    json(200, await backorderDetail(await backorderById(pathParameters.id))),
+  ),
+
+  'POST /api/admin/backorders/{id}/status-link': authenticated(
+    async ({ pathParameters, event }, principal) => {
+      const backorder = await backorderById(pathParameters.id);
+      return json(202, await resendStatusLink(backorder, principal, event.requestContext.requestId));
+    },
+  ),
+
   'GET /api/admin/campaigns': authenticated(async () => json(200, { items: await listCampaigns() })),
 
   'GET /api/admin/campaigns/{id}': authenticated(async ({ pathParameters }) =>
@@ -123,6 +145,8 @@ export const routes: Record<string, RouteHandler> = {
   ),
 
   'POST /api/admin/templates/preview': authenticated(async ({ body }) => json(200, await previewDraft(body))),
+
+  'GET /api/admin/stats': authenticated(async ({ query }) => json(200, await shopStatistics(query))),
 
   'GET /api/admin/emails': authenticated(async ({ query }) => {
     if (!query.email || query.email.length > 254) {
@@ -149,6 +173,32 @@ export const routes: Record<string, RouteHandler> = {
   'GET /api/admin/webhooks/{id}/deliveries': authenticated(async ({ pathParameters, query }) =>
     json(200, await webhookDeliveries(pathParameters.id, query)),
   ),
+
+  'GET /api/admin/suppliers': authenticated(async () => json(200, await allSuppliers())),
+
+  'GET /api/admin/suppliers/{id}': authenticated(async ({ pathParameters }) =>
+    json(200, await supplierById(pathParameters.id)),
+  ),
+
+  'PUT /api/admin/suppliers/{id}': authenticated(async ({ pathParameters, body }) => {
+    const { supplier, created } = await saveSupplierFromConsole(pathParameters.id, body);
+    return json(created ? 201 : 200, supplier);
+  }),
+
+  'POST /api/admin/suppliers/{id}/batches': authenticated(async ({ pathParameters }) =>
+    json(201, await sendSupplierBatchNow(pathParameters.id)),
+  ),
+
+  'GET /api/admin/suppliers/{id}/batches': authenticated(async ({ pathParameters, query }) =>
+    json(200, await supplierBatches(pathParameters.id, query)),
+  ),
+
+  'GET /api/admin/suppliers/{id}/batches/{batchId}/csv': authenticated(async ({ pathParameters }) => {
+    const { fileName, csv } = await supplierBatchCsvFile(pathParameters.id, pathParameters.batchId);
+    return textBody(200, csv, CSV_CONTENT_TYPE, {
+      'content-disposition': `attachment; filename="${fileName}"`,
+    });
+  }),
 };
 
 const api = apiHandler(routes);

@@ -12,7 +12,14 @@ export type BackorderStatus = (typeof STATUSES)[number];
 /** Statuses in which a shopper holds a claim on the product: a second signup returns this backorder. */
 export const ACTIVE_STATUSES: readonly BackorderStatus[] = ['waiting', 'allocated'];
 
-export type BackorderEventType = 'created' | 'cancelled' | 'allocated' | 'fulfilled' | 'consent_confirmed';
+export type BackorderEventType =
+  | 'created'
+  | 'cancelled'
+  | 'allocated'
+  | 'fulfilled'
+  | 'consent_confirmed'
+  /** The shopper had their personal data erased; the backorder stays as an anonymous record. */
+  | 'erased';
 
 export interface BackorderEvent {
   at: string;
@@ -45,6 +52,20 @@ export interface Backorder {
   /** When free units were set aside for it (status `allocated`). */
   allocatedAt?: string;
   events: BackorderEvent[];
+  /**
+   * Erasure (the shopper's right to be forgotten): set when it starts, on the backorder whose link asked for
+   * it. From then on its status link answers 404, while the erase completes (or is completed by a retry).
+   */
+  erasingAt?: string;
+  /**
+   * Set once this backorder is anonymous: no email, name, company or status tokens are stored any more
+   * (`email` and `emailKey` read as empty strings). Only `sku`, `quantity`, `status`, dates and events remain.
+   */
+  erasedAt?: string;
+  /** The backorder whose link asked for the erasure (where a retry resumes it). */
+  erasedVia?: string;
+  /** Hashes of the status tokens it had, kept only so that repeating the erase request answers the same. */
+  erasedTokenHashes?: string[];
 }
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
@@ -54,3 +75,7 @@ export const queueKeyOf = (createdAt: string, id: string): string => `${createdA
 /** 1-based place among the product's waiting backorders, given how many wait ahead; null once not waiting. */
 export const positionOf = (status: BackorderStatus, waitingAhead: number): number | null =>
   status === 'waiting' ? waitingAhead + 1 : null;
+
+/** Who an event was caused by, as an anonymous record keeps it: staff identities are not kept. */
+export const anonymousActor = (by: string | undefined): string | undefined =>
+  by === undefined || by === 'shopper' || by === 'system' ? by : 'staff';

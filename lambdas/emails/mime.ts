@@ -13,6 +13,8 @@ export interface Envelope {
   emailId: string;
   /** One-click unsubscribe endpoint; present on marketing email only. */
   unsubscribeUrl?: string;
+  /** Files sent along (a supplier batch's CSV); the message becomes multipart/mixed. */
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 export const buildMime = async (envelope: Envelope, email: RenderedEmail): Promise<Buffer> => {
@@ -32,6 +34,11 @@ export const buildMime = async (envelope: Envelope, email: RenderedEmail): Promi
     text: email.text,
     html: email.html,
     headers,
+    attachments: envelope.attachments?.map((file) => ({
+      filename: file.filename,
+      content: file.content,
+      contentType: file.contentType,
+    })),
   });
   return composer.compile().build();
 };

@@ -1,5 +1,6 @@
 /**
- * Shopper routes: product data for the landing page, signup, status, cancel, and the health check.
+ * Shopper routes: product data for the landing page, signup, status, cancel, the shopper's data (export and
+ * erasure), and the health check.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -9,6 +10,7 @@ import { apiHandler, json, logger, redirect, type RouteHandler } from '../shared
 import { signUp } from '../use-cases/signup';
 import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
 import { productPage } from '../use-cases/product-page';
+import { eraseShopperData, exportFileName, exportShopperData } from '../use-cases/shopper-data';
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
 import { NotFoundError } from '../shared/errors';
 
@@ -28,6 +30,18 @@ export const routes: Record<string, RouteHandler> = {
 
   'GET /api/backorders/{id}': async ({ pathParameters, query }) =>
     json(200, await shopperView(await findWithToken(pathParameters.id, query.token))),
+
+  // Everything stored about the shopper, as a file to keep.
+  'GET /api/backorders/{id}/export': async ({ pathParameters, query }) => {
+    const backorder = await findWithToken(pathParameters.id, query.token);
+    return json(200, await exportShopperData(backorder), {
+      'content-disposition': `attachment; filename="${exportFileName(backorder.id)}"`,
+    });
+  },
+
+  // Erases the shopper's personal data everywhere; repeating it answers the same (and completes a half-done one).
+  'DELETE /api/backorders/{id}': async ({ pathParameters, query }) =>
+    json(200, await eraseShopperData(pathParameters.id, query.token)),
 
   'POST /api/backorders/{id}/cancel': async ({ pathParameters, query }) => {
     const backorder = await findWithToken(pathParameters.id, query.token);

@@ -32,6 +32,14 @@ const emailMessage = z.discriminatedUnion('kind', [
     stepIndex: z.int().check(z.gte(0)),
   }),
   z.object({ kind: z.literal('test'), testId: id, campaignId: id, stepId: id, to: z.email() }),
+  z.object({ kind: z.literal('supplierBatch'), supplierId: id, batchId: id }),
+  z.object({
+    kind: z.literal('statusLink'),
+    backorderId: id,
+    requestId: id,
+    statusToken: id,
+    requestedBy: id,
+  }),
 ]);
 
 let mailer: ReturnType<typeof createMailer> | undefined;

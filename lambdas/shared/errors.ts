@@ -71,8 +71,8 @@ export class UnsupportedMediaTypeError extends ContractError {
 }
 
 export class RateLimitedError extends ContractError {
-  constructor(retryAfterSeconds: number) {
-    super(429, 'RATE_LIMITED', 'Too many signups, please try again shortly', [], {
+  constructor(retryAfterSeconds: number, message = 'Too many signups, please try again shortly') {
+    super(429, 'RATE_LIMITED', message, [], {
       'Retry-After': String(retryAfterSeconds),
     });
   }

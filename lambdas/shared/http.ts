@@ -35,6 +35,8 @@ export interface ApiRequest {
 export interface ApiResult {
   status: number;
   body?: unknown;
+  /** A body that is not JSON (a CSV download), sent as it is; its content type is in `headers`. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -45,6 +47,14 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
   body,
   headers,
 });
+
+/** A text body that is not JSON, such as a CSV file; `contentType` replaces the JSON default. */
+export const textBody = (
+  status: number,
+  text: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): ApiResult => ({ status, text, headers: { 'content-type': contentType, ...headers } });
 
 /** 303 See Other: a browser following a link from an email lands on a page of the site. */
 export const redirect = (location: string): ApiResult => ({ status: 303, headers: { location } });
@@ -94,7 +104,7 @@ const toResponse = (result: ApiResult): APIGatewayProxyStructuredResultV2 => ({
     'x-content-type-options': 'nosniff',
     ...result.headers,
   },
-  body: result.body === undefined ? '' : JSON.stringify(result.body),
+  body: result.text ?? (result.body === undefined ? '' : JSON.stringify(result.body)),
 });
 
 export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {

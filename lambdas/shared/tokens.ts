@@ -25,6 +25,15 @@ export const newToken = (): string => randomBytes(32).toString('base64url');
 
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
+/**
+ * A one-way stand-in for an email address (lower-cased), for rows that must recognise an address without
+ * keeping it: the suppression list after an erasure, feedback markers, signup rate-limit windows. Anyone who
+ * already knows an address can check it against these (that is what a suppression list is for); nobody can
+ * read an address out of them.
+ */
+export const addressHash = (emailKey: string): string =>
+  createHash('sha256').update(`address:${emailKey}`, 'utf8').digest('hex');
+
 /** Whether `token` hashes to `storedHash`, without leaking through timing how much of it matched. */
 export const tokenMatches = (token: string | undefined, storedHash: string | undefined): boolean => {
   if (!token || !storedHash || token.length > 512) return false;

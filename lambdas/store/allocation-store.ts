@@ -15,9 +15,12 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
+import { conditionFailedAt, transactWrite } from '../shared/transact';
 import type { Backorder } from '../domain/backorder';
+import type { CounterChanges } from '../domain/statistics';
 import type { WaitingDemand } from '../domain/allocation';
 import { decodeCursor, encodeCursor } from './cursor';
+import { counterUpdates } from './stats-store';
 
 export interface Reservation {
   /** `<runId>#<page>`: names the page, and is stamped on every backorder it allocates. */
@@ -150,17 +153,36 @@ export const reserve = (
   });
 
 /**
- * Marks a reservation done and gives back the units of backorders it could not allocate. Only once per
- * reservation, whoever finishes it; undefined when it was already settled.
+ * Marks a reservation done, gives back the units of backorders it could not allocate, and moves the product's
+ * counters by the backorders it did allocate, in one transaction. Only once per reservation, whoever finishes
+ * it; undefined when it was already settled (and so already counted).
  */
-export const settle = (sku: string, ref: string, unitsBack: number): Promise<RunState | undefined> =>
-  conditionalUpdate({
-    Key: { sku },
-    UpdateExpression: 'SET stock = stock + :back, reserved.settled = :yes',
-    ConditionExpression: 'reserved.#ref = :ref AND attribute_not_exists(reserved.settled)',
-    ExpressionAttributeNames: { '#ref': 'ref' },
-    ExpressionAttributeValues: { ':ref': ref, ':back': unitsBack, ':yes': true },
-  });
+export const settle = async (
+  sku: string,
+  ref: string,
+  unitsBack: number,
+  counters: CounterChanges,
+): Promise<RunState | undefined> => {
+  try {
+    await transactWrite(() => [
+      {
+        Update: {
+          TableName: tableName('products'),
+          Key: { sku },
+          UpdateExpression: 'SET stock = stock + :back, reserved.settled = :yes',
+          ConditionExpression: 'reserved.#ref = :ref AND attribute_not_exists(reserved.settled)',
+          ExpressionAttributeNames: { '#ref': 'ref' },
+          ExpressionAttributeValues: { ':ref': ref, ':back': unitsBack, ':yes': true },
+        },
+      },
+      ...counterUpdates(counters),
+    ]);
+  } catch (error) {
+    if (conditionFailedAt(error, 0)) return undefined;
+    throw error;
+  }
+  return readRunState(sku);
+};
 
 /** Records that the run finished `page` (its continuation is queued). */
 export const finishPage = (sku: string, runId: string, page: number, nowMs: number) =>

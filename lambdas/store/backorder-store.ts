@@ -2,19 +2,34 @@
  * Persistence of backorders. Every "only once" rule here is a conditional write:
  * - one active backorder per shopper and SKU: a claim row in the ledger, written in the same transaction;
  * - a status change happens only from the statuses that allow it, so racing cancels/fulfils settle once.
+ * The statistics' counters move in the same transactions, so they follow exactly what happened.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   GetCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
-import type { Backorder, BackorderEvent, BackorderStatus } from '../domain/backorder';
+import {
+  anonymousActor,
+  type Backorder,
+  type BackorderEvent,
+  type BackorderStatus,
+} from '../domain/backorder';
+import { conditionFailedAt, transactWrite, type TransactItem } from '../shared/transact';
+import {
+  cancelledAfterStepsChanges,
+  signupChanges,
+  signupUndoChanges,
+  statusChanges,
+} from '../domain/statistics';
 import { decodeCursor, encodeCursor } from './cursor';
+import { lastStepsSent } from './enrolment-store';
+import { counterUpdates } from './stats-store';
 
 /** Stored form: the domain backorder plus index keys. */
 interface BackorderRow extends Backorder {
@@ -32,6 +47,8 @@ const toBackorder = (row: Record<string, unknown>): Backorder => {
     allocationRef: _a,
     ...backorder
   } = row as unknown as BackorderRow & { allocationRef?: string };
+  // An erased backorder stores no address at all; in memory it reads as empty, never undefined.
+  if (backorder.erasedAt) return { ...backorder, email: '', emailKey: '', statusTokenHashes: [] };
   return backorder;
 };
 
@@ -41,13 +58,9 @@ export class AlreadySignedUp extends Error {
   }
 }
 
-const conditionFailedAt = (error: unknown, index: number): boolean =>
-  error instanceof TransactionCanceledException &&
-  error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
-
 /**
- * Stores a new backorder and its shopper's claim on the SKU together; throws AlreadySignedUp when the
- * shopper already holds one (the contract's idempotent signup).
+ * Stores a new backorder and its shopper's claim on the SKU together, with the product's counters; throws
+ * AlreadySignedUp when the shopper already holds one (the contract's idempotent signup).
  */
 export const insertBackorder = async (backorder: Backorder, consentTokenHash?: string): Promise<void> => {
   const row: BackorderRow = { ...backorder, waitingKey: backorder.queueKey, listPartition: 'all' };
@@ -62,30 +75,28 @@ export const insertBackorder = async (backorder: Backorder, consentTokenHash?: s
         },
       ]
     : [];
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName('ledger'),
+        Item: { key: claimKey(backorder.sku, backorder.emailKey), backorderId: backorder.id },
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': 'key' },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+    {
+      Put: {
+        TableName: tableName('backorders'),
+        Item: row,
+        ConditionExpression: 'attribute_not_exists(id)',
+      },
+    },
+    ...consentLink,
+    ...counterUpdates(signupChanges(backorder)),
+  ];
   try {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName('ledger'),
-              Item: { key: claimKey(backorder.sku, backorder.emailKey), backorderId: backorder.id },
-              ConditionExpression: 'attribute_not_exists(#key)',
-              ExpressionAttributeNames: { '#key': 'key' },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          {
-            Put: {
-              TableName: tableName('backorders'),
-              Item: row,
-              ConditionExpression: 'attribute_not_exists(id)',
-            },
-          },
-          ...consentLink,
-        ],
-      }),
-    );
+    await transactWrite(() => items);
   } catch (error) {
     if (conditionFailedAt(error, 0)) {
       const existing = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item?.backorderId?.S;
@@ -142,9 +153,16 @@ export class StatusConflict extends Error {
   }
 }
 
+/** How often a status change reads again when the status moved (within `from`) between its read and write. */
+const STATUS_PASSES = 4;
+
 /**
  * Moves a backorder from one of `from` to `to`, appends the event, and releases the shopper's claim on the
  * SKU when it is no longer active. Throws StatusConflict (with the current state) when the status did not allow it.
+ *
+ * The counters depend on the exact status left (waiting or allocated), so the write is conditioned on the
+ * status read just before, not merely on `from`: if it moved meanwhile (an allocation), the change is built
+ * again from the new status, as long as `from` still allows it.
  */
 export const changeStatus = async (
   id: string,
@@ -155,18 +173,49 @@ export const changeStatus = async (
   /** An allocated backorder that is cancelled gives its units back to the product's free stock, in the same write. */
   unitsBack?: { sku: string; quantity: number },
 ): Promise<Backorder> => {
-  const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
-  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+  for (let pass = 0; pass < STATUS_PASSES; pass++) {
+    const before = await getBackorder(id);
+    if (!before || !from.includes(before.status)) throw new StatusConflict(before);
+    const counters = statusChanges(before, before.status, to, event.at);
+    // A cancel while waiting counts against the nurture step each of its sequences sent last.
+    if (before.status === 'waiting' && to === 'cancelled')
+      counters.merge(cancelledAfterStepsChanges(before, await lastStepsSent(id)));
+    // Only an allocated backorder holds units to give back, whatever the caller expected.
+    const back = before.status === 'allocated' ? unitsBack : undefined;
+    const items = statusChangeItems(id, before.status, to, event, releaseClaim, back);
+    items.push(...counterUpdates(counters));
+    try {
+      await transactWrite(() => items);
+    } catch (error) {
+      if (conditionFailedAt(error, 0)) continue;
+      throw error;
+    }
+    const updated = await getBackorder(id);
+    if (!updated) throw new StatusConflict(undefined);
+    return updated;
+  }
+  throw new StatusConflict(await getBackorder(id));
+};
+
+const statusChangeItems = (
+  id: string,
+  seen: BackorderStatus,
+  to: BackorderStatus,
+  event: BackorderEvent,
+  releaseClaim: { sku: string; emailKey: string } | undefined,
+  unitsBack: { sku: string; quantity: number } | undefined,
+): TransactItem[] => {
+  const items: TransactItem[] = [
     {
       Update: {
         TableName: tableName('backorders'),
         Key: { id },
-        ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
+        ConditionExpression: '#status = :seen',
         UpdateExpression: `SET #status = :to, updatedAt = :at, events = list_append(events, :event)${
           to === 'waiting' ? '' : ' REMOVE waitingKey'
         }`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ...fromValues, ':to': to, ':at': event.at, ':event': [event] },
+        ExpressionAttributeValues: { ':seen': seen, ':to': to, ':at': event.at, ':event': [event] },
       },
     },
   ];
@@ -192,40 +241,35 @@ export const changeStatus = async (
       },
     });
   }
-  try {
-    await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (conditionFailedAt(error, 0)) throw new StatusConflict(await getBackorder(id));
-    throw error;
-  }
-  const updated = await getBackorder(id);
-  if (!updated) throw new StatusConflict(undefined);
-  return updated;
+  return items;
 };
 
-/** Removes a backorder whose confirmation could not be queued, so the shopper can simply try again. */
+/**
+ * Removes a backorder whose confirmation could not be queued, so the shopper can simply try again; its counts
+ * go with it. Only while it still waits: one that an allocation already served stays.
+ */
 export const deleteUnconfirmedBackorder = async (backorder: Backorder): Promise<void> => {
-  await dynamo.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Delete: {
-            TableName: tableName('backorders'),
-            Key: { id: backorder.id },
-            ConditionExpression: 'attribute_exists(id)',
-          },
-        },
-        {
-          Delete: {
-            TableName: tableName('ledger'),
-            Key: { key: claimKey(backorder.sku, backorder.emailKey) },
-            ConditionExpression: 'backorderId = :id',
-            ExpressionAttributeValues: { ':id': backorder.id },
-          },
-        },
-      ],
-    }),
-  );
+  const items: TransactItem[] = [
+    {
+      Delete: {
+        TableName: tableName('backorders'),
+        Key: { id: backorder.id },
+        ConditionExpression: '#status = :waiting',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':waiting': 'waiting' },
+      },
+    },
+    {
+      Delete: {
+        TableName: tableName('ledger'),
+        Key: { key: claimKey(backorder.sku, backorder.emailKey) },
+        ConditionExpression: 'backorderId = :id',
+        ExpressionAttributeValues: { ':id': backorder.id },
+      },
+    },
+    ...counterUpdates(signupUndoChanges(backorder)),
+  ];
+  await transactWrite(() => items);
 };
 
 export interface BackorderFilter {
@@ -293,7 +337,8 @@ export const confirmConsent = async (id: string, at: string): Promise<Backorder 
         TableName: tableName('backorders'),
         Key: { id },
         UpdateExpression: 'SET consentedAt = :at, events = list_append(events, :event)',
-        ConditionExpression: 'attribute_not_exists(consentedAt) AND marketingConsent = :yes',
+        ConditionExpression:
+          'attribute_not_exists(consentedAt) AND marketingConsent = :yes AND attribute_not_exists(erasingAt) AND attribute_not_exists(erasedAt)',
         ExpressionAttributeValues: {
           ':at': at,
           ':yes': true,
@@ -330,4 +375,116 @@ export const waitingConsentingPage = async (
     }),
   );
   return { items: (Items ?? []).map(toBackorder), cursor: encodeCursor(LastEvaluatedKey) };
+};
+
+// ---- erasure (the shopper's right to be forgotten) ---------------------------------------------------------
+
+/** Every backorder of a shopper (by lower-cased address), oldest first, all pages. */
+export const backordersOfShopper = async (emailKey: string): Promise<Backorder[]> => {
+  const all: Backorder[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('backorders'),
+        IndexName: 'byEmail',
+        KeyConditionExpression: 'emailKey = :e',
+        ExpressionAttributeValues: { ':e': emailKey },
+        ExclusiveStartKey: start,
+      }),
+    );
+    all.push(...(page.Items ?? []).map(toBackorder));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return all;
+};
+
+/**
+ * First step of an erasure: from now on this backorder's status link answers 404. Keeps the first moment
+ * (a retry does not move it); refused (false) once the backorder is already anonymous.
+ */
+export const markErasing = async (id: string, at: string): Promise<boolean> => {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('backorders'),
+        Key: { id },
+        UpdateExpression: 'SET erasingAt = if_not_exists(erasingAt, :at)',
+        ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(erasedAt)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+};
+
+/** Deletes the shopper's claim on a SKU if it still names this backorder (a no-op otherwise). */
+export const releaseClaimOf = async (
+  backorder: Pick<Backorder, 'id' | 'sku' | 'emailKey'>,
+): Promise<void> => {
+  await dynamo
+    .send(
+      new DeleteCommand({
+        TableName: tableName('ledger'),
+        Key: { key: claimKey(backorder.sku, backorder.emailKey) },
+        ConditionExpression: 'backorderId = :id',
+        ExpressionAttributeValues: { ':id': backorder.id },
+      }),
+    )
+    .catch((error) => {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    });
+};
+
+/**
+ * Makes a backorder an anonymous record: the address (and so its place in the byEmail index), name,
+ * company and status tokens go; sku, quantity, status, dates and events (without staff identities) stay,
+ * so every count stays right. Conditioned on the row being as it was read (status, events, tokens), so a
+ * change landing in between is never overwritten: 'changed' tells the caller to read again and retry.
+ */
+export const anonymiseBackorder = async (
+  backorder: Backorder,
+  erasedVia: string,
+  at: string,
+): Promise<'done' | 'changed'> => {
+  if (backorder.erasedAt) return 'done';
+  const events: BackorderEvent[] = [
+    ...backorder.events.map(({ at: when, type, by }) => ({ at: when, type, ...optionalBy(by) })),
+    { at, type: 'erased', by: 'shopper' },
+  ];
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('backorders'),
+        Key: { id: backorder.id },
+        UpdateExpression:
+          'SET erasedAt = :at, erasedVia = :via, events = :events, erasedTokenHashes = :hashes ' +
+          'REMOVE email, emailKey, #name, company, statusTokenHashes',
+        ConditionExpression:
+          'attribute_not_exists(erasedAt) AND #status = :status AND size(events) = :eventCount AND size(statusTokenHashes) = :tokenCount',
+        ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':via': erasedVia,
+          ':events': events,
+          ':hashes': backorder.statusTokenHashes,
+          ':status': backorder.status,
+          ':eventCount': backorder.events.length,
+          ':tokenCount': backorder.statusTokenHashes.length,
+        },
+      }),
+    );
+    return 'done';
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return 'changed';
+    throw error;
+  }
+};
+
+const optionalBy = (by: string | undefined) => {
+  const actor = anonymousActor(by);
+  return actor === undefined ? {} : { by: actor };
 };

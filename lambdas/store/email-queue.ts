@@ -15,7 +15,15 @@ export type EmailMessage =
       consentToken?: string;
     }
   | { kind: 'nurture'; backorderId: string; campaignId: string; stepId: string; stepIndex: number }
-  | { kind: 'test'; testId: string; campaignId: string; stepId: string; to: string };
+  | { kind: 'test'; testId: string; campaignId: string; stepId: string; to: string }
+  /** A supplier's batch of demand, with its CSV; the sender reads the batch row. */
+  | { kind: 'supplierBatch'; supplierId: string; batchId: string }
+  /**
+   * A fresh status link customer service sends on a shopper's behalf. `requestId` names the request, so a
+   * retried request or a redelivered message sends it once; the raw token exists only here (its hash on the
+   * backorder).
+   */
+  | { kind: 'statusLink'; backorderId: string; requestId: string; statusToken: string; requestedBy: string };
 
 export const enqueueEmail = async (message: EmailMessage): Promise<void> => {
   await sqs.send(

@@ -2,19 +2,20 @@
  * Email counters for the console's stats, kept in one ledger row (`counter#emails`).
  *
  * Feedback is delivered at least once (SES → SNS → SQS each retry), so a count is tied to the event that
- * caused it: the marker row `feedback#<feedbackId>#<address>` and the counter's ADD are one transaction,
+ * caused it: the marker row `feedback#<feedbackId>#<address hash>` and the counter's ADD are one transaction,
  * conditional on the marker being new. A redelivered event fails the condition and changes nothing; a failed
  * write changes nothing either and the record is retried. Counted exactly once, whatever happens.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
+import { addressHash } from '../shared/tokens';
+import { cancelledBecause, transactWrite } from '../shared/transact';
 
-const COUNTER_KEY = 'counter#emails';
+/** The feedback counters' row; `sent` and `unsubscribed` live in the sharded `stats#emails#<shard>` rows. */
+export const FEEDBACK_COUNTER_KEY = 'counter#emails';
 /** Longer than SQS keeps a message (4 days) plus the dead-letter queue's 14 days, so a redrive is still seen. */
 const MARKER_DAYS = 30;
-const CONFLICT_TRIES = 4;
 
 export interface EmailCounters {
   /** Recipients whose email bounced, permanently or not. */
@@ -36,12 +37,6 @@ export interface EmailFeedbackEvent {
   at: string;
 }
 
-const isCancelledBy = (error: unknown, code: string): boolean =>
-  error instanceof TransactionCanceledException &&
-  (error.CancellationReasons ?? []).some((reason) => reason.Code === code);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Counts one recipient of one bounce or complaint, once: true if it was counted now, false if an earlier
  * delivery of the same event already did.
@@ -53,52 +48,51 @@ export const countEmailFeedback = async (event: EmailFeedbackEvent, nowMs = Date
       : event.permanent
         ? 'ADD bounced :one'
         : 'ADD bounced :one, softBounced :one';
-  const write = new TransactWriteCommand({
-    TransactItems: [
-      {
-        Put: {
-          TableName: tableName('ledger'),
-          Item: {
-            key: `feedback#${event.feedbackId}#${event.emailKey}`,
-            kind: event.kind,
-            permanent: event.permanent,
-            emailKey: event.emailKey,
-            sesMessageId: event.sesMessageId,
-            at: event.at,
-            expiresAt: Math.floor(nowMs / 1000) + MARKER_DAYS * 24 * 3600,
-          },
-          ConditionExpression: 'attribute_not_exists(#key)',
-          ExpressionAttributeNames: { '#key': 'key' },
+  const items = [
+    {
+      Put: {
+        TableName: tableName('ledger'),
+        Item: {
+          // The address only as its hash: the marker outlives an erasure of the shopper (ARCHITECTURE.md).
+          key: `feedback#${event.feedbackId}#${addressHash(event.emailKey)}`,
+          kind: event.kind,
+          permanent: event.permanent,
+          sesMessageId: event.sesMessageId,
+          at: event.at,
+          expiresAt: Math.floor(nowMs / 1000) + MARKER_DAYS * 24 * 3600,
         },
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': 'key' },
       },
-      {
-        Update: {
-          TableName: tableName('ledger'),
-          Key: { key: COUNTER_KEY },
-          UpdateExpression: counters,
-          ExpressionAttributeValues: { ':one': 1 },
-        },
+    },
+    {
+      Update: {
+        TableName: tableName('ledger'),
+        Key: { key: FEEDBACK_COUNTER_KEY },
+        UpdateExpression: counters,
+        ExpressionAttributeValues: { ':one': 1 },
       },
-    ],
-  });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await dynamo.send(write);
-      return true;
-    } catch (error) {
-      if (isCancelledBy(error, 'ConditionalCheckFailed')) return false;
-      // Concurrent batches counting at the same moment contend on the one counter row: try again shortly,
-      // then leave it to the queue's retry.
-      if (!isCancelledBy(error, 'TransactionConflict') || attempt >= CONFLICT_TRIES) throw error;
-      await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
-    }
+    },
+  ];
+  try {
+    // Concurrent batches counting at the same moment contend on the one counter row: transactWrite tries
+    // again shortly, then leaves it to the queue's retry.
+    await transactWrite(() => items);
+    return true;
+  } catch (error) {
+    if (cancelledBecause(error, 'ConditionalCheckFailed')) return false;
+    throw error;
   }
 };
 
 /** The counters as they stand (zero for what never happened). */
 export const emailCounters = async (): Promise<EmailCounters> => {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName('ledger'), Key: { key: COUNTER_KEY }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: tableName('ledger'),
+      Key: { key: FEEDBACK_COUNTER_KEY },
+      ConsistentRead: true,
+    }),
   );
   return {
     bounced: Number(Item?.bounced ?? 0),

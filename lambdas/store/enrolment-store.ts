@@ -4,7 +4,7 @@
  * reads. Stopping a sequence is an update of these rows (found by the backorder's key), never a scan.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import { dueBucket, dueKey, dueKeyCeiling } from '../domain/due-index';
@@ -23,6 +23,8 @@ export interface Enrolment {
   dueKey?: string;
   /** When the current step was handed to the email queue; a new sweep may retry it after the lease. */
   leasedUntil?: number;
+  /** The step this sequence sent last (what a cancel while waiting is counted against). */
+  lastSentStepId?: string;
 }
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
@@ -98,6 +100,12 @@ export const enrolmentsOf = async (backorderId: string): Promise<Enrolment[]> =>
   );
   return Items as Enrolment[];
 };
+
+/** For each sequence of a backorder that sent an email, the step it sent last. */
+export const lastStepsSent = async (backorderId: string): Promise<{ campaignId: string; stepId: string }[]> =>
+  (await enrolmentsOf(backorderId)).flatMap((e) =>
+    e.lastSentStepId ? [{ campaignId: e.campaignId, stepId: e.lastSentStepId }] : [],
+  );
 
 /** Ends every sequence of a backorder that is no longer waiting (cancelled, allocated, fulfilled). */
 export const stopEnrolments = async (
@@ -204,7 +212,7 @@ export const advance = async (
   let update: string;
   if (next) {
     update =
-      'SET nextStepId = :next, nextStepIndex = :index, nextDueAt = :due, dueBucket = :bucket, dueKey = :key REMOVE leasedUntil';
+      'SET nextStepId = :next, nextStepIndex = :index, nextDueAt = :due, dueBucket = :bucket, dueKey = :key, lastSentStepId = :sent REMOVE leasedUntil';
     Object.assign(values, {
       ':next': next.stepId,
       ':index': next.index,
@@ -213,7 +221,7 @@ export const advance = async (
       ':key': dueKey(next.dueMs, backorderId, campaignId),
     });
   } else {
-    update = 'SET #state = :done REMOVE dueBucket, dueKey, leasedUntil';
+    update = 'SET #state = :done, lastSentStepId = :sent REMOVE dueBucket, dueKey, leasedUntil';
     values[':done'] = 'done';
   }
   await dynamo
@@ -230,4 +238,22 @@ export const advance = async (
     .catch((error) => {
       if (!isConditionFailure(error)) throw error;
     });
+};
+
+/**
+ * Erasure: a backorder's enrolments go altogether (they name no one, but nothing is kept that is not
+ * needed). Its sequences must already be stopped: the backorder is no longer waiting.
+ */
+export const deleteEnrolments = async (backorderId: string): Promise<void> => {
+  const enrolments = await enrolmentsOf(backorderId);
+  await Promise.all(
+    enrolments.map((e) =>
+      dynamo.send(
+        new DeleteCommand({
+          TableName: tableName('enrolments'),
+          Key: { backorderId: e.backorderId, campaignId: e.campaignId },
+        }),
+      ),
+    ),
+  );
 };

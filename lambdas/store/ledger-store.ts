@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -14,6 +13,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
+import { conditionFailedAt, transactWrite } from '../shared/transact';
+import { anyShard, CounterChanges, emailsSentChanges } from '../domain/statistics';
+import { counterUpdates } from './stats-store';
 
 /** Counts a hit in a fixed window and returns the count so far; rows expire after the window. */
 export const countHit = async (key: string, windowEndsAtSeconds: number): Promise<number> => {
@@ -87,7 +89,8 @@ export const claimSend = async (
         ConsistentRead: true,
       }),
     );
-    if (Item?.state === 'sent') return { outcome: 'already-sent' };
+    // Withheld: an email that must never go out any more (its shopper's data was erased); as good as sent.
+    if (Item?.state === 'sent' || Item?.state === 'withheld') return { outcome: 'already-sent' };
     return { outcome: 'in-flight', leaseUntil: Number(Item?.leaseUntil ?? nowMs) };
   }
 };
@@ -128,66 +131,147 @@ export interface SentRecord {
   subject: string;
 }
 
+/** How long SES's message id leads back to the email: bounces come within days, complaints within weeks. */
+const MESSAGE_LOOKUP_DAYS = 90;
+
+/** The row `ses#<SES message id>` → email id, by which feedback finds the email it is about. */
+const messageLookupItem = (emailId: string, sesMessageId: string, nowMs: number) => ({
+  key: `ses#${sesMessageId}`,
+  emailId,
+  expiresAt: Math.floor(nowMs / 1000) + MESSAGE_LOOKUP_DAYS * 24 * 3600,
+});
+
+/** Remembers which email SES's message id is, so a bounce or complaint can be shown on it. */
+export const rememberMessageId = async (
+  emailId: string,
+  sesMessageId: string,
+  nowMs = Date.now(),
+): Promise<void> => {
+  if (!sesMessageId) return;
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName('ledger'),
+      Item: messageLookupItem(emailId, sesMessageId, nowMs),
+    }),
+  );
+};
+
+/** What the email counters need to know of a send: its kind, and for a nurture email its step. */
+export interface SentCounted {
+  kind: string;
+  campaignId?: string;
+  stepId?: string;
+}
+
+/** The counters one email recorded sent moves (`kind` read from the email id when not given). */
+const sentChanges = (emailId: string, counted: SentCounted | undefined, shard: number): CounterChanges => {
+  const kind = counted?.kind ?? emailId.split('#')[0];
+  const step =
+    kind === 'nurture' && counted?.campaignId && counted.stepId
+      ? { campaignId: counted.campaignId, stepId: counted.stepId }
+      : undefined;
+  return emailsSentChanges(kind, 1, shard, step);
+};
+
+/** The send record: only a claim still `sending` becomes `sent`, which is what makes a send count once. */
+const stillSending = {
+  ConditionExpression: '#state = :sending',
+  ExpressionAttributeNames: { '#state': 'state' },
+} as const;
+
 /**
- * Records a batch of sends in one request (BatchWriteItem puts the whole row; nothing to condition on: the
- * claims are this worker's). Falls back to one update per email for whatever the batch left unprocessed.
+ * Records a batch of sends in one request: one transaction of the sent records (each conditioned on its
+ * claim still `sending`), their `ses#` lookup rows and the email counters, so a batch of ten alerts is still
+ * one request and is counted exactly once. If anything in it is refused (one record was already recorded by a
+ * worker that took its claim over) nothing is written, and each is recorded on its own.
  */
-export const recordSentMany = async (records: readonly SentRecord[]): Promise<void> => {
+export const recordSentMany = async (records: readonly SentRecord[], nowMs = Date.now()): Promise<void> => {
+  // At most 25 records, 25 lookup rows and 26 counter rows: well within a transaction's 100 items.
   for (let i = 0; i < records.length; i += 25) {
     const chunk = records.slice(i, i + 25);
-    let unprocessed: readonly SentRecord[] = chunk;
+    const remembered = chunk.filter((record) => record.sesMessageId);
     try {
-      const { UnprocessedItems } = await dynamo.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            [tableName('ledger')]: chunk.map((record) => ({
-              PutRequest: {
-                Item: {
-                  key: `email#${record.emailId}`,
-                  ...record.details,
-                  state: 'sent',
-                  claimedAt: record.claimedAt,
-                  sesMessageId: record.sesMessageId,
-                  sentAt: record.sentAt,
-                  subject: record.subject,
-                },
+      await transactWrite(() => {
+        const shard = anyShard();
+        return [
+          ...chunk.map((record) => ({
+            Put: {
+              TableName: tableName('ledger'),
+              Item: {
+                key: `email#${record.emailId}`,
+                ...record.details,
+                state: 'sent',
+                claimedAt: record.claimedAt,
+                sesMessageId: record.sesMessageId,
+                sentAt: record.sentAt,
+                subject: record.subject,
               },
-            })),
-          },
-        }),
-      );
-      const left = new Set(
-        (UnprocessedItems?.[tableName('ledger')] ?? []).map((r) => String(r.PutRequest?.Item?.key)),
-      );
-      unprocessed = chunk.filter((record) => left.has(`email#${record.emailId}`));
+              ...stillSending,
+              ExpressionAttributeValues: { ':sending': 'sending' },
+            },
+          })),
+          ...remembered.map((record) => ({
+            Put: {
+              TableName: tableName('ledger'),
+              Item: messageLookupItem(record.emailId, record.sesMessageId, nowMs),
+            },
+          })),
+          ...counterUpdates(
+            chunk.reduce(
+              (changes, record) => changes.merge(sentChanges(record.emailId, record.details, shard)),
+              new CounterChanges(),
+            ),
+          ),
+        ];
+      });
+      continue;
     } catch {
       // Fall through: each is recorded on its own below.
     }
-    await Promise.all(unprocessed.map((r) => recordSent(r.emailId, r.sesMessageId, r.sentAt, r.subject)));
+    await Promise.all([
+      ...chunk.map((r) => recordSent(r.emailId, r.sesMessageId, r.sentAt, r.subject, r.details)),
+      ...remembered.map((r) => rememberMessageId(r.emailId, r.sesMessageId, nowMs)),
+    ]);
   }
 };
 
+/**
+ * Records one send and counts it, in one transaction conditioned on the claim still `sending`: answers false
+ * (and counts nothing) when it was recorded already, by a worker that took the claim over.
+ */
 export const recordSent = async (
   emailId: string,
   sesMessageId: string,
   sentAt: string,
   subject: string,
-): Promise<void> => {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName('ledger'),
-      Key: { key: `email#${emailId}` },
-      UpdateExpression:
-        'SET #state = :sent, sesMessageId = :mid, sentAt = :at, subject = :subject REMOVE leaseUntil',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: {
-        ':sent': 'sent',
-        ':mid': sesMessageId,
-        ':at': sentAt,
-        ':subject': subject,
+  counted?: SentCounted,
+): Promise<boolean> => {
+  try {
+    await transactWrite(() => [
+      {
+        Update: {
+          TableName: tableName('ledger'),
+          Key: { key: `email#${emailId}` },
+          UpdateExpression:
+            'SET #state = :sent, sesMessageId = :mid, sentAt = :at, subject = :subject REMOVE leaseUntil',
+          ...stillSending,
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':sent': 'sent',
+            ':mid': sesMessageId,
+            ':at': sentAt,
+            ':subject': subject,
+          },
+        },
       },
-    }),
-  );
+      // Another shard on each try: a conflict on one counter row is not met again.
+      ...counterUpdates(sentChanges(emailId, counted, anyShard())),
+    ]);
+    return true;
+  } catch (error) {
+    if (conditionFailedAt(error, 0)) return false;
+    throw error;
+  }
 };
 
 /** Gives this worker's claim back after a failed send so the retry can take it at once. */
@@ -210,14 +294,44 @@ export const releaseSend = async (emailId: string, claimId: string): Promise<voi
 export interface SentEmailRecord {
   emailId: string;
   kind: string;
-  state: 'sending' | 'sent';
+  state: 'sending' | 'sent' | 'withheld';
   backorderId?: string;
   campaignId?: string;
   stepId?: string;
   subject?: string;
   claimedAt: string;
   sentAt?: string;
+  /** Who asked for it (a status link resent by customer service). */
+  requestedBy?: string;
+  /** What SES told us after it left, when it told us anything (see markEmailFeedback). */
+  bounce?: { type: 'permanent' | 'transient'; at: string };
+  complaint?: { at: string };
 }
+
+interface SendRecordRow extends Omit<SentEmailRecord, 'emailId' | 'bounce' | 'complaint'> {
+  key: string;
+  bouncedAt?: string;
+  bounceType?: 'permanent' | 'transient';
+  complainedAt?: string;
+}
+
+const toSentEmailRecord = (item: Record<string, unknown>): SentEmailRecord => {
+  const row = item as unknown as SendRecordRow;
+  return {
+    emailId: row.key.replace(/^email#/, ''),
+    kind: row.kind,
+    state: row.state,
+    backorderId: row.backorderId,
+    campaignId: row.campaignId,
+    stepId: row.stepId,
+    subject: row.subject,
+    claimedAt: row.claimedAt,
+    sentAt: row.sentAt,
+    requestedBy: row.requestedBy,
+    bounce: row.bouncedAt ? { type: row.bounceType ?? 'permanent', at: row.bouncedAt } : undefined,
+    complaint: row.complainedAt ? { at: row.complainedAt } : undefined,
+  };
+};
 
 /** Every email sent (or being sent) to an address, newest first: what customer service sees. */
 export const emailsSentTo = async (recipientKey: string, limit = 100): Promise<SentEmailRecord[]> => {
@@ -231,15 +345,146 @@ export const emailsSentTo = async (recipientKey: string, limit = 100): Promise<S
       Limit: limit,
     }),
   );
-  return Items.map((item) => ({
-    emailId: String(item.key).replace(/^email#/, ''),
-    kind: item.kind,
-    state: item.state,
-    backorderId: item.backorderId,
-    campaignId: item.campaignId,
-    stepId: item.stepId,
-    subject: item.subject,
-    claimedAt: item.claimedAt,
-    sentAt: item.sentAt,
-  }));
+  return Items.map(toSentEmailRecord);
+};
+
+/** Every email to an address (optionally only those about one backorder), oldest first, all pages. */
+export const allEmailsSentTo = async (
+  recipientKey: string,
+  backorderId?: string,
+): Promise<SentEmailRecord[]> => {
+  const records: SentEmailRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('ledger'),
+        IndexName: 'byRecipient',
+        KeyConditionExpression: 'recipientKey = :r',
+        ...(backorderId ? { FilterExpression: 'backorderId = :b' } : {}),
+        ExpressionAttributeValues: { ':r': recipientKey, ...(backorderId ? { ':b': backorderId } : {}) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    records.push(...(page.Items ?? []).map(toSentEmailRecord));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return records;
+};
+
+/** The email an SES message id belongs to, if we sent it (and remember it). */
+export const emailOfMessage = async (sesMessageId: string): Promise<string | undefined> => {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('ledger'), Key: { key: `ses#${sesMessageId}` } }),
+  );
+  return Item?.emailId as string | undefined;
+};
+
+export type EmailFeedbackMark =
+  { kind: 'bounce'; permanent: boolean; at: string } | { kind: 'complaint'; at: string };
+
+/**
+ * Shows what SES reported on the send record of the email (a bounce, a complaint). Setting the same values
+ * again changes nothing, so a redelivered notification is harmless; a record that is gone stays gone.
+ * Answers whether the record belongs to a shopper who erased their data (so the caller keeps nothing that
+ * names them).
+ */
+export const markEmailFeedback = async (
+  emailId: string,
+  mark: EmailFeedbackMark,
+): Promise<{ erased: boolean }> => {
+  const update =
+    mark.kind === 'bounce'
+      ? {
+          expression: 'SET bouncedAt = :at, bounceType = :type',
+          values: { ':type': mark.permanent ? 'permanent' : 'transient' },
+        }
+      : { expression: 'SET complainedAt = :at', values: {} };
+  try {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('ledger'),
+        Key: { key: `email#${emailId}` },
+        UpdateExpression: update.expression,
+        ConditionExpression: 'attribute_exists(#key)',
+        ExpressionAttributeNames: { '#key': 'key' },
+        ExpressionAttributeValues: { ':at': mark.at, ...update.values },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { erased: Attributes?.erasedAt !== undefined };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return { erased: false };
+  }
+};
+
+/**
+ * Erasure: the send record keeps only what counts (kind, backorder, campaign step, state, dates); the
+ * address and the subject (which may carry the shopper's name) go, and with them its place in the
+ * byRecipient index. The record itself stays, so the email is still never sent twice. A send in flight
+ * (`sending`) becomes `withheld`: the worker's record of it (conditioned on `sending`) then writes nothing,
+ * so the address does not come back.
+ */
+export const forgetRecipient = async (
+  emailId: string,
+  at: string,
+  state?: SentEmailRecord['state'],
+): Promise<void> => {
+  if (state === 'sending') {
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('ledger'),
+          Key: { key: `email#${emailId}` },
+          UpdateExpression:
+            'SET erasedAt = :at, #state = :withheld REMOVE recipientKey, subject, requestedBy, leaseUntil',
+          ConditionExpression: '#state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':at': at, ':withheld': 'withheld', ':sending': 'sending' },
+        }),
+      );
+      return;
+    } catch (error) {
+      // Recorded sent meanwhile: stripped as any sent email below.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: tableName('ledger'),
+        Key: { key: `email#${emailId}` },
+        UpdateExpression: 'SET erasedAt = :at REMOVE recipientKey, subject, requestedBy',
+        ConditionExpression: 'attribute_exists(#key)',
+        ExpressionAttributeNames: { '#key': 'key' },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+};
+
+/**
+ * Erasure: an email not sent yet that must never be sent any more (a restock alert still in its queue
+ * carries the address itself). The record, without any address, makes every later claim see it as sent.
+ */
+export const withholdEmail = async (
+  emailId: string,
+  details: { kind: string; backorderId: string },
+  at: string,
+): Promise<void> => {
+  await dynamo
+    .send(
+      new PutCommand({
+        TableName: tableName('ledger'),
+        Item: { key: `email#${emailId}`, state: 'withheld', ...details, claimedAt: at, erasedAt: at },
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': 'key' },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 };

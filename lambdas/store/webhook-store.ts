@@ -3,7 +3,14 @@
  * listing scans; deliveries live under their endpoint, keyed by event time, and expire 30 days after their
  * last attempt.
  */
-import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import type { DeliveryState, Webhook, WebhookDelivery, WebhookEventType } from '../domain/webhook';
@@ -154,4 +161,29 @@ export const listDeliveries = async (
     }),
   );
   return { items: (Items ?? []) as WebhookDelivery[], cursor: encodeCursor(LastEvaluatedKey) };
+};
+
+/**
+ * The deliveries with these exact keys (an event's delivery key is known from the backorder's own events,
+ * so finding a backorder's deliveries reads only those rows, never an endpoint's whole history).
+ */
+export const deliveriesByKey = async (
+  keys: readonly { webhookId: string; deliveryKey: string }[],
+): Promise<WebhookDelivery[]> => {
+  const table = tableName('webhookDeliveries');
+  const found: WebhookDelivery[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map((key) => ({ ...key }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 5)
+        throw new Error('Webhook deliveries could not be read: DynamoDB kept keys unprocessed');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const { Responses, UnprocessedKeys } = await dynamo.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+      );
+      found.push(...((Responses?.[table] ?? []) as WebhookDelivery[]));
+      pending = UnprocessedKeys?.[table]?.Keys ?? [];
+    }
+  }
+  return found;
 };

@@ -17,7 +17,12 @@ const listQuery = z.object({
 });
 
 export const adminView = (backorder: Backorder) => {
-  const { statusTokenHashes: _secrets, queueKey: _order, ...visible } = backorder;
+  const {
+    statusTokenHashes: _secrets,
+    erasedTokenHashes: _erasedSecrets,
+    queueKey: _order,
+    ...visible
+  } = backorder;
   return visible;
 };
 

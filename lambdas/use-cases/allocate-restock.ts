@@ -17,6 +17,7 @@ import { logger } from '../shared/http';
 import { mapWithLimit } from '../shared/concurrency';
 import { hashToken, newToken } from '../shared/tokens';
 import { planAllocation } from '../domain/allocation';
+import { allocationChanges } from '../domain/statistics';
 import {
   allocateBackorder,
   endRun,
@@ -175,7 +176,8 @@ const runPage = async (
 
 /**
  * Allocates the backorders a reservation is for, queues their alerts and events, and settles it: units of
- * backorders no longer waiting go back to the free stock. Safe to repeat.
+ * backorders no longer waiting go back to the free stock, and the product's counters move by the backorders
+ * this reservation allocated (now or in an earlier try: whoever settles counts them all, once). Safe to repeat.
  */
 const completeReservation = async (state: RunState, nowMs: number): Promise<RunState> => {
   const reservation = state.reserved!;
@@ -222,5 +224,10 @@ const completeReservation = async (state: RunState, nowMs: number): Promise<RunS
       sku: state.sku,
       unitsBack,
     });
-  return (await settle(state.sku, reservation.ref, unitsBack)) ?? (await readRunState(state.sku)) ?? state;
+  const counters = allocationChanges(allocated.map((b) => ({ ...b, allocatedAt: b.allocatedAt ?? at })));
+  return (
+    (await settle(state.sku, reservation.ref, unitsBack, counters)) ??
+    (await readRunState(state.sku)) ??
+    state
+  );
 };

@@ -8,6 +8,7 @@ import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { ses } from '../shared/ses';
 import { sesConfigurationSet } from '../shared/config';
 import { SendPacer } from '../shared/send-pacer';
+import { logger } from '../shared/http';
 import type { RenderedEmail } from '../emails/templating';
 import { buildMime, type Envelope } from '../emails/mime';
 import {
@@ -16,6 +17,7 @@ import {
   recordSent,
   recordSentMany,
   releaseSend,
+  rememberMessageId,
   type SendDetails,
   type SentRecord,
 } from '../store/ledger-store';
@@ -74,7 +76,13 @@ export const createMailer = (pacer: SendPacer) => {
     }
     try {
       const { messageId, subject } = await transmit(delivery);
-      await recordSent(delivery.emailId, messageId, new Date().toISOString(), subject);
+      await Promise.all([
+        recordSent(delivery.emailId, messageId, new Date().toISOString(), subject, detailsOf(delivery)),
+        // Only lets a later bounce or complaint show on this email: never worth failing the send for.
+        rememberMessageId(delivery.emailId, messageId).catch((error: unknown) =>
+          logger.warn('SES message id not remembered', { emailId: delivery.emailId, error: String(error) }),
+        ),
+      ]);
     } catch (error) {
       await releaseSend(delivery.emailId, claim.claimId);
       throw error;

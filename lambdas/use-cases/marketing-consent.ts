@@ -4,12 +4,19 @@
  */
 import { NotFoundError } from '../shared/errors';
 import { normalizeEmail } from '../domain/backorder';
-import { confirmConsent } from '../store/backorder-store';
-import { addressOfUnsubscribeToken, backorderOfConsentToken, suppress } from '../store/shopper-store';
+import { confirmConsent, getBackorder } from '../store/backorder-store';
+import { backorderOfConsentToken, ownerOfUnsubscribeToken, suppress } from '../store/shopper-store';
 import { enrolInMatchingCampaigns } from './nurture-enrolment';
 
+/** The address an unsubscribe link is for; none once the shopper's data was erased. */
+const addressOfUnsubscribeLink = async (token: string | undefined): Promise<string | undefined> => {
+  const owner = token ? await ownerOfUnsubscribeToken(token) : undefined;
+  if (owner?.backorderId) return (await getBackorder(owner.backorderId))?.emailKey || undefined;
+  return owner?.emailKey;
+};
+
 export const unsubscribe = async (token: string | undefined, nowMs = Date.now()): Promise<void> => {
-  const emailKey = token ? await addressOfUnsubscribeToken(token) : undefined;
+  const emailKey = await addressOfUnsubscribeLink(token);
   if (!emailKey) throw new NotFoundError('This unsubscribe link is not valid');
   // Sequences stop lazily: the sender checks the suppression list before every marketing email.
   await suppress(normalizeEmail(emailKey), 'unsubscribed', new Date(nowMs).toISOString());
@@ -24,6 +31,9 @@ export const confirmMarketingConsent = async (
   const backorderId = token ? await backorderOfConsentToken(token) : undefined;
   if (!backorderId) throw new NotFoundError('This confirmation link is not valid');
   const backorder = await confirmConsent(backorderId, new Date(nowMs).toISOString());
+  // The shopper's data was erased (or is being erased): the link leads nowhere any more.
+  if (backorder?.erasedAt || backorder?.erasingAt)
+    throw new NotFoundError('This confirmation link is not valid');
   if (!backorder || backorder.status !== 'waiting') return 'not-waiting';
   await enrolInMatchingCampaigns(backorder, nowMs);
   return 'confirmed';

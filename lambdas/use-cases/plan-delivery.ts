@@ -5,6 +5,8 @@ import type { EmailMessage } from '../store/email-queue';
 import type { Delivery } from './deliver-email';
 import { planConfirmation } from './plan-confirmation';
 import { planNurture } from './plan-nurture';
+import { planStatusLink } from './plan-status-link';
+import { planSupplierBatch } from './plan-supplier-batch';
 import { planTestEmail } from './plan-test-email';
 
 export const planDelivery = (message: EmailMessage): Promise<Delivery | null> => {
@@ -15,5 +17,9 @@ export const planDelivery = (message: EmailMessage): Promise<Delivery | null> =>
       return planNurture(message);
     case 'test':
       return planTestEmail(message);
+    case 'supplierBatch':
+      return planSupplierBatch(message);
+    case 'statusLink':
+      return planStatusLink(message);
   }
 };

@@ -53,7 +53,7 @@ export const planNurture = async (
     compose: async () => {
       const [{ base, settings, from, replyTo }, unsubscribeToken] = await Promise.all([
         senderIdentity(),
-        issueUnsubscribeToken(backorder.emailKey, nowMs),
+        issueUnsubscribeToken(backorder.id, nowMs),
       ]);
       const statusToken = newToken();
       await addStatusToken(backorder.id, hashToken(statusToken));

@@ -18,7 +18,10 @@ const NOT_FOUND_MESSAGE = 'No backorder matches this link';
 export const findWithToken = async (id: string, token: string | undefined): Promise<Backorder> => {
   if (!ID_PATTERN.test(id)) throw new NotFoundError(NOT_FOUND_MESSAGE);
   const backorder = await getBackorder(id);
-  if (!backorder || !statusTokenMatches(token, backorder.statusTokenHashes))
+  const matches = statusTokenMatches(token, backorder?.statusTokenHashes);
+  // Once an erasure of the shopper's data has begun, their links lead nowhere (the erase request itself
+  // is authenticated apart, in shopper-data.ts).
+  if (!backorder || !matches || backorder.erasingAt || backorder.erasedAt)
     throw new NotFoundError(NOT_FOUND_MESSAGE);
   return backorder;
 };

@@ -7,6 +7,8 @@ export interface StoredEmail {
   destination: { to: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  /** What aws-ses-v2-local keeps of each attachment (mailparser's view), content in base64. */
+  attachments?: { filename?: string; contentType: string; content: string }[];
   at: number;
 }
 

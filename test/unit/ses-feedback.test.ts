@@ -3,12 +3,19 @@
  * addresses, only permanent bounces and complaints suppress, and anything unreadable is refused (so it ends
  * in the dead-letter queue). The local mailbox simulator publishes exactly what the parser reads.
  */
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { extractAddress, parseSesFeedback } from '../../lambdas/domain/ses-feedback';
 import { addressList, simulatedEvents, simulatedOutcome } from '../../local/ses-feedback';
+import { addressHash } from '../../lambdas/shared/tokens';
 
 const mail = {
   timestamp: '2026-05-04T10:00:00.000Z',
@@ -252,7 +259,11 @@ describe('the feedback function', () => {
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     ({ handleFeedback } = await import('../../lambdas/feedback/handler'));
   });
-  beforeEach(() => dynamo.reset());
+  beforeEach(() => {
+    dynamo.reset();
+    // No `ses#` lookup row: the message is not one the platform remembers sending.
+    dynamo.on(GetCommand).resolves({});
+  });
   afterAll(() => dynamo.restore());
 
   const record = (body: unknown, messageId: string): SQSRecord =>
@@ -282,7 +293,8 @@ describe('the feedback function', () => {
     const [marker, counter] = dynamo.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!;
     expect(marker.Put).toMatchObject({
       Item: {
-        key: 'feedback#feedback-bounce-1#ann@example.com',
+        // The marker keeps the address only as its hash: it outlives an erasure of the shopper.
+        key: `feedback#feedback-bounce-1#${addressHash('ann@example.com')}`,
         kind: 'bounce',
         sesMessageId: mail.messageId,
       },
@@ -338,5 +350,48 @@ describe('the feedback function', () => {
       'fails-on-write',
       'poison',
     ]);
+  });
+
+  test('a bounce is shown on the email it is about, found by its SES message id', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(GetCommand, { Key: { key: `ses#${mail.messageId}` } }).resolves({
+      Item: { key: `ses#${mail.messageId}`, emailId: 'confirmation#01J0000000000000000000000A' },
+    });
+    dynamo.on(UpdateCommand).resolves({});
+    const response = await handleFeedback({ Records: [record(bounceEvent(), 'm1')] });
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input).toMatchObject({
+      Key: { key: 'email#confirmation#01J0000000000000000000000A' },
+      UpdateExpression: 'SET bouncedAt = :at, bounceType = :type',
+      ConditionExpression: 'attribute_exists(#key)',
+      ExpressionAttributeValues: { ':at': '2026-05-04T10:00:01.000Z', ':type': 'permanent' },
+    });
+    // No address anywhere in the marker.
+    expect(JSON.stringify(dynamo.commandCalls(TransactWriteCommand)[0].args[0].input)).not.toContain(
+      'ann@example.com',
+    );
+  });
+
+  test('a bounce about an email whose shopper erased their data suppresses the address by its hash only', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo
+      .on(GetCommand, { Key: { key: `ses#${mail.messageId}` } })
+      .resolves({ Item: { key: `ses#${mail.messageId}`, emailId: 'restock#01J0000000000000000000000A' } });
+    dynamo.on(UpdateCommand).resolves({ Attributes: { erasedAt: '2026-05-04T09:00:00.000Z' } });
+    const response = await handleFeedback({ Records: [record(bounceEvent(), 'm1')] });
+    expect(response.batchItemFailures).toEqual([]);
+    const puts = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(puts).toEqual([
+      expect.objectContaining({
+        Item: {
+          key: `suppressedHash#${addressHash('ann@example.com')}`,
+          reason: 'bounced',
+          at: '2026-05-04T10:00:01.000Z',
+        },
+      }),
+    ]);
+    expect(JSON.stringify(puts)).not.toContain('ann@example.com');
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Shopper's status page (/status?id=…&token=…): where they stand in the queue, what happened so far, and
- * a way to cancel (DESIGN.md §4, §6). Unknown id and wrong token read the same, as the API makes them.
+ * Shopper's status page (/status?id=…&token=…): where they stand in the queue, what happened so far, a way
+ * to cancel (DESIGN.md §4, §6), and their data rights: download everything kept about them, or delete it.
+ * Unknown id and wrong token read the same, as the API makes them.
  */
 import { ApiError, NetworkError, request } from './api.js';
 import { formatMoment, units } from './format.js';
@@ -35,6 +36,10 @@ const cancelArea = document.getElementById('cancel-area');
 const cancelButton = document.getElementById('cancel');
 const cancelError = document.getElementById('cancel-error');
 const dialog = document.getElementById('cancel-dialog');
+const downloadButton = document.getElementById('download-data');
+const deleteButton = document.getElementById('delete-data');
+const dataError = document.getElementById('data-error');
+const deleteDialog = document.getElementById('delete-dialog');
 
 const params = new URLSearchParams(location.search);
 const id = params.get('id');
@@ -228,6 +233,86 @@ async function cancel() {
   state.focus();
 }
 
+// ---- the shopper's data -------------------------------------------------------------------------------
+
+function showDataError(error, what) {
+  dataError.textContent =
+    error instanceof NetworkError
+      ? `We could not reach the shop, so ${what}. Check your connection and try again.`
+      : `Something went wrong, so ${what}. Please try again in a moment.`;
+  dataError.hidden = false;
+}
+
+/** Fetches the export and hands it to the browser as a file (the API names it in Content-Disposition). */
+async function downloadData() {
+  dataError.hidden = true;
+  downloadButton.disabled = true;
+  downloadButton.textContent = 'Preparing your data…';
+  try {
+    const { body } = await request('GET', `${backorderPath}/export${tokenQuery}`);
+    const file = new window.Blob([JSON.stringify(body, null, 2)], { type: 'application/json' });
+    const url = URL.createObjectURL(file);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `backorder-data-${id}.json`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) showInvalidLink();
+    else showDataError(error, 'nothing was downloaded');
+  } finally {
+    downloadButton.disabled = false;
+    downloadButton.textContent = 'Download my data';
+  }
+}
+
+function askToDelete() {
+  dataError.hidden = true;
+  document.getElementById('delete-dialog-text').textContent =
+    'Every backorder you have with this shop is cancelled (reserved units go to the next shopper), and your ' +
+    'email address, name and company are deleted from everything we keep. Links in our emails stop ' +
+    'working. This cannot be undone.';
+  deleteDialog.returnValue = '';
+  deleteDialog.showModal();
+}
+
+async function deleteData() {
+  deleteButton.disabled = true;
+  deleteButton.textContent = 'Deleting…';
+  try {
+    await request('DELETE', backorderPath + tokenQuery);
+  } catch (error) {
+    deleteButton.disabled = false;
+    deleteButton.textContent = 'Delete my data';
+    if (error instanceof ApiError && error.status === 404) showInvalidLink();
+    else {
+      // Safe to press again: a repeated request completes whatever was left.
+      showDataError(error, 'your data may not be fully deleted yet');
+      deleteButton.focus();
+    }
+    return;
+  }
+  backorder = null;
+  heading.textContent = 'Your data has been deleted';
+  document.title = 'Your data has been deleted';
+  section.hidden = true;
+  delete state.dataset.status;
+  setState(
+    'Your data has been deleted.',
+    'Your backorders are cancelled and we no longer keep your email address, your name or your company. ' +
+      'The links in our emails to you no longer work. You can sign up again at any time.',
+  );
+  // The button the shopper pressed is gone; keep their focus on the news.
+  state.focus();
+}
+
+downloadButton.addEventListener('click', downloadData);
+deleteButton.addEventListener('click', askToDelete);
+deleteDialog.addEventListener('close', () => {
+  if (deleteDialog.returnValue === 'delete') deleteData();
+});
 cancelButton.addEventListener('click', askToCancel);
 dialog.addEventListener('close', () => {
   if (dialog.returnValue === 'cancel') cancel();

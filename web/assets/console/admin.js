@@ -46,6 +46,67 @@ export async function admin(method, path, body) {
   }
 }
 
+/**
+ * Downloads a file from an admin route (a supplier batch's CSV). A plain link cannot carry the bearer token,
+ * so the file is fetched with it and handed to the browser as a download, named as the server says. The
+ * same 401 rule as admin(); other failures throw ApiError or NetworkError. Resolves to the file's name.
+ * @param {string} path
+ * @param {string} fallbackName
+ * @returns {Promise<string>}
+ */
+export async function downloadAdminFile(path, fallbackName) {
+  const bearer = currentBearer();
+  if (!bearer) {
+    onSignedOut('Your session has ended. Sign in again to continue.');
+    throw new SignedOut();
+  }
+  let response;
+  let blob;
+  try {
+    response = await fetch(path, {
+      headers: { Authorization: `Bearer ${bearer}` },
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+    blob = await response.blob();
+  } catch (cause) {
+    throw new NetworkError(cause);
+  }
+  if (response.status === 401) {
+    forgetBearer();
+    onSignedOut('Your session has ended or the token was not accepted. Sign in again to continue.');
+    throw new SignedOut();
+  }
+  if (!response.ok) {
+    let error = {};
+    try {
+      error = JSON.parse(await blob.text()).error ?? {};
+    } catch {
+      // Not the contract's shape: the status says enough.
+    }
+    throw new ApiError({
+      status: response.status,
+      code: typeof error.code === 'string' ? error.code : `HTTP_${response.status}`,
+      message: typeof error.message === 'string' ? error.message : 'The download failed.',
+      details: [],
+      retryAfterSeconds: null,
+    });
+  }
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Long enough for the browser to have taken the file.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}
+
 /** Path segment for an id or SKU typed by a person. */
 export const segment = (value) => encodeURIComponent(value);
 

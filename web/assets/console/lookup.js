@@ -1,7 +1,9 @@
 /**
  * Customer service: find a shopper's backorders by email (or a product's, or by status), see each one's
- * history, cancel or mark it fulfilled on the shopper's behalf, and see the emails sent to that address.
- * The search lives in the address (#/lookup?email=…), so a reload or a shared link shows the same thing.
+ * timeline (its events with who did them, the emails sent about it and how they fared, the webhook
+ * deliveries), cancel it, mark it fulfilled or send the shopper a fresh status link on their behalf, and
+ * see the emails sent to that address. The search lives in the address (#/lookup?email=…), so a reload or a
+ * shared link shows the same thing.
  */
 import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
 import { confirmAction, h, problemList, showFieldErrors, showResult, clearFieldErrors } from './dom.js';
@@ -21,7 +23,28 @@ const EVENT_WORDS = {
   fulfilled: 'Marked fulfilled',
   cancelled: 'Cancelled',
   unsubscribed: 'Unsubscribed from updates',
+  erased: 'Personal data erased at the shopper’s request',
 };
+const EMAIL_KIND_WORDS = {
+  confirmation: 'Confirmation email',
+  nurture: 'Nurture email',
+  restock: 'Restock alert',
+  statusLink: 'Status link email',
+  test: 'Test email',
+};
+const OUTCOME_WORDS = {
+  sending: 'Sending',
+  sent: 'Sent',
+  withheld: 'Not sent (data erased)',
+  bounced: 'Bounced',
+  'soft-bounced': 'Soft bounce',
+  complained: 'Marked as spam',
+};
+const OUTCOME_KINDS = { sent: 'on', bounced: 'off', 'soft-bounced': 'off', complained: 'off' };
+const DELIVERY_WORDS = { pending: 'Retrying', delivered: 'Delivered', failed: 'Failed', dead: 'Gave up' };
+const DELIVERY_KINDS = { delivered: 'on', failed: 'off', dead: 'off' };
+/** Timelines loaded at once: a page of fifty backorders never opens fifty requests together. */
+const TIMELINE_LOADS = 3;
 const SEGMENT_WORDS = { b2c: 'Personal (B2C)', b2b: 'Business (B2B)' };
 
 const view = document.getElementById('view-lookup');
@@ -133,8 +156,10 @@ async function loadBackorders() {
     const { body } = await admin('GET', searchPath('/api/admin/backorders', query, backorderCursor));
     if (query !== search) return;
     const items = Array.isArray(body?.items) ? body.items : [];
-    backorderList.append(...items.map(backorderCard));
+    const cards = items.map((item) => backorderCard(item));
+    backorderList.append(...cards);
     shownCount += items.length;
+    void loadTimelines(cards, query);
     backorderCursor = typeof body?.cursor === 'string' && body.cursor ? body.cursor : null;
     moreButton.hidden = backorderCursor === null;
     backordersPart.hidden = false;
@@ -177,9 +202,14 @@ moreButton.addEventListener('click', async () => {
   }
 });
 
-function backorderCard(backorder) {
+/**
+ * One backorder. `timeline` is its full story from GET /api/admin/backorders/{id}; until that arrives the
+ * card shows the backorder's own events.
+ */
+function backorderCard(backorder, timeline) {
   const titleId = `backorder-${backorder.id}`;
   const active = backorder.status === 'waiting' || backorder.status === 'allocated';
+  const erased = Boolean(backorder.erasedAt);
   const events = Array.isArray(backorder.events) ? backorder.events : [];
   return h(
     'li',
@@ -202,20 +232,22 @@ function backorderCard(backorder) {
     h(
       'dl',
       { className: 'facts facts--compact' },
-      fact(
-        'Email',
-        backorder.email,
-        search?.email
-          ? null
-          : [
-              ' ',
-              h(
-                'a',
-                { href: hashFor({ email: backorder.email }), className: 'text-link' },
-                'All for this shopper',
-              ),
-            ],
-      ),
+      erased
+        ? fact('Email', h('span', { className: 'muted' }, 'Erased at the shopper’s request'))
+        : fact(
+            'Email',
+            backorder.email,
+            search?.email
+              ? null
+              : [
+                  ' ',
+                  h(
+                    'a',
+                    { href: hashFor({ email: backorder.email }), className: 'text-link' },
+                    'All for this shopper',
+                  ),
+                ],
+          ),
       backorder.name ? fact('Name', backorder.name) : null,
       backorder.company ? fact('Company', backorder.company) : null,
       fact('Customer', SEGMENT_WORDS[backorder.segment] ?? backorder.segment),
@@ -224,51 +256,156 @@ function backorderCard(backorder) {
       fact('Signed up', formatMoment(backorder.createdAt) ?? '—'),
       fact('Backorder id', h('span', { className: 'mono' }, backorder.id)),
     ),
-    h('h4', {}, 'History'),
+    h('h4', {}, 'Timeline'),
     h(
       'ol',
-      { className: 'timeline' },
-      events.map((event) =>
-        h(
-          'li',
-          {},
-          h('time', { dateTime: event.at }, formatMoment(event.at) ?? event.at),
-          h(
-            'span',
-            {},
-            EVENT_WORDS[event.type] ?? event.type,
-            event.by ? h('span', { className: 'muted' }, ` by ${event.by}`) : null,
-          ),
-        ),
-      ),
+      {
+        className: 'timeline',
+        dataset: { timeline: Array.isArray(timeline) ? 'full' : 'events' },
+        attrs: {
+          'aria-label': `Timeline of ${backorder.sku}`,
+          'aria-busy': Array.isArray(timeline) ? null : 'true',
+        },
+      },
+      (Array.isArray(timeline) ? timeline : events).map(timelineItem),
     ),
-    active
-      ? h(
+    erased
+      ? null
+      : h(
           'div',
           { className: 'row-actions' },
-          h(
-            'button',
-            {
-              type: 'button',
-              className: 'button button--danger-outline button--small',
-              dataset: { action: 'cancel' },
-              attrs: { 'aria-describedby': titleId },
-            },
-            'Cancel backorder',
-          ),
+          active
+            ? [
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    className: 'button button--danger-outline button--small',
+                    dataset: { action: 'cancel' },
+                    attrs: { 'aria-describedby': titleId },
+                  },
+                  'Cancel backorder',
+                ),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    className: 'button button--secondary button--small',
+                    dataset: { action: 'fulfil' },
+                    attrs: { 'aria-describedby': titleId },
+                  },
+                  'Mark fulfilled',
+                ),
+              ]
+            : null,
           h(
             'button',
             {
               type: 'button',
               className: 'button button--secondary button--small',
-              dataset: { action: 'fulfil' },
+              dataset: { action: 'status-link' },
               attrs: { 'aria-describedby': titleId },
             },
-            'Mark fulfilled',
+            'Resend status link',
           ),
-        )
-      : null,
+        ),
   );
+}
+
+/** One line of a timeline: an event (with who), an email (and how it fared) or a webhook delivery. */
+function timelineItem(entry) {
+  const when = h('time', { dateTime: entry.at }, formatMoment(entry.at) ?? entry.at);
+  if (entry.type === 'email') {
+    const outcome = entry.outcome ?? 'sent';
+    const step = entry.campaignId ? ` (${entry.campaignId}${entry.stepId ? ` / ${entry.stepId}` : ''})` : '';
+    return h(
+      'li',
+      { dataset: { entry: 'email', kind: entry.kind ?? '', outcome } },
+      when,
+      h(
+        'span',
+        {},
+        `${EMAIL_KIND_WORDS[entry.kind] ?? words(entry.kind)}${step}`,
+        entry.subject ? h('span', { className: 'muted' }, ` “${entry.subject}”`) : null,
+        entry.requestedBy ? h('span', { className: 'muted' }, ` requested by ${entry.requestedBy}`) : null,
+        ' ',
+        h(
+          'span',
+          { className: `badge badge--${OUTCOME_KINDS[outcome] ?? 'neutral'}` },
+          OUTCOME_WORDS[outcome] ?? words(outcome),
+        ),
+      ),
+    );
+  }
+  if (entry.type === 'webhook') {
+    const attempts = Number(entry.attempts) || 0;
+    return h(
+      'li',
+      { dataset: { entry: 'webhook', state: entry.state ?? '' } },
+      when,
+      h(
+        'span',
+        {},
+        'Webhook ',
+        h('span', { className: 'mono' }, entry.event ?? ''),
+        ' to ',
+        h('span', { className: 'mono' }, entry.endpoint ?? ''),
+        ' ',
+        h(
+          'span',
+          { className: `badge badge--${DELIVERY_KINDS[entry.state] ?? 'neutral'}` },
+          DELIVERY_WORDS[entry.state] ?? words(entry.state),
+        ),
+        h('span', { className: 'muted' }, ` ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`),
+      ),
+    );
+  }
+  return h(
+    'li',
+    { dataset: { entry: 'event', type: entry.type ?? '' } },
+    when,
+    h(
+      'span',
+      {},
+      EVENT_WORDS[entry.type] ?? words(entry.type),
+      entry.by ? h('span', { className: 'muted' }, ` by ${entry.by}`) : null,
+    ),
+  );
+}
+
+/** The full timelines of the cards just shown, a few at a time; a card that is gone meanwhile is skipped. */
+async function loadTimelines(cards, query) {
+  let next = 0;
+  const worker = async () => {
+    while (next < cards.length && query === search) {
+      const card = cards[next++];
+      if (!card.isConnected) continue;
+      try {
+        await refreshCard(card);
+      } catch (error) {
+        if (error instanceof SignedOut) return;
+        // The events shown stay; the full timeline is simply not there.
+        card.querySelector('ol.timeline')?.removeAttribute('aria-busy');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: TIMELINE_LOADS }, worker));
+}
+
+/** The card of a backorder as it is on screen now (cards are replaced when their timeline loads). */
+function currentCard(id, fallback) {
+  return [...backorderList.children].find((card) => card.dataset.backorderId === id) ?? fallback;
+}
+
+/** Reloads one card from GET /api/admin/backorders/{id}: the backorder and its full timeline. */
+async function refreshCard(card) {
+  const { body } = await admin('GET', `/api/admin/backorders/${segment(card.dataset.backorderId)}`);
+  if (!card.isConnected) return card;
+  const updated = backorderCard(body, Array.isArray(body?.timeline) ? body.timeline : []);
+  const focused = card.contains(document.activeElement);
+  card.replaceWith(updated);
+  if (focused) updated.querySelector('.card-title')?.focus();
+  return updated;
 }
 
 function fact(term, ...description) {
@@ -280,6 +417,10 @@ backorderList.addEventListener('click', async (event) => {
   if (!button) return;
   const card = button.closest('[data-backorder-id]');
   const { backorderId: id, sku, email } = card.dataset;
+  if (button.dataset.action === 'status-link') {
+    await resendStatusLink(card, button);
+    return;
+  }
   const cancel = button.dataset.action === 'cancel';
   const confirmed = await confirmAction(
     cancel
@@ -305,8 +446,11 @@ backorderList.addEventListener('click', async (event) => {
       `/api/admin/backorders/${segment(id)}/${cancel ? 'cancel' : 'fulfil'}`,
     );
     const updated = backorderCard(body);
-    card.replaceWith(updated);
+    // The card on screen now: its timeline may have been reloaded while the dialog was open.
+    currentCard(id, card).replaceWith(updated);
     updated.querySelector('.card-title').focus();
+    // The timeline now also shows who did it (and, soon, the webhook deliveries).
+    await refreshCard(updated).catch(() => {});
     showResult(
       result,
       'success',
@@ -323,6 +467,38 @@ backorderList.addEventListener('click', async (event) => {
     result.focus();
   }
 });
+
+/**
+ * Sends the shopper a fresh status link by email (after asking), for a shopper who lost theirs. The email
+ * shows in the timeline once it is out.
+ */
+async function resendStatusLink(card, button) {
+  const { backorderId: id, sku, email } = card.dataset;
+  const confirmed = await confirmAction({
+    title: 'Send a new status link?',
+    text: `${email} gets an email with a new private link to their backorder of ${sku}. Links sent before keep working.`,
+    confirmLabel: 'Send the link',
+    cancelLabel: 'Don’t send',
+    danger: false,
+  });
+  if (!confirmed) return;
+  button.disabled = true;
+  try {
+    await admin('POST', `/api/admin/backorders/${segment(id)}/status-link`);
+    showResult(result, 'success', `A new status link is on its way to ${email}.`);
+  } catch (error) {
+    if (error instanceof SignedOut) return;
+    showResult(result, 'error', `The status link was not sent. ${describeFailure(error)}`);
+  } finally {
+    button.disabled = false;
+  }
+  result.focus();
+  // Shown in the timeline once the sender has sent it, a moment from now.
+  setTimeout(() => {
+    const shown = currentCard(id, card);
+    if (shown.isConnected) refreshCard(shown).catch(() => {});
+  }, 2000);
+}
 
 // ---- emails ----------------------------------------------------------------------------------------------
 
@@ -405,7 +581,10 @@ function appendEmails(items) {
         ),
         cell('Kind', words(email.kind)),
         cell('Subject', email.subject ?? '—'),
-        cell('State', h('span', { className: `badge badge--${stateKind(email.state)}` }, words(email.state))),
+        cell(
+          'State',
+          h('span', { className: `badge badge--${stateKind(outcomeOf(email))}` }, words(outcomeOf(email))),
+        ),
         cell(
           'Campaign step',
           email.campaignId
@@ -435,6 +614,13 @@ function appendEmails(items) {
       ),
     );
   }
+}
+
+/** The state of a send record, or what SES reported about it afterwards (a bounce, a complaint). */
+function outcomeOf(email) {
+  if (email.complaint) return 'complained';
+  if (email.bounce) return email.bounce.type === 'permanent' ? 'bounced' : 'soft-bounced';
+  return email.state;
 }
 
 function stateKind(state) {

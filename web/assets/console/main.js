@@ -20,11 +20,13 @@ import { clearFieldErrors, confirmAction, setFieldError, showResult } from './do
 import * as settings from './settings.js';
 import * as products from './products.js';
 import * as campaigns from './campaigns.js';
+import * as suppliers from './suppliers.js';
 import * as lookup from './lookup.js';
 import * as webhooks from './webhooks.js';
+import * as dashboard from './dashboard.js';
 import { DEFAULT_SECTION, currentRoute, onQuietChange } from './router.js';
 
-const SECTIONS = { settings, products, campaigns, lookup, webhooks };
+const SECTIONS = { settings, products, campaigns, suppliers, lookup, webhooks, dashboard };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('console-nav');

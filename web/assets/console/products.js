@@ -6,6 +6,7 @@
 import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
 import { clearFieldErrors, h, problemList, showFieldErrors, showResult } from './dom.js';
 import { formatDay, formatMoment } from '../format.js';
+import { fillSupplierSelect } from './suppliers.js';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const SEGMENT_NAMES = { b2c: 'B2C', b2b: 'B2B' };
@@ -201,7 +202,9 @@ moreButton.addEventListener('click', async () => {
 
 // ---- editor ---------------------------------------------------------------------------------------------
 
-function showEditor(product) {
+async function showEditor(product) {
+  // The supplier choice lists the current suppliers before the form shows the product's own.
+  await fillSupplierSelect(field('supplierId'), product?.supplierId);
   editing = product;
   listPart.hidden = true;
   editorPart.hidden = false;

@@ -4,7 +4,15 @@
  * without reloading the screen).
  */
 
-export const SECTION_NAMES = ['settings', 'products', 'campaigns', 'lookup', 'webhooks'];
+export const SECTION_NAMES = [
+  'settings',
+  'products',
+  'campaigns',
+  'suppliers',
+  'lookup',
+  'webhooks',
+  'dashboard',
+];
 export const DEFAULT_SECTION = 'settings';
 
 /** @returns {{view:string, parts:string[], query:URLSearchParams}} */

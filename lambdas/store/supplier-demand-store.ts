@@ -1,0 +1,97 @@
+/**
+ * What a supplier batch reads: which products each supplier supplies, and the waiting demand of a SKU in a
+ * window of its queue.
+ *
+ * - Products link to a supplier by their `supplierId`. The catalogue is small (hundreds of products, read by
+ *   the console's list the same way), so one Scan with a projection serves every supplier due in a tick;
+ *   an index by supplier would pay a write on every product save to save a read once a week.
+ * - Demand comes from the sparse `waitingBySku` index (sku, waitingKey = queueKey while waiting), not from
+ *   `bySku`: same key order, but it holds only waiting backorders and projects only `quantity`, so a batch
+ *   reads exactly what it counts. One Query per SKU: `waitingKey BETWEEN <previous bound> AND <cutoff bound>`
+ *   (a key condition allows one comparison on the sort key; the bounds never equal a real key, so BETWEEN
+ *   is "after the previous batch, up to this one").
+ */
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/dynamo';
+import { tableName } from '../shared/config';
+import { windowBound } from '../domain/supplier';
+
+export interface SuppliedProduct {
+  sku: string;
+  name: string;
+}
+
+/** Every product that names a supplier, grouped by supplier id (SKUs sorted). */
+export const productsBySupplier = async (): Promise<Map<string, SuppliedProduct[]>> => {
+  const bySupplier = new Map<string, SuppliedProduct[]>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new ScanCommand({
+        TableName: tableName('products'),
+        ProjectionExpression: 'sku, #name, supplierId',
+        FilterExpression: 'attribute_exists(supplierId)',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const supplierId = String(item.supplierId);
+      const list = bySupplier.get(supplierId) ?? [];
+      list.push({ sku: String(item.sku), name: String(item.name ?? item.sku) });
+      bySupplier.set(supplierId, list);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  for (const list of bySupplier.values()) list.sort((a, b) => a.sku.localeCompare(b.sku));
+  return bySupplier;
+};
+
+export interface WindowDemand {
+  units: number;
+  backorders: number;
+  /** createdAt of the oldest waiting backorder in the window. */
+  oldest: string;
+}
+
+/**
+ * Units and backorders of a SKU that still wait and were created after `from` (an instant; absent: from the
+ * beginning) up to `to`; undefined when there are none.
+ */
+export const waitingDemandInWindow = async (
+  sku: string,
+  from: string | undefined,
+  to: string,
+): Promise<WindowDemand | undefined> => {
+  let units = 0;
+  let backorders = 0;
+  let oldest: string | undefined;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('backorders'),
+        IndexName: 'waitingBySku',
+        KeyConditionExpression:
+          from === undefined
+            ? 'sku = :sku AND waitingKey <= :to'
+            : 'sku = :sku AND waitingKey BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':sku': sku,
+          ':to': windowBound(to),
+          ...(from === undefined ? {} : { ':from': windowBound(from) }),
+        },
+        ProjectionExpression: 'waitingKey, quantity',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      // Oldest first: the first row read is the oldest.
+      oldest ??= String(item.waitingKey).split('#')[0];
+      units += Number(item.quantity ?? 0);
+      backorders += 1;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return oldest === undefined ? undefined : { units, backorders, oldest };
+};

@@ -1,0 +1,62 @@
+/**
+ * Customer service on a shopper's behalf: one backorder with its whole timeline, and a fresh status link
+ * by email for a shopper who lost theirs.
+ */
+import { NotFoundError, RateLimitedError } from '../shared/errors';
+import { hashToken, newToken } from '../shared/tokens';
+import type { Backorder } from '../domain/backorder';
+import { addStatusToken } from '../store/backorder-store';
+import { enqueueEmail } from '../store/email-queue';
+import { countHit } from '../store/ledger-store';
+import { adminView } from './admin-backorders';
+import { backorderTimeline } from './backorder-history';
+import { statusLinkEmailId } from './plan-status-link';
+
+/** The backorder as the console sees it (no token hashes), and everything that happened to it. */
+export const backorderDetail = async (backorder: Backorder) => ({
+  ...adminView(backorder),
+  timeline: await backorderTimeline(backorder),
+});
+
+/**
+ * At most this many resent links per backorder and hour. Staff are trusted, but a stuck button, a script or
+ * a misused account must not fill a shopper's inbox, and each link adds a token hash to the backorder.
+ */
+export const STATUS_LINKS_PER_HOUR = 5;
+const HOUR_SECONDS = 3600;
+
+const enforceStatusLinkLimit = async (backorderId: string, nowMs: number): Promise<void> => {
+  const window = Math.floor(nowMs / 1000 / HOUR_SECONDS);
+  const windowEnds = (window + 1) * HOUR_SECONDS;
+  const hits = await countHit(`rate#status-link#${backorderId}#${window}`, windowEnds);
+  if (hits > STATUS_LINKS_PER_HOUR) {
+    throw new RateLimitedError(
+      Math.max(1, windowEnds - Math.floor(nowMs / 1000)),
+      `At most ${STATUS_LINKS_PER_HOUR} status links per backorder and hour; try again later`,
+    );
+  }
+};
+
+/**
+ * Issues a fresh status link (its hash added to the backorder, as every email's link is) and queues the
+ * transactional email that carries it. `requestId` names this request: the email's id includes it, so the
+ * request sends one email however often its message is delivered, and a second request sends a second one.
+ */
+export const resendStatusLink = async (
+  backorder: Backorder,
+  requestedBy: string,
+  requestId: string,
+  nowMs = Date.now(),
+): Promise<{ id: string; emailId: string; queued: true }> => {
+  if (backorder.erasedAt || backorder.erasingAt) {
+    throw new NotFoundError(
+      `Backorder ${backorder.id} was erased at the shopper's request: no one to send to`,
+    );
+  }
+  await enforceStatusLinkLimit(backorder.id, nowMs);
+  const statusToken = newToken();
+  // The hash first: a message is never ahead of the token it carries (the sender would drop it).
+  await addStatusToken(backorder.id, hashToken(statusToken));
+  await enqueueEmail({ kind: 'statusLink', backorderId: backorder.id, requestId, statusToken, requestedBy });
+  return { id: backorder.id, emailId: statusLinkEmailId(backorder.id, requestId), queued: true };
+};

@@ -1,0 +1,56 @@
+/**
+ * Turns a queued status link (customer service resent it) into a delivery. Its id names the request, so
+ * one request sends one email however often the message arrives; a link whose token no longer belongs to
+ * the backorder (the shopper's data was erased meanwhile) is dropped.
+ */
+import { logger } from '../shared/http';
+import { statusTokenMatches } from '../shared/tokens';
+import { renderStatusLink } from '../emails/status-link';
+import { getBackorder } from '../store/backorder-store';
+import type { EmailMessage } from '../store/email-queue';
+import type { Delivery } from './deliver-email';
+import { getProduct } from '../store/catalog-store';
+import { statusUrl } from './links';
+import { senderIdentity } from './sender-identity';
+
+export const statusLinkEmailId = (backorderId: string, requestId: string): string =>
+  `status-link#${backorderId}#${requestId}`;
+
+export const planStatusLink = async (
+  message: Extract<EmailMessage, { kind: 'statusLink' }>,
+): Promise<Delivery | null> => {
+  const backorder = await getBackorder(message.backorderId);
+  if (!backorder || !statusTokenMatches(message.statusToken, backorder.statusTokenHashes)) {
+    logger.info('status link for a backorder that is gone or erased; dropped', {
+      backorderId: message.backorderId,
+    });
+    return null;
+  }
+  const emailId = statusLinkEmailId(backorder.id, message.requestId);
+  return {
+    emailId,
+    recipientKey: backorder.emailKey,
+    backorderId: backorder.id,
+    kind: 'statusLink',
+    describe: { requestedBy: message.requestedBy },
+    compose: async () => {
+      const [{ base, settings, from, replyTo }, product] = await Promise.all([
+        senderIdentity(),
+        getProduct(backorder.sku),
+      ]);
+      const email = await renderStatusLink({
+        shopper: { name: backorder.name ?? '', email: backorder.email },
+        product: { name: product?.name ?? backorder.sku, sku: backorder.sku },
+        backorder: {
+          quantity: backorder.quantity,
+          statusUrl: statusUrl(base, backorder.id, message.statusToken),
+        },
+        postalAddress: settings.sender.postalAddress,
+      });
+      return {
+        envelope: { from, replyTo, to: { name: backorder.name, address: backorder.email }, emailId },
+        email,
+      };
+    },
+  };
+};
