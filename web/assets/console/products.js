@@ -4,8 +4,9 @@
  * its own: open to some segments with an optional limit per customer, or closed.
  */
 import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
-import { clearFieldErrors, h, problemList, showFieldErrors, showResult } from './dom.js';
+import { clearFieldErrors, h, showResult } from './dom.js';
 import { formatDay, formatMoment } from '../format.js';
+import { wireEditorSave } from './editor-save.js';
 import { fillSupplierSelect } from './suppliers.js';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -315,48 +316,23 @@ function productFromForm() {
   return { sku, body, problems };
 }
 
-function showProblems(problems) {
-  const { unplaced, first } = showFieldErrors(form, problems);
-  showResult(
-    result,
-    'error',
-    'The product was not saved.',
-    unplaced.length ? problemList(unplaced) : 'The fields to correct are marked below their labels.',
-  );
-  (first ?? result).focus();
-}
-
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  clearFieldErrors(form);
-  showResult(result);
-  const { sku, body, problems } = productFromForm();
-  if (problems.length) {
-    showProblems(problems);
-    return;
-  }
-  saveButton.disabled = true;
-  saveButton.textContent = 'Saving…';
-  try {
-    const { status } = await admin('PUT', `/api/admin/products/${segment(sku)}`, body);
-    flash = { kind: 'success', text: status === 201 ? `Product ${sku} created.` : `Product ${sku} saved.` };
+wireEditorSave({
+  form,
+  result,
+  saveButton,
+  saveLabel: 'Save product',
+  failure: 'The product was not saved.',
+  read: () => {
+    const { sku, body, problems } = productFromForm();
+    return { id: sku, body, problems };
+  },
+  path: (sku) => `/api/admin/products/${segment(sku)}`,
+  idField: 'sku',
+  idMessage: /sku/i,
+  onSaved: (created, sku) => {
+    flash = { kind: 'success', text: created ? `Product ${sku} created.` : `Product ${sku} saved.` };
     location.hash = '#/products';
-  } catch (error) {
-    if (error instanceof SignedOut) return;
-    if (error instanceof ApiError && error.code === 'VALIDATION') {
-      // The SKU travels in the path: the API names it in the message rather than in a detail's path.
-      const details = error.details.map((detail) =>
-        !detail.path && /sku/i.test(error.message) ? { ...detail, path: 'sku' } : detail,
-      );
-      showProblems(details.length ? details : [{ path: '', message: error.message }]);
-    } else {
-      showResult(result, 'error', `The product was not saved. ${describeFailure(error)}`);
-      result.focus();
-    }
-  } finally {
-    saveButton.disabled = false;
-    saveButton.textContent = 'Save product';
-  }
+  },
 });
 
 export function reset() {

@@ -5,8 +5,9 @@
  * whose supplier choice this module fills.
  */
 import { ApiError, admin, describeFailure, downloadAdminFile, segment, SignedOut } from './admin.js';
-import { clearFieldErrors, confirmAction, h, problemList, showFieldErrors, showResult } from './dom.js';
+import { clearFieldErrors, confirmAction, h, showResult } from './dom.js';
 import { formatMoment } from '../format.js';
+import { wireEditorSave } from './editor-save.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const DAY_NAMES = {
@@ -284,51 +285,23 @@ function supplierFromForm() {
   return { id, body: { name, email, batch }, problems };
 }
 
-function showProblems(problems) {
-  const { unplaced, first } = showFieldErrors(form, problems);
-  showResult(
-    result,
-    'error',
-    'The supplier was not saved.',
-    unplaced.length ? problemList(unplaced) : 'The fields to correct are marked below their labels.',
-  );
-  (first ?? result).focus();
-}
-
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  clearFieldErrors(form);
-  showResult(result);
-  const { id, body, problems } = supplierFromForm();
-  if (problems.length) {
-    showProblems(problems);
-    return;
-  }
-  saveButton.disabled = true;
-  saveButton.textContent = 'Saving…';
-  try {
-    const { status } = await admin('PUT', `/api/admin/suppliers/${segment(id)}`, body);
+wireEditorSave({
+  form,
+  result,
+  saveButton,
+  saveLabel: 'Save supplier',
+  failure: 'The supplier was not saved.',
+  read: supplierFromForm,
+  path: (id) => `/api/admin/suppliers/${segment(id)}`,
+  idField: 'id',
+  idMessage: /supplier id/i,
+  onSaved: (created, _id, body) => {
     flash = {
       kind: 'success',
-      text: status === 201 ? `Supplier ${body.name} created.` : `Supplier ${body.name} saved.`,
+      text: created ? `Supplier ${body.name} created.` : `Supplier ${body.name} saved.`,
     };
     location.hash = '#/suppliers';
-  } catch (error) {
-    if (error instanceof SignedOut) return;
-    if (error instanceof ApiError && error.code === 'VALIDATION') {
-      // The id travels in the path: the API names it in the message rather than in a detail's path.
-      const details = error.details.map((detail) =>
-        !detail.path && /supplier id/i.test(error.message) ? { ...detail, path: 'id' } : detail,
-      );
-      showProblems(details.length ? details : [{ path: '', message: error.message }]);
-    } else {
-      showResult(result, 'error', `The supplier was not saved. ${describeFailure(error)}`);
-      result.focus();
-    }
-  } finally {
-    saveButton.disabled = false;
-    saveButton.textContent = 'Save supplier';
-  }
+  },
 });
 
 // ---- batches --------------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@
  * rather than lost. Secrets are write-only: the API says only how a saved one ends.
  */
 import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
-import { clearFieldErrors, confirmAction, h, problemList, showFieldErrors, showResult } from './dom.js';
+import { clearFieldErrors, confirmAction, h, showResult } from './dom.js';
 import { formatMoment } from '../format.js';
+import { wireEditorSave } from './editor-save.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const EVENT_NAMES = {
@@ -253,51 +254,23 @@ function endpointFromForm() {
   return { id, body: { url, secret, events, active: field('active').checked }, problems };
 }
 
-function showProblems(problems) {
-  const { unplaced, first } = showFieldErrors(form, problems);
-  showResult(
-    result,
-    'error',
-    'The endpoint was not saved.',
-    unplaced.length ? problemList(unplaced) : 'The fields to correct are marked below their labels.',
-  );
-  (first ?? result).focus();
-}
-
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  clearFieldErrors(form);
-  showResult(result);
-  const { id, body, problems } = endpointFromForm();
-  if (problems.length) {
-    showProblems(problems);
-    return;
-  }
-  saveButton.disabled = true;
-  saveButton.textContent = 'Saving…';
-  try {
-    const { status } = await admin('PUT', `/api/admin/webhooks/${segment(id)}`, body);
+wireEditorSave({
+  form,
+  result,
+  saveButton,
+  saveLabel: 'Save endpoint',
+  failure: 'The endpoint was not saved.',
+  read: endpointFromForm,
+  path: (id) => `/api/admin/webhooks/${segment(id)}`,
+  idField: 'id',
+  idMessage: /webhook id/i,
+  onSaved: (created, id) => {
     flash = {
       kind: 'success',
-      text: status === 201 ? `Webhook endpoint ${id} created.` : `Webhook endpoint ${id} saved.`,
+      text: created ? `Webhook endpoint ${id} created.` : `Webhook endpoint ${id} saved.`,
     };
     location.hash = '#/webhooks';
-  } catch (error) {
-    if (error instanceof SignedOut) return;
-    if (error instanceof ApiError && error.code === 'VALIDATION') {
-      // The id travels in the path: the API names it in the message rather than in a detail's path.
-      const details = error.details.map((detail) =>
-        !detail.path && /webhook id/i.test(error.message) ? { ...detail, path: 'id' } : detail,
-      );
-      showProblems(details.length ? details : [{ path: '', message: error.message }]);
-    } else {
-      showResult(result, 'error', `The endpoint was not saved. ${describeFailure(error)}`);
-      result.focus();
-    }
-  } finally {
-    saveButton.disabled = false;
-    saveButton.textContent = 'Save endpoint';
-  }
+  },
 });
 
 // ---- deliveries -----------------------------------------------------------------------------------------
