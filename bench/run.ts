@@ -10,6 +10,7 @@
  *   npm run bench -- --list            the scenarios
  *   npm run bench -- --queue-concurrency 0   no email sender during the run (analysis: its share of the load)
  *   npm run bench -- --profile         also CPU-profile the platform's load phases (bench/results/*.cpuprofile)
+ *   npm run bench -- --background-requests 0   the local runner without its limit on background AWS requests
  *
  * The stack's scheduler ticks only hourly: the nurture scenario runs the sweep itself, when it starts measuring.
  *
@@ -29,6 +30,8 @@ const RESULTS = path.join(RESULTS_DIR, 'latest.json');
 class UsageError extends Error {}
 
 interface Cli extends Omit<BenchOptions, 'resultsDir'> {
+  /** The local runner's limit on background AWS requests in flight (its default when undefined; 0 = none). */
+  backgroundRequests?: number;
   only: string[];
   list: boolean;
   help: boolean;
@@ -56,7 +59,12 @@ const parseArgs = (argv: string[]): Cli => {
     else if (flag === '--list') cli.list = true;
     else if (flag === '--profile') cli.profile = true;
     else if (flag === '--help' || flag === '-h') cli.help = true;
-    else if (flag === '--queue-concurrency') {
+    else if (flag === '--background-requests') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0)
+        throw new UsageError('--background-requests must be a whole number ≥ 0');
+      cli.backgroundRequests = n;
+    } else if (flag === '--queue-concurrency') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 0)
         throw new UsageError('--queue-concurrency must be a whole number ≥ 0');
@@ -70,7 +78,7 @@ const parseArgs = (argv: string[]): Cli => {
 
 const usage = () =>
   [
-    'usage: npm run bench -- [--quick] [--large] [--only <scenario>[,<scenario>…]] [--profile] [--queue-concurrency <n>] [--list]',
+    'usage: npm run bench -- [--quick] [--large] [--only <scenario>[,<scenario>…]] [--profile] [--queue-concurrency <n>] [--background-requests <n>] [--list]',
     '',
     ...scenarios.map((s) => `  ${s.name.padEnd(10)} ${s.description}`),
   ].join('\n');
@@ -131,9 +139,16 @@ const main = async (): Promise<number> => {
               `  starting the local stack (emulators on free ports, platform with signupRateLimit 0, ` +
                 `schedulerTickSeconds 3600, emailSendRatePerSecond 0${
                   cli.queueConcurrency === undefined ? '' : `, queueConcurrency ${cli.queueConcurrency}`
+                }${
+                  cli.backgroundRequests === undefined
+                    ? ''
+                    : `, backgroundRequestLimit ${cli.backgroundRequests}`
                 })…`,
             );
-            stack = startBenchStack({ queueConcurrency: cli.queueConcurrency });
+            stack = startBenchStack({
+              queueConcurrency: cli.queueConcurrency,
+              backgroundRequestLimit: cli.backgroundRequests,
+            });
           }
           return stack;
         },

@@ -30,20 +30,16 @@ import {
 /** Repository root: `platform.functions[*].entry` paths are relative to it. */
 export const repositoryRoot = path.resolve(__dirname, '..');
 
+// Only the item calls the handlers make (transactions are authorized per item action): unlike CDK's
+// grantReadData / grantReadWriteData, no DescribeTable and no BatchWriteItem, which no handler calls.
 const readActions = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
   'dynamodb:Scan',
   'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
 ];
-const writeActions = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
+const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 export interface PlatformFunctionProps {
   readonly spec: FunctionDefinition;
@@ -123,7 +119,9 @@ export class PlatformFunction extends NodejsFunction {
   /** Queue URL in `queueEnv(name)`, and permission to send to it. */
   bindQueue(queue: sqs.IQueue, name: QueueName): void {
     this.addEnvironment(queueEnv(name), queue.queueUrl);
-    queue.grantSendMessages(this);
+    // SendMessage alone (SendMessageBatch is authorized by it): the URL comes from the environment, so no
+    // GetQueueUrl or GetQueueAttributes as grantSendMessages adds. Queues are SQS-managed encrypted, so no key grant.
+    queue.grant(this, 'sqs:SendMessage');
   }
 
   /** Invoked with batches of the queue's messages; failed records go back to the queue, not the whole batch. */

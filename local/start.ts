@@ -40,6 +40,8 @@ const main = async () => {
 
   console.log('Starting emulators…');
   const emulators = await startEmulators(ports, dataDir);
+  if (emulators.reused)
+    console.log('The emulators of a run that stopped abruptly are still up: using them, with their queued work.');
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;

@@ -38,7 +38,7 @@ const labelOf = (pid: number): string => {
   }
 };
 
-const descendants = (): Map<number, { label: string; cpuSeconds: number }> => {
+export const descendants = (): Map<number, { label: string; cpuSeconds: number }> => {
   const found = new Map<number, { label: string; cpuSeconds: number }>();
   let pids: number[];
   try {

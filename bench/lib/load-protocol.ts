@@ -12,11 +12,29 @@ export interface RequestTemplate {
   firstN?: number;
 }
 
+/** The parent's message that ends the running job early: no new request starts, those in flight finish. */
+export const STOP_JOB = 'stop-job';
+
+/** One measured request, when the job asks for them (`recordSamples`). */
+export interface LoadSample {
+  /** The request's counter value (what `{n}` became). */
+  n: number;
+  /** Wall-clock time (epoch ms) it was scheduled (open loop) or sent (closed loop). */
+  atMs: number;
+  /** Latency, as in `latenciesMs`. */
+  ms: number;
+  /** HTTP status, 0 when no answer came. */
+  status: number;
+}
+
 export type LoadJob = RequestTemplate & {
   baseUrl: string;
   /** Not recorded: lets the JIT, connection pools and caches settle. */
   warmupMs: number;
+  /** The most it runs: the parent may end it sooner (STOP_JOB). */
   durationMs: number;
+  /** Return each measured request's time and outcome (`samples`), to split a run by what happened meanwhile. */
+  recordSamples?: boolean;
 } & ({ mode: 'closed'; concurrency: number } | { mode: 'open'; ratePerSecond: number });
 
 export interface LoadResult {
@@ -40,6 +58,8 @@ export interface LoadResult {
   issued: number;
   /** Next unused counter value. */
   nextN: number;
+  /** Only when the job asked (`recordSamples`). */
+  samples?: LoadSample[];
 }
 
 /** A result with nothing counted yet, for a run in the given mode. */

@@ -4,7 +4,13 @@
  * and answers each with a LoadResult.
  */
 import http from 'node:http';
-import { emptyLoadResult, type LoadJob, type LoadResult, type RequestTemplate } from './load-protocol';
+import {
+  emptyLoadResult,
+  STOP_JOB,
+  type LoadJob,
+  type LoadResult,
+  type RequestTemplate,
+} from './load-protocol';
 
 const fill = (text: string, n: number, items: readonly string[] | undefined): string =>
   text.replace(/\{n\}/g, String(n)).replace(/\{item\}/g, items?.length ? items[n % items.length] : '');
@@ -50,11 +56,16 @@ const requester = (job: LoadJob) => {
   return { send, close: () => agent.destroy() };
 };
 
+/** Set by the parent's STOP_JOB: the running job starts no new request. */
+let stopRequested = false;
+
 const run = async (job: LoadJob): Promise<LoadResult> => {
   const { send, close } = requester(job);
   let n = job.firstN ?? 0;
   const result: LoadResult = emptyLoadResult(job.mode);
+  if (job.recordSamples) result.samples = [];
   let lastAnswerAt = 0;
+  stopRequested = false;
 
   const warmupEnd = performance.now() + job.warmupMs;
   const measureStart = warmupEnd;
@@ -67,10 +78,11 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
    */
   const one = async (scheduled: boolean, startedAt: number): Promise<void> => {
     const sentAt = performance.now();
+    const requestN = n++;
     let answer: Answer | undefined;
     let failure: unknown;
     try {
-      answer = await send(job, n++);
+      answer = await send(job, requestN);
     } catch (error) {
       failure = error;
     }
@@ -90,6 +102,12 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
     }
     result.completed++;
     result.latenciesMs.push(doneAt - startedAt);
+    result.samples?.push({
+      n: requestN,
+      atMs: performance.timeOrigin + startedAt,
+      ms: doneAt - startedAt,
+      status: answer?.status ?? 0,
+    });
     if (job.mode === 'open') {
       result.sendLagMs.push(sentAt - startedAt);
       lastAnswerAt = Math.max(lastAnswerAt, doneAt);
@@ -110,10 +128,11 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
     // Requests still in flight at the end are awaited, so the next job starts on a quiet platform, but not counted.
     await Promise.all(
       Array.from({ length: job.concurrency }, async () => {
-        for (let now = performance.now(); now < measureEnd; now = performance.now()) await one(false, now);
+        for (let now = performance.now(); now < measureEnd && !stopRequested; now = performance.now())
+          await one(false, now);
       }),
     );
-    result.elapsedSeconds = job.durationMs / 1000;
+    result.elapsedSeconds = Math.max(0, Math.min(performance.now(), measureEnd) - measureStart) / 1000;
   } else {
     // Open loop: a fixed arrival schedule, whatever the answers take (no coordinated omission). Warm-up
     // requests go one at a time, then the schedule starts.
@@ -122,10 +141,11 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
     const interval = 1000 / job.ratePerSecond;
     const total = Math.round((job.durationMs / 1000) * job.ratePerSecond);
     const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; i < total && !stopRequested; i++) {
       const due = start + i * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (stopRequested) break;
       inFlight.push(one(true, due));
     }
     await Promise.all(inFlight);
@@ -138,8 +158,12 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
 };
 
 // One job at a time; the parent disconnecting (or exiting) ends the process.
-process.on('message', (job: LoadJob) => {
-  run(job).then(
+process.on('message', (message: LoadJob | typeof STOP_JOB) => {
+  if (message === STOP_JOB) {
+    stopRequested = true;
+    return;
+  }
+  run(message).then(
     (result) => process.send?.(result),
     (error) => {
       console.error('load generator failed:', error);

@@ -1,9 +1,9 @@
 /** The parent side of the load generator child process (see load-worker.ts). */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { LoadJob, LoadResult } from './load-protocol';
+import { STOP_JOB, type LoadJob, type LoadResult } from './load-protocol';
 
-export type { LoadJob, LoadResult } from './load-protocol';
+export type { LoadJob, LoadResult, LoadSample } from './load-protocol';
 export { emptyLoadResult } from './load-protocol';
 
 const WORKER = path.join(__dirname, 'load-worker.ts');
@@ -11,6 +11,8 @@ const WORKER = path.join(__dirname, 'load-worker.ts');
 export interface LoadGenerator {
   /** Runs one job; jobs run one after another. */
   run(job: LoadJob): Promise<LoadResult>;
+  /** Ends the running job early (no new request starts); its `run` then answers with what it measured. */
+  endJob(): void;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,10 @@ export const startLoadGenerator = (): LoadGenerator => {
       child.disconnect();
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
-  return { run, stop };
+  const endJob = () => {
+    if (!exited) child.send(STOP_JOB);
+  };
+  return { run, endJob, stop };
 };
 
 /** Answers that are not 2xx, plus requests that got no answer at all. */
@@ -91,5 +96,6 @@ export const combine = (results: readonly LoadResult[]): LoadResult => {
     errorSamples: results.flatMap((r) => r.errorSamples).slice(0, 5),
     issued: results.reduce((sum, r) => sum + r.issued, 0),
     nextN: Math.max(0, ...results.map((r) => r.nextN)),
+    ...(results.some((r) => r.samples) ? { samples: results.flatMap((r) => r.samples ?? []) } : {}),
   };
 };

@@ -17,12 +17,13 @@ export const recipientsOf = (email: StoredEmail): string[] =>
  * the newest one already seen (the store of a whole run is large), and recognises an email seen by an earlier
  * poll by its message id, second and recipients: the emulator's ids are `ses-` and nine random digits, so in
  * 100 000 emails a few collide (7 did in one run), and the id alone would count those as one. Only emails
- * `matches` accepts are counted.
+ * `matches` accepts are counted; `onEmail`, when given, sees each of them once, as it is first seen.
  */
 export const sesWatcher = (
   sesEndpoint: string,
   matches: (email: StoredEmail) => boolean,
   sinceSeconds: number,
+  onEmail?: (email: StoredEmail) => void,
 ) => {
   const seen = new Set<string>();
   const perRecipient = new Map<string, number>();
@@ -41,6 +42,7 @@ export const sesWatcher = (
       seen.add(key);
       lastAt = Math.max(lastAt, email.at);
       for (const to of recipientsOf(email)) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+      onEmail?.(email);
     }
   };
   // One poll at a time: `since` moves forward with each answer.

@@ -14,6 +14,8 @@ import { freePort } from '../../local/ports';
 export interface BenchStackOptions {
   /** Pollers per queue (the platform's default when undefined); 0 runs no queue consumers at all. */
   queueConcurrency?: number;
+  /** The runner's limit on the handlers' background AWS requests in flight (its default when undefined; 0 = none). */
+  backgroundRequestLimit?: number;
 }
 
 export interface BenchStack {
@@ -56,6 +58,7 @@ export const startBenchStack = async (options: BenchStackOptions = {}): Promise<
       schedulerTickSeconds: 3600,
       emailSendRatePerSecond: 0,
       queueConcurrency: options.queueConcurrency,
+      backgroundRequestLimit: options.backgroundRequestLimit,
     });
   } catch (error) {
     await emulators.stop();

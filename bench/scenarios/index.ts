@@ -1,8 +1,15 @@
 /** Every scenario, in run order. A new one (nurture, restock…) is a module exporting a Scenario, added here. */
 import type { Scenario } from '../lib/scenario';
 import { bundlesScenario } from './bundles';
+import { mixedScenario } from './mixed';
 import { nurtureScenario } from './nurture';
 import { restockScenario } from './restock';
 import { signupScenario } from './signup';
 
-export const scenarios: Scenario[] = [signupScenario, nurtureScenario, restockScenario, bundlesScenario];
+export const scenarios: Scenario[] = [
+  signupScenario,
+  nurtureScenario,
+  restockScenario,
+  mixedScenario,
+  bundlesScenario,
+];

@@ -42,7 +42,13 @@ const STEP_ID = 'step-1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The rows a signup with marketing consent (single opt-in) and its enrolment leave in the tables. */
-const seedRows = (count: number, run: string, sku: string, campaignId: string, dueMinuteMs: number) => {
+export const seedRows = (
+  count: number,
+  run: string,
+  sku: string,
+  campaignId: string,
+  dueMinuteMs: number,
+) => {
   const backorders: Record<string, unknown>[] = [];
   const enrolments: Record<string, unknown>[] = [];
   const emails: string[] = [];
@@ -103,7 +109,13 @@ const sayProfile = (summary: ProfileSummary, emails: number) => {
   say(`  profiles: ${summary.files.join(', ')}`);
 };
 
-const seed = async (stack: BenchStack, count: number, run: string, sku: string, campaignId: string) => {
+export const seed = async (
+  stack: BenchStack,
+  count: number,
+  run: string,
+  sku: string,
+  campaignId: string,
+) => {
   await stack.admin('PUT', '/api/admin/settings', {
     backorders: { enabled: true, segments: ['b2c', 'b2b'] },
     doubleOptIn: false,

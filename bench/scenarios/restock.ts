@@ -111,7 +111,7 @@ const sayProfile = (summary: ProfileSummary, alerts: number) => {
   say(`  profiles: ${summary.files.join(', ')}`);
 };
 
-const seedProduct = async (stack: BenchStack, sku: string, run: string) => {
+export const seedProduct = async (stack: BenchStack, sku: string, run: string) => {
   await stack.admin('PUT', '/api/admin/settings', {
     backorders: { enabled: true, segments: ['b2c', 'b2b'] },
     doubleOptIn: false,
@@ -124,7 +124,7 @@ const seedProduct = async (stack: BenchStack, sku: string, run: string) => {
   });
 };
 
-const signedWebhook = (stack: BenchStack, body: string) =>
+export const signedWebhook = (stack: BenchStack, body: string) =>
   fetch(`${stack.url}/api/webhooks/inventory`, {
     method: 'POST',
     headers: {
@@ -139,7 +139,12 @@ const signedWebhook = (stack: BenchStack, body: string) =>
  * the SDK are then as warm for the measured run as they are for the floor that follows it (a cold DynamoDB
  * Local spends two to three times the CPU per write for its first few thousand).
  */
-const warmUp = async (stack: BenchStack, dynamo: DynamoDBDocumentClient, run: string, count: number) => {
+export const warmUp = async (
+  stack: BenchStack,
+  dynamo: DynamoDBDocumentClient,
+  run: string,
+  count: number,
+) => {
   const started = performance.now();
   const sku = `BENCH-RESTOCK-WARM-${run}`.toUpperCase();
   await seedProduct(stack, sku, `${run} (warm-up)`);

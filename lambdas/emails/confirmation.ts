@@ -24,7 +24,7 @@ const HTML = htmlEngine.parse(`<h1 style="font-size:22px;margin:0 0 16px;">You'r
 {% if confirmUrl != "" %}<p style="margin:0 0 20px;">You asked for updates while you wait. <a href="{{ confirmUrl }}">Confirm that you want them</a>; until you do, we only send what is needed for your backorder.</p>{% endif %}
 <p style="margin:0 0 20px;">When your units are in, we will email you straight away. Nothing is charged until then.</p>
 <p style="margin:0 0 20px;"><a href="{{ backorder.statusUrl }}" style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;">See your place in the queue</a></p>
-<p style="margin:0;font-size:14px;color:#52525b;">This private link also lets you cancel at any time: {{ backorder.statusUrl }}</p>`);
+<p style="margin:0;font-size:14px;color:#52525b;overflow-wrap:anywhere;word-break:break-word;">This private link also lets you cancel at any time: {{ backorder.statusUrl }}</p>`);
 
 const TEXT = textEngine.parse(`{% if shopper.name != "" %}Hi {{ shopper.name }},
 

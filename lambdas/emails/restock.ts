@@ -20,7 +20,7 @@ const HTML = htmlEngine.parse(`<h1 style="font-size:22px;margin:0 0 16px;">Your 
 <p style="margin:0 0 12px;"><strong>What happens next:</strong> the shop completes your order and lets you know when it ships. You do not need to do anything.</p>
 <p style="margin:0 0 20px;">Changed your mind? Cancel with the link below and your units go to the next person in the queue.</p>
 <p style="margin:0 0 20px;"><a href="{{ backorder.statusUrl }}" style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;">See your backorder</a></p>
-<p style="margin:0;font-size:14px;color:#52525b;">Your private link: {{ backorder.statusUrl }}</p>`);
+<p style="margin:0;font-size:14px;color:#52525b;overflow-wrap:anywhere;word-break:break-word;">Your private link: {{ backorder.statusUrl }}</p>`);
 
 const TEXT = textEngine.parse(`{% if shopper.name != "" %}Hi {{ shopper.name }},
 

@@ -77,3 +77,16 @@ export class RateLimitedError extends ContractError {
     });
   }
 }
+
+/**
+ * Not the caller's fault and not for long: AWS throttled or was briefly unavailable. Nothing was changed (a
+ * write that fails leaves no trace, and multi-row writes are transactions), so the same request may be
+ * repeated after Retry-After.
+ */
+export class ServiceUnavailableError extends ContractError {
+  constructor(retryAfterSeconds = 1) {
+    super(503, 'UNAVAILABLE', 'The service is busy, please try again shortly', [], {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}

@@ -5,10 +5,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { isPassingFailure } from './passing-failure';
 import {
   ContractError,
   NotFoundError,
   PayloadTooLargeError,
+  ServiceUnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
@@ -114,6 +116,10 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
       headers: error.headers,
       body: { error: { code: error.code, message: error.message, details: error.details } },
     });
+  }
+  if (isPassingFailure(error)) {
+    logger.warn('passing failure answered 503', { error: String(error) });
+    return errorResponse(new ServiceUnavailableError());
   }
   logger.error('unhandled error', error as Error);
   return toResponse({

@@ -21,17 +21,7 @@ export const SEND_BACKOFF: BackoffPolicy = { baseSeconds: 2, maxSeconds: 300 };
 export const backoffSeconds = (receiveCount: number, policy: BackoffPolicy = SEND_BACKOFF): number =>
   Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** Math.max(0, receiveCount - 1));
 
-/** Errors worth retrying later rather than at once: throttling and the service being briefly unavailable. */
-export const isPassingFailure = (error: unknown): boolean => {
-  const name = (error as { name?: string }).name ?? '';
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-  return (
-    /Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|SendInFlight/.test(name) ||
-    /Maximum sending rate exceeded/i.test((error as Error).message ?? '') ||
-    status === 429 ||
-    status >= 500
-  );
-};
+export { isPassingFailure } from './passing-failure';
 
 /** Delays the redelivery of the given records by their backoff. Best effort: the timeout applies anyway. */
 export const backOff = async (

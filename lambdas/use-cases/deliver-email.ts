@@ -25,6 +25,33 @@ import {
 /** Long enough for one render and send; a worker that died holding it frees it after this. */
 const SEND_LEASE_MS = 60_000;
 
+/**
+ * Recording a send SES accepted is retried here, with backoff, for about ten seconds (DynamoDB throttling
+ * passes in seconds; the senders' timeouts are 30 s): failing the message instead would give a retry the
+ * chance to send the email twice once the claim's lease lapsed.
+ */
+const RECORD_TRIES = 7;
+const RECORD_FIRST_WAIT_MS = 200;
+const RECORD_LONGEST_WAIT_MS = 5_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const recordPersistently = async <T>(emailId: string, record: () => Promise<T>): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await record();
+    } catch (error) {
+      if (attempt >= RECORD_TRIES) {
+        // The claim stays `sending`: its lease keeps every retry from sending again while it lasts.
+        logger.error('sent email not recorded', { emailId, error: String(error) });
+        throw error;
+      }
+      const wait = Math.min(RECORD_LONGEST_WAIT_MS, RECORD_FIRST_WAIT_MS * 2 ** (attempt - 1));
+      await sleep(wait * (0.5 + Math.random()));
+    }
+  }
+};
+
 export class SendInFlight extends Error {
   override name = 'SendInFlight';
   constructor(emailId: string) {
@@ -74,19 +101,24 @@ export const createMailer = (pacer: SendPacer) => {
       await delivery.afterSend?.(nowMs);
       return 'duplicate';
     }
+    let accepted: { messageId: string; subject: string };
     try {
-      const { messageId, subject } = await transmit(delivery);
-      await Promise.all([
-        recordSent(delivery.emailId, messageId, new Date().toISOString(), subject, detailsOf(delivery)),
-        // Only lets a later bounce or complaint show on this email: never worth failing the send for.
-        rememberMessageId(delivery.emailId, messageId).catch((error: unknown) =>
-          logger.warn('SES message id not remembered', { emailId: delivery.emailId, error: String(error) }),
-        ),
-      ]);
+      accepted = await transmit(delivery);
     } catch (error) {
       await releaseSend(delivery.emailId, claim.claimId);
       throw error;
     }
+    // SES has the email now: from here the claim is never given back, or a retry would send it again.
+    const { messageId, subject } = accepted;
+    await Promise.all([
+      recordPersistently(delivery.emailId, () =>
+        recordSent(delivery.emailId, messageId, new Date().toISOString(), subject, detailsOf(delivery)),
+      ),
+      // Only lets a later bounce or complaint show on this email: never worth failing the send for.
+      rememberMessageId(delivery.emailId, messageId).catch((error: unknown) =>
+        logger.warn('SES message id not remembered', { emailId: delivery.emailId, error: String(error) }),
+      ),
+    ]);
     await delivery.afterSend?.(Date.now());
     return 'sent';
   };
@@ -128,7 +160,7 @@ export const createMailer = (pacer: SendPacer) => {
         return 'sent';
       }),
     );
-    await recordSentMany(sent);
+    if (sent.length > 0) await recordPersistently(sent[0].emailId, () => recordSentMany(sent));
     return Promise.all(
       outcomes.map(async (outcome, i) => {
         if (outcome.status === 'rejected') return outcome;

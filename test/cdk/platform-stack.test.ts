@@ -1,7 +1,7 @@
 /**
  * The whole stack, bundled as `cdk synth` bundles it, against the spec in lib/platform.ts: every function
- * runs on the agreed runtime with exactly the tables, queues, email permission and configuration it
- * declares (least privilege), queue consumers report partial batch failures, and every route reaches the
+ * runs on the agreed runtime with exactly the tables, queues and configuration it declares (its
+ * permissions: security.test.ts), queue consumers report partial batch failures, and every route reaches the
  * function the spec names.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
@@ -13,7 +13,6 @@ import {
   routeKey,
   routes,
   tableEnv,
-  tables as tableSpecs,
   type FunctionDefinition,
   type FunctionName,
   type QueueDefinition,
@@ -27,13 +26,6 @@ type Json = any;
 const functionList = (Object.values(functionSpecs) as FunctionDefinition[]).map(
   (spec) => [spec.name, spec] as const,
 );
-const tableNames = Object.keys(tableSpecs) as TableName[];
-const writeActions = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
 
 const context = {
   defaultSender: 'Corner Shop <hello@shop.example>',
@@ -50,13 +42,6 @@ describe('BackorderPlatform stack', () => {
   const fn = (name: string) => platform.stack.functions.functions[name as FunctionName];
   const functionResource = (name: string): Json => resources[logicalId(fn(name))];
   const tableId = (name: TableName) => logicalId(platform.stack.storage.tables[name]);
-  const policyStatements = (name: string): Json[] => {
-    const role = { Ref: logicalId(fn(name).role!) };
-    return Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role)))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-  };
-  const actionsOf = (statement: Json): string[] => [statement.Action].flat();
 
   beforeAll(() => {
     platform = synthesizePlatform(context);
@@ -130,74 +115,7 @@ describe('BackorderPlatform stack', () => {
     expect(functionResource('publicApi').Properties.Environment.Variables.SIGNUP_RATE_LIMIT).toBe('5');
   });
 
-  describe.each(functionList)('least privilege: %s', (name, spec) => {
-    const statementsOn = (table: TableName) =>
-      policyStatements(name).filter((statement) =>
-        JSON.stringify(statement.Resource).includes(`"${tableId(table)}"`),
-      );
-
-    it.each(tableNames)('touches the %s table only as its spec allows', (table) => {
-      const access = (spec.tables as Partial<Record<TableName, string>>)[table];
-      const actions = statementsOn(table).flatMap(actionsOf);
-      if (access === undefined) {
-        expect(actions).toEqual([]);
-      } else {
-        expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-        if (access === 'readWrite') expect(actions).toEqual(expect.arrayContaining(writeActions));
-        else expect(actions.filter((action) => writeActions.includes(action))).toEqual([]);
-      }
-    });
-
-    it('never gets a wildcard DynamoDB action or a table it does not declare', () => {
-      const dynamoStatements = policyStatements(name).filter((statement) =>
-        actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
-      );
-      for (const statement of dynamoStatements) {
-        expect(actionsOf(statement).filter((action) => action.includes('*'))).toEqual([]);
-        for (const resource of [statement.Resource].flat()) {
-          const table = tableNames.find((candidate) =>
-            JSON.stringify(resource).includes(`"${tableId(candidate)}"`),
-          );
-          expect(table && Object.keys(spec.tables)).toContain(table);
-        }
-      }
-    });
-
-    it(
-      spec.sendsEmail
-        ? 'may send raw email, only from the sender domain through the configuration set'
-        : 'cannot send email',
-      () => {
-        const ses = policyStatements(name).filter((statement) =>
-          actionsOf(statement).some((a) => a.startsWith('ses:')),
-        );
-        if (!spec.sendsEmail) {
-          expect(ses).toEqual([]);
-          return;
-        }
-        expect(ses.flatMap(actionsOf)).toEqual(['ses:SendRawEmail']);
-        const resourceText = JSON.stringify(ses.map((statement) => statement.Resource));
-        expect(resourceText).toContain(':identity/shop.example');
-        expect(resourceText).toContain(':configuration-set/');
-        expect(resourceText).not.toContain('*');
-      },
-    );
-
-    it(
-      spec.sendsTo.length ? `may send to ${spec.sendsTo.join(', ')} and no other queue` : 'sends to no queue',
-      () => {
-        const sendTargets = policyStatements(name)
-          .filter((statement) => actionsOf(statement).includes('sqs:SendMessage'))
-          .flatMap((statement) => [statement.Resource].flat());
-        const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
-        expect(sendTargets.sort(byJson)).toEqual(
-          (spec.sendsTo as QueueName[])
-            .map((queue) => ({ 'Fn::GetAtt': [logicalId(platform.stack.queues.queues[queue]), 'Arn'] }))
-            .sort(byJson),
-        );
-      },
-    );
-  });
+  // Least privilege (every grant of every role, exactly as the spec implies) is asserted in security.test.ts.
 
   it.each((Object.values(queueSpecs) as QueueDefinition[]).map((spec) => [spec.name, spec] as const))(
     'the %s queue feeds its consumer in batches, reporting partial batch failures',

@@ -22,6 +22,12 @@ export interface SynthesizedPlatform {
   readonly template: Template;
 }
 
+/**
+ * Context that skips esbuild (CDK's own `aws:cdk:bundling-stacks`), for tests of IAM, encryption and routing,
+ * which do not depend on the bundled code: the functions get placeholder assets, everything else is the same.
+ */
+export const skipBundling: Record<string, unknown> = { 'aws:cdk:bundling-stacks': [] };
+
 /** The whole app, functions bundled with esbuild for real: call once per test file (beforeAll). */
 export const synthesizePlatform = (context: Record<string, unknown> = {}): SynthesizedPlatform => {
   const app = new App({ context: { ...cdkJsonContext(), ...context } });

@@ -161,8 +161,12 @@ test('if the confirmation cannot be queued, the signup is undone and the shopper
   } finally {
     handlerSqs.middlewareStack.remove('failSqs');
   }
-  expect(failed.status).toBe(500);
-  expect(failed.body).toEqual({ error: { code: 'INTERNAL', message: 'internal error', details: [] } });
+  // The queue was unavailable, not the request wrong: 503 with Retry-After, and the same request works later.
+  expect(failed.status).toBe(503);
+  expect(failed.headers.get('retry-after')).toBe('1');
+  expect(failed.body).toEqual({
+    error: { code: 'UNAVAILABLE', message: 'The service is busy, please try again shortly', details: [] },
+  });
   expect(
     (await platform.admin('GET', `/api/admin/backorders?email=${encodeURIComponent(email)}`)).body.items,
   ).toEqual([]);

@@ -1,0 +1,83 @@
+/**
+ * The API first. On AWS the API's Lambda instances share nothing with the queue consumers': their own
+ * process, their own sockets, and DynamoDB scales under both. Locally every function runs in this one process,
+ * on the same SDK clients (one socket pool each) and one DynamoDB Local on the same cores, so a burst of
+ * background work (a restock allocating pages of 32 writes, four alert batches of ten, a sweep claiming 48
+ * steps at once: hundreds of requests in flight) would put every shopper's request at the back of its queue,
+ * which the deployed platform never does. So the runner marks the gateway's invocations, and holds every
+ * other AWS request of the handlers' clients to a few in flight: the background work still runs flat out
+ * (the emulators are CPU-bound, and a few requests in flight keep them busy), but an API request only ever
+ * waits behind those few.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+const apiInvocation = new AsyncLocalStorage<true>();
+
+/** Runs one API invocation: every AWS request it makes skips the background limit. */
+export const asApiInvocation = <T>(invoke: () => Promise<T>): Promise<T> => apiInvocation.run(true, invoke);
+
+/** A FIFO counting semaphore. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.free = limit;
+  }
+
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/** What is used of an SDK client: its middleware stack (each client types its own; only add/remove here). */
+interface SdkClient {
+  middlewareStack: object;
+}
+
+interface LooseStack {
+  add(middleware: unknown, options: { step: string; priority: string; name: string }): void;
+  remove(name: string): boolean;
+}
+
+const MIDDLEWARE = 'localBackgroundRequestLimit';
+
+/**
+ * Holds the clients' requests made outside an API invocation to `limit` in flight, all clients together
+ * (0: no limit). Per HTTP attempt, inside the SDK's retry loop, so a request backing off holds no slot.
+ */
+export const limitBackgroundRequests = (clients: readonly SdkClient[], limit: number) => {
+  if (limit <= 0) return { remove: () => undefined };
+  const slots = new Slots(limit);
+  for (const client of clients) {
+    // One limiter per client: a platform started again in the same process (tests) replaces the last one's.
+    (client.middlewareStack as LooseStack).remove(MIDDLEWARE);
+    (client.middlewareStack as LooseStack).add(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        if (apiInvocation.getStore()) return next(args);
+        await slots.acquire();
+        try {
+          return await next(args);
+        } finally {
+          slots.release();
+        }
+      },
+      { step: 'finalizeRequest', priority: 'low', name: MIDDLEWARE },
+    );
+  }
+  return {
+    remove: () => {
+      for (const client of clients) (client.middlewareStack as LooseStack).remove(MIDDLEWARE);
+    },
+  };
+};

@@ -1,0 +1,589 @@
+/**
+ * The security promises of the whole synthesized stack, checked exhaustively against lib/platform.ts:
+ *
+ * - least privilege: every permission every function's role holds, from any construct, is exactly what
+ *   its spec entry implies (its tables and their indexes, the queues it sends to and the one it consumes,
+ *   SES, the inventory secret), and only API routes and schedules of the spec may invoke it;
+ * - encryption at rest on every table, queue, topic and bucket, point-in-time recovery on every table;
+ * - every queue redrives to its own dead-letter queue, and every dead-letter queue alarms the alerts topic;
+ * - the API stage is throttled, every admin route (and only those) needs the Cognito JWT, and nothing
+ *   reaches the admin function without it.
+ *
+ * ARNs in the template are CloudFormation intrinsics; `arnText` flattens them to text such as
+ * `${StorageBackordersBB7D05C5.Arn}/index/byEmail`, and `describe` names what they point at
+ * (`table/backorders/index/byEmail`), so a failure lists readable grants, not JSON.
+ */
+import {
+  functions as functionSpecs,
+  queueConsumedBy,
+  queues as queueSpecs,
+  routeKey,
+  routes,
+  schedules,
+  tables as tableSpecs,
+  type FunctionDefinition,
+  type FunctionName,
+  type QueueDefinition,
+  type QueueName,
+  type TableDefinition,
+  type TableName,
+} from '../../lib/platform';
+import type { Scheduling } from '../../lib/scheduling';
+import { logicalId, skipBundling, synthesizePlatform, type SynthesizedPlatform } from './stacks';
+
+type Json = any;
+
+const functionList = (Object.values(functionSpecs) as FunctionDefinition[]).map(
+  (spec) => [spec.name as FunctionName, spec] as const,
+);
+const queueList = (Object.values(queueSpecs) as QueueDefinition[]).map(
+  (spec) => [spec.name as QueueName, spec] as const,
+);
+const tableList = (Object.values(tableSpecs) as TableDefinition[]).map(
+  (spec) => [spec.name as TableName, spec] as const,
+);
+
+/** What each kind of access may do, and nothing more. */
+const allowed = {
+  tableRead: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+  ],
+  tableWrite: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  queueSend: ['sqs:SendMessage'],
+  // What the Lambda event source needs, plus ChangeMessageVisibility for the handlers' retry backoff.
+  queueConsume: [
+    'sqs:ChangeMessageVisibility',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:GetQueueUrl',
+    'sqs:ReceiveMessage',
+  ],
+  email: ['ses:SendRawEmail'],
+  secretRead: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+  logs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  // X-Ray has no resource-level permissions: the one statement allowed on "*".
+  tracing: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+};
+
+/** SQS keeps a message four days unless told otherwise. */
+const defaultQueueRetentionSeconds = 4 * 24 * 3600;
+
+const context = {
+  alarmEmail: 'oncall@shop.example',
+  defaultSender: 'Corner Shop <hello@shop.example>',
+  senderDomain: 'shop.example',
+  apiRateLimit: '25',
+  apiBurstLimit: '40',
+};
+
+/** An intrinsic-valued ARN as text: Ref → ${Id}, GetAtt → ${Id.Attr}, Join → the joined parts. */
+const arnText = (value: Json): string => {
+  if (typeof value === 'string') return value;
+  if (value?.Ref !== undefined) return `\${${value.Ref}}`;
+  if (value?.['Fn::GetAtt']) return `\${${value['Fn::GetAtt'].join('.')}}`;
+  if (value?.['Fn::Join']) {
+    const [separator, parts] = value['Fn::Join'];
+    return parts.map(arnText).join(separator);
+  }
+  return JSON.stringify(value);
+};
+
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : ([value].flat() as T[]));
+const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+
+describe('BackorderPlatform security', () => {
+  let platform: SynthesizedPlatform;
+  let resources: Record<string, Json>;
+  /** ARN text → what it names, e.g. "table/backorders", "queue/email", "dead-letter-queue/email". */
+  let names: Map<string, string>;
+
+  const ofType = (type: string): [string, Json][] =>
+    Object.entries(resources).filter(([, resource]) => resource.Type === type);
+  const fn = (name: FunctionName) => platform.stack.functions.functions[name];
+  const idOf = (construct: Parameters<typeof logicalId>[0]) => logicalId(construct);
+  const describe_ = (arn: Json): string => names.get(arnText(arn)) ?? `unknown ${arnText(arn)}`;
+  const sesArn = (resource: string, name: string): string =>
+    `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:${resource}/${name}`;
+
+  beforeAll(() => {
+    // IAM, encryption and routing do not depend on the bundled code: skip esbuild here.
+    platform = synthesizePlatform({ ...context, ...skipBundling });
+    resources = platform.template.toJSON().Resources;
+    const { stack } = platform;
+    names = new Map<string, string>([['*', '*']]);
+    for (const [name, spec] of tableList) {
+      const arn = `\${${idOf(stack.storage.tables[name])}.Arn}`;
+      names.set(arn, `table/${name}`);
+      for (const index of spec.indexes)
+        names.set(`${arn}/index/${index.name}`, `table/${name}/index/${index.name}`);
+      names.set(`${arn}/index/*`, `table/${name}/index/*`);
+    }
+    for (const [name] of queueList) {
+      names.set(`\${${idOf(stack.queues.queues[name])}.Arn}`, `queue/${name}`);
+      names.set(`\${${idOf(stack.queues.deadLetterQueues[name])}.Arn}`, `dead-letter-queue/${name}`);
+    }
+    for (const [name] of functionList) {
+      const logGroup = resources[idOf(fn(name))].Properties.LoggingConfig.LogGroup.Ref;
+      names.set(`\${${logGroup}.Arn}`, `log-group/${name}`);
+    }
+    const secret = ofType('AWS::SecretsManager::Secret').map(([id]) => id);
+    expect(secret).toHaveLength(1);
+    names.set(`\${${secret[0]}}`, 'secret/inventory-webhook');
+    names.set(sesArn('identity', context.senderDomain), `ses/identity/${context.senderDomain}`);
+    names.set(
+      sesArn('configuration-set', `\${${idOf(stack.email.configurationSet)}}`),
+      'ses/configuration-set',
+    );
+    const api = idOf(stack.api.httpApi);
+    for (const route of routes) {
+      names.set(
+        `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${api}}/*/*${route.path}`,
+        `api/*/*${route.path}`,
+      );
+    }
+    const scheduling = stack.node.findChild('Scheduling') as Scheduling;
+    for (const schedule of schedules) {
+      names.set(`\${${idOf(scheduling.rules[schedule.name])}.Arn}`, `rule/${schedule.name}`);
+    }
+  });
+
+  describe('least privilege', () => {
+    /** Every statement any policy attaches to the role, as "action on resource" lines. */
+    const grantsOf = (name: FunctionName): string[] => {
+      const role = idOf(fn(name).role!);
+      const roleResource = resources[role];
+      expect(roleResource.Properties.Policies).toBeUndefined();
+      expect(roleResource.Properties.ManagedPolicyArns).toBeUndefined();
+      const statements = [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::ManagedPolicy')]
+        .filter(([, policy]) => list(policy.Properties.Roles).some((ref: Json) => ref.Ref === role))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Json[]);
+      return statements.flatMap((statement) => {
+        // NotAction / NotResource / Deny would grant by exclusion: reported as they are, so they fail.
+        if (
+          statement.Effect !== 'Allow' ||
+          statement.NotAction ||
+          statement.NotResource ||
+          statement.Condition
+        ) {
+          return [`unexpected statement ${JSON.stringify(statement)}`];
+        }
+        return list<string>(statement.Action).flatMap((action) =>
+          list<Json>(statement.Resource).map((resource) => `${action} on ${describe_(resource)}`),
+        );
+      });
+    };
+
+    /** The grants a function's spec entry implies, and nothing else. */
+    const expectedGrants = (name: FunctionName, spec: FunctionDefinition): string[] => {
+      const grants = (actions: string[], resources_: string[]) =>
+        actions.flatMap((action) => resources_.map((resource) => `${action} on ${resource}`));
+      const expected = [...grants(allowed.logs, [`log-group/${name}`]), ...grants(allowed.tracing, ['*'])];
+      for (const [table, access] of Object.entries(spec.tables) as [TableName, string][]) {
+        const indexes = (tableSpecs[table] as TableDefinition).indexes.map(
+          (index) => `table/${table}/index/${index.name}`,
+        );
+        expected.push(...grants(allowed.tableRead, [`table/${table}`, ...indexes]));
+        if (access === 'readWrite') expected.push(...grants(allowed.tableWrite, [`table/${table}`]));
+      }
+      for (const queue of spec.sendsTo) expected.push(...grants(allowed.queueSend, [`queue/${queue}`]));
+      const consumed = queueConsumedBy(name);
+      if (consumed) expected.push(...grants(allowed.queueConsume, [`queue/${consumed.name}`]));
+      if (spec.sendsEmail) {
+        expected.push(
+          ...grants(allowed.email, [`ses/identity/${context.senderDomain}`, 'ses/configuration-set']),
+        );
+      }
+      if ((spec.config as string[]).includes('INVENTORY_WEBHOOK_SECRET_ARN')) {
+        expected.push(...grants(allowed.secretRead, ['secret/inventory-webhook']));
+      }
+      return sorted(expected);
+    };
+
+    it.each(functionList)('%s holds exactly the grants its spec implies', (name, spec) => {
+      expect(sorted(grantsOf(name))).toEqual(expectedGrants(name, spec));
+    });
+
+    it.each(functionList)('%s has a role of its own', (name) => {
+      const others = functionList.filter(([other]) => other !== name).map(([other]) => idOf(fn(other).role!));
+      expect(others).not.toContain(idOf(fn(name).role!));
+    });
+
+    it.each(functionList)('%s gets no wildcard action and "*" only for X-Ray', (name) => {
+      const grants = grantsOf(name);
+      expect(grants.filter((grant) => /^\S*\*/.test(grant))).toEqual([]);
+      expect(grants.filter((grant) => grant.endsWith(' on *') && !grant.startsWith('xray:'))).toEqual([]);
+      expect(grants.filter((grant) => grant.includes('/index/*'))).toEqual([]);
+    });
+
+    it.each(functionList)('%s reads no queue but the one it consumes, and no dead-letter queue', (name) => {
+      const consumed = queueConsumedBy(name);
+      const reads = grantsOf(name)
+        .filter((grant) => /^sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility) /.test(grant))
+        .map((grant) => grant.replace(/^\S+ on /, ''));
+      expect(sorted(reads)).toEqual(consumed ? [`queue/${consumed.name}`] : []);
+      expect(grantsOf(name).filter((grant) => grant.includes('dead-letter-queue'))).toEqual([]);
+    });
+
+    it.each(functionList)('%s may be invoked only by its own API routes and schedules', (name) => {
+      const fnArn = { 'Fn::GetAtt': [idOf(fn(name)), 'Arn'] };
+      const permissions = ofType('AWS::Lambda::Permission')
+        .map(([, permission]) => permission.Properties)
+        .filter((permission) => JSON.stringify(permission.FunctionName) === JSON.stringify(fnArn));
+      const actual = permissions.map(
+        (permission) =>
+          `${permission.Action} by ${permission.Principal} from ${permission.SourceArn ? describe_(permission.SourceArn) : 'anywhere'}`,
+      );
+      const expected = [
+        ...routes
+          .filter((route) => route.function === name)
+          .map((route) => `lambda:InvokeFunction by apigateway.amazonaws.com from api/*/*${route.path}`),
+        ...schedules
+          .filter((schedule) => schedule.function === name)
+          .map((schedule) => `lambda:InvokeFunction by events.amazonaws.com from rule/${schedule.name}`),
+      ];
+      expect(actual.sort()).toEqual(expected.sort());
+    });
+
+    it('no function has a URL, and queue consumers are invoked only through their event source', () => {
+      expect(ofType('AWS::Lambda::Url')).toEqual([]);
+      const mappings = ofType('AWS::Lambda::EventSourceMapping').map(
+        ([, mapping]) =>
+          `${describe_(mapping.Properties.EventSourceArn)} → ${arnText(mapping.Properties.FunctionName)}`,
+      );
+      expect(mappings.sort()).toEqual(
+        queueList.map(([name, spec]) => `queue/${name} → \${${idOf(fn(spec.consumer))}}`).sort(),
+      );
+    });
+
+    it('queue policies allow nothing but SNS delivering bounces and complaints to the feedback queue', () => {
+      const allows = ofType('AWS::SQS::QueuePolicy').flatMap(([, policy]) =>
+        (policy.Properties.PolicyDocument.Statement as Json[])
+          .filter((statement) => statement.Effect === 'Allow')
+          .flatMap((statement) =>
+            list<Json>(policy.Properties.Queues).map(
+              (queue) =>
+                `${list(statement.Action).join(',')} by ${JSON.stringify(statement.Principal)} on ${describe_({ 'Fn::GetAtt': [queue.Ref, 'Arn'] })} if ${JSON.stringify(statement.Condition)}`,
+            ),
+          ),
+      );
+      expect(allows).toEqual([
+        `sqs:SendMessage by {"Service":"sns.amazonaws.com"} on queue/feedback if ${JSON.stringify({
+          ArnEquals: { 'aws:SourceArn': { Ref: idOf(platform.stack.feedback.topic) } },
+        })}`,
+      ]);
+    });
+  });
+
+  describe('encryption at rest', () => {
+    it.each(tableList)('the %s table is encrypted with KMS and has point-in-time recovery', (name) => {
+      expect(resources[idOf(platform.stack.storage.tables[name])].Properties).toMatchObject({
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    });
+
+    it('every table in the template is one of the spec, encrypted and recoverable', () => {
+      const tables = ofType('AWS::DynamoDB::Table');
+      expect(tables).toHaveLength(tableList.length);
+      for (const [, table] of tables) {
+        expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: true,
+        });
+      }
+    });
+
+    it('every queue, dead-letter queues included, is encrypted and refuses plain HTTP', () => {
+      const queues = ofType('AWS::SQS::Queue');
+      expect(queues).toHaveLength(2 * queueList.length);
+      for (const [id, queue] of queues) {
+        expect({
+          id,
+          encrypted: queue.Properties.SqsManagedSseEnabled === true || !!queue.Properties.KmsMasterKeyId,
+        }).toEqual({
+          id,
+          encrypted: true,
+        });
+        const policies = ofType('AWS::SQS::QueuePolicy').filter(([, policy]) =>
+          list<Json>(policy.Properties.Queues).some((ref) => ref.Ref === id),
+        );
+        const denies = policies.flatMap(([, policy]) =>
+          (policy.Properties.PolicyDocument.Statement as Json[]).filter(
+            (statement) =>
+              statement.Effect === 'Deny' && statement.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+          ),
+        );
+        expect({ id, deniesPlainHttp: denies.length > 0 }).toEqual({ id, deniesPlainHttp: true });
+      }
+    });
+
+    it('every topic is encrypted with a rotating key of this stack', () => {
+      const topics = ofType('AWS::SNS::Topic');
+      expect(topics.length).toBeGreaterThan(0);
+      for (const [, topic] of topics) {
+        const [key] = topic.Properties.KmsMasterKeyId['Fn::GetAtt'];
+        expect(resources[key]).toMatchObject({
+          Type: 'AWS::KMS::Key',
+          Properties: { EnableKeyRotation: true },
+        });
+      }
+    });
+
+    it('every KMS key rotates', () => {
+      for (const [, key] of ofType('AWS::KMS::Key')) expect(key.Properties.EnableKeyRotation).toBe(true);
+    });
+
+    it('every bucket is encrypted, blocks all public access and refuses plain HTTP', () => {
+      const buckets = ofType('AWS::S3::Bucket');
+      expect(buckets.length).toBeGreaterThan(0);
+      for (const [id, bucket] of buckets) {
+        expect(bucket.Properties).toMatchObject({
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              {
+                ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms)$/) },
+              },
+            ],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+        });
+        const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === id);
+        expect(policy?.[1].Properties.PolicyDocument.Statement).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        );
+      }
+    });
+
+    it('the inventory webhook secret is generated by Secrets Manager, never written in the template', () => {
+      for (const [, secret] of ofType('AWS::SecretsManager::Secret')) {
+        expect(secret.Properties.SecretString).toBeUndefined();
+        expect(secret.Properties.GenerateSecretString).toBeDefined();
+      }
+    });
+
+    it('every log group (CloudWatch Logs encrypts them at rest) expires its events', () => {
+      for (const [id, logGroup] of ofType('AWS::Logs::LogGroup')) {
+        expect({ id, retention: logGroup.Properties.RetentionInDays }).toEqual({
+          id,
+          retention: expect.any(Number),
+        });
+      }
+    });
+  });
+
+  describe('dead-letter queues and alarms', () => {
+    const queueResource = (name: QueueName) => resources[idOf(platform.stack.queues.queues[name])];
+    const deadLetterId = (name: QueueName) => idOf(platform.stack.queues.deadLetterQueues[name]);
+    const alertsTopic = () => {
+      const topics = ofType('AWS::SNS::Topic').filter(([id]) => id.startsWith('Alerts'));
+      expect(topics).toHaveLength(1);
+      return { Ref: topics[0][0] };
+    };
+
+    it('every queue in the template is a spec queue or the dead-letter queue of exactly one', () => {
+      const targets = queueList.map(
+        ([name]) => queueResource(name).Properties.RedrivePolicy?.deadLetterTargetArn,
+      );
+      const deadLetterIds = targets.map((target) => target?.['Fn::GetAtt']?.[0]);
+      expect(new Set(deadLetterIds).size).toBe(queueList.length);
+      expect(
+        ofType('AWS::SQS::Queue')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual(
+        [...queueList.map(([name]) => idOf(platform.stack.queues.queues[name])), ...deadLetterIds].sort(),
+      );
+    });
+
+    it.each(queueList)(
+      'the %s queue redrives to its own dead-letter queue after a sensible number of tries',
+      (name, spec) => {
+        const { RedrivePolicy, VisibilityTimeout, MessageRetentionPeriod } = queueResource(name).Properties;
+        expect(RedrivePolicy).toEqual({
+          deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId(name), 'Arn'] },
+          maxReceiveCount: spec.maxReceiveCount,
+        });
+        expect(spec.maxReceiveCount).toBeGreaterThanOrEqual(3);
+        expect(spec.maxReceiveCount).toBeLessThanOrEqual(10);
+        // Every try must fit in the queue's retention, or a failing message would expire instead of landing in the DLQ.
+        const retention = MessageRetentionPeriod ?? defaultQueueRetentionSeconds;
+        expect(spec.maxReceiveCount * VisibilityTimeout).toBeLessThan(retention);
+      },
+    );
+
+    it.each(queueList)(
+      'the %s dead-letter queue keeps messages longer than its queue, and redrives nowhere',
+      (name) => {
+        const deadLetters = resources[deadLetterId(name)].Properties;
+        const queueRetention =
+          queueResource(name).Properties.MessageRetentionPeriod ?? defaultQueueRetentionSeconds;
+        // A message keeps its original enqueue time in the DLQ: a shorter retention there would drop it early.
+        expect(deadLetters.MessageRetentionPeriod).toBeGreaterThan(queueRetention);
+        expect(deadLetters.RedrivePolicy).toBeUndefined();
+      },
+    );
+
+    it.each(queueList)('one message in the %s dead-letter queue alarms the alerts topic', (name) => {
+      const alarms = ofType('AWS::CloudWatch::Alarm')
+        .map(([, alarm]) => alarm.Properties)
+        .filter((alarm) =>
+          (alarm.Dimensions ?? []).some((d: Json) =>
+            JSON.stringify(d.Value).includes(`"${deadLetterId(name)}"`),
+          ),
+        );
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterId(name), 'QueueName'] } }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        EvaluationPeriods: 1,
+        AlarmActions: [alertsTopic()],
+        OKActions: [alertsTopic()],
+      });
+    });
+
+    it('the alerts topic mails the on-call address of the context', () => {
+      expect(ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Protocol: 'email',
+            Endpoint: context.alarmEmail,
+            TopicArn: alertsTopic(),
+          }),
+        ]),
+      );
+    });
+  });
+
+  describe('API', () => {
+    const routeResources = () =>
+      ofType('AWS::ApiGatewayV2::Route').map(([id, route]) => ({ id, ...route.Properties }));
+    const pathOf = (key: string) => key.split(' ')[1];
+    const isAdminPath = (path: string) => path === '/api/admin' || path.startsWith('/api/admin/');
+    const integrationFunction = (route: Json): string => {
+      const integration = route.Target['Fn::Join'][1][1].Ref;
+      return resources[integration].Properties.IntegrationUri['Fn::GetAtt'][0];
+    };
+
+    it('the spec puts every /api/admin route, and no other, behind the admin authorizer and function', () => {
+      for (const route of routes) {
+        expect({ key: routeKey(route), auth: route.auth, fn: route.function === 'adminApi' }).toEqual({
+          key: routeKey(route),
+          auth: isAdminPath(route.path) ? 'admin' : 'public',
+          fn: isAdminPath(route.path),
+        });
+      }
+    });
+
+    it('has exactly the routes of the spec: no $default, ANY or greedy {proxy+} route', () => {
+      const keys = routeResources().map((route) => route.RouteKey);
+      expect(keys.sort()).toEqual(routes.map(routeKey).sort());
+      expect(
+        keys.filter((key) => key.startsWith('$') || key.startsWith('ANY ') || key.includes('+}')),
+      ).toEqual([]);
+      const [[, api]] = ofType('AWS::ApiGatewayV2::Api');
+      // Quick create (Target / RouteKey on the API) would add a catch-all route outside the spec.
+      expect(api.Properties.Target).toBeUndefined();
+      expect(api.Properties.RouteKey).toBeUndefined();
+      expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
+    });
+
+    it('the one authorizer trusts only Cognito tokens the user pool issued to the console client', () => {
+      const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
+      expect(authorizers).toHaveLength(1);
+      const [userPool] = ofType('AWS::Cognito::UserPool');
+      const [client] = ofType('AWS::Cognito::UserPoolClient');
+      expect(authorizers[0][1].Properties).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [{ Ref: client[0] }],
+          Issuer: { 'Fn::GetAtt': [userPool[0], 'ProviderURL'] },
+        },
+      });
+    });
+
+    it('every /api/admin route requires the JWT, and no other route uses it', () => {
+      const [[authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer');
+      for (const route of routeResources()) {
+        const guard = { AuthorizationType: route.AuthorizationType, AuthorizerId: route.AuthorizerId };
+        expect({ key: route.RouteKey, ...guard }).toEqual(
+          isAdminPath(pathOf(route.RouteKey))
+            ? { key: route.RouteKey, AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizer } }
+            : { key: route.RouteKey, AuthorizationType: 'NONE', AuthorizerId: undefined },
+        );
+      }
+    });
+
+    it('every route that reaches the admin function requires the JWT', () => {
+      const admin = idOf(fn('adminApi'));
+      const reaching = routeResources().filter((route) => integrationFunction(route) === admin);
+      expect(reaching.length).toBe(routes.filter((route) => route.function === 'adminApi').length);
+      for (const route of reaching)
+        expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, 'JWT']);
+    });
+
+    it("the admin function's invoke permissions name only paths whose every route requires the JWT", () => {
+      const adminArn = JSON.stringify({ 'Fn::GetAtt': [idOf(fn('adminApi')), 'Arn'] });
+      const sources = ofType('AWS::Lambda::Permission')
+        .map(([, permission]) => permission.Properties)
+        .filter((permission) => JSON.stringify(permission.FunctionName) === adminArn)
+        .map((permission) => describe_(permission.SourceArn));
+      expect(sources.length).toBeGreaterThan(0);
+      for (const source of sources) {
+        // "api/*/*<path>": any stage and method of this API at that path; a wildcard path would reach others.
+        const path = /^api\/\*\/\*(\/\S+)$/.exec(source)?.[1];
+        expect({ source, adminPath: path !== undefined && isAdminPath(path) && !path.includes('*') }).toEqual(
+          {
+            source,
+            adminPath: true,
+          },
+        );
+        const atPath = routeResources().filter((route) => pathOf(route.RouteKey) === path);
+        expect(atPath.length).toBeGreaterThan(0);
+        for (const route of atPath)
+          expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, 'JWT']);
+      }
+    });
+
+    it('the one stage throttles every route at the configured rate and burst, and no route is exempt', () => {
+      const stages = ofType('AWS::ApiGatewayV2::Stage');
+      expect(stages).toHaveLength(1);
+      const stage = stages[0][1].Properties;
+      expect(stage).toMatchObject({
+        StageName: '$default',
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: Number(context.apiRateLimit),
+          ThrottlingBurstLimit: Number(context.apiBurstLimit),
+        },
+      });
+      // A per-route setting may only tighten the default.
+      for (const [key, settings] of Object.entries<Json>(stage.RouteSettings ?? {})) {
+        expect({ key, rate: settings.ThrottlingRateLimit <= Number(context.apiRateLimit) }).toEqual({
+          key,
+          rate: true,
+        });
+        expect({ key, burst: settings.ThrottlingBurstLimit <= Number(context.apiBurstLimit) }).toEqual({
+          key,
+          burst: true,
+        });
+      }
+    });
+  });
+});
