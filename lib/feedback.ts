@@ -1,6 +1,6 @@
 /**
- * Feedback: SES bounce and complaint events reach the feedback function. The configuration set every email
- * is sent with publishes BOUNCE and COMPLAINT events to an SNS topic; the `feedback` queue (with its
+ * Feedback: SES send, bounce and complaint events reach the feedback function. The configuration set every
+ * email is sent with publishes SEND, BOUNCE and COMPLAINT events to an SNS topic; the `feedback` queue (with its
  * dead-letter queue and alarm, from lib/queues.ts) subscribes with raw message delivery, so each message body
  * is the SES event JSON itself, and the feedback function consumes the queue (lib/functions.ts).
  *
@@ -61,7 +61,9 @@ export class Feedback extends Construct {
     this.eventDestination = new ses.ConfigurationSetEventDestination(this, 'BouncesAndComplaints', {
       configurationSet: props.configurationSet,
       destination: ses.EventDestination.snsTopic(this.topic),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      // SEND confirms each accepted email by its id tag: a send whose worker died before recording it is
+      // recorded from the event, so it is never sent twice (lambdas/domain/email-tag.ts).
+      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
     this.topic.addSubscription(new SqsSubscription(props.queue, { rawMessageDelivery: true }));
   }

@@ -158,12 +158,7 @@ export const startEmulators = async (ports: EmulatorPorts, dataDir?: string): Pr
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const sqs = nodeChild(path.join(__dirname, 'sqs-server.js'), [String(ports.sqs)]);
-  const ses = nodeChild(require.resolve('aws-ses-v2-local/dist/cli.js'), [
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(ports.ses),
-  ]);
+  const ses = nodeChild(path.join(__dirname, 'ses-server.js'), [String(ports.ses)]);
   const children = [dynamodb, sqs, ses];
   const record: RunRecord = {
     ports,

@@ -41,6 +41,11 @@ export interface PlatformOptions {
    * queue behind their bursts (local/api-priority.ts).
    */
   backgroundRequestLimit?: number;
+  /**
+   * Epoch seconds of the oldest mail in the SES emulator to publish events for (default: from start). A run
+   * that took over a dead run's emulators passes 0, so that run's unpublished Send events are not lost.
+   */
+  sesEventsSince?: number;
   /** Print queue handler failures (retries are expected in fault tests, which turn this off). */
   logQueueErrors?: boolean;
   /** Extra environment for the handlers (e.g. POWERTOOLS_LOG_LEVEL). */
@@ -141,6 +146,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     sesUrl: options.endpoints.ses,
     sqs: clients.sqs,
     queueUrl: resources.queueUrls.feedback,
+    since: options.sesEventsSince,
     onError: (error) => {
       if (options.logQueueErrors !== false)
         console.error(`[ses feedback simulator] ${(error as Error).message ?? error}`);

@@ -1,8 +1,9 @@
 /**
  * Plays SES's mailbox simulator and event publishing locally, so the bounce and complaint path runs end to
- * end: every ~250 ms it reads what aws-ses-v2-local stored (`GET /store?since=`), and for each new message
- * addressed (To, Cc or Bcc) to `bounce@simulator.amazonses.com` publishes a Permanent/General bounce event,
- * for `complaint@simulator.amazonses.com` a complaint event (labels like `bounce+anything@…` too, as on SES),
+ * end: every ~250 ms it reads what aws-ses-v2-local stored (`GET /store?since=`); for each new message sent
+ * with tags (all of the platform's) it publishes a Send event, and for each one addressed (To, Cc or Bcc) to
+ * `bounce@simulator.amazonses.com` a Permanent/General bounce event, for
+ * `complaint@simulator.amazonses.com` a complaint event (labels like `bounce+anything@…` too, as on SES),
  * to the `feedback` queue: the JSON a configuration set's SNS event destination delivers with raw message
  * delivery, once per stored message.
  *
@@ -14,7 +15,7 @@
  * files) both get feedback for every simulator message sent after they started.
  */
 import { randomUUID } from 'node:crypto';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { extractAddress } from '../lambdas/domain/ses-feedback';
 
 /** A message as aws-ses-v2-local's `GET /store` lists it (the fields used here). */
@@ -25,6 +26,8 @@ export interface StoredSesEmail {
   subject: string;
   /** Epoch seconds. */
   at: number;
+  /** The message tags it was sent with (kept by local/ses-server.js). */
+  tags?: Record<string, string>;
 }
 
 export type SimulatedOutcome = 'bounce' | 'complaint';
@@ -68,6 +71,7 @@ const mailObject = (email: StoredSesEmail, destination: string[]) => {
       subject: email.subject,
     },
     tags: {
+      ...Object.fromEntries(Object.entries(email.tags ?? {}).map(([name, value]) => [name, [value]])),
       'ses:configuration-set': ['local'],
       'ses:source-ip': ['127.0.0.1'],
       'ses:from-domain': [fromDomain],
@@ -85,6 +89,10 @@ export const simulatedEvents = (email: StoredSesEmail, nowMs = Date.now()): obje
   const timestamp = new Date(nowMs).toISOString();
   const mail = mailObject(email, destination);
   const events: object[] = [];
+  // SES publishes a Send event for every message it accepts; only tagged ones can matter to the platform.
+  if (email.tags && Object.keys(email.tags).length > 0) {
+    events.push({ eventType: 'Send', send: {}, mail });
+  }
   if (bounced.length > 0) {
     events.push({
       eventType: 'Bounce',
@@ -129,26 +137,45 @@ export interface SesFeedbackSimulatorOptions {
   /** The `feedback` queue. */
   queueUrl: string;
   intervalMs?: number;
+  /**
+   * Epoch seconds of the oldest stored message to publish events for (default: now). A run taking over the
+   * emulators of one that died starts at 0, so the Send events the dead run never published are published.
+   */
+  since?: number;
   onError?: (error: unknown) => void;
 }
 
 export const startSesFeedbackSimulator = (options: SesFeedbackSimulatorOptions) => {
   const intervalMs = options.intervalMs ?? 250;
   const abort = new AbortController();
-  // Only messages sent from now on: the store may hold earlier runs' mail.
-  let since = Math.floor(Date.now() / 1000);
+  // Only messages sent from now on, unless told otherwise: the store may hold earlier runs' mail.
+  let since = options.since ?? Math.floor(Date.now() / 1000);
   /** Messages already handled, by id, with their `at`: pruned once `since` has passed them. */
   const handled = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> = Promise.resolve();
 
-  const publish = async (email: StoredSesEmail): Promise<void> => {
-    for (const event of simulatedEvents(email)) {
-      await options.sqs.send(
-        new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(event) }),
-        { abortSignal: abort.signal },
-      );
+  /** Publishes the events of these messages ten to a request; answers the messages that failed. */
+  const publish = async (emails: StoredSesEmail[]): Promise<StoredSesEmail[]> => {
+    const pending = emails.flatMap((email) => simulatedEvents(email).map((event) => ({ email, event })));
+    const failed = new Set<StoredSesEmail>();
+    for (let i = 0; i < pending.length; i += 10) {
+      const chunk = pending.slice(i, i + 10);
+      try {
+        const { Failed = [] } = await options.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: options.queueUrl,
+            Entries: chunk.map(({ event }, n) => ({ Id: String(n), MessageBody: JSON.stringify(event) })),
+          }),
+          { abortSignal: abort.signal },
+        );
+        for (const entry of Failed) failed.add(chunk[Number(entry.Id)].email);
+      } catch (error) {
+        for (const { email } of chunk) failed.add(email);
+        if (!abort.signal.aborted) options.onError?.(error);
+      }
     }
+    return [...failed];
   };
 
   const poll = async (): Promise<void> => {
@@ -157,16 +184,12 @@ export const startSesFeedbackSimulator = (options: SesFeedbackSimulatorOptions) 
     const response = await fetch(`${options.sesUrl}/store?since=${since}`, { signal: abort.signal });
     if (!response.ok) throw new Error(`SES store answered ${response.status}`);
     const { emails } = (await response.json()) as { emails: StoredSesEmail[] };
-    for (const email of emails) {
-      if (handled.has(email.messageId)) continue;
-      try {
-        await publish(email);
-        handled.set(email.messageId, email.at);
-      } catch (error) {
-        // Not handled: stay at its second so the next poll tries again.
-        nextSince = Math.min(nextSince, email.at);
-        if (!abort.signal.aborted) options.onError?.(error);
-      }
+    const fresh = emails.filter((email) => !handled.has(email.messageId));
+    const failed = new Set(await publish(fresh));
+    for (const email of fresh) {
+      // Not handled: stay at its second so the next poll tries again (a repeated event is harmless).
+      if (failed.has(email)) nextSince = Math.min(nextSince, email.at);
+      else handled.set(email.messageId, email.at);
     }
     since = Math.max(since, nextSince);
     for (const [id, at] of handled) if (at < since) handled.delete(id);

@@ -41,7 +41,9 @@ const main = async () => {
   console.log('Starting emulators…');
   const emulators = await startEmulators(ports, dataDir);
   if (emulators.reused)
-    console.log('The emulators of a run that stopped abruptly are still up: using them, with their queued work.');
+    console.log(
+      'The emulators of a run that stopped abruptly are still up: using them, with their queued work.',
+    );
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
@@ -67,6 +69,7 @@ const main = async () => {
       visibilityTimeoutSeconds: intFromEnv('LOCAL_VISIBILITY_TIMEOUT_SECONDS', 30),
       emailSendRatePerSecond: intFromEnv('EMAIL_SEND_RATE_PER_SECOND', 0),
       queueConcurrency: intFromEnv('LOCAL_QUEUE_CONCURRENCY', 4),
+      sesEventsSince: emulators.reused ? 0 : undefined,
     });
     const seeded = await seedDemoShop(platform.url, adminToken);
     const url = platform.url;

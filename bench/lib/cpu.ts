@@ -29,7 +29,7 @@ const labelOf = (pid: number): string => {
     const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
     if (/DynamoDBLocal/.test(line)) return 'DynamoDB Local';
     if (/sqs-server/.test(line)) return 'SQS emulator';
-    if (/aws-ses-v2-local/.test(line)) return 'SES emulator';
+    if (/aws-ses-v2-local|ses-server/.test(line)) return 'SES emulator';
     if (/load-worker/.test(line)) return 'load generator';
     if (/esbuild/.test(line)) return 'esbuild';
     return line.slice(0, 40);

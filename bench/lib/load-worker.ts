@@ -23,8 +23,15 @@ interface Answer {
 const requester = (job: LoadJob) => {
   const base = new URL(job.baseUrl);
   // Keep-alive within a job; a fresh pool per job, because sockets left idle between jobs outlive the
-  // server's keep-alive timeout (5 s) and the first request on such a socket races its closing.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
+  // server's keep-alive timeout (5 s) and the first request on such a socket races its closing. Within a long
+  // job the same can happen to a socket left idle after a burst of slow answers: idle sockets are closed by
+  // this side after 2 s (`timeout` only closes free sockets; a request in flight is never cut short).
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: Infinity,
+    maxFreeSockets: 1024,
+    timeout: 2_000,
+  });
   const send = (template: RequestTemplate, n: number): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const body =

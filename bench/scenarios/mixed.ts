@@ -33,6 +33,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { queues } from '../../lib/platform';
+import { asApiInvocation } from '../../local/api-priority';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
 import { CpuAccount, formatCpu } from '../lib/cpu';
 import { failuresOf, formatStatuses, startLoadGenerator, type LoadResult } from '../lib/load';
@@ -136,7 +137,8 @@ interface TimedSample {
 /**
  * Where a signup's time goes, without touching the platform: a tiny GetItem every PROBE_MS on a client of
  * its own (DynamoDB Local's own queueing, plus this process's event loop), and the same through the
- * handlers' shared client (also the runner's socket pool, shared by every in-process function).
+ * handlers' shared client as an API invocation makes it (also the runner's socket pool, shared by every
+ * in-process function, and its background-request limit, which API requests skip).
  */
 const startProbes = (send: Record<'own' | 'shared', () => Promise<unknown>>) => {
   let running = true;
@@ -260,7 +262,8 @@ export const mixedScenario: Scenario = {
       const probes = () =>
         startProbes({
           own: () => dynamo.send(new GetCommand(probeGet)),
-          shared: () => handlerDynamo.send(new GetCommand(probeGet)),
+          // As the gateway runs a handler: an API request's place in the runner (local/api-priority.ts).
+          shared: () => asApiInvocation(() => handlerDynamo.send(new GetCommand(probeGet))),
         });
       const baselineProbes = probes();
       const baseline = await generator.run(stream(baselineMs, 1_000));
@@ -575,7 +578,7 @@ export const mixedScenario: Scenario = {
       for (const line of unexpected.slice(0, 5)) say(`  unexpected: ${line}`);
       say(
         `probe GetItem every ${PROBE_MS} ms, during the burst: own client ${formatLatencies(probe.burst.own)}; ` +
-          `handlers' shared client ${formatLatencies(probe.burst.shared)}`,
+          `handlers' shared client, as an API request ${formatLatencies(probe.burst.shared)}`,
       );
       say(
         `  before t0 (baseline): own client ${formatLatencies(probe.baseline.own)}; shared client ` +

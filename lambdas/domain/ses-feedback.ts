@@ -5,11 +5,13 @@
  * silently break suppression: a configuration set event (`eventType`, SNS raw message delivery, what the
  * stack sets up), an identity notification (`notificationType`), or either one wrapped in the SNS envelope
  * (`{"Type":"Notification","Message":"<json>"}`) when raw delivery is off. Events other than bounces and
- * complaints (Send, Delivery, Open…) are recognised and ignored; anything unreadable throws, so the record
+ * complaints are recognised: a Send event of one of our emails (tagged with its id) confirms the send, the
+ * others (Delivery, Open…) are ignored; anything unreadable throws, so the record
  * fails and, after its retries, waits in the dead-letter queue for a human.
  */
 // zod's mini build, like the sender: the feedback function is tiny and should start fast.
 import * as z from 'zod/mini';
+import { EMAIL_ID_TAG, emailIdOfTag } from './email-tag';
 
 export class MalformedFeedbackError extends Error {
   override name = 'MalformedFeedbackError';
@@ -21,6 +23,16 @@ const recipients = <T extends z.ZodMiniType>(recipient: T) => z.array(recipient)
 const recipient = z.object({ emailAddress: text(1000) });
 
 const mail = z.object({ messageId: text(500) });
+
+/** A Send event: SES accepted the message. Only ours carry the email-id tag (lambdas/domain/email-tag.ts). */
+const sendEvent = z.object({
+  mail: z.object({
+    messageId: text(500),
+    timestamp: z.iso.datetime({ offset: true }),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
+    commonHeaders: z.optional(z.object({ subject: z.optional(z.string()) })),
+  }),
+});
 
 const bounceEvent = z.object({
   mail,
@@ -74,6 +86,14 @@ export type EmailFeedback =
       at: string;
       sesMessageId: string;
       recipients: string[];
+    }
+  | {
+      kind: 'sent';
+      /** Our id of the email (from its tag). */
+      emailId: string;
+      sesMessageId: string;
+      at: string;
+      subject?: string;
     }
   | { kind: 'ignored'; type: string };
 
@@ -142,6 +162,19 @@ export const parseSesFeedback = (body: string): EmailFeedback => {
       at: complaint.timestamp,
       sesMessageId: mail.messageId,
       recipients: addressesOf(complaint.complainedRecipients),
+    };
+  }
+  if (type === 'Send') {
+    const { mail: sent } = sendEvent.parse(notification);
+    const emailId = emailIdOfTag(sent.tags?.[EMAIL_ID_TAG]?.[0]);
+    // Mail this platform did not tag (another sender on the configuration set) is not ours to record.
+    if (!emailId) return { kind: 'ignored', type: 'Send (untagged)' };
+    return {
+      kind: 'sent',
+      emailId,
+      sesMessageId: sent.messageId,
+      at: sent.timestamp,
+      subject: sent.commonHeaders?.subject,
     };
   }
   return { kind: 'ignored', type };

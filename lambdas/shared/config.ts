@@ -41,6 +41,13 @@ export const signupRateLimit = (): number => nonNegativeNumber('SIGNUP_RATE_LIMI
 /** SES configuration set for event publishing (bounces, complaints); empty locally. */
 export const sesConfigurationSet = (): string | undefined => process.env.SES_CONFIGURATION_SET || undefined;
 
+/**
+ * How long a claimed send belongs to the worker that claimed it: long enough for one render and send, and
+ * for SES's Send event to mark an accepted email sent if that worker died before recording it. Only then may
+ * another worker take the email over.
+ */
+export const emailSendLeaseMs = (): number => nonNegativeNumber('EMAIL_SEND_LEASE_SECONDS', 60) * 1000;
+
 /** The account's SES maximum send rate, configured rather than discovered by hammering SES. */
 export const emailSendRatePerSecond = (): number => nonNegativeNumber('EMAIL_SEND_RATE_PER_SECOND', 14);
 

@@ -8,7 +8,7 @@ export const isPassingFailure = (error: unknown): boolean => {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return (
-    /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|ServiceUnavailable|SendInFlight/.test(
+    /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|ServiceUnavailable|SendInFlight|SendUnanswered/.test(
       name,
     ) ||
     /Maximum sending rate exceeded/i.test((error as Error).message ?? '') ||

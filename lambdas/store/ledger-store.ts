@@ -274,6 +274,41 @@ export const recordSent = async (
   }
 };
 
+/**
+ * SES's Send event for one of our emails: if its claim is still `sending` (the worker that sent it died, or
+ * has not recorded it yet), records it sent from the event, so the claim's lease running out never lets the
+ * email go twice. Answers whether this recorded it; a send already recorded changes nothing.
+ */
+export const recordSentFromEvent = async (
+  emailId: string,
+  sesMessageId: string,
+  sentAt: string,
+  subject: string | undefined,
+): Promise<boolean> => {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName('ledger'),
+      Key: { key: `email#${emailId}` },
+      ConsistentRead: true,
+    }),
+  );
+  if (Item?.state !== 'sending') return false;
+  const counted: SentCounted = {
+    kind: String(Item.kind ?? emailId.split('#')[0]),
+    campaignId: Item.campaignId as string | undefined,
+    stepId: Item.stepId as string | undefined,
+  };
+  const recorded = await recordSent(
+    emailId,
+    sesMessageId,
+    sentAt,
+    subject ?? String(Item.subject ?? ''),
+    counted,
+  );
+  if (recorded) await rememberMessageId(emailId, sesMessageId);
+  return recorded;
+};
+
 /** Gives this worker's claim back after a failed send so the retry can take it at once. */
 export const releaseSend = async (emailId: string, claimId: string): Promise<void> => {
   await dynamo

@@ -6,7 +6,8 @@
  */
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { ses } from '../shared/ses';
-import { sesConfigurationSet } from '../shared/config';
+import { emailSendLeaseMs, sesConfigurationSet } from '../shared/config';
+import { emailIdTag } from '../domain/email-tag';
 import { SendPacer } from '../shared/send-pacer';
 import { logger } from '../shared/http';
 import type { RenderedEmail } from '../emails/templating';
@@ -21,9 +22,6 @@ import {
   type SendDetails,
   type SentRecord,
 } from '../store/ledger-store';
-
-/** Long enough for one render and send; a worker that died holding it frees it after this. */
-const SEND_LEASE_MS = 60_000;
 
 /**
  * Recording a send SES accepted is retried here, with backoff, for about ten seconds (DynamoDB throttling
@@ -51,6 +49,18 @@ const recordPersistently = async <T>(emailId: string, record: () => Promise<T>):
     }
   }
 };
+
+/**
+ * SES gave no answer (a timeout, a dropped connection): it may have accepted the email. The claim is not given
+ * back: it stays until SES's Send event records the email sent or its lease runs out, so the retry does not
+ * send it twice. (A refusal SES answered, such as throttling, gives the claim back at once.)
+ */
+export class SendUnanswered extends Error {
+  override name = 'SendUnanswered';
+  constructor(cause: unknown) {
+    super('SES gave no answer; the email may have been accepted', { cause });
+  }
+}
 
 export class SendInFlight extends Error {
   override name = 'SendInFlight';
@@ -88,14 +98,23 @@ export const createMailer = (pacer: SendPacer) => {
     const { envelope, email } = await delivery.compose();
     const raw = await buildMime(envelope, email);
     await pacer.take();
-    const { MessageId } = await ses.send(
-      new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: sesConfigurationSet() }),
-    );
+    const { MessageId } = await ses
+      .send(
+        new SendRawEmailCommand({
+          RawMessage: { Data: raw },
+          ConfigurationSetName: sesConfigurationSet(),
+          Tags: [emailIdTag(delivery.emailId)],
+        }),
+      )
+      .catch((error: unknown) => {
+        const answered = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        throw answered ? error : new SendUnanswered(error);
+      });
     return { messageId: MessageId ?? '', subject: email.subject };
   };
 
   const send = async (delivery: Delivery, nowMs = Date.now()): Promise<DeliveryOutcome> => {
-    const claim = await claimSend(delivery.emailId, detailsOf(delivery), SEND_LEASE_MS, nowMs);
+    const claim = await claimSend(delivery.emailId, detailsOf(delivery), emailSendLeaseMs(), nowMs);
     if (claim.outcome === 'in-flight') throw new SendInFlight(delivery.emailId);
     if (claim.outcome === 'already-sent') {
       await delivery.afterSend?.(nowMs);
@@ -105,7 +124,7 @@ export const createMailer = (pacer: SendPacer) => {
     try {
       accepted = await transmit(delivery);
     } catch (error) {
-      await releaseSend(delivery.emailId, claim.claimId);
+      if (!(error instanceof SendUnanswered)) await releaseSend(delivery.emailId, claim.claimId);
       throw error;
     }
     // SES has the email now: from here the claim is never given back, or a retry would send it again.
@@ -133,7 +152,7 @@ export const createMailer = (pacer: SendPacer) => {
   ): Promise<PromiseSettledResult<DeliveryOutcome>[]> => {
     const claims = await claimSends(
       deliveries.map((d) => ({ emailId: d.emailId, details: detailsOf(d) })),
-      SEND_LEASE_MS,
+      emailSendLeaseMs(),
       nowMs,
     );
     const claimedAt = new Date(nowMs).toISOString();
@@ -154,7 +173,7 @@ export const createMailer = (pacer: SendPacer) => {
             subject,
           });
         } catch (error) {
-          await releaseSend(delivery.emailId, claim.claimId);
+          if (!(error instanceof SendUnanswered)) await releaseSend(delivery.emailId, claim.claimId);
           throw error;
         }
         return 'sent';

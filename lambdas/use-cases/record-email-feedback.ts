@@ -6,18 +6,31 @@
  * The email it is about, found by SES's message id (`ses#<id>`, written when the send was recorded), shows
  * the bounce or complaint to customer service.
  *
+ * A Send event (SES accepted one of our emails) records the send if its worker had not: see
+ * lambdas/domain/email-tag.ts.
+ *
  * Every step is idempotent (the suppression keeps its first reason, the count is tied to SES's feedback id),
  * so a redelivered notification, or one retried after a partial failure, changes nothing twice.
  */
 import type { EmailFeedback } from '../domain/ses-feedback';
 import { countEmailFeedback } from '../store/email-stats-store';
 import { suppress, suppressAnonymously } from '../store/shopper-store';
-import { emailOfMessage, markEmailFeedback } from '../store/ledger-store';
+import { emailOfMessage, markEmailFeedback, recordSentFromEvent } from '../store/ledger-store';
 
-export type FeedbackOutcome = { counted: number; suppressed: string[] } | { ignored: string };
+export type FeedbackOutcome =
+  { counted: number; suppressed: string[] } | { ignored: string } | { sendRecorded: boolean };
 
 export const recordEmailFeedback = async (feedback: EmailFeedback): Promise<FeedbackOutcome> => {
   if (feedback.kind === 'ignored') return { ignored: feedback.type };
+  if (feedback.kind === 'sent')
+    return {
+      sendRecorded: await recordSentFromEvent(
+        feedback.emailId,
+        feedback.sesMessageId,
+        feedback.at,
+        feedback.subject,
+      ),
+    };
   const suppresses = feedback.kind === 'complaint' || feedback.permanent;
   const reason = feedback.kind === 'complaint' ? 'complained' : 'bounced';
   // Customer service sees it on the email it is about (each of our emails has one recipient). An SES id we

@@ -32,12 +32,12 @@ describe('Feedback', () => {
       'Fn::Join': ['', Match.arrayWith([':configuration-set/', { Ref: logicalId(email.configurationSet) }])],
     });
 
-  it('the configuration set publishes bounces and complaints, nothing else, to the topic', () => {
+  it('the configuration set publishes sends (to confirm them), bounces and complaints, nothing else, to the topic', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       ConfigurationSetName: { Ref: logicalId(email.configurationSet) },
       EventDestination: {
         Enabled: true,
-        MatchingEventTypes: ['bounce', 'complaint'],
+        MatchingEventTypes: ['send', 'bounce', 'complaint'],
         SnsDestination: { TopicARN: { Ref: logicalId(feedback.topic) } },
       },
     });

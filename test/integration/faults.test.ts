@@ -243,6 +243,51 @@ test('SES throttling and failing with 5xx for a while: each confirmation and res
   }
 }, 120_000);
 
+test('SES accepting emails whose answers never arrive: the Send events record them, none goes twice', async () => {
+  const { ses } = await import('../../lambdas/shared/ses');
+  const { sku } = await newProduct('lost');
+  const waiting = await seedWaiting(sku, 20, 'lost');
+  let lostAnswers = 0;
+  ses.middlewareStack.add(
+    (next) => async (args) => {
+      const answer = await next(args);
+      // SES has the email; its answer is lost on the way back (a timeout, a dropped connection).
+      if (lostAnswers < 8) {
+        lostAnswers++;
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $metadata: {} });
+      }
+      return answer;
+    },
+    { step: 'initialize', name: 'sesAnswersLost' },
+  );
+  try {
+    const signedUp = [await signUp(sku, 'lost-a'), await signUp(sku, 'lost-b')];
+    await restock(sku, 22);
+    // Well inside the claims' 60 s lease: what is recorded is recorded from SES's Send events.
+    await waitForInboxes(
+      platform.sesUrl,
+      waiting.map((w) => w.email),
+      1,
+      40_000,
+    );
+    await settle();
+    expect(lostAnswers).toBe(8);
+    expect(
+      await statusesOf(
+        dynamo,
+        platform.tableNames.backorders,
+        [...waiting, ...signedUp].map((b) => b.id),
+      ),
+    ).toEqual(Array(22).fill('allocated'));
+    await expectInboxes([
+      ...waiting.map((w) => ({ email: w.email, subjects: [RESTOCK_ALERT] })),
+      ...signedUp.map((s) => ({ email: s.email, subjects: [CONFIRMATION, RESTOCK_ALERT] })),
+    ]);
+  } finally {
+    ses.middlewareStack.remove('sesAnswersLost');
+  }
+}, 120_000);
+
 test('DynamoDB throttling for a while: signups, allocation and emails all complete once', async () => {
   const { dynamo: handlerDynamo } = await import('../../lambdas/shared/dynamo');
   const { sku } = await newProduct('ddb');

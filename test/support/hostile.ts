@@ -240,7 +240,8 @@ const scanAll = async (tableName: string): Promise<Record<string, unknown>[]> =>
 };
 
 let cached: DynamoDBDocumentClient | undefined;
-const documentClient = () =>
+/** A client of the test run's DynamoDB Local, for reading (and seeding) tables directly. */
+export const documentClient = () =>
   (cached ??= DynamoDBDocumentClient.from(emulatorClients(emulatorEndpoints()).dynamo));
 
 export const ALL_TABLES: readonly TableName[] = [
@@ -425,15 +426,17 @@ export const queryString: fc.Arbitrary<string> = fc
 
 const HEADER_NAME_CHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-/** A Latin-1 header value Node will send (no control characters: those go through raw sockets). */
+/** Latin-1 text Node will send in a header (no control characters: those go through raw sockets). */
+export const latin1Text: fc.Arbitrary<string> = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 80,
+});
+
 const headerValue: fc.Arbitrary<string> = fc.oneof(
-  fc.string({
-    unit: fc
-      .integer({ min: 0x20, max: 0xff })
-      .filter((c) => c !== 0x7f)
-      .map((c) => String.fromCharCode(c)),
-    maxLength: 80,
-  }),
+  latin1Text,
   fc.constantFrom('a'.repeat(6000), '__proto__', '127.0.0.1', '1.2.3.4:443', 'Bearer x', 't=1,v1=00'),
 );
 

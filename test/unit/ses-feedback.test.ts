@@ -16,6 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { extractAddress, parseSesFeedback } from '../../lambdas/domain/ses-feedback';
 import { addressList, simulatedEvents, simulatedOutcome } from '../../local/ses-feedback';
 import { addressHash } from '../../lambdas/shared/tokens';
+import { EMAIL_ID_TAG, emailIdOfTag, emailIdTag } from '../../lambdas/domain/email-tag';
 
 const mail = {
   timestamp: '2026-05-04T10:00:00.000Z',
@@ -111,9 +112,10 @@ describe('reading SES bounce and complaint notifications', () => {
       kind: 'ignored',
       type: 'Delivery',
     });
+    // A Send event without our email-id tag is another sender's mail on the configuration set.
     expect(parseSesFeedback(JSON.stringify({ eventType: 'Send', mail, send: {} }))).toEqual({
       kind: 'ignored',
-      type: 'Send',
+      type: 'Send (untagged)',
     });
     expect(
       parseSesFeedback(JSON.stringify({ notificationType: 'AmazonSnsSubscriptionSucceeded', message: 'hi' })),
@@ -152,6 +154,58 @@ describe('reading SES bounce and complaint notifications', () => {
     ['a JSON string', JSON.stringify('Bounce')],
   ])('%s is refused', (_label, body) => {
     expect(() => parseSesFeedback(body)).toThrow();
+  });
+});
+
+describe('Send events confirming our emails', () => {
+  const tagged = (emailId: string) => ({
+    eventType: 'Send',
+    send: {},
+    mail: {
+      ...mail,
+      tags: { 'ses:configuration-set': ['shop'], [EMAIL_ID_TAG]: [emailIdTag(emailId).Value] },
+      commonHeaders: { subject: 'Good news' },
+    },
+  });
+
+  test.each(['restock#01J2ABCDEF', 'nurture#bo-1#spring#step-2', 'confirmation:x.y_z-é'])(
+    'the email id %s survives the tag (SES allows only letters, digits, "_", "-", ".")',
+    (emailId) => {
+      const { Value } = emailIdTag(emailId);
+      expect(Value).toMatch(/^[A-Za-z0-9_-]{1,256}$/);
+      expect(emailIdOfTag(Value)).toBe(emailId);
+    },
+  );
+
+  test.each([undefined, '', 'not base64!', 'a'.repeat(300)])('a tag value %p names no email', (value) => {
+    expect(emailIdOfTag(value)).toBeUndefined();
+  });
+
+  test('a tagged Send event names the email, its SES id, when and the subject', () => {
+    expect(parseSesFeedback(JSON.stringify(tagged('restock#bo-7')))).toEqual({
+      kind: 'sent',
+      emailId: 'restock#bo-7',
+      sesMessageId: mail.messageId,
+      at: mail.timestamp,
+      subject: 'Good news',
+    });
+  });
+
+  test('the local simulator publishes a Send event for each tagged message, which reads back', () => {
+    const events = simulatedEvents({
+      messageId: 'ses-123',
+      from: 'Shop <shop@example.com>',
+      destination: { to: ['ann@example.com'] },
+      subject: 'Good news',
+      at: 1_760_000_000,
+      tags: { [EMAIL_ID_TAG]: emailIdTag('restock#bo-8').Value },
+    });
+    expect(events).toHaveLength(1);
+    expect(parseSesFeedback(JSON.stringify(events[0]))).toMatchObject({
+      kind: 'sent',
+      emailId: 'restock#bo-8',
+      sesMessageId: 'ses-123',
+    });
   });
 });
 
@@ -278,6 +332,46 @@ describe('the feedback function', () => {
       eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:feedback',
       awsRegion: 'us-east-1',
     }) as unknown as SQSRecord;
+
+  const sendEvent = (emailId: string) => ({
+    eventType: 'Send',
+    send: {},
+    mail: {
+      ...mail,
+      tags: { [EMAIL_ID_TAG]: [emailIdTag(emailId).Value] },
+      commonHeaders: { subject: 'Good news' },
+    },
+  });
+
+  test('a Send event records a claim still sending (its worker died) as sent, counted once', async () => {
+    dynamo
+      .on(GetCommand, { Key: { key: 'email#restock#bo-9' } })
+      .resolves({ Item: { key: 'email#restock#bo-9', state: 'sending', kind: 'restock', claimId: 'c1' } });
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    const response = await handleFeedback({ Records: [record(sendEvent('restock#bo-9'), 's1')] });
+    expect(response.batchItemFailures).toEqual([]);
+    const [sent] = dynamo.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!;
+    expect(sent.Update).toMatchObject({
+      Key: { key: 'email#restock#bo-9' },
+      ConditionExpression: '#state = :sending',
+      ExpressionAttributeValues: expect.objectContaining({ ':sent': 'sent', ':mid': mail.messageId }),
+    });
+    expect(dynamo.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({
+      key: `ses#${mail.messageId}`,
+      emailId: 'restock#bo-9',
+    });
+  });
+
+  test('a Send event for an email already recorded writes nothing', async () => {
+    dynamo
+      .on(GetCommand, { Key: { key: 'email#restock#bo-10' } })
+      .resolves({ Item: { key: 'email#restock#bo-10', state: 'sent', kind: 'restock' } });
+    const response = await handleFeedback({ Records: [record(sendEvent('restock#bo-10'), 's2')] });
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+  });
 
   test('a permanent bounce suppresses the address and counts it once, with the event marker, in one transaction', async () => {
     dynamo.on(PutCommand).resolves({});

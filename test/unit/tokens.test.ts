@@ -1,4 +1,13 @@
-import { hashToken, newBackorderId, newToken, secretsEqual, tokenMatches } from '../../lambdas/shared/tokens';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  hashToken,
+  newBackorderId,
+  newToken,
+  secretsEqual,
+  statusTokenMatches,
+  tokenMatches,
+} from '../../lambdas/shared/tokens';
 
 describe('links and secrets', () => {
   test('tokens carry 256 random bits and are never repeated', () => {
@@ -29,5 +38,81 @@ describe('links and secrets', () => {
     expect(secretsEqual('abc', 'abc')).toBe(true);
     expect(secretsEqual('abc', 'abcd')).toBe(false);
     expect(secretsEqual('', 'abc')).toBe(false);
+  });
+});
+
+describe('tokens are unguessable and compared in constant time', () => {
+  // The module's own binding of node:crypto, so a spy sees every call the token code makes.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crypto = require('node:crypto') as typeof import('node:crypto');
+  afterEach(() => jest.restoreAllMocks());
+
+  test('each token carries at least 128 bits, and every bit is as likely 0 as 1', () => {
+    const count = 4000;
+    const ones = new Array<number>(256).fill(0);
+    for (let i = 0; i < count; i++) {
+      const bytes = Buffer.from(newToken(), 'base64url');
+      expect(bytes.length * 8).toBeGreaterThanOrEqual(128);
+      bytes.forEach((byte, at) => {
+        for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) ones[at * 8 + bit]++;
+      });
+    }
+    // Binomial(4000, 1/2): a bit stuck at 0 or 1, or strongly biased, lies far outside six standard deviations.
+    const sigma = Math.sqrt(count / 4);
+    for (const n of ones) expect(Math.abs(n - count / 2)).toBeLessThan(6 * sigma);
+  });
+
+  test('a token is checked by comparing SHA-256 hashes with timingSafeEqual, match or not, any length', () => {
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    const token = newToken();
+    const stored = hashToken(token);
+    for (const given of [token, newToken(), token.slice(0, -1), `${token}x`, 'a', 'x'.repeat(500)]) {
+      spy.mockClear();
+      const result = tokenMatches(given, stored);
+      expect(result).toBe(given === token);
+      // Exactly one comparison, of two 32-byte digests: how much of the token matched never shortens it.
+      expect(spy).toHaveBeenCalledTimes(1);
+      const [a, b] = spy.mock.calls[0] as [Buffer, Buffer];
+      expect([a.length, b.length]).toEqual([32, 32]);
+    }
+  });
+
+  test('every status token hash of a backorder is compared, whichever matches', () => {
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    const tokens = [newToken(), newToken(), newToken()];
+    const hashes = tokens.map(hashToken);
+    expect(statusTokenMatches(tokens[0], hashes)).toBe(true);
+    expect(spy).toHaveBeenCalledTimes(3);
+    spy.mockClear();
+    expect(statusTokenMatches(newToken(), hashes)).toBe(false);
+    expect(spy).toHaveBeenCalledTimes(3);
+  });
+
+  test('the admin token comparison hashes both sides and uses timingSafeEqual', () => {
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    expect(secretsEqual('a-long-admin-token', 'a-long-admin-token')).toBe(true);
+    expect(secretsEqual('a', 'a-long-admin-token')).toBe(false);
+    expect(spy).toHaveBeenCalledTimes(2);
+    for (const [a, b] of spy.mock.calls as [Buffer, Buffer][]) expect([a.length, b.length]).toEqual([32, 32]);
+  });
+
+  test('no token is ever compared with === or includes() in the code that checks links', () => {
+    const root = path.resolve(__dirname, '../..');
+    const sources = ['lambdas', 'local']
+      .flatMap((dir) =>
+        readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) =>
+          path.join(dir, f),
+        ),
+      )
+      .filter((file) => file.endsWith('.ts'));
+    const offenders: string[] = [];
+    for (const file of sources) {
+      const text = readFileSync(path.join(root, file), 'utf8');
+      // A hash or token compared as a string (===, !==, includes, indexOf) would leak timing.
+      if (/(TokenHash(es)?|tokenHash|adminToken|storedHash)\s*(===|!==|\.includes\(|\.indexOf\()/.test(text))
+        offenders.push(file);
+      if (/(===|!==)\s*(\w+\.)?(adminToken|storedHash|statusTokenHashes)\b/.test(text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
   });
 });
