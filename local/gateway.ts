@@ -289,7 +289,9 @@ export const createGateway = (options: GatewayOptions): http.Server => {
   // Requests Node's HTTP parser refuses itself (control characters or bare LF in headers, oversized headers,
   // Content-Length with Transfer-Encoding, broken chunks) get the contract's error shape, not a bare status line.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // As Node's own handler does: never write into an answer already under way on this socket.
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
       return;
     }

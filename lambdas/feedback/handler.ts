@@ -1,6 +1,6 @@
 /**
  * Feedback queue consumer: SES bounce and complaint notifications (SES → SNS → SQS) put addresses on the
- * suppression list and are counted for the stats. Failures are reported per record (partial batch
+ * suppression list and are counted for the stats; Send events record sends their worker did not. Failures are reported per record (partial batch
  * response); a body that cannot be read fails every time and so ends in the dead-letter queue.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,11 +10,15 @@ import { parseSesFeedback } from '../domain/ses-feedback';
 import { queueUrl } from '../shared/config';
 import { logger } from '../shared/http';
 import { processQueueBatch } from '../shared/queue-batch';
+import { sendRecordsOf } from '../store/ledger-store';
 import { recordEmailFeedback } from '../use-cases/record-email-feedback';
 
-export const handleFeedbackRecord = async (record: SQSRecord): Promise<void> => {
+export const handleFeedbackRecord = async (
+  record: SQSRecord,
+  sendRecords?: Map<string, Record<string, unknown> | null>,
+): Promise<void> => {
   try {
-    const outcome = await recordEmailFeedback(parseSesFeedback(record.body));
+    const outcome = await recordEmailFeedback(parseSesFeedback(record.body), sendRecords);
     logger.debug('feedback processed', { messageId: record.messageId, outcome });
   } catch (error) {
     // Said once per try: a record that keeps failing here is the one the dead-letter alarm will point at.
@@ -23,7 +27,31 @@ export const handleFeedbackRecord = async (record: SQSRecord): Promise<void> => 
   }
 };
 
-export const handleFeedback = (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-  processQueueBatch(event, context, queueUrl('feedback'), handleFeedbackRecord);
+/**
+ * Most of the queue is Send events (one per email), nearly all for sends their worker recorded already: the
+ * batch's ledger rows are read in one request, so confirming ten sends costs one read. If that read fails,
+ * each record reads its own.
+ */
+const readSendRecords = async (
+  event: SQSEvent,
+): Promise<Map<string, Record<string, unknown> | null> | undefined> => {
+  const emailIds = event.Records.flatMap((record) => {
+    try {
+      const feedback = parseSesFeedback(record.body);
+      return feedback.kind === 'sent' ? [feedback.emailId] : [];
+    } catch {
+      return []; // Fails on its own below.
+    }
+  });
+  if (emailIds.length === 0) return undefined;
+  return sendRecordsOf(emailIds).catch(() => undefined);
+};
+
+export const handleFeedback = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  const sendRecords = await readSendRecords(event);
+  return processQueueBatch(event, context, queueUrl('feedback'), (record) =>
+    handleFeedbackRecord(record, sendRecords),
+  );
+};
 
 export const handler = middy(handleFeedback).use(injectLambdaContext(logger));

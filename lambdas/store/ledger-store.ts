@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -284,14 +285,21 @@ export const recordSentFromEvent = async (
   sesMessageId: string,
   sentAt: string,
   subject: string | undefined,
+  /** The email's ledger row when the caller read it already (with the rest of its batch). */
+  known?: Record<string, unknown> | null,
 ): Promise<boolean> => {
-  const { Item } = await dynamo.send(
-    new GetCommand({
-      TableName: tableName('ledger'),
-      Key: { key: `email#${emailId}` },
-      ConsistentRead: true,
-    }),
-  );
+  const Item =
+    known === undefined
+      ? (
+          await dynamo.send(
+            new GetCommand({
+              TableName: tableName('ledger'),
+              Key: { key: `email#${emailId}` },
+              ConsistentRead: true,
+            }),
+          )
+        ).Item
+      : known;
   if (Item?.state !== 'sending') return false;
   const counted: SentCounted = {
     kind: String(Item.kind ?? emailId.split('#')[0]),
@@ -307,6 +315,34 @@ export const recordSentFromEvent = async (
   );
   if (recorded) await rememberMessageId(emailId, sesMessageId);
   return recorded;
+};
+
+/**
+ * The ledger rows of several emails in one request (strongly consistent), by email id; an email with no row
+ * maps to null. Ids DynamoDB left unprocessed are absent, to be read one by one.
+ */
+export const sendRecordsOf = async (
+  emailIds: readonly string[],
+): Promise<Map<string, Record<string, unknown> | null>> => {
+  const rows = new Map<string, Record<string, unknown> | null>();
+  const unique = [...new Set(emailIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    const chunk = unique.slice(i, i + 100);
+    const { Responses, UnprocessedKeys } = await dynamo.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName('ledger')]: { Keys: chunk.map((id) => ({ key: `email#${id}` })), ConsistentRead: true },
+        },
+      }),
+    );
+    const unprocessed = new Set(
+      (UnprocessedKeys?.[tableName('ledger')]?.Keys ?? []).map((k) => String(k.key).slice('email#'.length)),
+    );
+    for (const id of chunk) if (!unprocessed.has(id)) rows.set(id, null);
+    for (const item of Responses?.[tableName('ledger')] ?? [])
+      rows.set(String(item.key).slice('email#'.length), item);
+  }
+  return rows;
 };
 
 /** Gives this worker's claim back after a failed send so the retry can take it at once. */

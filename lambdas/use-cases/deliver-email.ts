@@ -102,6 +102,8 @@ export const createMailer = (pacer: SendPacer) => {
       .send(
         new SendRawEmailCommand({
           RawMessage: { Data: raw },
+          // The one recipient, said outright: whatever the headers say, SES delivers to no one else.
+          Destinations: [envelope.to.address],
           ConfigurationSetName: sesConfigurationSet(),
           Tags: [emailIdTag(delivery.emailId)],
         }),

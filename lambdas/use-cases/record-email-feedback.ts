@@ -20,7 +20,11 @@ import { emailOfMessage, markEmailFeedback, recordSentFromEvent } from '../store
 export type FeedbackOutcome =
   { counted: number; suppressed: string[] } | { ignored: string } | { sendRecorded: boolean };
 
-export const recordEmailFeedback = async (feedback: EmailFeedback): Promise<FeedbackOutcome> => {
+export const recordEmailFeedback = async (
+  feedback: EmailFeedback,
+  /** Ledger rows read ahead for a batch's Send events (sendRecordsOf), so each costs no request of its own. */
+  sendRecords?: Map<string, Record<string, unknown> | null>,
+): Promise<FeedbackOutcome> => {
   if (feedback.kind === 'ignored') return { ignored: feedback.type };
   if (feedback.kind === 'sent')
     return {
@@ -29,6 +33,7 @@ export const recordEmailFeedback = async (feedback: EmailFeedback): Promise<Feed
         feedback.sesMessageId,
         feedback.at,
         feedback.subject,
+        sendRecords?.get(feedback.emailId),
       ),
     };
   const suppresses = feedback.kind === 'complaint' || feedback.permanent;

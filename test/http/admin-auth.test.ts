@@ -169,7 +169,7 @@ describe('every admin route refuses a caller without valid credentials: 401, and
       try {
         expectError(answer, 401, 'UNAUTHORIZED');
       } catch (error) {
-        throw new Error(`${routeKey(route)}: ${(error as Error).message}`);
+        throw new Error(`${routeKey(route)}: ${(error as Error).message}`, { cause: error });
       }
       expect(JSON.stringify(answer.body)).not.toContain(platform.adminToken);
     }

@@ -42,7 +42,8 @@ import {
 import { putProduct, signUp, uniqueSku } from './helpers';
 
 /** Runs per route; each run sends a batch of BATCH requests at once. */
-const RUNS_PER_ROUTE = 50;
+// HOSTILE_RUNS raises it for a deeper search (e.g. HOSTILE_RUNS=500 npx jest test/http/hostile).
+const RUNS_PER_ROUTE = Number(process.env.HOSTILE_RUNS ?? 50);
 const BATCH = 4;
 
 const MARKER = `hostile${randomBytes(3).toString('hex')}`;

@@ -4,6 +4,7 @@
  * in the dead-letter queue). The local mailbox simulator publishes exactly what the parser reads.
  */
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -361,6 +362,27 @@ describe('the feedback function', () => {
       key: `ses#${mail.messageId}`,
       emailId: 'restock#bo-9',
     });
+  });
+
+  test('a batch of Send events for recorded sends costs one read, and writes nothing', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `restock#bo-batch-${i}`);
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: {
+        'ledger-under-test': ids.map((id) => ({ key: `email#${id}`, state: 'sent', kind: 'restock' })),
+      },
+    });
+    const response = await handleFeedback({
+      Records: ids.map((id, i) => record(sendEvent(id), `b${i}`)),
+    });
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(1);
+    expect(
+      dynamo.commandCalls(BatchGetCommand)[0].args[0].input.RequestItems!['ledger-under-test'],
+    ).toMatchObject({
+      ConsistentRead: true,
+    });
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   test('a Send event for an email already recorded writes nothing', async () => {
