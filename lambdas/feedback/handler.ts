@@ -10,7 +10,7 @@ import { parseSesFeedback } from '../domain/ses-feedback';
 import { queueUrl } from '../shared/config';
 import { logger } from '../shared/http';
 import { processQueueBatch } from '../shared/queue-batch';
-import { sendRecordsOf } from '../store/ledger-store';
+import { SendNotSettled, sendRecordsOf } from '../store/ledger-store';
 import { recordEmailFeedback } from '../use-cases/record-email-feedback';
 
 export const handleFeedbackRecord = async (
@@ -21,6 +21,7 @@ export const handleFeedbackRecord = async (
     const outcome = await recordEmailFeedback(parseSesFeedback(record.body), sendRecords);
     logger.debug('feedback processed', { messageId: record.messageId, outcome });
   } catch (error) {
+    if (error instanceof SendNotSettled) throw error; // Expected: it comes back when the worker had its time.
     // Said once per try: a record that keeps failing here is the one the dead-letter alarm will point at.
     logger.warn('feedback record failed', { messageId: record.messageId, error: error as Error });
     throw error;
@@ -49,8 +50,12 @@ const readSendRecords = async (
 
 export const handleFeedback = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
   const sendRecords = await readSendRecords(event);
-  return processQueueBatch(event, context, queueUrl('feedback'), (record) =>
-    handleFeedbackRecord(record, sendRecords),
+  return processQueueBatch(
+    event,
+    context,
+    queueUrl('feedback'),
+    (record) => handleFeedbackRecord(record, sendRecords),
+    { retryAfterSeconds: (error) => (error instanceof SendNotSettled ? error.retryAfterSeconds : undefined) },
   );
 };
 

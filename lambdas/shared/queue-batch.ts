@@ -5,12 +5,20 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { backOff, isPassingFailure, SEND_BACKOFF, type BackoffPolicy } from './retry-backoff';
+import {
+  backOff,
+  delayRedelivery,
+  isPassingFailure,
+  SEND_BACKOFF,
+  type BackoffPolicy,
+} from './retry-backoff';
 
 export interface QueueBatchOptions {
   /** Failures that come back after a backoff rather than the visibility timeout (default: throttling, outages). */
   isPassing?: (error: unknown) => boolean;
   backoff?: BackoffPolicy;
+  /** Seconds until a failed record should come back, for failures that know (otherwise the backoff applies). */
+  retryAfterSeconds?: (error: unknown) => number | undefined;
 }
 
 export const processQueueBatch = async (
@@ -18,9 +26,10 @@ export const processQueueBatch = async (
   context: Context | undefined,
   queueUrl: string,
   handleRecord: (record: SQSRecord) => Promise<void>,
-  { isPassing = isPassingFailure, backoff = SEND_BACKOFF }: QueueBatchOptions = {},
+  { isPassing = isPassingFailure, backoff = SEND_BACKOFF, retryAfterSeconds }: QueueBatchOptions = {},
 ): Promise<SQSBatchResponse> => {
   const passing: SQSRecord[] = [];
+  const timed: { record: SQSRecord; seconds: number }[] = [];
   // A processor per invocation: it holds the batch's state, and the local runner (unlike one Lambda
   // instance) may run several batches in one process at once.
   const response = await processPartialResponse(
@@ -29,7 +38,9 @@ export const processQueueBatch = async (
       try {
         await handleRecord(record);
       } catch (error) {
-        if (isPassing(error)) passing.push(record);
+        const seconds = retryAfterSeconds?.(error);
+        if (seconds !== undefined) timed.push({ record, seconds });
+        else if (isPassing(error)) passing.push(record);
         throw error;
       }
     },
@@ -37,5 +48,6 @@ export const processQueueBatch = async (
     { context: context as Context, throwOnFullBatchFailure: false },
   );
   if (passing.length > 0) await backOff(queueUrl, passing, backoff);
+  if (timed.length > 0) await delayRedelivery(queueUrl, timed);
   return response;
 };

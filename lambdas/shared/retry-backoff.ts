@@ -23,27 +23,33 @@ export const backoffSeconds = (receiveCount: number, policy: BackoffPolicy = SEN
 
 export { isPassingFailure } from './passing-failure';
 
-/** Delays the redelivery of the given records by their backoff. Best effort: the timeout applies anyway. */
-export const backOff = async (
+/** Delays each record's redelivery by the seconds given. Best effort: the visibility timeout applies anyway. */
+export const delayRedelivery = async (
   queueUrl: string,
-  records: SQSRecord[],
-  policy: BackoffPolicy = SEND_BACKOFF,
+  delays: readonly { record: SQSRecord; seconds: number }[],
 ): Promise<void> => {
-  for (let i = 0; i < records.length; i += 10) {
+  for (let i = 0; i < delays.length; i += 10) {
     await sqs
       .send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: queueUrl,
-          Entries: records.slice(i, i + 10).map((record, n) => ({
+          Entries: delays.slice(i, i + 10).map(({ record, seconds }, n) => ({
             Id: String(n),
             ReceiptHandle: record.receiptHandle,
-            VisibilityTimeout: backoffSeconds(
-              Number(record.attributes.ApproximateReceiveCount ?? '1'),
-              policy,
-            ),
+            VisibilityTimeout: Math.max(0, Math.min(43_200, Math.ceil(seconds))),
           })),
         }),
       )
       .catch(() => undefined);
   }
 };
+
+/** Delays the redelivery of the given records by their backoff. Best effort: the timeout applies anyway. */
+export const backOff = (queueUrl: string, records: SQSRecord[], policy: BackoffPolicy = SEND_BACKOFF) =>
+  delayRedelivery(
+    queueUrl,
+    records.map((record) => ({
+      record,
+      seconds: backoffSeconds(Number(record.attributes.ApproximateReceiveCount ?? '1'), policy),
+    })),
+  );

@@ -276,9 +276,29 @@ export const recordSent = async (
 };
 
 /**
- * SES's Send event for one of our emails: if its claim is still `sending` (the worker that sent it died, or
- * has not recorded it yet), records it sent from the event, so the claim's lease running out never lets the
- * email go twice. Answers whether this recorded it; a send already recorded changes nothing.
+ * A Send event that arrived while the worker that sent the email still holds its claim: most likely it is
+ * about to record the send itself (alerts are recorded a batch at a time), and recording it here too would
+ * only race it. The event comes back shortly before the lease ends, and records the send then if the worker
+ * died.
+ */
+export class SendNotSettled extends Error {
+  override name = 'SendNotSettled';
+  constructor(
+    emailId: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`The send of ${emailId} is still its worker's to record`);
+  }
+}
+
+/** How long before a claim's lease ends a Send event records the send itself. */
+export const SEND_EVENT_MARGIN_MS = 10_000;
+
+/**
+ * SES's Send event for one of our emails: if its claim is still `sending` when the claim's lease is nearly
+ * over (the worker that sent it died before recording it), records it sent from the event, so the lease
+ * running out never lets the email go twice. Answers whether this recorded it; a send already recorded
+ * changes nothing; a claim whose worker may still record it throws SendNotSettled.
  */
 export const recordSentFromEvent = async (
   emailId: string,
@@ -287,6 +307,7 @@ export const recordSentFromEvent = async (
   subject: string | undefined,
   /** The email's ledger row when the caller read it already (with the rest of its batch). */
   known?: Record<string, unknown> | null,
+  nowMs = Date.now(),
 ): Promise<boolean> => {
   const Item =
     known === undefined
@@ -301,6 +322,8 @@ export const recordSentFromEvent = async (
         ).Item
       : known;
   if (Item?.state !== 'sending') return false;
+  const settleInMs = Number(Item.leaseUntil ?? 0) - SEND_EVENT_MARGIN_MS - nowMs;
+  if (settleInMs > 0) throw new SendNotSettled(emailId, settleInMs / 1000);
   const counted: SentCounted = {
     kind: String(Item.kind ?? emailId.split('#')[0]),
     campaignId: Item.campaignId as string | undefined,

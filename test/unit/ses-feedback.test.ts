@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
+import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { extractAddress, parseSesFeedback } from '../../lambdas/domain/ses-feedback';
 import { addressList, simulatedEvents, simulatedOutcome } from '../../local/ses-feedback';
@@ -344,10 +345,16 @@ describe('the feedback function', () => {
     },
   });
 
-  test('a Send event records a claim still sending (its worker died) as sent, counted once', async () => {
-    dynamo
-      .on(GetCommand, { Key: { key: 'email#restock#bo-9' } })
-      .resolves({ Item: { key: 'email#restock#bo-9', state: 'sending', kind: 'restock', claimId: 'c1' } });
+  test('a Send event records a claim still sending near the end of its lease (its worker died) as sent, counted once', async () => {
+    dynamo.on(GetCommand, { Key: { key: 'email#restock#bo-9' } }).resolves({
+      Item: {
+        key: 'email#restock#bo-9',
+        state: 'sending',
+        kind: 'restock',
+        claimId: 'c1',
+        leaseUntil: Date.now() + 5_000,
+      },
+    });
     dynamo.on(TransactWriteCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
     const response = await handleFeedback({ Records: [record(sendEvent('restock#bo-9'), 's1')] });
@@ -362,6 +369,30 @@ describe('the feedback function', () => {
       key: `ses#${mail.messageId}`,
       emailId: 'restock#bo-9',
     });
+  });
+
+  test('a Send event while the claim holder may still record it comes back just before the lease ends', async () => {
+    const sqs = mockClient(SQSClient);
+    try {
+      sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
+      dynamo.on(GetCommand, { Key: { key: 'email#restock#bo-11' } }).resolves({
+        Item: {
+          key: 'email#restock#bo-11',
+          state: 'sending',
+          kind: 'restock',
+          leaseUntil: Date.now() + 60_000,
+        },
+      });
+      const response = await handleFeedback({ Records: [record(sendEvent('restock#bo-11'), 'd1')] });
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'd1' }]);
+      expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+      const [entry] = sqs.commandCalls(ChangeMessageVisibilityBatchCommand)[0].args[0].input.Entries!;
+      // Ten seconds before the 60 s lease ends.
+      expect(entry.VisibilityTimeout).toBeGreaterThanOrEqual(48);
+      expect(entry.VisibilityTimeout).toBeLessThanOrEqual(50);
+    } finally {
+      sqs.restore();
+    }
   });
 
   test('a batch of Send events for recorded sends costs one read, and writes nothing', async () => {
