@@ -19,12 +19,13 @@ export type TableName =
   | 'webhookDeliveries'
   | 'suppliers'
   | 'supplierBatches';
-export type QueueName = 'email' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback';
+export type QueueName = 'email' | 'nurture' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback';
 export type FunctionName =
   | 'publicApi'
   | 'adminApi'
   | 'inventoryApi'
   | 'sender'
+  | 'nurturer'
   | 'scheduler'
   | 'enroller'
   | 'allocator'
@@ -234,8 +235,22 @@ export const queues = {
     maxReceiveCount: 8,
     // With the sender pacing itself per instance, the account's SES rate is this times the configured rate.
     maxConcurrency: 2,
-    sendRateShare: 0.25,
-    purpose: 'Everyday email: confirmations, nurture steps, test sends.',
+    // The shares of the three sending queues add up to 1. Transactional email is light but must go out at
+    // once; nurture steps come in bursts that may take a while: each queue has its own share, so neither
+    // waits behind (or starves) the other, and the larger one keeps a burst of signups moving.
+    sendRateShare: 0.15,
+    purpose: 'Transactional email: confirmations, status links, test sends, supplier batches.',
+  },
+  nurture: {
+    name: 'nurture',
+    consumer: 'nurturer',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 8,
+    // Its own queue: the thousands of steps a sweep may queue at once never hold up a confirmation.
+    maxConcurrency: 2,
+    sendRateShare: 0.1,
+    purpose: 'Nurture (marketing) email: the campaign steps the sweeper finds due.',
   },
   enrolment: {
     name: 'enrolment',
@@ -368,7 +383,27 @@ export const functions = {
     sendsTo: ['webhook'],
     sendsEmail: true,
     config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
-    purpose: 'Email queue consumer: send ledger, MIME rendering, SES SendRawEmail.',
+    purpose: 'Email queue consumer (transactional email): send ledger, MIME rendering, SES SendRawEmail.',
+  },
+  nurturer: {
+    name: 'nurturer',
+    entry: 'lambdas/nurturer/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    // Only what a nurture step reads and writes: the backorder (a fresh status token), the campaign, the
+    // enrolment it moves on, the send ledger and suppression list, the product and sender settings it shows.
+    tables: {
+      settings: 'read',
+      products: 'read',
+      backorders: 'readWrite',
+      ledger: 'readWrite',
+      campaigns: 'read',
+      enrolments: 'readWrite',
+    },
+    sendsTo: [],
+    sendsEmail: true,
+    config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
+    purpose: 'Nurture queue consumer: one campaign step per message, through the same mailer as the sender.',
   },
   scheduler: {
     name: 'scheduler',
@@ -384,7 +419,8 @@ export const functions = {
       suppliers: 'readWrite',
       supplierBatches: 'readWrite',
     },
-    sendsTo: ['email'],
+    // nurture: the steps that fell due; email: suppliers' batches.
+    sendsTo: ['email', 'nurture'],
     sendsEmail: false,
     config: [],
     purpose:

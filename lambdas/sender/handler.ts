@@ -1,19 +1,16 @@
 /**
- * Email queue consumer. Each record is one email; failures are reported per record (partial batch response)
- * so one bad message never re-sends the others, and poison messages end in the dead-letter queue.
+ * Email queue consumer: transactional email (confirmations, status links, test sends, supplier batches).
+ * Each record is one email; failures are reported per record (partial batch response) so one bad message
+ * never re-sends the others, and poison messages end in the dead-letter queue. Nurture steps have their own
+ * queue and consumer (lambdas/nurturer), so a marketing burst never holds up a confirmation.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 // zod's mini build: the same validation, a tenth of the bundle (the sender must stay small to start fast).
 import * as z from 'zod/mini';
-import { queues, sendRatePerBatch } from '../../lib/platform';
-import { emailSendRatePerSecond, queueUrl } from '../shared/config';
-import { processQueueBatch } from '../shared/queue-batch';
 import { logger } from '../shared/http';
-import { SendPacer } from '../shared/send-pacer';
-import { createMailer } from '../use-cases/deliver-email';
 import { planDelivery } from '../use-cases/plan-delivery';
+import { emailQueueConsumer } from './email-consumer';
 
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 
@@ -24,13 +21,6 @@ const emailMessage = z.discriminatedUnion('kind', [
     statusToken: id,
     consentToken: z.optional(id),
   }),
-  z.object({
-    kind: z.literal('nurture'),
-    backorderId: id,
-    campaignId: id,
-    stepId: id,
-    stepIndex: z.int().check(z.gte(0)),
-  }),
   z.object({ kind: z.literal('test'), testId: id, campaignId: id, stepId: id, to: z.email() }),
   z.object({ kind: z.literal('supplierBatch'), supplierId: id, batchId: id }),
   z.object({
@@ -40,20 +30,23 @@ const emailMessage = z.discriminatedUnion('kind', [
     statusToken: id,
     requestedBy: id,
   }),
+  // A nurture step queued here before nurture email had its own queue: left alone, not failed into the
+  // dead-letter queue, because its sweeper lease lapses and the sweeper queues it again on the nurture queue.
+  z.object({ kind: z.literal('nurture') }),
 ]);
 
-let mailer: ReturnType<typeof createMailer> | undefined;
+const sender = emailQueueConsumer(
+  'email',
+  (body) => emailMessage.parse(body),
+  (message) => {
+    if (message.kind !== 'nurture') return planDelivery(message);
+    logger.info('nurture step on the email queue left to the sweeper, which queues it on the nurture queue');
+    return Promise.resolve(null);
+  },
+);
 
-export const deliverRecord = async (record: SQSRecord): Promise<void> => {
-  mailer ??= createMailer(new SendPacer(sendRatePerBatch(queues.email, emailSendRatePerSecond())));
-  const message = emailMessage.parse(JSON.parse(record.body));
-  const delivery = await planDelivery(message);
-  if (!delivery) return;
-  const outcome = await mailer.send(delivery);
-  logger.debug('email processed', { emailId: delivery.emailId, outcome });
-};
+export const deliverRecord = sender.deliverRecord;
 
-export const sendEmails = (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-  processQueueBatch(event, context, queueUrl('email'), deliverRecord);
+export const sendEmails = sender.consume;
 
 export const handler = middy(sendEmails).use(injectLambdaContext(logger));

@@ -1,5 +1,7 @@
 /**
- * The email queue's messages. Each names one email to send; the sender turns it into MIME.
+ * The email queues' messages. Each names one email to send. Transactional email goes on the `email` queue
+ * (the sender); nurture steps on the `nurture` queue (the nurturer), so a burst of marketing email never
+ * holds up a confirmation.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sendMessages, sqs } from '../shared/sqs';
@@ -14,7 +16,6 @@ export type EmailMessage =
       /** Under double opt-in, the raw token of the consent confirmation link. */
       consentToken?: string;
     }
-  | { kind: 'nurture'; backorderId: string; campaignId: string; stepId: string; stepIndex: number }
   | { kind: 'test'; testId: string; campaignId: string; stepId: string; to: string }
   /** A supplier's batch of demand, with its CSV; the sender reads the batch row. */
   | { kind: 'supplierBatch'; supplierId: string; batchId: string }
@@ -25,16 +26,25 @@ export type EmailMessage =
    */
   | { kind: 'statusLink'; backorderId: string; requestId: string; statusToken: string; requestedBy: string };
 
+/** One nurture step for one shopper, queued by the sweeper. */
+export interface NurtureMessage {
+  kind: 'nurture';
+  backorderId: string;
+  campaignId: string;
+  stepId: string;
+  stepIndex: number;
+}
+
 export const enqueueEmail = async (message: EmailMessage): Promise<void> => {
   await sqs.send(
     new SendMessageCommand({ QueueUrl: queueUrl('email'), MessageBody: JSON.stringify(message) }),
   );
 };
 
-/** Queues many emails, ten per request; throws if any entry was refused. */
-export const enqueueEmails = (messages: EmailMessage[]): Promise<void> =>
+/** Queues many nurture steps on the nurture queue, ten per request; throws if any entry was refused. */
+export const enqueueNurtureSteps = (messages: NurtureMessage[]): Promise<void> =>
   sendMessages(
-    queueUrl('email'),
+    queueUrl('nurture'),
     messages.map((message) => JSON.stringify(message)),
     1,
   );

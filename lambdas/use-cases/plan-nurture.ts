@@ -9,7 +9,7 @@ import { currentStep, dueAt, stepAfter } from '../domain/campaign';
 import { renderNurtureStep } from '../emails/nurture';
 import { addStatusToken, getBackorder } from '../store/backorder-store';
 import { getCampaign } from '../store/campaign-store';
-import type { EmailMessage } from '../store/email-queue';
+import type { NurtureMessage } from '../store/email-queue';
 import { advance, finish, stopEnrolments } from '../store/enrolment-store';
 import { isSuppressed, issueUnsubscribeToken } from '../store/shopper-store';
 import type { Delivery } from './deliver-email';
@@ -17,10 +17,7 @@ import { statusUrl } from './links';
 import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
 
-export const planNurture = async (
-  message: Extract<EmailMessage, { kind: 'nurture' }>,
-  nowMs = Date.now(),
-): Promise<Delivery | null> => {
+export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): Promise<Delivery | null> => {
   const [backorder, campaign] = await Promise.all([
     getBackorder(message.backorderId),
     getCampaign(message.campaignId),

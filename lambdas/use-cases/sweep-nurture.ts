@@ -1,11 +1,11 @@
 /**
  * The nurture sweeper (the scheduler, every minute): finds the steps that fell due, claims each with a
- * conditional write (so concurrent sweepers queue each step once), and hands them to the email queue. It
+ * conditional write (so concurrent sweepers queue each step once), and hands them to the nurture queue. It
  * reads every bucket from its watermark to now, so a late or paused scheduler catches up instead of
  * skipping; a claim is a lease, so a step whose message was lost is queued again after it.
  */
 import { BUCKET_MS, bucketStart, shardsOfBucket } from '../domain/due-index';
-import { enqueueEmails, type EmailMessage } from '../store/email-queue';
+import { enqueueNurtureSteps, type NurtureMessage } from '../store/email-queue';
 import { dueEntries, leaseDueEntry, type DueEntry } from '../store/enrolment-store';
 import { advanceWatermark, getWatermark } from '../store/sweeper-state';
 
@@ -37,7 +37,7 @@ const claimAndQueue = async (entries: DueEntry[], nowMs: number): Promise<number
   for (let i = 0; i < entries.length; i += PARALLEL_CLAIMS) {
     const chunk = entries.slice(i, i + PARALLEL_CLAIMS);
     const claimed = await Promise.all(chunk.map((entry) => leaseDueEntry(entry, nowMs + STEP_LEASE_MS)));
-    const messages: EmailMessage[] = chunk
+    const messages: NurtureMessage[] = chunk
       .filter((_entry, n) => claimed[n])
       .map((entry) => ({
         kind: 'nurture',
@@ -46,7 +46,7 @@ const claimAndQueue = async (entries: DueEntry[], nowMs: number): Promise<number
         stepId: entry.nextStepId,
         stepIndex: entry.nextStepIndex,
       }));
-    await enqueueEmails(messages);
+    await enqueueNurtureSteps(messages);
     queued += messages.length;
   }
   return queued;

@@ -228,6 +228,28 @@ describe('BackorderPlatform security', () => {
       expect(grantsOf(name).filter((grant) => grant.includes('dead-letter-queue'))).toEqual([]);
     });
 
+    it('nurture email has its own queue and consumer: only the sweeper queues it, only the nurturer reads it', () => {
+      const on = (queue: string) =>
+        functionList
+          .flatMap(([name]) => grantsOf(name).map((grant) => `${name}: ${grant}`))
+          .filter(
+            (grant) =>
+              grant.endsWith(` on queue/${queue}`) && /: sqs:(SendMessage|ReceiveMessage) /.test(grant),
+          )
+          .sort();
+      expect(on('nurture')).toEqual([
+        'nurturer: sqs:ReceiveMessage on queue/nurture',
+        'scheduler: sqs:SendMessage on queue/nurture',
+      ]);
+      expect(on('email').filter((grant) => grant.includes('ReceiveMessage'))).toEqual([
+        'sender: sqs:ReceiveMessage on queue/email',
+      ]);
+      // What a nurture step needs and no more: no webhooks, suppliers or other queues.
+      expect(grantsOf('nurturer').filter((grant) => /webhook|supplier|sqs:SendMessage/.test(grant))).toEqual(
+        [],
+      );
+    });
+
     it.each(functionList)('%s may be invoked only by its own API routes and schedules', (name) => {
       const fnArn = { 'Fn::GetAtt': [idOf(fn(name)), 'Arn'] };
       const permissions = ofType('AWS::Lambda::Permission')

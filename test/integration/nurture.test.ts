@@ -153,7 +153,7 @@ test('two sweepers at once and redelivered messages still send each step once', 
     for (let i = 0; i < 3; i++) {
       await sqs.send(
         new SendMessageCommand({
-          QueueUrl: platform.queueUrls.email,
+          QueueUrl: platform.queueUrls.nurture,
           MessageBody: JSON.stringify({
             kind: 'nurture',
             backorderId: backorder.id,

@@ -95,7 +95,9 @@ const drained = async () => {
   let quiet = 0;
   while (quiet < 2) {
     const depths = await Promise.all(
-      (['email', 'alert', 'restock', 'feedback'] as const).map((q) => queueDepth(platform.queueUrls[q])),
+      (['email', 'nurture', 'alert', 'restock', 'feedback'] as const).map((q) =>
+        queueDepth(platform.queueUrls[q]),
+      ),
     );
     quiet = depths.every((d) => d === 0) ? quiet + 1 : 0;
     if (Date.now() > deadline) throw new Error(`queues did not drain: ${depths.join(', ')}`);
@@ -273,13 +275,16 @@ test('after a history of retries, redeliveries and races, every counter equals a
 
   // ---- redelivered emails: a confirmation, a nurture step, a restock alert ------------------------------
   await drained();
-  for (const body of [
-    { kind: 'confirmation', backorderId: t[3].id, statusToken: t[3].token },
-    { kind: 'nurture', backorderId: t[3].id, campaignId: CAMPAIGN, stepId: 'hello', stepIndex: 0 },
-  ])
+  for (const [queue, body] of [
+    ['email', { kind: 'confirmation', backorderId: t[3].id, statusToken: t[3].token }],
+    [
+      'nurture',
+      { kind: 'nurture', backorderId: t[3].id, campaignId: CAMPAIGN, stepId: 'hello', stepIndex: 0 },
+    ],
+  ] as const)
     for (let i = 0; i < 2; i++)
       await sqs.send(
-        new SendMessageCommand({ QueueUrl: platform.queueUrls.email, MessageBody: JSON.stringify(body) }),
+        new SendMessageCommand({ QueueUrl: platform.queueUrls[queue], MessageBody: JSON.stringify(body) }),
       );
   for (let i = 0; i < 2; i++)
     await sqs.send(

@@ -37,15 +37,16 @@ describe('the SES rate shared between sending queues', () => {
   const senders = Object.values(queues).filter((q) => 'sendRateShare' in q);
 
   test('every queue whose consumer sends email has a share, and the shares add up to the whole rate', () => {
-    expect(senders.map((q) => q.name).sort()).toEqual(['alert', 'email']);
+    expect(senders.map((q) => q.name).sort()).toEqual(['alert', 'email', 'nurture']);
     for (const queue of senders) expect('sendRateShare' in queue).toBe(true);
     const total = senders.reduce((sum, q) => sum + sendRatePerBatch(q, 14) * q.maxConcurrency, 0);
     expect(total).toBeCloseTo(14);
   });
 
-  test('restock alerts get the larger share, and unlimited stays unlimited', () => {
+  test('restock alerts get the larger share, transactional email more than nurture, and unlimited stays unlimited', () => {
     expect(sendRatePerBatch(queues.alert, 14) * queues.alert.maxConcurrency).toBeCloseTo(10.5);
-    expect(sendRatePerBatch(queues.email, 14) * queues.email.maxConcurrency).toBeCloseTo(3.5);
+    expect(sendRatePerBatch(queues.email, 14) * queues.email.maxConcurrency).toBeCloseTo(2.1);
+    expect(sendRatePerBatch(queues.nurture, 14) * queues.nurture.maxConcurrency).toBeCloseTo(1.4);
     expect(sendRatePerBatch(queues.alert, 0)).toBe(0);
   });
 });
