@@ -8,7 +8,7 @@
  *   npm run bench -- --large           the large size where a scenario has one (restock: 100 000 backorders)
  *   npm run bench -- --only signup     some scenarios (comma-separated or repeated)
  *   npm run bench -- --list            the scenarios
- *   npm run bench -- --queue-concurrency 0   no email sender during the run (analysis: its share of the load)
+ *   npm run bench -- --queue-concurrency 0   no queue consumers (sender, nurturer…) during the run (analysis: their share)
  *   npm run bench -- --profile         also CPU-profile the platform's load phases (bench/results/*.cpuprofile)
  *   npm run bench -- --background-requests 0   the local runner without its limit on background AWS requests
  *

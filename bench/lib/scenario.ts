@@ -7,7 +7,7 @@ export interface BenchOptions {
   quick: boolean;
   /** Large runs where a scenario has one (restock: 100 000 backorders instead of 10 000); --quick wins. */
   large: boolean;
-  /** Pollers per queue for the local stack (the platform's default when undefined); 0 stops the email sender. */
+  /** Pollers per queue for the local stack (the platform's default when undefined); 0 runs no queue consumers (no sender, no nurturer). */
   queueConcurrency?: number;
   /** Sample this process's CPU during the platform's load phases and summarise where the time went. */
   profile: boolean;

@@ -32,7 +32,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { queues } from '../../lib/platform';
+import { queues, type QueueName } from '../../lib/platform';
 import { asApiInvocation } from '../../local/api-priority';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
 import { CpuAccount, formatCpu } from '../lib/cpu';
@@ -55,9 +55,9 @@ const SIGNUPS_PER_SECOND = 20;
 const CATALOGUE_SKUS = 50;
 const targets = { signupP99Ms: 250, runnerRssMb: 500 };
 const POLL_MS = 1_000;
-/** Both queues empty and no new email for this long: the wait ends early, the rest counts as missing. */
+/** The queues empty and no new email for this long: the wait ends early, the rest counts as missing. */
 const STALL_SECONDS = 30;
-/** After the burst: how long the confirmations queued behind it (and any late duplicate) may take. */
+/** After the burst: how long the confirmations still on their way (and any late duplicate) may take. */
 const SETTLE_TIMEOUT_MS = 120_000;
 const BATCH_WRITE_PARALLEL = 8;
 const MEMORY_SAMPLE_MS = 250;
@@ -184,7 +184,7 @@ export const mixedScenario: Scenario = {
   run: async (context) => {
     const stack = await context.stack();
     if (context.options.queueConcurrency === 0) {
-      say('skipped: --queue-concurrency 0 runs no allocator, alerter or sender');
+      say('skipped: --queue-concurrency 0 runs no allocator, alerter, nurturer or sender');
       return [];
     }
     const { restockUnits, nurtureShoppers, warmUpRestock, baselineMs, timeoutMs } = plan(
@@ -233,7 +233,8 @@ export const mixedScenario: Scenario = {
           `waiting, consenting shoppers of ${nurtureSku} enrolled in ${campaignId}, one step due now; ` +
           `${catalogue.length} catalogue products for the signups; in ${seedSeconds.toFixed(1)} s (not measured)`,
       );
-      for (const queue of ['email', 'restock', 'alert'] as const) {
+      const allQueues = Object.keys(queues) as QueueName[];
+      for (const queue of allQueues) {
         const backlog = await stack.queueDepth(queueUrls[queue]);
         if (backlog === 0) continue;
         say(`waiting for ${backlog} messages left in the ${queue} queue by earlier scenarios…`);
@@ -278,11 +279,14 @@ export const mixedScenario: Scenario = {
       const baselineDrain = await stack.drain(queueUrls.email, 60_000);
       // The baseline's confirmations are all stored: the watched window starts after them.
       await sleep(1_100);
-      const deadBefore = {
-        email: await stack.queueDepth(deadLetterQueueUrls.email),
-        restock: await stack.queueDepth(deadLetterQueueUrls.restock),
-        alert: await stack.queueDepth(deadLetterQueueUrls.alert),
+      // Every queue's dead letters: the burst's (restock, alert, nurture), the confirmations' (email), and
+      // any other queue's.
+      const deadLetters = async () => {
+        let total = 0;
+        for (const queue of allQueues) total += await stack.queueDepth(deadLetterQueueUrls[queue]);
+        return total;
       };
+      const deadBefore = await deadLetters();
 
       // 2. Measure: at t0 the signup stream, the webhook and the sweep, together.
       const expected: Record<Kind, Set<string>> = {
@@ -326,14 +330,18 @@ export const mixedScenario: Scenario = {
       };
       const t0Seconds = Math.floor(Date.now() / 1000);
       const watcher = sesWatcher(stack.endpoints.ses, () => true, t0Seconds, onEmail);
-      const alertPollers = queues.alert.maxConcurrency;
-      const emailPollers = context.options.queueConcurrency ?? queues.email.maxConcurrency;
+      const pollersOf = (queue: QueueName) =>
+        context.options.queueConcurrency ?? queues[queue].maxConcurrency;
+      const alertPollers = pollersOf('alert');
+      const emailPollers = pollersOf('email');
+      const nurturePollers = pollersOf('nurture');
       say(
         `t0: signups at ${SIGNUPS_PER_SECOND}/s (open loop, round-robin over ${catalogue.length} products), one ` +
           `signed webhook (${restockUnits} units on ${restockSku}) and the scheduler's sweep ` +
           `(${nurtureShoppers} due), then the SES store every ${POLL_MS / 1000} s until the burst is out ` +
-          `(limit ${timeoutMs / 1000} s); alert queue ${context.options.queueConcurrency ?? alertPollers} ` +
-          `pollers, email queue ${emailPollers}, batches of ${queues.email.batchSize}`,
+          `(limit ${timeoutMs / 1000} s); pollers × batch size: alert queue ${alertPollers} × ` +
+          `${queues.alert.batchSize}, nurture queue ${nurturePollers} × ${queues.nurture.batchSize}, email ` +
+          `queue ${emailPollers} × ${queues.email.batchSize}`,
       );
       const { sweepDueSteps } = await import('../../lambdas/use-cases/sweep-nurture');
       const label = 'bench process (platform)';
@@ -345,6 +353,7 @@ export const mixedScenario: Scenario = {
         nurture: number;
         confirmations: number;
         emailQueue: number;
+        nurtureQueue: number;
         alertQueue: number;
         rssMb: number;
       }[] = [];
@@ -383,15 +392,16 @@ export const mixedScenario: Scenario = {
           break;
         }
         await sleep(POLL_MS);
-        const [, emailQueue, alertQueue, restockQueue] = await Promise.all([
+        const [, emailQueue, nurtureQueue, alertQueue, restockQueue] = await Promise.all([
           watcher.poll(),
           stack.queueDepth(queueUrls.email),
+          stack.queueDepth(queueUrls.nurture),
           stack.queueDepth(queueUrls.alert),
           stack.queueDepth(queueUrls.restock),
         ]);
         const seconds = elapsed();
         const emails = burstReceived();
-        if (emails > lastProgress.emails || emailQueue + alertQueue + restockQueue > 0)
+        if (emails > lastProgress.emails || emailQueue + nurtureQueue + alertQueue + restockQueue > 0)
           lastProgress = { emails, seconds };
         else if (seconds - lastProgress.seconds > STALL_SECONDS) {
           stalled = true;
@@ -406,13 +416,15 @@ export const mixedScenario: Scenario = {
           nurture: received.nurture.size,
           confirmations: received.confirmation.size,
           emailQueue,
+          nurtureQueue,
           alertQueue,
           rssMb: Math.round(memory.rssMb()),
         });
         if (!context.options.quick && timeline.length % 30 === 0)
           say(
             `  ${seconds.toFixed(0)} s: ${received.restock.size} restock alerts, ${received.nurture.size} nurture ` +
-              `emails, ${received.confirmation.size} confirmations; email queue ${emailQueue}, alert queue ${alertQueue}`,
+              `emails, ${received.confirmation.size} confirmations; email queue ${emailQueue}, nurture queue ` +
+              `${nurtureQueue}, alert queue ${alertQueue}`,
           );
       }
       if (stalled) timedOut = true;
@@ -431,7 +443,8 @@ export const mixedScenario: Scenario = {
       const burstProbe = await burstProbes.stop();
       n = streamed.nextN;
 
-      // 3. Settle: the stream's confirmations waited behind the burst in the email queue; then count once more.
+      // 3. Settle: the stream's last confirmations (email queue) may still be on their way; then count once
+      // more.
       const signupSamples = streamed.samples ?? [];
       const created = signupSamples.filter((s) => s.status === 201);
       for (const s of created) expected.confirmation.add(`mixed-${s.n}.${run}@bench.example`);
@@ -450,7 +463,8 @@ export const mixedScenario: Scenario = {
         await watcher.poll();
         const queued = await stack.queueDepth(queueUrls.email);
         if (queued === 0 && confirmationsIn() < expected.confirmation.size) {
-          // The queue is empty: give the last batch a moment to be stored, then stop waiting.
+          // The email queue (confirmations) is empty: give the last batch a moment to be stored, then stop
+          // waiting.
           await sleep(2 * POLL_MS);
           await watcher.poll();
           settleStalled = confirmationsIn() < expected.confirmation.size;
@@ -460,18 +474,13 @@ export const mixedScenario: Scenario = {
       const confirmationsSeconds = elapsed();
       const restockLeft = await stack.drain(queueUrls.restock, 30_000);
       const alertLeft = await stack.drain(queueUrls.alert, 30_000);
+      const nurtureLeft = await stack.drain(queueUrls.nurture, 30_000);
       const emailLeft = await stack.drain(queueUrls.email, 30_000);
       await sleep(POLL_MS);
       await watcher.poll();
       const settleSeconds = (performance.now() - settleStarted) / 1000;
-      const stillQueued = restockLeft.left + alertLeft.left + emailLeft.left;
-      const deadLettered =
-        (await stack.queueDepth(deadLetterQueueUrls.email)) -
-        deadBefore.email +
-        (await stack.queueDepth(deadLetterQueueUrls.restock)) -
-        deadBefore.restock +
-        (await stack.queueDepth(deadLetterQueueUrls.alert)) -
-        deadBefore.alert;
+      const stillQueued = restockLeft.left + alertLeft.left + nurtureLeft.left + emailLeft.left;
+      const deadLettered = (await deadLetters()) - deadBefore;
 
       // 4. Count: each expected email exactly once.
       const tally = (kind: Kind) => {
@@ -605,6 +614,7 @@ export const mixedScenario: Scenario = {
         campaignId,
         eventId,
         alertPollers,
+        nurturePollers,
         emailPollers,
         pollMs: POLL_MS,
         timeoutMs,
@@ -703,7 +713,7 @@ export const mixedScenario: Scenario = {
         figure(`t0 to the last of ${spaced(restockUnits)} restock alerts`, round(done.restock), 's'),
         figure(`t0 to the last of ${spaced(nurtureShoppers)} nurture emails`, round(done.nurture), 's'),
         figure('confirmation delay p99 (signup to its email)', round(confirmationDelay.p99), 's', {
-          note: 'confirmations share the email queue with the nurture step',
+          note: 'confirmations have the email queue to themselves (nurture steps: nurture queue)',
         }),
         figure('duplicate or unexpected emails', duplicates, '', {
           target: { op: '<=', value: 0 },

@@ -9,7 +9,7 @@
  * are what the signup scenario measures. It is timed and printed, not measured.
  *
  * Measured, from the start of the sweep: the sweep's own time (total and per 1 000 due items) while the
- * email sender already drains what it queued, the time until the last email is in the SES store (polled
+ * nurturer (the nurture queue's consumer) already drains what it queued, the time until the last email is in the SES store (polled
  * every second, so up to ~1 s late), the send rate, and whether each shopper got the email exactly once.
  * The stack's scheduler ticks only hourly in the bench (bench/lib/stack.ts), so no other sweep interferes.
  */
@@ -34,7 +34,7 @@ const QUICK_SHOPPERS = 1_000;
 const TARGET_SECONDS = 60;
 const TIMEOUT_MS = 120_000;
 const POLL_MS = 1_000;
-/** After the last email: how long to wait for the email queue to empty before the final duplicate count. */
+/** After the last email: how long to wait for the nurture queue to empty before the final duplicate count. */
 const SETTLE_TIMEOUT_MS = 30_000;
 const BATCH_WRITE_PARALLEL = 8;
 const STEP_ID = 'step-1';
@@ -100,7 +100,7 @@ export const seedRows = (
 
 const sayProfile = (summary: ProfileSummary, emails: number) => {
   say(
-    `CPU profile of the bench process (sweeper + sender), sweep start to last email: ${summary.totalMs} ms ` +
+    `CPU profile of the bench process (sweeper + nurturer), sweep start to last email: ${summary.totalMs} ms ` +
       `sampled (idle excluded), ${(summary.totalMs / Math.max(1, emails)).toFixed(2)} ms per email`,
   );
   say(`  self time by origin: ${summary.byOrigin.map((o) => `${o.origin} ${o.percent}%`).join(', ')}`);
@@ -150,7 +150,7 @@ export const nurtureScenario: Scenario = {
   run: async (context) => {
     const stack = await context.stack();
     const count = context.options.quick ? QUICK_SHOPPERS : SHOPPERS;
-    const senderOn = context.options.queueConcurrency !== 0;
+    const nurturerOn = context.options.queueConcurrency !== 0;
     const run = randomBytes(4).toString('hex');
     const sku = `BENCH-NURTURE-${run}`.toUpperCase();
     const campaignId = `bench-nurture-${run}`;
@@ -160,7 +160,7 @@ export const nurtureScenario: Scenario = {
     const seedStarted = performance.now();
     await seed(stack, count, run, sku, campaignId);
     // Activating the campaign queued an enrolment job; let it finish (it finds nobody yet) before the rows land.
-    if (senderOn) await stack.drain(queueUrls.enrolment, 30_000);
+    if (nurturerOn) await stack.drain(queueUrls.enrolment, 30_000);
     const dueMinuteMs = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const rows = seedRows(count, run, sku, campaignId, dueMinuteMs);
     const dynamo = DynamoDBDocumentClient.from(
@@ -183,31 +183,33 @@ export const nurtureScenario: Scenario = {
         `(one step, delay PT0S), all due between ${new Date(dueMinuteMs).toISOString().slice(11, 16)} and ` +
         `${new Date(dueMinuteMs + 60_000).toISOString().slice(11, 16)} UTC, in ${seedSeconds.toFixed(1)} s (not measured)`,
     );
-    const backlog = await stack.queueDepth(queueUrls.email);
-    if (backlog > 0 && senderOn) {
-      say(`waiting for ${backlog} emails left in the queue by earlier scenarios…`);
-      await stack.drain(queueUrls.email, 120_000);
+    // Earlier scenarios' emails: confirmations on the email queue, steps on the nurture queue.
+    for (const queue of ['email', 'nurture'] as const) {
+      const backlog = await stack.queueDepth(queueUrls[queue]);
+      if (backlog === 0 || !nurturerOn) continue;
+      say(`waiting for ${backlog} emails left in the ${queue} queue by earlier scenarios…`);
+      await stack.drain(queueUrls[queue], 120_000);
     }
 
-    const deadLetteredBefore = await stack.queueDepth(deadLetterQueueUrls.email);
+    const deadLetteredBefore = await stack.queueDepth(deadLetterQueueUrls.nurture);
 
     // 2. Measure: one sweep, then every email.
     // Loaded now: the handlers' modules read the environment startPlatform set (the same instances the stack runs).
     const { sweepDueSteps } = await import('../../lambdas/use-cases/sweep-nurture');
-    const pollers = context.options.queueConcurrency ?? queues.email.maxConcurrency;
+    const pollers = context.options.queueConcurrency ?? queues.nurture.maxConcurrency;
     say(
       `sweeping with the scheduler's sweepDueSteps()` +
-        (senderOn
+        (nurturerOn
           ? `, then watching the SES store every ${POLL_MS / 1000} s until ${count} emails are in (limit ` +
-            `${TIMEOUT_MS / 1000} s); ${pollers} email queue pollers, batches of ${queues.email.batchSize}`
-          : ' (sender off: --queue-concurrency 0, only the sweep is measured)'),
+            `${TIMEOUT_MS / 1000} s); ${pollers} nurture queue pollers, batches of ${queues.nurture.batchSize}`
+          : ' (nurturer off: --queue-concurrency 0, only the sweep is measured)'),
     );
     const profiler = context.options.profile
       ? new Profiler(context.options.resultsDir, 'nurture')
       : undefined;
-    const label = `bench process (sweeper${senderOn ? ', sender' : ''})`;
-    // Two windows: while the sweep runs (the sender already sends what it queued), and after it, when only
-    // the sender works, which gives a clean CPU cost per email.
+    const label = `bench process (sweeper${nurturerOn ? ', nurturer' : ''})`;
+    // Two windows: while the sweep runs (the nurturer already sends what it queued), and after it, when only
+    // the nurturer works, which gives a clean CPU cost per email.
     const sweepCpu = new CpuAccount(label);
     const sendCpu = new CpuAccount(label);
     const sinceSeconds = Math.floor(Date.now() / 1000);
@@ -227,7 +229,7 @@ export const nurtureScenario: Scenario = {
         const report = await sweepDueSteps(Date.now());
         const seconds = elapsed();
         sweepCpu.stop();
-        if (senderOn) {
+        if (nurturerOn) {
           await watcher.poll();
           emailsDuringSweep = watcher.perRecipient.size;
           sendCpu.start();
@@ -239,7 +241,7 @@ export const nurtureScenario: Scenario = {
       let firstEmailSeconds = Number.NaN;
       let lastEmailSeconds = Number.NaN;
       let timedOut = false;
-      if (senderOn) {
+      if (nurturerOn) {
         while (watcher.perRecipient.size < count) {
           if (sweepError) throw sweepError;
           if (elapsed() * 1000 > TIMEOUT_MS) {
@@ -266,29 +268,30 @@ export const nurtureScenario: Scenario = {
       say(
         `sweep: ${swept.due} due, ${swept.queued} queued, ${swept.buckets} hourly buckets × 8 shards in ` +
           `${sweepMs.toFixed(0)} ms: ${perThousand.toFixed(0)} ms per 1 000 due items` +
-          (senderOn ? ` (meanwhile the sender sent ${emailsDuringSweep} of them)` : ''),
+          (nurturerOn ? ` (meanwhile the nurturer sent ${emailsDuringSweep} of them)` : ''),
       );
 
-      // 3. Let the queue empty, then count once more: a duplicate would come from a message handled twice.
+      // 3. Let the nurture queue empty, then count once more: a duplicate would come from a message handled
+      // twice.
       let settle = { seconds: 0, left: 0 };
-      if (senderOn) {
-        settle = await stack.drain(queueUrls.email, SETTLE_TIMEOUT_MS);
+      if (nurturerOn) {
+        settle = await stack.drain(queueUrls.nurture, SETTLE_TIMEOUT_MS);
         await watcher.poll();
       }
       const stillQueued = settle.left;
-      const deadLettered = (await stack.queueDepth(deadLetterQueueUrls.email)) - deadLetteredBefore;
+      const deadLettered = (await stack.queueDepth(deadLetterQueueUrls.nurture)) - deadLetteredBefore;
       const expected = new Set(rows.emails);
       const received = [...watcher.perRecipient.keys()].filter((to) => expected.has(to)).length;
       const duplicates = [...watcher.perRecipient.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
       const strangers = [...watcher.perRecipient.keys()].filter((to) => !expected.has(to)).length;
       const missing = count - received;
-      const sendRate = !senderOn
+      const sendRate = !nurturerOn
         ? Number.NaN
         : timedOut
           ? receivedInWindow / windowSeconds
           : count / lastEmailSeconds;
       const steadyRate =
-        senderOn && !timedOut && lastEmailSeconds > firstEmailSeconds
+        nurturerOn && !timedOut && lastEmailSeconds > firstEmailSeconds
           ? count / (lastEmailSeconds - firstEmailSeconds)
           : Number.NaN;
       const sweepCpuReport = sweepCpu.report();
@@ -301,7 +304,7 @@ export const nurtureScenario: Scenario = {
           .map(([name, value]) => `${name} ${value.toFixed(1)}`)
           .join(', ');
 
-      if (senderOn) {
+      if (nurturerOn) {
         say(
           timedOut
             ? `after ${windowSeconds.toFixed(0)} s only ${receivedInWindow} of ${count} shoppers had the email ` +
@@ -311,28 +314,28 @@ export const nurtureScenario: Scenario = {
                 `${steadyRate.toFixed(1)} emails/s from the first to the last`,
         );
         say(
-          `each once? ${duplicates} duplicates, ${missing} missing, ${strangers} unexpected recipients; email queue ` +
+          `each once? ${duplicates} duplicates, ${missing} missing, ${strangers} unexpected recipients; nurture queue ` +
             `${stillQueued} left after a ${SETTLE_TIMEOUT_MS / 1000} s settle, ${deadLettered} dead-lettered`,
         );
       }
       say(`CPU during the sweep: ${formatCpu(sweepCpuReport)}`);
       say(
-        `  CPU ms per due item${senderOn ? ' (sweep and the sends meanwhile)' : ''}: ${perLabel(perDueItem)}`,
+        `  CPU ms per due item${nurturerOn ? ' (sweep and the sends meanwhile)' : ''}: ${perLabel(perDueItem)}`,
       );
-      if (senderOn && emailsAfterSweep > 0) {
-        say(`CPU after the sweep (sender alone, ${emailsAfterSweep} emails): ${formatCpu(sendCpuReport)}`);
+      if (nurturerOn && emailsAfterSweep > 0) {
+        say(`CPU after the sweep (nurturer alone, ${emailsAfterSweep} emails): ${formatCpu(sendCpuReport)}`);
         say(`  CPU ms per email: ${perLabel(perEmail)}`);
       }
       const profile = profiler?.summary();
-      if (profile) sayProfile(profile, senderOn ? receivedInWindow : swept.due);
+      if (profile) sayProfile(profile, nurturerOn ? receivedInWindow : swept.due);
 
       context.detail('plan', {
         shoppers: count,
         sku,
         campaignId,
         dueMinute: new Date(dueMinuteMs).toISOString(),
-        emailQueuePollers: pollers,
-        emailBatchSize: queues.email.batchSize,
+        nurtureQueuePollers: pollers,
+        nurtureBatchSize: queues.nurture.batchSize,
         pollMs: POLL_MS,
         timeoutMs: TIMEOUT_MS,
       });
@@ -364,7 +367,7 @@ export const nurtureScenario: Scenario = {
         storePolls: watcher.polls(),
         timeline,
       });
-      context.detail('sender', { emails: emailsAfterSweep, cpu: sendCpuReport, cpuMsPerEmail: perEmail });
+      context.detail('nurturer', { emails: emailsAfterSweep, cpu: sendCpuReport, cpuMsPerEmail: perEmail });
       if (profile) context.detail('profile', profile);
 
       const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
@@ -381,7 +384,7 @@ export const nurtureScenario: Scenario = {
         figure('sweeper time per 1 000 due items', perThousand, 'ms'),
         figure('steps queued by the sweep', swept.queued, '', { target: { op: '>=', value: count } }),
       ];
-      if (!senderOn) return sweepFigures;
+      if (!nurturerOn) return sweepFigures;
       return [
         ...sweepFigures,
         figure(`sweep start to last of ${count} emails`, lastEmailSeconds, 's', {
@@ -404,9 +407,9 @@ export const nurtureScenario: Scenario = {
           target: { op: '<=', value: 0 },
           required: stillQueued === 0 || deadLettered > 0,
         }),
-        figure('sender: bench-process CPU per email', benchCpu, 'ms', afterSweep),
+        figure('nurturer: bench-process CPU per email', benchCpu, 'ms', afterSweep),
         figure(
-          'sender: DynamoDB Local CPU per email',
+          'nurturer: DynamoDB Local CPU per email',
           perEmail['DynamoDB Local'] ?? Number.NaN,
           'ms',
           afterSweep,

@@ -37,7 +37,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { buildMime } from '../../lambdas/emails/mime';
 import { renderRestockAlert } from '../../lambdas/emails/restock';
 import { signatureHeader } from '../../lambdas/shared/signature';
-import { queues } from '../../lib/platform';
+import { queues, type QueueName } from '../../lib/platform';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
 import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
 import { Profiler, type ProfileSummary } from '../lib/profile';
@@ -392,7 +392,7 @@ export const restockScenario: Scenario = {
       say(
         `seeded ${count} waiting backorders of 1 unit on ${sku} (stock 0) in ${seedSeconds.toFixed(1)} s (not measured)`,
       );
-      for (const queue of ['email', 'restock', 'alert'] as const) {
+      for (const queue of Object.keys(queues) as QueueName[]) {
         const backlog = await stack.queueDepth(queueUrls[queue]);
         if (backlog === 0) continue;
         say(`waiting for ${backlog} messages left in the ${queue} queue by earlier scenarios…`);

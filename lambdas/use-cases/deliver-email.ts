@@ -10,6 +10,7 @@ import { emailSendLeaseMs, sesConfigurationSet } from '../shared/config';
 import { emailIdTag } from '../domain/email-tag';
 import { SendPacer } from '../shared/send-pacer';
 import { logger } from '../shared/http';
+import { persistently } from '../shared/persist';
 import type { RenderedEmail } from '../emails/templating';
 import { buildMime, type Envelope } from '../emails/mime';
 import {
@@ -24,31 +25,16 @@ import {
 } from '../store/ledger-store';
 
 /**
- * Recording a send SES accepted is retried here, with backoff, for about ten seconds (DynamoDB throttling
- * passes in seconds; the senders' timeouts are 30 s): failing the message instead would give a retry the
- * chance to send the email twice once the claim's lease lapsed.
+ * Recording a send SES accepted is retried for about ten seconds (lambdas/shared/persist.ts): failing the
+ * message instead would give a retry the chance to send the email twice once the claim's lease lapsed.
  */
-const RECORD_TRIES = 7;
-const RECORD_FIRST_WAIT_MS = 200;
-const RECORD_LONGEST_WAIT_MS = 5_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const recordPersistently = async <T>(emailId: string, record: () => Promise<T>): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await record();
-    } catch (error) {
-      if (attempt >= RECORD_TRIES) {
-        // The claim stays `sending`: its lease keeps every retry from sending again while it lasts.
-        logger.error('sent email not recorded', { emailId, error: String(error) });
-        throw error;
-      }
-      const wait = Math.min(RECORD_LONGEST_WAIT_MS, RECORD_FIRST_WAIT_MS * 2 ** (attempt - 1));
-      await sleep(wait * (0.5 + Math.random()));
-    }
-  }
-};
+const recordPersistently = <T>(emailId: string, record: () => Promise<T>): Promise<T> =>
+  persistently(record).catch((error: unknown) => {
+    // The claim stays `sending`: its lease keeps every retry from sending again while it lasts, and SES's Send
+    // event records the send before it ends.
+    logger.error('sent email not recorded', { emailId, error: String(error) });
+    throw error;
+  });
 
 /**
  * SES gave no answer (a timeout, a dropped connection): it may have accepted the email. The claim is not given

@@ -4,6 +4,8 @@
 import { defaultSender, signupRateLimit } from '../shared/config';
 import { BackordersDisabledError, NotFoundError, QuantityLimitError } from '../shared/errors';
 import { newBackorderId, newToken, hashToken } from '../shared/tokens';
+import { isPassingFailure } from '../shared/passing-failure';
+import { PERSIST, persistently } from '../shared/persist';
 import { logger } from '../shared/http';
 import { normalizeEmail, positionOf, queueKeyOf, type Backorder } from '../domain/backorder';
 import { signupSchema } from '../domain/backorder-schema';
@@ -94,17 +96,29 @@ export const signUp = async (
   }
 
   // Queue the confirmation and count the place in the queue at the same time: one round trip, not two.
+  const link = statusUrl(baseUrl(settings.publicBaseUrl), id, token);
   const [queued, view] = await Promise.allSettled([
     enqueueEmail({ kind: 'confirmation', backorderId: id, statusToken: token, consentToken }),
-    publicSignupView(backorder, statusUrl(baseUrl(settings.publicBaseUrl), id, token)),
+    publicSignupView(backorder, link),
   ]);
   if (queued.status === 'rejected') {
-    // Without its confirmation the shopper would hold a backorder they cannot see: undo, let them retry.
+    // Without its confirmation the shopper would hold a backorder they cannot see: undo (persistently, or
+    // their retry would find a backorder no email ever links to), let them retry.
     logger.error('confirmation could not be queued; signup rolled back', { backorderId: id });
-    await deleteUnconfirmedBackorder(backorder);
+    await persistently(() => deleteUnconfirmedBackorder(backorder), PERSIST, isPassingFailure);
     throw queued.reason;
   }
-  if (view.status === 'rejected') throw view.reason;
+  // From here the signup has happened: the answer must say so (with the status link, which no retry could
+  // give again), even when the place in the queue cannot be counted right now.
+  const answer =
+    view.status === 'fulfilled'
+      ? view.value
+      : await persistently(() => publicSignupView(backorder, link), { ...PERSIST, tries: 3 }).catch(
+          (error: unknown) => {
+            logger.warn('place in the queue not counted for the signup answer', { error: String(error) });
+            return { ...publicSignupViewWithout(backorder, link), position: null };
+          },
+        );
   if (product.stock > 0) {
     // Units are free (none fitted the shoppers ahead): this shopper may be served at once. Not worth failing
     // the signup for: the next stock change asks again.
@@ -112,22 +126,26 @@ export const signUp = async (
       logger.error('allocation request after signup failed', { sku: product.sku, error: String(error) }),
     );
   }
-  return { created: true, backorder: view.value };
+  return { created: true, backorder: answer };
 };
 
-const publicSignupView = async (
-  backorder: Backorder,
-  link: string | null,
-): Promise<SignupResult['backorder']> => ({
+const publicSignupViewWithout = (backorder: Backorder, link: string | null) => ({
   id: backorder.id,
   sku: backorder.sku,
   email: backorder.email,
   quantity: backorder.quantity,
   status: backorder.status,
+  statusUrl: link,
+  createdAt: backorder.createdAt,
+});
+
+const publicSignupView = async (
+  backorder: Backorder,
+  link: string | null,
+): Promise<SignupResult['backorder']> => ({
+  ...publicSignupViewWithout(backorder, link),
   position:
     backorder.status === 'waiting'
       ? positionOf(backorder.status, await countWaitingAhead(backorder.sku, backorder.queueKey))
       : null,
-  statusUrl: link,
-  createdAt: backorder.createdAt,
 });

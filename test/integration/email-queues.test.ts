@@ -3,15 +3,11 @@
  * while thousands of steps wait (here: the nurturer is paused outright), a shopper who signs up still gets
  * their confirmation at once. Against the real emulators, with the platform's own event sources.
  */
-import {
-  GetQueueAttributesCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaHandler } from '../../local/handlers';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
+import { queueDepth as depthOf } from '../support/invariants';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -34,25 +30,14 @@ beforeAll(async () => {
   sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
   ({ sweepDueSteps } = await import('../../lambdas/use-cases/sweep-nurture'));
 });
+/** Messages on a queue, waiting, delayed or being handled. */
+const queueDepth = (url: string) => depthOf(sqs, url);
+
 afterAll(async () => {
   resumeNurturer();
   await platform?.stop();
   sqs?.destroy();
 });
-
-/** Messages on a queue, waiting or being handled. */
-const queueDepth = async (url: string): Promise<number> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-};
 
 const waitFor = async (condition: () => Promise<boolean>, what: string, timeoutMs = 20_000) => {
   const deadline = Date.now() + timeoutMs;

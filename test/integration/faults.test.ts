@@ -201,6 +201,35 @@ const settle = async () => {
   expect(await deadLetters(sqs, platform.deadLetterQueueUrls)).toEqual({});
 };
 
+/**
+ * After a restock of every waiting shopper plus those who signed up: all allocated, and each inbox holds
+ * exactly its confirmation (signups) and one restock alert, with the queues drained and no dead letters.
+ */
+const expectEveryoneAlertedOnce = async (
+  waiting: readonly SeededBackorder[],
+  signedUp: readonly { id: string; email: string }[],
+) => {
+  await waitForInboxes(
+    platform.sesUrl,
+    waiting.map((w) => w.email),
+    1,
+    60_000,
+  );
+  await settle();
+  const everyone = [...waiting, ...signedUp];
+  expect(
+    await statusesOf(
+      dynamo,
+      platform.tableNames.backorders,
+      everyone.map((b) => b.id),
+    ),
+  ).toEqual(Array(everyone.length).fill('allocated'));
+  await expectInboxes([
+    ...waiting.map((w) => ({ email: w.email, subjects: [RESTOCK_ALERT] })),
+    ...signedUp.map((s) => ({ email: s.email, subjects: [CONFIRMATION, RESTOCK_ALERT] })),
+  ]);
+};
+
 test('SES throttling and failing with 5xx for a while: each confirmation and restock alert goes out once', async () => {
   const { ses } = await import('../../lambdas/shared/ses');
   const { sku } = await newProduct('ses');
@@ -228,21 +257,9 @@ test('SES throttling and failing with 5xx for a while: each confirmation and res
   try {
     const signedUp = [await signUp(sku, 'ses-a'), await signUp(sku, 'ses-b'), await signUp(sku, 'ses-c')];
     await restock(sku, 33);
-    await waitForInboxes(platform.sesUrl, [...waiting.map((w) => w.email)], 1, 60_000);
-    await settle();
+    await expectEveryoneAlertedOnce(waiting, signedUp);
     expect(failures).toBe(16);
     expect(requestedBackoffs.some((seconds) => seconds >= 2)).toBe(true);
-    expect(
-      await statusesOf(
-        dynamo,
-        platform.tableNames.backorders,
-        [...waiting, ...signedUp].map((b) => b.id),
-      ),
-    ).toEqual(Array(33).fill('allocated'));
-    await expectInboxes([
-      ...waiting.map((w) => ({ email: w.email, subjects: [RESTOCK_ALERT] })),
-      ...signedUp.map((s) => ({ email: s.email, subjects: [CONFIRMATION, RESTOCK_ALERT] })),
-    ]);
   } finally {
     ses.middlewareStack.remove('sesFailsForAWhile');
   }
@@ -268,26 +285,8 @@ test('SES accepting emails whose answers never arrive: the Send events record th
   try {
     const signedUp = [await signUp(sku, 'lost-a'), await signUp(sku, 'lost-b')];
     await restock(sku, 22);
-    // Before the claims' lease ends, SES's Send events record what the worker could not.
-    await waitForInboxes(
-      platform.sesUrl,
-      waiting.map((w) => w.email),
-      1,
-      40_000,
-    );
-    await settle();
+    await expectEveryoneAlertedOnce(waiting, signedUp);
     expect(lostAnswers).toBe(8);
-    expect(
-      await statusesOf(
-        dynamo,
-        platform.tableNames.backorders,
-        [...waiting, ...signedUp].map((b) => b.id),
-      ),
-    ).toEqual(Array(22).fill('allocated'));
-    await expectInboxes([
-      ...waiting.map((w) => ({ email: w.email, subjects: [RESTOCK_ALERT] })),
-      ...signedUp.map((s) => ({ email: s.email, subjects: [CONFIRMATION, RESTOCK_ALERT] })),
-    ]);
   } finally {
     ses.middlewareStack.remove('sesAnswersLost');
   }
@@ -318,21 +317,8 @@ test('DynamoDB throttling for a while: signups, allocation and emails all comple
   try {
     const signedUp = await Promise.all([signUp(sku, 'ddb-a'), signUp(sku, 'ddb-b'), signUp(sku, 'ddb-c')]);
     await restock(sku, 33);
-    await waitForInboxes(
-      platform.sesUrl,
-      waiting.map((w) => w.email),
-      1,
-      60_000,
-    );
-    await settle();
+    await expectEveryoneAlertedOnce(waiting, signedUp);
     expect(throttled).toBe(60);
-    expect(
-      await statusesOf(
-        dynamo,
-        platform.tableNames.backorders,
-        [...waiting, ...signedUp].map((b) => b.id),
-      ),
-    ).toEqual(Array(33).fill('allocated'));
     // One backorder per shopper, however many times a signup was retried.
     for (const shopper of signedUp) {
       const listed = await platform.admin(
@@ -341,14 +327,103 @@ test('DynamoDB throttling for a while: signups, allocation and emails all comple
       );
       expect(listed.body.items.map((b: { id: string }) => b.id)).toEqual([shopper.id]);
     }
-    await expectInboxes([
-      ...waiting.map((w) => ({ email: w.email, subjects: [RESTOCK_ALERT] })),
-      ...signedUp.map((s) => ({ email: s.email, subjects: [CONFIRMATION, RESTOCK_ALERT] })),
-    ]);
   } finally {
     handlerDynamo.middlewareStack.remove('dynamoThrottles');
   }
 }, 120_000);
+
+test('a signup whose place in the queue cannot be counted still answers 201 with its status link, once', async () => {
+  const { dynamo: handlerDynamo } = await import('../../lambdas/shared/dynamo');
+  const { sku } = await newProduct('count');
+  let refused = 0;
+  handlerDynamo.middlewareStack.add(
+    (next) => async (args) => {
+      // Every count of the queue ahead is throttled: the backorder and its confirmation are stored and queued.
+      if ((args.input as { Select?: string }).Select === 'COUNT') {
+        refused++;
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'refuseCounts' },
+  );
+  const email = uniqueEmail('count');
+  let response;
+  try {
+    response = await platform.request('POST', '/api/backorders', { json: { sku, email } });
+  } finally {
+    handlerDynamo.middlewareStack.remove('refuseCounts');
+  }
+  // Before: 503, although the signup had happened, and the shopper's retry got 200 without a status link.
+  expect(refused).toBeGreaterThan(1);
+  expect(response.status).toBe(201);
+  expect(response.body).toMatchObject({ sku, email, status: 'waiting', position: null });
+  const link = new URL(response.body.statusUrl);
+  const status = await platform.request(
+    'GET',
+    `/api/backorders/${response.body.id}?token=${link.searchParams.get('token')}`,
+  );
+  expect(status.body).toMatchObject({ status: 'waiting', position: 1 });
+  await waitForInboxes(platform.sesUrl, [email], 1);
+  await settle();
+  await expectInboxes([{ email, subjects: [CONFIRMATION] }]);
+});
+
+test('a signup whose confirmation cannot be queued is undone even when DynamoDB throttles the undo', async () => {
+  const [{ dynamo: handlerDynamo }, { sqs: handlerSqs }] = await Promise.all([
+    import('../../lambdas/shared/dynamo'),
+    import('../../lambdas/shared/sqs'),
+  ]);
+  const { sku } = await newProduct('undo');
+  let undoRefused = 0;
+  handlerSqs.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'SendMessageCommand' || context.commandName === 'SendMessageBatchCommand')
+        throw Object.assign(new Error('Service unavailable'), {
+          name: 'ServiceUnavailable',
+          $metadata: { httpStatusCode: 503 },
+        });
+      return next(args);
+    },
+    { step: 'initialize', name: 'queueDown' },
+  );
+  handlerDynamo.middlewareStack.add(
+    (next) => async (args) => {
+      const deletes = (args.input as { TransactItems?: { Delete?: unknown }[] }).TransactItems?.some(
+        (t) => t.Delete,
+      );
+      if (deletes && undoRefused < 3) {
+        undoRefused++;
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'throttleUndo' },
+  );
+  const email = uniqueEmail('undo');
+  let failed;
+  try {
+    failed = await platform.request('POST', '/api/backorders', { json: { sku, email } });
+  } finally {
+    handlerSqs.middlewareStack.remove('queueDown');
+    handlerDynamo.middlewareStack.remove('throttleUndo');
+  }
+  expect(failed.status).toBe(503);
+  expect(undoRefused).toBe(3);
+  // Undone: the shopper's retry is a new signup, with its link and its email.
+  const retried = await platform.request('POST', '/api/backorders', { json: { sku, email } });
+  expect(retried.status).toBe(201);
+  expect(retried.body.statusUrl).toEqual(expect.any(String));
+  await waitForInboxes(platform.sesUrl, [email], 1);
+  await settle();
+  await expectInboxes([{ email, subjects: [CONFIRMATION] }]);
+});
 
 test('DynamoDB throttling just as sends are recorded: SES already has them, so none goes twice', async () => {
   const { dynamo: handlerDynamo } = await import('../../lambdas/shared/dynamo');
@@ -377,25 +452,8 @@ test('DynamoDB throttling just as sends are recorded: SES already has them, so n
   try {
     const signedUp = [await signUp(sku, 'record-a'), await signUp(sku, 'record-b')];
     await restock(sku, 22);
-    await waitForInboxes(
-      platform.sesUrl,
-      waiting.map((w) => w.email),
-      1,
-      60_000,
-    );
-    await settle();
+    await expectEveryoneAlertedOnce(waiting, signedUp);
     expect(throttled).toBe(12);
-    expect(
-      await statusesOf(
-        dynamo,
-        platform.tableNames.backorders,
-        [...waiting, ...signedUp].map((b) => b.id),
-      ),
-    ).toEqual(Array(22).fill('allocated'));
-    await expectInboxes([
-      ...waiting.map((w) => ({ email: w.email, subjects: [RESTOCK_ALERT] })),
-      ...signedUp.map((s) => ({ email: s.email, subjects: [CONFIRMATION, RESTOCK_ALERT] })),
-    ]);
   } finally {
     handlerDynamo.middlewareStack.remove('throttleSendRecords');
   }
@@ -408,25 +466,8 @@ test('a sender crashing after sending, before acknowledging: the redelivered mes
   faults.crashesLeft = 6;
   const signedUp = [await signUp(sku, 'crash-a'), await signUp(sku, 'crash-b')];
   await restock(sku, 27);
-  await waitForInboxes(
-    platform.sesUrl,
-    waiting.map((w) => w.email),
-    1,
-    60_000,
-  );
-  await settle();
+  await expectEveryoneAlertedOnce(waiting, signedUp);
   expect(faults.crashes).toBe(6);
-  expect(
-    await statusesOf(
-      dynamo,
-      platform.tableNames.backorders,
-      [...waiting, ...signedUp].map((b) => b.id),
-    ),
-  ).toEqual(Array(27).fill('allocated'));
-  await expectInboxes([
-    ...waiting.map((w) => ({ email: w.email, subjects: [RESTOCK_ALERT] })),
-    ...signedUp.map((s) => ({ email: s.email, subjects: [CONFIRMATION, RESTOCK_ALERT] })),
-  ]);
 }, 120_000);
 
 test('every message of every queue delivered five times: emails once, allocations once, events all there', async () => {
