@@ -11,30 +11,39 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-const apiInvocation = new AsyncLocalStorage<true>();
+type Invocation = 'api' | 'transactional';
+const invocation = new AsyncLocalStorage<Invocation>();
 
 /** Runs one API invocation: every AWS request it makes skips the background limit. */
-export const asApiInvocation = <T>(invoke: () => Promise<T>): Promise<T> => apiInvocation.run(true, invoke);
+export const asApiInvocation = <T>(invoke: () => Promise<T>): Promise<T> => invocation.run('api', invoke);
 
-/** A FIFO counting semaphore. */
+/**
+ * Runs one invocation of a consumer whose work a shopper is waiting for (the transactional email queue: a
+ * confirmation the shopper was just promised). Its requests still count against the limit, but go ahead of
+ * the other background requests waiting for a slot, so a burst of alerts and nurture steps cannot delay it.
+ */
+export const asTransactionalInvocation = <T>(invoke: () => Promise<T>): Promise<T> =>
+  invocation.run('transactional', invoke);
+
+/** A counting semaphore, FIFO within each of two priorities. */
 class Slots {
   private free: number;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { first: (() => void)[]; rest: (() => void)[] } = { first: [], rest: [] };
 
   constructor(limit: number) {
     this.free = limit;
   }
 
-  acquire(): Promise<void> {
+  acquire(first: boolean): Promise<void> {
     if (this.free > 0) {
       this.free--;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => (first ? this.waiting.first : this.waiting.rest).push(resolve));
   }
 
   release(): void {
-    const next = this.waiting.shift();
+    const next = this.waiting.first.shift() ?? this.waiting.rest.shift();
     if (next) next();
     else this.free++;
   }
@@ -64,8 +73,9 @@ export const limitBackgroundRequests = (clients: readonly SdkClient[], limit: nu
     (client.middlewareStack as LooseStack).remove(MIDDLEWARE);
     (client.middlewareStack as LooseStack).add(
       (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-        if (apiInvocation.getStore()) return next(args);
-        await slots.acquire();
+        const kind = invocation.getStore();
+        if (kind === 'api') return next(args);
+        await slots.acquire(kind === 'transactional');
         try {
           return await next(args);
         } finally {

@@ -6,8 +6,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AddressInfo } from 'node:net';
-import type { FunctionName, QueueName, TableName } from '../lib/platform';
-import { limitBackgroundRequests } from './api-priority';
+import { queues, type FunctionName, type QueueName, type TableName } from '../lib/platform';
+import { asTransactionalInvocation, limitBackgroundRequests } from './api-priority';
 import type { Endpoints } from './emulators';
 import { startEventSources } from './event-sources';
 import { createGateway } from './gateway';
@@ -117,8 +117,14 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     ...options.environment,
   });
   const loaded = await loadHandlers();
-  for (const [name, handler] of Object.entries(loaded) as [FunctionName, LambdaHandler][])
+  for (const [name, loadedHandler] of Object.entries(loaded) as [FunctionName, LambdaHandler][]) {
+    // Confirmations and status links are what a shopper waits for: first among the background requests.
+    const handler: LambdaHandler =
+      name === queues.email.consumer
+        ? (event, context) => asTransactionalInvocation(() => loadedHandler(event, context))
+        : loadedHandler;
     handlers[name] = options.wrapHandler ? options.wrapHandler(name, handler) : handler;
+  }
 
   // The handlers' own module-level clients (already loaded with them), as every in-process function shares them.
   const [{ dynamo }, { sqs }, { ses }] = await Promise.all([
