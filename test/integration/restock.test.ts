@@ -3,15 +3,11 @@
  * restock alert each, positions moving up, page-by-page runs, and the races the contract rules out (two
  * restocks at once, a restock racing cancels, redelivered messages).
  */
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emulatorClients } from '../../local/platform';
 import { signatureHeader } from '../../lambdas/shared/signature';
+import { queueDepth as depthOf } from '../support/invariants';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { batchWrite, waitingBackorders, type SeededBackorder } from '../support/backorder-rows';
@@ -73,18 +69,7 @@ const stockOf = async (sku: string): Promise<number> =>
   (await platform.admin('GET', `/api/admin/products/${sku}`)).body.stock;
 
 /** Messages on a queue, visible or being handled. */
-const queueDepth = async (url: string): Promise<number> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-};
+const queueDepth = (url: string) => depthOf(sqs, url);
 
 /** Waits until the restock queue is empty and no allocation run holds the SKU. */
 const settled = async (sku: string, timeoutMs = 30_000) => {

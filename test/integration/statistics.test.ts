@@ -5,11 +5,12 @@
  * backorders, the send ledger and the enrolments computes. The scan happens here only: the platform never
  * scans to count. And an unsubscribe counts once, however often its link is used.
  */
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emulatorClients } from '../../local/platform';
 import { hashToken, newToken } from '../../lambdas/shared/tokens';
 import { medianFromHistogram, waitBucket } from '../../lambdas/domain/statistics';
+import { queueDepth as depthOf } from '../support/invariants';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
 import { uniqueEmail, waitForEmails } from '../support/mailbox';
 
@@ -62,18 +63,7 @@ const signUp = async (sku: string, quantity: number, label: string, marketingCon
 const cancelByShopper = (s: Shopper) =>
   platform.request('POST', `/api/backorders/${s.id}/cancel?token=${encodeURIComponent(s.token)}`);
 
-const queueDepth = async (url: string): Promise<number> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-};
+const queueDepth = (url: string) => depthOf(sqs, url);
 
 /** Waits until no allocation run holds the SKU and its queue is empty. */
 const settled = async (sku: string) => {
