@@ -18,7 +18,8 @@ export type TableName =
   | 'webhooks'
   | 'webhookDeliveries'
   | 'suppliers'
-  | 'supplierBatches';
+  | 'supplierBatches'
+  | 'outbox';
 export type QueueName = 'email' | 'nurture' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback';
 export type FunctionName =
   | 'publicApi'
@@ -111,6 +112,12 @@ export const configNames = [
   'EMAIL_SEND_RATE_PER_SECOND',
   'DEFAULT_SENDER',
   'INVENTORY_WEBHOOK_SECRET_ARN',
+  // "1" lets webhooks go to loopback receivers over plain http: the local runner only, never deployed.
+  'WEBHOOK_ALLOW_LOOPBACK',
+  // The secret CloudFront puts on every /api/* request (ORIGIN_VERIFY_HEADER); the API functions refuse the rest.
+  'ORIGIN_VERIFY_SECRET_ARN',
+  // SES identities (domains, addresses) the functions may send from: the console refuses any other sender.
+  'SENDER_IDENTITIES',
 ] as const;
 export type ConfigName = (typeof configNames)[number];
 
@@ -223,6 +230,21 @@ export const tables = {
     indexes: [],
     purpose: 'Each batch of demand sent to a supplier: its lines, the window it covers, when it was sent.',
   },
+  outbox: {
+    name: 'outbox',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [
+      {
+        // Sparse and sharded: rows a writer left unpublished, oldest due first, for the scheduler.
+        name: 'pendingByShard',
+        partitionKey: { name: 'pendingShard', type: 'S' },
+        sortKey: { name: 'dueAt', type: 'S' },
+        projection: 'ALL',
+      },
+    ],
+    purpose:
+      "Messages a state change owes (confirmation, webhook event, allocation request), written in the change's own transaction and deleted once published.",
+  },
 } as const satisfies Record<TableName, TableDefinition>;
 
 export const queues = {
@@ -320,11 +342,12 @@ export const functions = {
       webhooks: 'read',
       // A shopper's data export lists the webhook deliveries about their backorders.
       webhookDeliveries: 'read',
+      outbox: 'readWrite',
     },
     // restock: a signup or a cancel that meets free units starts an allocation; webhook: backorder.cancelled.
     sendsTo: ['email', 'restock', 'webhook'],
     sendsEmail: false,
-    config: ['PUBLIC_BASE_URL', 'SIGNUP_RATE_LIMIT'],
+    config: ['PUBLIC_BASE_URL', 'SIGNUP_RATE_LIMIT', 'ORIGIN_VERIFY_SECRET_ARN'],
     purpose: 'Shopper routes: product page data, signup, status, cancel, health.',
   },
   adminApi: {
@@ -343,10 +366,18 @@ export const functions = {
       webhookDeliveries: 'read',
       suppliers: 'readWrite',
       supplierBatches: 'readWrite',
+      outbox: 'readWrite',
     },
     sendsTo: ['email', 'enrolment', 'restock', 'webhook'],
     sendsEmail: false,
-    config: ['PUBLIC_BASE_URL'],
+    // DEFAULT_SENDER: the From the console shows before any is saved, which SENDER_IDENTITIES must cover.
+    config: [
+      'PUBLIC_BASE_URL',
+      'WEBHOOK_ALLOW_LOOPBACK',
+      'DEFAULT_SENDER',
+      'SENDER_IDENTITIES',
+      'ORIGIN_VERIFY_SECRET_ARN',
+    ],
     purpose:
       'Console routes: settings, products, inventory, campaigns, webhooks, backorder lookup, cancel and fulfil.',
   },
@@ -359,7 +390,7 @@ export const functions = {
     tables: { products: 'readWrite', ledger: 'readWrite' },
     sendsTo: ['restock'],
     sendsEmail: false,
-    config: ['INVENTORY_WEBHOOK_SECRET_ARN'],
+    config: ['INVENTORY_WEBHOOK_SECRET_ARN', 'ORIGIN_VERIFY_SECRET_ARN'],
     purpose: 'Inventory webhook from the ERP or store: HMAC-verified stock updates that start allocation.',
   },
   sender: {
@@ -418,13 +449,17 @@ export const functions = {
       ledger: 'readWrite',
       suppliers: 'readWrite',
       supplierBatches: 'readWrite',
+      // The outbox sweep: rows a writer left unpublished, and the endpoints their events go to.
+      outbox: 'readWrite',
+      webhooks: 'read',
     },
-    // nurture: the steps that fell due; email: suppliers' batches.
-    sendsTo: ['email', 'nurture'],
+    // nurture: the steps that fell due; email: suppliers' batches and confirmations left in the outbox;
+    // webhook and restock: events and allocation requests left in the outbox.
+    sendsTo: ['email', 'nurture', 'webhook', 'restock'],
     sendsEmail: false,
     config: [],
     purpose:
-      'Every minute: sweeps nurture steps that fell due, and sends suppliers their batches on schedule.',
+      'Every minute: sweeps nurture steps that fell due, sends suppliers their batches on schedule, and publishes outbox rows left behind.',
   },
   enroller: {
     name: 'enroller',
@@ -470,7 +505,7 @@ export const functions = {
     tables: { webhooks: 'read', webhookDeliveries: 'readWrite' },
     sendsTo: [],
     sendsEmail: false,
-    config: [],
+    config: ['WEBHOOK_ALLOW_LOOPBACK'],
     purpose: "Webhook queue consumer: signed POSTs to the shop's endpoints, retried with backoff.",
   },
   feedback: {
@@ -496,6 +531,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/api/confirm', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/backorders/{id}/export', function: 'publicApi', auth: 'public' },
   { method: 'DELETE', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
+  // A shopper who lost their links asks for them by email: always 202, whether or not the address is known.
+  { method: 'POST', path: '/api/links', function: 'publicApi', auth: 'public' },
   // Authenticated by its HMAC signature, not by the admin authorizer.
   { method: 'POST', path: '/api/webhooks/inventory', function: 'inventoryApi', auth: 'public' },
 
@@ -537,6 +574,84 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/api/admin/backorders/{id}/status-link', function: 'adminApi', auth: 'admin' },
 ];
 
+/**
+ * Header CloudFront adds, with the origin secret, to every request it sends to the API; the API functions
+ * refuse any request without it (lambdas/shared/origin-verify.ts), since the API's own endpoint is public.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+export type ThrottleClass = 'signup' | 'shopper' | 'console' | 'erp';
+
+export interface ThrottleClassDefinition {
+  /** Fraction of the stage's default rate and burst (the ceiling) a route of this class may use. */
+  share: number;
+  purpose: string;
+}
+
+/**
+ * Route throttling classes. API Gateway gives every route the stage default unless the route has its own
+ * setting; a class gives its routes a budget of their own, at most the stage default, so a flood at the
+ * shop's door stays small next to what every route shares (Lambda concurrency, the account's API limit).
+ */
+export const throttleClasses = {
+  signup: {
+    share: 0.4,
+    purpose: 'Public routes that write or send email without a token: signups, lost-link requests.',
+  },
+  shopper: {
+    share: 1,
+    purpose: 'Shopper pages: product data, status, cancel, consent, unsubscribe, export.',
+  },
+  console: { share: 0.2, purpose: 'The console: a few marketers, never a crowd.' },
+  erp: { share: 0.4, purpose: "The ERP's signed stock updates." },
+} as const satisfies Record<ThrottleClass, ThrottleClassDefinition>;
+
+/** The throttling class of every route, by route key: test/cdk/edge.test.ts fails for a route without one. */
+export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
+  'GET /api/health': 'shopper',
+  'GET /api/products/{sku}': 'shopper',
+  'POST /api/backorders': 'signup',
+  'GET /api/backorders/{id}': 'shopper',
+  'POST /api/backorders/{id}/cancel': 'shopper',
+  'POST /api/unsubscribe': 'shopper',
+  'GET /api/confirm': 'shopper',
+  'GET /api/backorders/{id}/export': 'shopper',
+  'DELETE /api/backorders/{id}': 'shopper',
+  'POST /api/links': 'signup',
+  'POST /api/webhooks/inventory': 'erp',
+  'GET /api/admin/settings': 'console',
+  'PUT /api/admin/settings': 'console',
+  'GET /api/admin/products': 'console',
+  'GET /api/admin/products/{sku}': 'console',
+  'PUT /api/admin/products/{sku}': 'console',
+  'GET /api/admin/backorders': 'console',
+  'POST /api/admin/backorders/{id}/cancel': 'console',
+  'POST /api/admin/backorders/{id}/fulfil': 'console',
+  'GET /api/admin/campaigns': 'console',
+  'GET /api/admin/campaigns/{id}': 'console',
+  'PUT /api/admin/campaigns/{id}': 'console',
+  'DELETE /api/admin/campaigns/{id}': 'console',
+  'POST /api/admin/campaigns/{id}/preview': 'console',
+  'POST /api/admin/campaigns/{id}/test': 'console',
+  'POST /api/admin/templates/preview': 'console',
+  'GET /api/admin/emails': 'console',
+  'POST /api/admin/inventory': 'console',
+  'GET /api/admin/webhooks': 'console',
+  'GET /api/admin/webhooks/{id}': 'console',
+  'PUT /api/admin/webhooks/{id}': 'console',
+  'DELETE /api/admin/webhooks/{id}': 'console',
+  'GET /api/admin/webhooks/{id}/deliveries': 'console',
+  'GET /api/admin/suppliers': 'console',
+  'GET /api/admin/suppliers/{id}': 'console',
+  'PUT /api/admin/suppliers/{id}': 'console',
+  'POST /api/admin/suppliers/{id}/batches': 'console',
+  'GET /api/admin/suppliers/{id}/batches': 'console',
+  'GET /api/admin/suppliers/{id}/batches/{batchId}/csv': 'console',
+  'GET /api/admin/stats': 'console',
+  'GET /api/admin/backorders/{id}': 'console',
+  'POST /api/admin/backorders/{id}/status-link': 'console',
+};
+
 export interface ScheduleDefinition {
   name: string;
   function: FunctionName;
@@ -550,7 +665,7 @@ export const schedules: readonly ScheduleDefinition[] = [
     name: 'minutely',
     function: 'scheduler',
     everyMinutes: 1,
-    purpose: 'The sweeper: due nurture steps and supplier batches.',
+    purpose: 'The sweeper: due nurture steps, supplier batches and the outbox.',
   },
 ];
 

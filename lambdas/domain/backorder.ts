@@ -45,8 +45,17 @@ export interface Backorder {
   updatedAt: string;
   /** createdAt#id: the total order of the queue, oldest first. */
   queueKey: string;
-  /** SHA-256 of every status link token issued (the confirmation's, and one per marketing email). */
+  /**
+   * SHA-256 of the *page links* issued: the status link a signup answers over HTTP, to whoever typed the
+   * address. A page link reads and cancels this one backorder, nothing more.
+   */
   statusTokenHashes: string[];
+  /**
+   * SHA-256 of the *email links* issued: every link the platform emailed to the backorder's address
+   * (confirmation, nurture steps, restock alert, a resent status link, "my links"). Holding one proves access
+   * to the mailbox, so it also exports and erases the shopper's data. Absent on rows that never had one.
+   */
+  emailTokenHashes?: string[];
   /** When marketing consent became effective: at signup, or when confirmed under double opt-in. */
   consentedAt?: string;
   /** When free units were set aside for it (status `allocated`). */
@@ -67,6 +76,28 @@ export interface Backorder {
   /** Hashes of the status tokens it had, kept only so that repeating the erase request answers the same. */
   erasedTokenHashes?: string[];
 }
+
+/** Which link a token is: a page link (returned over HTTP) or an email link (sent to the shopper's address). */
+export type LinkStrength = 'page' | 'email';
+
+/** Statuses after which nothing more happens to a backorder. */
+export const CLOSED_STATUSES: readonly BackorderStatus[] = ['fulfilled', 'cancelled'];
+
+/** How long the links of a closed backorder keep working: long enough to look back, not forever. */
+export const LINK_LIFETIME_AFTER_CLOSE_MS = 90 * 24 * 3_600_000;
+
+/** When a backorder closed (its last cancel or fulfil), or undefined while it is still open. */
+export const closedAt = (backorder: Pick<Backorder, 'status' | 'events'>): string | undefined => {
+  if (!CLOSED_STATUSES.includes(backorder.status)) return undefined;
+  const closing = backorder.events.filter((e) => (CLOSED_STATUSES as readonly string[]).includes(e.type));
+  return closing.at(-1)?.at;
+};
+
+/** Whether the backorder's links (page and email) have expired: 90 days after it closed. */
+export const linksExpired = (backorder: Pick<Backorder, 'status' | 'events'>, nowMs: number): boolean => {
+  const closed = closedAt(backorder);
+  return closed !== undefined && nowMs - Date.parse(closed) > LINK_LIFETIME_AFTER_CLOSE_MS;
+};
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 

@@ -50,6 +50,11 @@ const httpUrl = z
     { message: 'must be an http(s) URL' },
   );
 
+/**
+ * The site settings a PUT replaces whole. The backorder policy, the opt-in choice and the sender are always
+ * said; optional sections left out take their defaults (a shop that never saved settings has those of
+ * lambdas/domain/site-defaults.ts, double opt-in on).
+ */
 export const siteSettingsSchema = z
   .object({
     backorders: z.object({ enabled: z.boolean(), segments: segmentList }).strict(),

@@ -4,9 +4,13 @@
 import { SEGMENTS } from './backorder';
 import type { SiteSettings } from './catalog';
 
-/** What a shop that never saved settings gets: backorders open to everyone, single opt-in. */
+/**
+ * What a shop that never saved settings gets: backorders open to everyone, and double opt-in, so marketing
+ * consent ticked on a signup counts only once the shopper confirms it from their mailbox (a stranger who
+ * types someone's address cannot opt them in).
+ */
 export const defaultSiteSettings = (defaultSender: string): SiteSettings => ({
   backorders: { enabled: true, segments: [...SEGMENTS] },
-  doubleOptIn: false,
+  doubleOptIn: true,
   sender: { from: defaultSender, postalAddress: 'Postal address not configured' },
 });

@@ -24,10 +24,11 @@ export interface Webhook {
   updatedAt: string;
 }
 
-export const DELIVERY_STATES = ['pending', 'delivered', 'failed', 'dead'] as const;
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed', 'dead', 'blocked'] as const;
 /**
  * pending: not delivered yet, retrying; delivered: a 2xx answer; failed: refused for good (a 4xx other than
- * 408/429, or a redirect), not retried; dead: retries exhausted, the message is in the dead-letter queue.
+ * 408/429, or a redirect), not retried; dead: retries exhausted, the message is in the dead-letter queue;
+ * blocked: not sent, the endpoint's address is private or internal (lambdas/domain/webhook-address.ts).
  */
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
@@ -54,7 +55,8 @@ export interface WebhookDelivery {
 export interface BackorderEventData {
   id: string;
   sku: string;
-  email: string;
+  /** null when the event must carry no personal data (the cancel of a shopper's erasure). */
+  email: string | null;
   name: string | null;
   company: string | null;
   segment: string;
@@ -71,7 +73,17 @@ export interface BackorderEvent {
   data: { backorder: BackorderEventData };
 }
 
-export const backorderEvent = (type: WebhookEventType, backorder: Backorder, at: string): BackorderEvent => ({
+/**
+ * The event body. `anonymous` leaves out whatever names the shopper (address, name, company): an erasure
+ * cancels the shopper's backorders, and the shop hears of the cancel without being handed the data the
+ * shopper asked to erase.
+ */
+export const backorderEvent = (
+  type: WebhookEventType,
+  backorder: Backorder,
+  at: string,
+  options: { anonymous?: boolean } = {},
+): BackorderEvent => ({
   id: `${type}:${backorder.id}`,
   type,
   createdAt: at,
@@ -79,9 +91,9 @@ export const backorderEvent = (type: WebhookEventType, backorder: Backorder, at:
     backorder: {
       id: backorder.id,
       sku: backorder.sku,
-      email: backorder.email,
-      name: backorder.name ?? null,
-      company: backorder.company ?? null,
+      email: options.anonymous || backorder.erasedAt ? null : backorder.email,
+      name: options.anonymous ? null : (backorder.name ?? null),
+      company: options.anonymous ? null : (backorder.company ?? null),
       segment: backorder.segment,
       quantity: backorder.quantity,
       status: backorder.status,

@@ -5,12 +5,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { UnauthorizedError } from '../shared/errors';
 import { apiHandler, json, logger, type RouteHandler } from '../shared/http';
-import { SIGNATURE_HEADER, verifySignature } from '../shared/signature';
+import { SIGNATURE_HEADER, signedRequestFingerprint, verifySignature } from '../shared/signature';
 import { inventoryWebhookSecret } from '../shared/webhook-secret';
 import { receiveInventory } from '../use-cases/inventory';
 
 export const routes: Record<string, RouteHandler> = {
-  'POST /api/webhooks/inventory': async ({ body }) => json(202, await receiveInventory(body)),
+  // Reached only once `authenticate` below verified the signature: a replay of this very request is a no-op.
+  'POST /api/webhooks/inventory': async ({ body, headers, rawBody }) =>
+    json(
+      202,
+      await receiveInventory(body, Date.now(), signedRequestFingerprint(headers[SIGNATURE_HEADER], rawBody)),
+    ),
 };
 
 const api = apiHandler(routes, {

@@ -1,18 +1,28 @@
 /**
  * Shopper routes: product data for the landing page, signup, status, cancel, the shopper's data (export and
- * erasure), and the health check.
+ * erasure), "email me my links", and the health check.
+ *
+ * A backorder's link token arrives in `Authorization: Bearer <token>` (what the status page sends: headers
+ * stay out of request logs) or, as the contract also allows, in `?token=`.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
-import { apiHandler, json, logger, redirect, type RouteHandler } from '../shared/http';
+import { apiHandler, json, logger, redirect, type ApiRequest, type RouteHandler } from '../shared/http';
 import { signUp } from '../use-cases/signup';
 import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
 import { productPage } from '../use-cases/product-page';
 import { eraseShopperData, exportFileName, exportShopperData } from '../use-cases/shopper-data';
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
+import { emailMyLinks } from '../use-cases/shopper-links';
 import { NotFoundError } from '../shared/errors';
+
+/** The link token of a backorder request: the bearer header wins over the query string. */
+const linkToken = ({ headers, query }: ApiRequest): string | undefined => {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+  return bearer ? bearer[1] : query.token;
+};
 
 export const routes: Record<string, RouteHandler> = {
   'GET /api/health': async () => {
@@ -28,26 +38,30 @@ export const routes: Record<string, RouteHandler> = {
     return json(created ? 201 : 200, backorder);
   },
 
-  'GET /api/backorders/{id}': async ({ pathParameters, query }) =>
-    json(200, await shopperView(await findWithToken(pathParameters.id, query.token))),
+  'GET /api/backorders/{id}': async (request) =>
+    json(200, await shopperView(await findWithToken(request.pathParameters.id, linkToken(request)))),
 
-  // Everything stored about the shopper, as a file to keep.
-  'GET /api/backorders/{id}/export': async ({ pathParameters, query }) => {
-    const backorder = await findWithToken(pathParameters.id, query.token);
-    return json(200, await exportShopperData(backorder), {
-      'content-disposition': `attachment; filename="${exportFileName(backorder.id)}"`,
+  // Everything stored about the shopper, as a file to keep (an email link only).
+  'GET /api/backorders/{id}/export': async (request) => {
+    const linked = await findWithToken(request.pathParameters.id, linkToken(request));
+    return json(200, await exportShopperData(linked), {
+      'content-disposition': `attachment; filename="${exportFileName(linked.backorder.id)}"`,
     });
   },
 
-  // Erases the shopper's personal data everywhere; repeating it answers the same (and completes a half-done one).
-  'DELETE /api/backorders/{id}': async ({ pathParameters, query }) =>
-    json(200, await eraseShopperData(pathParameters.id, query.token)),
+  // Erases the shopper's personal data everywhere (an email link only); repeating it answers the same (and
+  // completes a half-done one).
+  'DELETE /api/backorders/{id}': async (request) =>
+    json(200, await eraseShopperData(request.pathParameters.id, linkToken(request))),
 
-  'POST /api/backorders/{id}/cancel': async ({ pathParameters, query }) => {
-    const backorder = await findWithToken(pathParameters.id, query.token);
+  'POST /api/backorders/{id}/cancel': async (request) => {
+    const { backorder } = await findWithToken(request.pathParameters.id, linkToken(request));
     const cancelled = await cancelBackorder(backorder, 'shopper');
     return json(200, { id: cancelled.id, status: cancelled.status });
   },
+
+  // Always the same answer, whether or not the address has backorders: nothing to learn by asking.
+  'POST /api/links': async ({ body, sourceIp }) => json(202, await emailMyLinks(body, sourceIp)),
 
   // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" as a form; the page posts nothing.
   'POST /api/unsubscribe': async ({ query }) => {

@@ -1,5 +1,6 @@
 /**
- * Email queue consumer: transactional email (confirmations, status links, test sends, supplier batches).
+ * Email queue consumer: transactional email (confirmations, status links, "my links", test sends, supplier
+ * batches).
  * Each record is one email; failures are reported per record (partial batch response) so one bad message
  * never re-sends the others, and poison messages end in the dead-letter queue. Nurture steps have their own
  * queue and consumer (lambdas/nurturer), so a marketing burst never holds up a confirmation.
@@ -15,21 +16,16 @@ import { emailQueueConsumer } from './email-consumer';
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 
 const emailMessage = z.discriminatedUnion('kind', [
+  // (Confirmations queued before links were issued at compose time also carried tokens: they are ignored.)
+  z.object({ kind: z.literal('confirmation'), backorderId: id }),
   z.object({
-    kind: z.literal('confirmation'),
-    backorderId: id,
-    statusToken: id,
-    consentToken: z.optional(id),
+    kind: z.literal('links'),
+    emailKey: z.string().check(z.minLength(3), z.maxLength(254)),
+    emailId: id,
   }),
   z.object({ kind: z.literal('test'), testId: id, campaignId: id, stepId: id, to: z.email() }),
   z.object({ kind: z.literal('supplierBatch'), supplierId: id, batchId: id }),
-  z.object({
-    kind: z.literal('statusLink'),
-    backorderId: id,
-    requestId: id,
-    statusToken: id,
-    requestedBy: id,
-  }),
+  z.object({ kind: z.literal('statusLink'), backorderId: id, requestId: id, requestedBy: id }),
   // A nurture step queued here before nurture email had its own queue: left alone, not failed into the
   // dead-letter queue, because its sweeper lease lapses and the sweeper queues it again on the nurture queue.
   z.object({ kind: z.literal('nurture') }),

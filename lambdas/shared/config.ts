@@ -53,3 +53,40 @@ export const emailSendRatePerSecond = (): number => nonNegativeNumber('EMAIL_SEN
 
 /** Sender used until a marketer saves sender details in the settings. */
 export const defaultSender = (): string => process.env.DEFAULT_SENDER || 'Backorders <no-reply@example.com>';
+
+/** Anything but a plain domain or address: wildcards, spaces, a second "@". */
+const IDENTITY = /^(?:[^\s@,*]+@)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+
+/**
+ * The SES identities (domains and addresses, comma-separated) the platform is allowed to send from, lower-cased.
+ * "*" stands for every identity: only the local runner sets it, since its SES emulator verifies none; the
+ * stack refuses it (lib/email.ts), so a deployed function always has a list.
+ */
+export const senderIdentities = (): readonly string[] | '*' => {
+  const raw = required('SENDER_IDENTITIES').trim();
+  if (raw === '*') return '*';
+  const identities = raw.split(',').map((identity) => identity.trim().toLowerCase());
+  for (const identity of identities) {
+    if (!IDENTITY.test(identity))
+      throw new ConfigError(`SENDER_IDENTITIES must list domains or addresses, got "${identity}"`);
+  }
+  return identities;
+};
+
+/**
+ * How long a state change's writer has to publish its outbox row before the scheduler does it instead
+ * (lambdas/store/outbox-store.ts). A minute on AWS; tests shorten it.
+ */
+export const outboxGraceMs = (): number => nonNegativeNumber('OUTBOX_GRACE_SECONDS', 60) * 1000;
+
+/**
+ * Whether webhooks may go to loopback receivers (127.0.0.0/8, ::1, localhost), plain http included: "1" only
+ * in the local runner, for the ERP receiver run next to `npm start`; "0" deployed, where nothing of the shop's
+ * listens on the Lambda's own loopback and anything that does must not be reached.
+ */
+export const webhookAllowLoopback = (): boolean => {
+  const value = required('WEBHOOK_ALLOW_LOOPBACK');
+  if (value !== '0' && value !== '1')
+    throw new ConfigError(`WEBHOOK_ALLOW_LOOPBACK must be "0" or "1", got "${value}"`);
+  return value === '1';
+};

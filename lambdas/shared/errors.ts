@@ -50,6 +50,13 @@ export class BackordersDisabledError extends ContractError {
   }
 }
 
+/** The backorder's state forbids what was asked: cancel a fulfilled one, fulfil a cancelled one. */
+export class ConflictError extends ContractError {
+  constructor(message: string) {
+    super(409, 'CONFLICT', message);
+  }
+}
+
 export class QuantityLimitError extends ContractError {
   constructor(max: number) {
     super(409, 'QUANTITY_LIMIT', `At most ${max} units can be backordered per customer`, [

@@ -5,7 +5,7 @@
  * The timestamp is inside the signed text, so a captured request cannot be replayed after the tolerance;
  * the comparison is constant-time, so the signature cannot be guessed byte by byte from response times.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-signature';
 
@@ -61,4 +61,16 @@ export const verifySignature = (
     if (timingSafeEqual(expected, Buffer.from(candidate, 'hex'))) matched = true;
   }
   return matched ? 'valid' : 'mismatch';
+};
+
+/**
+ * A fingerprint of what a valid signature header signed: its timestamp and the body. The same request sent
+ * again has the same fingerprint however its header is spelled (spaces, order, extra v1 values), so a
+ * captured request cannot be replayed as a new one; a new request (a new timestamp) has a new one.
+ * Only meaningful once `verifySignature` said 'valid'.
+ */
+export const signedRequestFingerprint = (header: string, body: string): string => {
+  const parsed = parseHeader(header);
+  if (!parsed) throw new Error('signedRequestFingerprint needs a verified signature header');
+  return createHash('sha256').update(`${parsed.t}.${body}`, 'utf8').digest('hex');
 };

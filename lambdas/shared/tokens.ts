@@ -59,3 +59,17 @@ export const statusTokenMatches = (
   for (const stored of storedHashes ?? []) matched = tokenMatches(token, stored) || matched;
   return matched;
 };
+
+/**
+ * Which link of a backorder a token is: 'email' when it matches one of the links emailed to the shopper,
+ * 'page' when it matches a link answered over HTTP, undefined when it matches none. Every hash of both
+ * lists is compared, so the time taken does not tell which (or whether one) matched.
+ */
+export const linkStrengthOf = (
+  token: string | undefined,
+  hashes: { statusTokenHashes?: readonly string[]; emailTokenHashes?: readonly string[] } | undefined,
+): 'email' | 'page' | undefined => {
+  const email = statusTokenMatches(token, hashes?.emailTokenHashes);
+  const page = statusTokenMatches(token, hashes?.statusTokenHashes);
+  return email ? 'email' : page ? 'page' : undefined;
+};

@@ -217,17 +217,34 @@ export const setFreeStock = async (sku: string, available: number, at: string): 
 /** How long an inventory event id is remembered: ERPs retry for hours, not months. */
 const EVENT_MEMORY_SECONDS = 30 * 24 * 3600;
 
+/** What makes a stock update "the same" as one already applied. */
+export type StockUpdateIdentity =
+  /** The sender's own event id: remembered 30 days. */
+  | { eventId: string }
+  /**
+   * A signed request without an event id, by a fingerprint of what was signed (timestamp and body): the
+   * same request captured and sent again. Remembered well past the signature's 300 s window.
+   */
+  | { signedRequest: string };
+
+/** A signed request older than this is refused as stale anyway; its fingerprint need not be kept longer. */
+const SIGNED_REQUEST_MEMORY_SECONDS = 3600;
+
 /**
  * Sets a product's free units for one event, once: the event's row in the ledger and the stock change are one
- * transaction, so a repeated event (the ERP retrying) changes nothing, and after an allocation spent units
- * a late duplicate cannot hand them out again. Answers false for a duplicate.
+ * transaction, so a repeated event (the ERP retrying, or a captured request replayed) changes nothing, and
+ * after an allocation spent units a late duplicate cannot hand them out again. Answers false for a duplicate.
  */
 export const setFreeStockOnce = async (
   sku: string,
   available: number,
-  eventId: string,
+  identity: StockUpdateIdentity,
   at: string,
 ): Promise<boolean> => {
+  const [key, memorySeconds] =
+    'eventId' in identity
+      ? [`inventory#${identity.eventId}#${sku}`, EVENT_MEMORY_SECONDS]
+      : [`inventory-signed#${identity.signedRequest}#${sku}`, SIGNED_REQUEST_MEMORY_SECONDS];
   try {
     await dynamo.send(
       new TransactWriteCommand({
@@ -235,12 +252,7 @@ export const setFreeStockOnce = async (
           {
             Put: {
               TableName: tableName('ledger'),
-              Item: {
-                key: `inventory#${eventId}#${sku}`,
-                available,
-                at,
-                expiresAt: Math.floor(Date.parse(at) / 1000) + EVENT_MEMORY_SECONDS,
-              },
+              Item: { key, available, at, expiresAt: Math.floor(Date.parse(at) / 1000) + memorySeconds },
               ConditionExpression: 'attribute_not_exists(#key)',
               ExpressionAttributeNames: { '#key': 'key' },
             },
@@ -303,7 +315,7 @@ export type AllocationOutcome =
 
 /**
  * Moves one backorder from waiting to allocated for a reservation, in one conditional write that also adds
- * the hash of the status link its restock alert will carry. A backorder cancelled (or fulfilled) meanwhile
+ * the hash of the email link its restock alert will carry. A backorder cancelled (or fulfilled) meanwhile
  * stays as it is: its units go back.
  */
 export const allocateBackorder = async (
@@ -319,7 +331,8 @@ export const allocateBackorder = async (
         Key: { id },
         UpdateExpression:
           'SET #status = :allocated, updatedAt = :at, allocatedAt = :at, allocationRef = :ref, ' +
-          'events = list_append(events, :event), statusTokenHashes = list_append(statusTokenHashes, :hash) ' +
+          'events = list_append(events, :event), ' +
+          'emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash) ' +
           'REMOVE waitingKey',
         ConditionExpression: '#status = :waiting',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -330,6 +343,7 @@ export const allocateBackorder = async (
           ':ref': ref,
           ':event': [{ at, type: 'allocated', by: 'system' }],
           ':hash': [statusTokenHash],
+          ':none': [],
         },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -21,12 +21,7 @@ import {
   type BackorderStatus,
 } from '../domain/backorder';
 import { conditionFailedAt, transactWrite, type TransactItem } from '../shared/transact';
-import {
-  cancelledAfterStepsChanges,
-  signupChanges,
-  signupUndoChanges,
-  statusChanges,
-} from '../domain/statistics';
+import { cancelledAfterStepsChanges, signupChanges, statusChanges } from '../domain/statistics';
 import { decodeCursor, encodeCursor } from './cursor';
 import { lastStepsSent } from './enrolment-store';
 import { counterUpdates } from './stats-store';
@@ -48,7 +43,8 @@ const toBackorder = (row: Record<string, unknown>): Backorder => {
     ...backorder
   } = row as unknown as BackorderRow & { allocationRef?: string };
   // An erased backorder stores no address at all; in memory it reads as empty, never undefined.
-  if (backorder.erasedAt) return { ...backorder, email: '', emailKey: '', statusTokenHashes: [] };
+  if (backorder.erasedAt)
+    return { ...backorder, email: '', emailKey: '', statusTokenHashes: [], emailTokenHashes: [] };
   return backorder;
 };
 
@@ -59,22 +55,12 @@ export class AlreadySignedUp extends Error {
 }
 
 /**
- * Stores a new backorder and its shopper's claim on the SKU together, with the product's counters; throws
- * AlreadySignedUp when the shopper already holds one (the contract's idempotent signup).
+ * Stores a new backorder and its shopper's claim on the SKU together, with the product's counters and the
+ * outbox row of its confirmation; throws AlreadySignedUp when the shopper already holds one (the contract's
+ * idempotent signup).
  */
-export const insertBackorder = async (backorder: Backorder, consentTokenHash?: string): Promise<void> => {
+export const insertBackorder = async (backorder: Backorder, owed: TransactItem): Promise<void> => {
   const row: BackorderRow = { ...backorder, waitingKey: backorder.queueKey, listPartition: 'all' };
-  // Under double opt-in, the confirmation link's token (hashed) leads back to this backorder.
-  const consentLink = consentTokenHash
-    ? [
-        {
-          Put: {
-            TableName: tableName('ledger'),
-            Item: { key: `consent#${consentTokenHash}`, backorderId: backorder.id },
-          },
-        },
-      ]
-    : [];
   const items: TransactItem[] = [
     {
       Put: {
@@ -92,7 +78,7 @@ export const insertBackorder = async (backorder: Backorder, consentTokenHash?: s
         ConditionExpression: 'attribute_not_exists(id)',
       },
     },
-    ...consentLink,
+    owed,
     ...counterUpdates(signupChanges(backorder)),
   ];
   try {
@@ -171,7 +157,9 @@ export const changeStatus = async (
   event: BackorderEvent,
   releaseClaim: { sku: string; emailKey: string } | undefined,
   /** An allocated backorder that is cancelled gives its units back to the product's free stock, in the same write. */
-  unitsBack?: { sku: string; quantity: number },
+  unitsBack: { sku: string; quantity: number } | undefined,
+  /** The outbox row of the messages this change owes, written in the same transaction. */
+  owed: (unitsFreed: boolean) => TransactItem,
 ): Promise<Backorder> => {
   for (let pass = 0; pass < STATUS_PASSES; pass++) {
     const before = await getBackorder(id);
@@ -183,7 +171,7 @@ export const changeStatus = async (
     // Only an allocated backorder holds units to give back, whatever the caller expected.
     const back = before.status === 'allocated' ? unitsBack : undefined;
     const items = statusChangeItems(id, before.status, to, event, releaseClaim, back);
-    items.push(...counterUpdates(counters));
+    items.push(owed(back !== undefined), ...counterUpdates(counters));
     try {
       await transactWrite(() => items);
     } catch (error) {
@@ -244,34 +232,6 @@ const statusChangeItems = (
   return items;
 };
 
-/**
- * Removes a backorder whose confirmation could not be queued, so the shopper can simply try again; its counts
- * go with it. Only while it still waits: one that an allocation already served stays.
- */
-export const deleteUnconfirmedBackorder = async (backorder: Backorder): Promise<void> => {
-  const items: TransactItem[] = [
-    {
-      Delete: {
-        TableName: tableName('backorders'),
-        Key: { id: backorder.id },
-        ConditionExpression: '#status = :waiting',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':waiting': 'waiting' },
-      },
-    },
-    {
-      Delete: {
-        TableName: tableName('ledger'),
-        Key: { key: claimKey(backorder.sku, backorder.emailKey) },
-        ConditionExpression: 'backorderId = :id',
-        ExpressionAttributeValues: { ':id': backorder.id },
-      },
-    },
-    ...counterUpdates(signupUndoChanges(backorder)),
-  ];
-  await transactWrite(() => items);
-};
-
 export interface BackorderFilter {
   sku?: string;
   emailKey?: string;
@@ -313,15 +273,19 @@ export const listBackorders = async (
   return { items: (Items ?? []).map(toBackorder), cursor: encodeCursor(LastEvaluatedKey) };
 };
 
-/** Adds the hash of a newly issued status link token (each marketing email carries its own link). */
-export const addStatusToken = async (id: string, tokenHash: string): Promise<void> => {
+/**
+ * Adds the hash of a newly issued *email link* (each email carries its own link): it also exports and
+ * erases, so only links that go to the backorder's own address are added here.
+ */
+export const addEmailToken = async (id: string, tokenHash: string): Promise<void> => {
   await dynamo.send(
     new UpdateCommand({
       TableName: tableName('backorders'),
       Key: { id },
-      UpdateExpression: 'SET statusTokenHashes = list_append(statusTokenHashes, :hash)',
-      ConditionExpression: 'attribute_exists(id)',
-      ExpressionAttributeValues: { ':hash': [tokenHash] },
+      UpdateExpression: 'SET emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)',
+      // Never for an erased backorder: its address is gone, and a link issued now would lead nowhere.
+      ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(erasedAt)',
+      ExpressionAttributeValues: { ':hash': [tokenHash], ':none': [] },
     }),
   );
 };
@@ -451,6 +415,7 @@ export const anonymiseBackorder = async (
   at: string,
 ): Promise<'done' | 'changed'> => {
   if (backorder.erasedAt) return 'done';
+  const emailLinks = backorder.emailTokenHashes ?? [];
   const events: BackorderEvent[] = [
     ...backorder.events.map(({ at: when, type, by }) => ({ at: when, type, ...optionalBy(by) })),
     { at, type: 'erased', by: 'shopper' },
@@ -462,18 +427,24 @@ export const anonymiseBackorder = async (
         Key: { id: backorder.id },
         UpdateExpression:
           'SET erasedAt = :at, erasedVia = :via, events = :events, erasedTokenHashes = :hashes ' +
-          'REMOVE email, emailKey, #name, company, statusTokenHashes',
+          'REMOVE email, emailKey, #name, company, statusTokenHashes, emailTokenHashes',
         ConditionExpression:
-          'attribute_not_exists(erasedAt) AND #status = :status AND size(events) = :eventCount AND size(statusTokenHashes) = :tokenCount',
+          'attribute_not_exists(erasedAt) AND #status = :status AND size(events) = :eventCount AND ' +
+          'size(statusTokenHashes) = :tokenCount AND ' +
+          (emailLinks.length === 0
+            ? 'attribute_not_exists(emailTokenHashes)'
+            : 'size(emailTokenHashes) = :emailTokenCount'),
         ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
         ExpressionAttributeValues: {
           ':at': at,
           ':via': erasedVia,
           ':events': events,
-          ':hashes': backorder.statusTokenHashes,
+          // Only email links can ask for an erasure, so only they answer a repeated one the same.
+          ':hashes': emailLinks,
           ':status': backorder.status,
           ':eventCount': backorder.events.length,
           ':tokenCount': backorder.statusTokenHashes.length,
+          ...(emailLinks.length === 0 ? {} : { ':emailTokenCount': emailLinks.length }),
         },
       }),
     );

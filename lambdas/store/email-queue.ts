@@ -8,23 +8,24 @@ import { sendMessages, sqs } from '../shared/sqs';
 import { queueUrl } from '../shared/config';
 
 export type EmailMessage =
-  | {
-      kind: 'confirmation';
-      backorderId: string;
-      /** The raw status token: only its hash is stored, so the link can be built only from this message. */
-      statusToken: string;
-      /** Under double opt-in, the raw token of the consent confirmation link. */
-      consentToken?: string;
-    }
+  /**
+   * A new backorder's confirmation. It carries no token: the sender issues the email's links (status and,
+   * under double opt-in, consent) when it composes it, so the message can wait in the outbox.
+   */
+  | { kind: 'confirmation'; backorderId: string }
+  /**
+   * The links of every active backorder of an address, asked for by the shopper (POST /api/links). `emailId`
+   * names the request (the address's hash, the hour and its count), so one request sends one email.
+   */
+  | { kind: 'links'; emailKey: string; emailId: string }
   | { kind: 'test'; testId: string; campaignId: string; stepId: string; to: string }
   /** A supplier's batch of demand, with its CSV; the sender reads the batch row. */
   | { kind: 'supplierBatch'; supplierId: string; batchId: string }
   /**
    * A fresh status link customer service sends on a shopper's behalf. `requestId` names the request, so a
-   * retried request or a redelivered message sends it once; the raw token exists only here (its hash on the
-   * backorder).
+   * retried request or a redelivered message sends it once; the link is issued when the email is composed.
    */
-  | { kind: 'statusLink'; backorderId: string; requestId: string; statusToken: string; requestedBy: string };
+  | { kind: 'statusLink'; backorderId: string; requestId: string; requestedBy: string };
 
 /** One nurture step for one shopper, queued by the sweeper. */
 export interface NurtureMessage {

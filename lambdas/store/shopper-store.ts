@@ -138,6 +138,21 @@ export const ownerOfUnsubscribeToken = async (
   };
 };
 
+/**
+ * A fresh consent-confirmation link token (double opt-in) for the confirmation email of a backorder; only
+ * its hash is stored. Issued when the email is composed, so a retried send simply issues another.
+ */
+export const issueConsentToken = async (backorderId: string): Promise<string> => {
+  const token = newToken();
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName('ledger'),
+      Item: { key: `consent#${hashToken(token)}`, backorderId },
+    }),
+  );
+  return token;
+};
+
 /** The backorder a consent-confirmation token belongs to. */
 export const backorderOfConsentToken = async (token: string): Promise<string | undefined> => {
   if (!token || token.length > 200) return undefined;

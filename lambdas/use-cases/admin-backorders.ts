@@ -19,6 +19,7 @@ const listQuery = z.object({
 export const adminView = (backorder: Backorder) => {
   const {
     statusTokenHashes: _secrets,
+    emailTokenHashes: _emailSecrets,
     erasedTokenHashes: _erasedSecrets,
     queueKey: _order,
     ...visible

@@ -31,7 +31,7 @@ import {
   waitingPage,
   type RunState,
 } from '../store/allocation-store';
-import { addStatusToken } from '../store/backorder-store';
+import { addEmailToken } from '../store/backorder-store';
 import { enqueueAlerts } from '../store/alert-queue';
 import { enqueueRestockPage, type RestockMessage } from '../store/restock-queue';
 import { publishBackorderEvents } from './backorder-events';
@@ -189,7 +189,7 @@ const completeReservation = async (state: RunState, nowMs: number): Promise<RunS
     // Allocated by an earlier try of this page, whose alert may not have been queued: a fresh link for it
     // (the alerter sends at most one alert, whichever message arrives first).
     const again = newToken();
-    await addStatusToken(id, hashToken(again));
+    await addEmailToken(id, hashToken(again));
     return { ...result, statusToken: again };
   });
   const allocated = results.flatMap((r) =>

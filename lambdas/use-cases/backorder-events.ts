@@ -40,13 +40,14 @@ export const publishBackorderEvents = async (
   type: BackorderEventType,
   backorders: Backorder[],
   at: string,
+  options: { anonymous?: boolean } = {},
 ): Promise<void> => {
   if (backorders.length === 0) return;
   const subscribed = (await endpoints(Date.now())).filter((webhook) => subscribes(webhook, type));
   if (subscribed.length === 0) return;
   const messages: WebhookMessage[] = [];
   for (const backorder of backorders) {
-    const event = backorderEvent(type, backorder, at);
+    const event = backorderEvent(type, backorder, at, options);
     for (const webhook of subscribed) messages.push({ webhookId: webhook.id, event });
   }
   await enqueueWebhookDeliveries(messages);

@@ -3,9 +3,7 @@
  * by email for a shopper who lost theirs.
  */
 import { NotFoundError, RateLimitedError } from '../shared/errors';
-import { hashToken, newToken } from '../shared/tokens';
 import type { Backorder } from '../domain/backorder';
-import { addStatusToken } from '../store/backorder-store';
 import { enqueueEmail } from '../store/email-queue';
 import { countHit } from '../store/ledger-store';
 import { adminView } from './admin-backorders';
@@ -38,9 +36,9 @@ const enforceStatusLinkLimit = async (backorderId: string, nowMs: number): Promi
 };
 
 /**
- * Issues a fresh status link (its hash added to the backorder, as every email's link is) and queues the
- * transactional email that carries it. `requestId` names this request: the email's id includes it, so the
- * request sends one email however often its message is delivered, and a second request sends a second one.
+ * Queues the transactional email that carries a fresh status link (an email link, issued when the email is
+ * composed). `requestId` names this request: the email's id includes it, so the request sends one email
+ * however often its message is delivered, and a second request sends a second one.
  */
 export const resendStatusLink = async (
   backorder: Backorder,
@@ -54,9 +52,6 @@ export const resendStatusLink = async (
     );
   }
   await enforceStatusLinkLimit(backorder.id, nowMs);
-  const statusToken = newToken();
-  // The hash first: a message is never ahead of the token it carries (the sender would drop it).
-  await addStatusToken(backorder.id, hashToken(statusToken));
-  await enqueueEmail({ kind: 'statusLink', backorderId: backorder.id, requestId, statusToken, requestedBy });
+  await enqueueEmail({ kind: 'statusLink', backorderId: backorder.id, requestId, requestedBy });
   return { id: backorder.id, emailId: statusLinkEmailId(backorder.id, requestId), queued: true };
 };

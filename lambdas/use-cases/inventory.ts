@@ -14,11 +14,20 @@ export interface InventoryReceipt {
   eventId: string | null;
   /** SKUs whose free stock this request set. */
   updated: string[];
-  /** SKUs this event id had already set: unchanged now. */
+  /** SKUs this event id (or this very signed request) had already set: unchanged now. */
   duplicates: string[];
 }
 
-export const receiveInventory = async (input: unknown, nowMs = Date.now()): Promise<InventoryReceipt> => {
+/**
+ * `signedRequest`: the fingerprint of the signed webhook request this came in (lambdas/shared/signature.ts),
+ * so that the same request sent again (captured and replayed within its 300 s) changes nothing even without
+ * an event id. The console's requests have none.
+ */
+export const receiveInventory = async (
+  input: unknown,
+  nowMs = Date.now(),
+  signedRequest?: string,
+): Promise<InventoryReceipt> => {
   const { eventId, updates } = parseOrThrow(inventorySchema, input, 'stock update');
   const skus = updates.map((u) => u.sku);
   const known = await existingSkus(skus);
@@ -30,9 +39,10 @@ export const receiveInventory = async (input: unknown, nowMs = Date.now()): Prom
     );
 
   const at = new Date(nowMs).toISOString();
+  const identity = eventId ? { eventId } : signedRequest ? { signedRequest } : undefined;
   const applied = await Promise.all(
     updates.map(({ sku, available }) =>
-      eventId ? setFreeStockOnce(sku, available, eventId, at) : setFreeStock(sku, available, at),
+      identity ? setFreeStockOnce(sku, available, identity, at) : setFreeStock(sku, available, at),
     ),
   );
   // Asked for every SKU, duplicates included: if the first delivery stored the stock but died before this

@@ -4,12 +4,12 @@
  * webhook endpoints hear of the new backorder (`backorder.created`).
  */
 import { logger } from '../shared/http';
-import { statusTokenMatches } from '../shared/tokens';
 import { renderConfirmation } from '../emails/confirmation';
 import { getBackorder } from '../store/backorder-store';
 import type { EmailMessage } from '../store/email-queue';
+import { issueConsentToken } from '../store/shopper-store';
 import type { Delivery } from './deliver-email';
-import { statusUrl } from './links';
+import { issueEmailLink } from './email-links';
 import { enrolInMatchingCampaigns } from './nurture-enrolment';
 import { publishBackorderEvents } from './backorder-events';
 import { backorderVariables } from './email-variables';
@@ -19,16 +19,10 @@ export const planConfirmation = async (
   message: Extract<EmailMessage, { kind: 'confirmation' }>,
 ): Promise<Delivery | null> => {
   const backorder = await getBackorder(message.backorderId);
-  if (!backorder) {
-    // The signup was rolled back after its confirmation was queued: nothing to confirm.
-    logger.info('confirmation for a backorder that does not exist; dropped', {
+  if (!backorder || backorder.erasingAt || backorder.erasedAt) {
+    // Erased before its confirmation went out (or never stored): nobody to write to.
+    logger.info('confirmation for a backorder that is gone or erased; dropped', {
       backorderId: message.backorderId,
-    });
-    return null;
-  }
-  if (!statusTokenMatches(message.statusToken, backorder.statusTokenHashes)) {
-    logger.warn('confirmation token does not belong to the backorder; dropped', {
-      backorderId: backorder.id,
     });
     return null;
   }
@@ -38,13 +32,18 @@ export const planConfirmation = async (
     recipientKey: backorder.emailKey,
     backorderId: backorder.id,
     kind: 'confirmation',
+    // Links are issued here, once the send is claimed: a retried send issues new ones, never reuses a token.
     compose: async () => {
       const { base, settings, from, replyTo } = await senderIdentity();
+      // Under double opt-in, consent given at signup waits for the shopper to confirm it from this email.
+      const askConsent = backorder.marketingConsent && !backorder.consentedAt;
+      const [link, consentToken] = await Promise.all([
+        issueEmailLink(base, backorder.id),
+        askConsent ? issueConsentToken(backorder.id) : undefined,
+      ]);
       const email = await renderConfirmation({
-        ...(await backorderVariables(backorder, statusUrl(base, backorder.id, message.statusToken))),
-        confirmUrl: message.consentToken
-          ? `${base}/api/confirm?token=${encodeURIComponent(message.consentToken)}`
-          : '',
+        ...(await backorderVariables(backorder, link)),
+        confirmUrl: consentToken ? `${base}/api/confirm?token=${encodeURIComponent(consentToken)}` : '',
         postalAddress: settings.sender.postalAddress,
       });
       return {

@@ -5,6 +5,7 @@
 import type { EmailMessage } from '../store/email-queue';
 import type { Delivery } from './deliver-email';
 import { planConfirmation } from './plan-confirmation';
+import { planMyLinks } from './plan-my-links';
 import { planStatusLink } from './plan-status-link';
 import { planSupplierBatch } from './plan-supplier-batch';
 import { planTestEmail } from './plan-test-email';
@@ -19,5 +20,7 @@ export const planDelivery = (message: EmailMessage): Promise<Delivery | null> =>
       return planSupplierBatch(message);
     case 'statusLink':
       return planStatusLink(message);
+    case 'links':
+      return planMyLinks(message);
   }
 };

@@ -2,20 +2,33 @@
  * One nurture step for one shopper, sent only while every promise still holds: the backorder waits, consent
  * is effective, the address is not suppressed, the campaign is active. Otherwise the sequence stops (or
  * pauses, for an inactive campaign) instead of sending. Each email carries fresh status and unsubscribe
- * links whose tokens only exist as hashes.
+ * links whose tokens only exist as hashes. A step whose template breaks the render limits with this
+ * shopper's data is withheld (recorded with the reason) and the sequence moves on.
  */
-import { hashToken, newToken } from '../shared/tokens';
 import { currentStep, dueAt, stepAfter } from '../domain/campaign';
 import { renderNurtureStep } from '../emails/nurture';
-import { addStatusToken, getBackorder } from '../store/backorder-store';
+import { TemplateRefused } from '../emails/render-limits';
+import { getBackorder } from '../store/backorder-store';
 import { getCampaign } from '../store/campaign-store';
 import type { NurtureMessage } from '../store/email-queue';
 import { advance, finish, stopEnrolments } from '../store/enrolment-store';
 import { isSuppressed, issueUnsubscribeToken } from '../store/shopper-store';
-import type { Delivery } from './deliver-email';
-import { statusUrl } from './links';
+import { EmailWithheld, type Delivery } from './deliver-email';
+import { issueEmailLink } from './email-links';
 import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
+
+/**
+ * A step that passed its trial render with the sample shopper may still break the limits with a real
+ * shopper's data (a loop over their quantity or place in the queue), or was saved before a check existed.
+ * Rendering it again would fail again: it is withheld and recorded, and the sequence moves on to the next
+ * step (see afterSend), so one broken email never ends a shopper's sequence nor is retried forever.
+ */
+const withheldWhenRefused = (error: unknown): never => {
+  if (error instanceof TemplateRefused)
+    throw new EmailWithheld(`the ${error.part} template, with this shopper's data: ${error.reason}`);
+  throw error;
+};
 
 export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): Promise<Delivery | null> => {
   const [backorder, campaign] = await Promise.all([
@@ -52,16 +65,15 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
         senderIdentity(),
         issueUnsubscribeToken(backorder.id, nowMs),
       ]);
-      const statusToken = newToken();
-      await addStatusToken(backorder.id, hashToken(statusToken));
+      const link = await issueEmailLink(base, backorder.id);
       const email = await renderNurtureStep(
         step,
         {
-          ...(await backorderVariables(backorder, statusUrl(base, backorder.id, statusToken), 'snapshot')),
+          ...(await backorderVariables(backorder, link, 'snapshot')),
           unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
         },
         settings.sender.postalAddress,
-      );
+      ).catch(withheldWhenRefused);
       const envelope = {
         from,
         replyTo,

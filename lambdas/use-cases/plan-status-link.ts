@@ -1,16 +1,14 @@
 /**
  * Turns a queued status link (customer service resent it) into a delivery. Its id names the request, so
- * one request sends one email however often the message arrives; a link whose token no longer belongs to
- * the backorder (the shopper's data was erased meanwhile) is dropped.
+ * one request sends one email however often the message arrives; a backorder erased meanwhile gets nothing.
  */
 import { logger } from '../shared/http';
-import { statusTokenMatches } from '../shared/tokens';
 import { renderStatusLink } from '../emails/status-link';
 import { getBackorder } from '../store/backorder-store';
 import type { EmailMessage } from '../store/email-queue';
 import type { Delivery } from './deliver-email';
 import { getProduct } from '../store/catalog-store';
-import { statusUrl } from './links';
+import { issueEmailLink } from './email-links';
 import { senderIdentity } from './sender-identity';
 
 export const statusLinkEmailId = (backorderId: string, requestId: string): string =>
@@ -20,7 +18,7 @@ export const planStatusLink = async (
   message: Extract<EmailMessage, { kind: 'statusLink' }>,
 ): Promise<Delivery | null> => {
   const backorder = await getBackorder(message.backorderId);
-  if (!backorder || !statusTokenMatches(message.statusToken, backorder.statusTokenHashes)) {
+  if (!backorder || backorder.erasingAt || backorder.erasedAt) {
     logger.info('status link for a backorder that is gone or erased; dropped', {
       backorderId: message.backorderId,
     });
@@ -38,12 +36,13 @@ export const planStatusLink = async (
         senderIdentity(),
         getProduct(backorder.sku),
       ]);
+      const link = await issueEmailLink(base, backorder.id);
       const email = await renderStatusLink({
         shopper: { name: backorder.name ?? '', email: backorder.email },
         product: { name: product?.name ?? backorder.sku, sku: backorder.sku },
         backorder: {
           quantity: backorder.quantity,
-          statusUrl: statusUrl(base, backorder.id, message.statusToken),
+          statusUrl: link,
         },
         postalAddress: settings.sender.postalAddress,
       });

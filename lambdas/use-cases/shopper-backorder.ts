@@ -1,29 +1,48 @@
 /**
- * What a shopper can do with their status link: look at their backorder and cancel it. A wrong token and an
- * unknown id answer the same 404, so links cannot be probed.
+ * What a shopper can do with their links: look at their backorder and cancel it. A wrong token, an unknown id
+ * and an expired link answer the same 404, so links cannot be probed.
+ *
+ * Every link reads and cancels; which one it is (a page link answered over HTTP, or an email link sent to the
+ * shopper's address) matters only for their data rights (lambdas/use-cases/shopper-data.ts).
  */
-import { NotFoundError, ValidationError } from '../shared/errors';
-import { statusTokenMatches } from '../shared/tokens';
-import { ACTIVE_STATUSES, positionOf, type Backorder } from '../domain/backorder';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { linkStrengthOf } from '../shared/tokens';
+import {
+  ACTIVE_STATUSES,
+  linksExpired,
+  positionOf,
+  type Backorder,
+  type BackorderStatus,
+  type LinkStrength,
+} from '../domain/backorder';
 import { changeStatus, countWaitingAhead, getBackorder, StatusConflict } from '../store/backorder-store';
 import { getProduct } from '../store/catalog-store';
 import { stopEnrolments } from '../store/enrolment-store';
-import { requestAllocation } from '../store/restock-queue';
-import { publishBackorderEvents } from './backorder-events';
+import type { OutboxEntry } from '../store/outbox-store';
+import { owe, publishOwedOrLeave } from './outbox';
 
 const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 const NOT_FOUND_MESSAGE = 'No backorder matches this link';
 
-export const findWithToken = async (id: string, token: string | undefined): Promise<Backorder> => {
+export interface LinkedBackorder {
+  backorder: Backorder;
+  link: LinkStrength;
+}
+
+export const findWithToken = async (
+  id: string,
+  token: string | undefined,
+  nowMs = Date.now(),
+): Promise<LinkedBackorder> => {
   if (!ID_PATTERN.test(id)) throw new NotFoundError(NOT_FOUND_MESSAGE);
   const backorder = await getBackorder(id);
-  const matches = statusTokenMatches(token, backorder?.statusTokenHashes);
+  const link = linkStrengthOf(token, backorder);
   // Once an erasure of the shopper's data has begun, their links lead nowhere (the erase request itself
-  // is authenticated apart, in shopper-data.ts).
-  if (!backorder || !matches || backorder.erasingAt || backorder.erasedAt)
+  // is authenticated apart, in shopper-data.ts); 90 days after a backorder closed, neither do its links.
+  if (!backorder || !link || backorder.erasingAt || backorder.erasedAt || linksExpired(backorder, nowMs))
     throw new NotFoundError(NOT_FOUND_MESSAGE);
-  return backorder;
+  return { backorder, link };
 };
 
 export const positionNow = async (backorder: Backorder): Promise<number | null> =>
@@ -31,7 +50,7 @@ export const positionNow = async (backorder: Backorder): Promise<number | null> 
     ? positionOf('waiting', await countWaitingAhead(backorder.sku, backorder.queueKey))
     : null;
 
-export const shopperView = async (backorder: Backorder) => {
+export const shopperView = async ({ backorder, link }: LinkedBackorder) => {
   const [product, position] = await Promise.all([getProduct(backorder.sku), positionNow(backorder)]);
   return {
     id: backorder.id,
@@ -43,63 +62,86 @@ export const shopperView = async (backorder: Backorder) => {
     position,
     createdAt: backorder.createdAt,
     events: backorder.events.map(({ at, type }) => ({ at, type })),
+    // Which link opened the page: only an email link may export or erase, so the page says where to find one.
+    link,
   };
 };
 
-/**
- * A status change that ends the wait: nurture sequences stop, the shop's webhooks hear of it, and units an
- * allocated backorder gave back go to the next in line.
- */
-const afterChange = async (
-  changed: Backorder,
-  event: 'backorder.cancelled' | 'backorder.fulfilled',
+type ClosingEvent = 'backorder.cancelled' | 'backorder.fulfilled';
+
+/** What a status change that ends the wait owes: the shop's webhooks hear of it, and freed units go on. */
+const owedBy = (
+  backorder: Backorder,
+  event: ClosingEvent,
+  at: string,
   unitsFreed: boolean,
+  anonymous: boolean,
+): OutboxEntry[] => [
+  { kind: 'backorderEvent', type: event, backorderId: backorder.id, at, ...(anonymous ? { anonymous } : {}) },
+  ...(unitsFreed
+    ? [{ kind: 'allocation' as const, skus: [backorder.sku], reason: 'allocated backorder cancelled' }]
+    : []),
+];
+
+/**
+ * Moves the backorder to `to` with its outbox row in the same transaction, then publishes the row and stops
+ * the nurture sequences (which also stop by themselves at their next step, since the backorder no longer waits).
+ */
+const close = async (
+  backorder: Backorder,
+  from: readonly BackorderStatus[],
+  to: 'cancelled' | 'fulfilled',
+  by: string,
+  nowMs: number,
+  options: { unitsBack: boolean; anonymous: boolean },
 ): Promise<Backorder> => {
-  await Promise.all([
-    stopEnrolments(changed.id),
-    publishBackorderEvents(event, [changed], changed.updatedAt),
-    unitsFreed ? requestAllocation([changed.sku], 'allocated backorder cancelled') : undefined,
-  ]);
+  const at = new Date(nowMs).toISOString();
+  const event = to === 'cancelled' ? 'backorder.cancelled' : 'backorder.fulfilled';
+  const outboxId = `${to}#${backorder.id}`;
+  let owed: OutboxEntry[] = [];
+  const changed = await changeStatus(
+    backorder.id,
+    from,
+    to,
+    { at, type: to, by },
+    { sku: backorder.sku, emailKey: backorder.emailKey },
+    options.unitsBack ? { sku: backorder.sku, quantity: backorder.quantity } : undefined,
+    (unitsFreed) => {
+      owed = owedBy(backorder, event, at, unitsFreed, options.anonymous);
+      return owe(outboxId, owed, nowMs);
+    },
+  );
+  await Promise.all([stopEnrolments(changed.id), publishOwedOrLeave(outboxId, owed, [changed])]);
   return changed;
 };
 
 /**
  * Cancels a waiting or allocated backorder; cancelling again is harmless. A fulfilled one cannot be
- * cancelled. An allocated one gives its units back to the product in the same write.
+ * cancelled (409). An allocated one gives its units back to the product in the same write. `anonymous`: the
+ * cancel is part of an erasure, so the shop's event names nobody.
  */
 export const cancelBackorder = async (
   backorder: Backorder,
   by: string,
   nowMs = Date.now(),
+  options: { anonymous?: boolean } = {},
 ): Promise<Backorder> => {
-  const event = { at: new Date(nowMs).toISOString(), type: 'cancelled' as const, by };
-  const claim = { sku: backorder.sku, emailKey: backorder.emailKey };
-  let current: Backorder | undefined = backorder;
-  // The status decides whether units go back, so the write is conditioned on the status it was decided for;
-  // if an allocation got there first, the second pass cancels the allocated backorder instead.
-  for (let pass = 0; pass < 3 && current; pass++) {
-    if (current.status === 'cancelled') return current;
-    if (current.status === 'fulfilled') break;
-    const wasAllocated = current.status === 'allocated';
-    try {
-      const changed = await changeStatus(
-        backorder.id,
-        [current.status],
-        'cancelled',
-        event,
-        claim,
-        wasAllocated ? { sku: backorder.sku, quantity: backorder.quantity } : undefined,
-      );
-      return await afterChange(changed, 'backorder.cancelled', wasAllocated);
-    } catch (error) {
-      if (!(error instanceof StatusConflict)) throw error;
-      current = error.current;
-    }
+  if (backorder.status === 'cancelled') return backorder;
+  try {
+    return await close(backorder, ACTIVE_STATUSES, 'cancelled', by, nowMs, {
+      unitsBack: true,
+      anonymous: options.anonymous ?? false,
+    });
+  } catch (error) {
+    if (!(error instanceof StatusConflict)) throw error;
+    if (error.current?.status === 'cancelled') return error.current;
+    throw new ConflictError(
+      `This backorder is ${error.current?.status ?? 'gone'} and can no longer be cancelled`,
+    );
   }
-  throw new ValidationError(`This backorder is ${current?.status ?? 'gone'} and can no longer be cancelled`);
 };
 
-/** Marks a backorder as shipped to the shopper; marking it again is harmless. */
+/** Marks a backorder as shipped to the shopper; marking it again is harmless. A cancelled one: 409. */
 export const fulfilBackorder = async (
   backorder: Backorder,
   by: string,
@@ -107,17 +149,13 @@ export const fulfilBackorder = async (
 ): Promise<Backorder> => {
   if (backorder.status === 'fulfilled') return backorder;
   try {
-    const changed = await changeStatus(
-      backorder.id,
-      ACTIVE_STATUSES,
-      'fulfilled',
-      { at: new Date(nowMs).toISOString(), type: 'fulfilled', by },
-      { sku: backorder.sku, emailKey: backorder.emailKey },
-    );
-    return await afterChange(changed, 'backorder.fulfilled', false);
+    return await close(backorder, ACTIVE_STATUSES, 'fulfilled', by, nowMs, {
+      unitsBack: false,
+      anonymous: false,
+    });
   } catch (error) {
     if (!(error instanceof StatusConflict)) throw error;
     if (error.current?.status === 'fulfilled') return error.current;
-    throw new ValidationError(`This backorder is ${error.current?.status ?? 'gone'} and cannot be fulfilled`);
+    throw new ConflictError(`This backorder is ${error.current?.status ?? 'gone'} and cannot be fulfilled`);
   }
 };

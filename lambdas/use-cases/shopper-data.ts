@@ -1,6 +1,7 @@
 /**
- * A shopper's data rights, exercised with the private link of any of their backorders: download everything
- * stored about them, or erase it.
+ * A shopper's data rights, exercised with an email link of any of their backorders (a link the platform
+ * emailed to their address, so holding it proves the mailbox is theirs): download everything stored about
+ * them, or erase it. A page link (answered over HTTP to whoever typed the address) is refused with 403.
  *
  * Erasure keeps the anonymous record (each backorder's SKU, quantity, status, dates and events), so every
  * count the shop keeps stays right, and removes what names the shopper from every table: their address,
@@ -15,11 +16,11 @@
  * address is what a retry needs to find the rest. A request that failed half-way is completed by the next
  * one, through that link or through the link of any backorder already made anonymous (`erasedVia`).
  */
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors';
 import { logger } from '../shared/http';
-import { statusTokenMatches } from '../shared/tokens';
+import { linkStrengthOf, statusTokenMatches } from '../shared/tokens';
 import { mapWithLimit } from '../shared/concurrency';
-import { ACTIVE_STATUSES, anonymousActor, type Backorder } from '../domain/backorder';
+import { ACTIVE_STATUSES, anonymousActor, linksExpired, type Backorder } from '../domain/backorder';
 import {
   anonymiseBackorder,
   backordersOfShopper,
@@ -32,16 +33,26 @@ import { deleteEnrolments, enrolmentsOf } from '../store/enrolment-store';
 import { allEmailsSentTo, forgetRecipient, withholdEmail } from '../store/ledger-store';
 import { keepSuppressionAnonymously, suppressionOf } from '../store/shopper-store';
 import { emailOutcome, webhookDeliveriesOf } from './backorder-history';
-import { cancelBackorder } from './shopper-backorder';
+import { cancelBackorder, type LinkedBackorder } from './shopper-backorder';
 
 const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const NOT_FOUND_MESSAGE = 'No backorder matches this link';
 const PARALLEL_WRITES = 8;
 
+/** A page link may not export or erase: the shopper is sent to the link in their email instead. */
+export const USE_EMAIL_LINK =
+  'This link can show and cancel this backorder only. To download or delete your data, use the link in ' +
+  'an email we sent you (or ask for your links by email).';
+
+const requireEmailLink = (link: LinkedBackorder['link'] | undefined): void => {
+  if (link !== 'email') throw new ForbiddenError(USE_EMAIL_LINK);
+};
+
 // ---- export -------------------------------------------------------------------------------------------
 
-/** Everything stored about the shopper of this backorder (found by its status link): all their backorders. */
-export const exportShopperData = async (backorder: Backorder, nowMs = Date.now()) => {
+/** Everything stored about the shopper of this backorder (found by an email link): all their backorders. */
+export const exportShopperData = async ({ backorder, link }: LinkedBackorder, nowMs = Date.now()) => {
+  requireEmailLink(link);
   const emailKey = backorder.emailKey;
   const found = await backordersOfShopper(emailKey);
   // The index is eventually consistent: the backorder the link is for is always in.
@@ -120,15 +131,17 @@ export const exportFileName = (backorderId: string): string => `backorder-data-$
 // ---- erasure ------------------------------------------------------------------------------------------
 
 /**
- * The backorder a DELETE is for, by its link: a live status token, or one it had before it was made
- * anonymous (so repeating the request answers the same). Anything else is the same 404 as an unknown id.
+ * The backorder a DELETE is for, by its link: a live email link, or one it had before it was made anonymous
+ * (so repeating the request answers the same). A live page link → 403, nothing changes; anything else (an
+ * expired link included) is the same 404 as an unknown id.
  */
-const findForErasure = async (id: string, token: string | undefined): Promise<Backorder> => {
+const findForErasure = async (id: string, token: string | undefined, nowMs: number): Promise<Backorder> => {
   if (!ID_PATTERN.test(id)) throw new NotFoundError(NOT_FOUND_MESSAGE);
   const backorder = await getBackorder(id);
-  const live = statusTokenMatches(token, backorder?.statusTokenHashes);
+  const live = backorder && !linksExpired(backorder, nowMs) ? linkStrengthOf(token, backorder) : undefined;
   const before = statusTokenMatches(token, backorder?.erasedTokenHashes);
   if (!backorder || !(live || before)) throw new NotFoundError(NOT_FOUND_MESSAGE);
+  if (!before) requireEmailLink(live);
   return backorder;
 };
 
@@ -146,9 +159,10 @@ const anonymise = async (id: string, erasedVia: string, at: string): Promise<voi
 const eraseAround = async (backorder: Backorder, nowMs: number, at: string): Promise<void> => {
   // Cancelled the usual way: an allocated one gives its units back, sequences stop, webhooks hear of it.
   if (ACTIVE_STATUSES.includes(backorder.status)) {
-    await cancelBackorder(backorder, 'shopper', nowMs).catch((error: unknown) => {
+    // The shop hears of the cancel, but not who it was: the event carries no personal data.
+    await cancelBackorder(backorder, 'shopper', nowMs, { anonymous: true }).catch((error: unknown) => {
       // Fulfilled meanwhile: nothing left to cancel, the record is erased all the same.
-      if (!(error instanceof ValidationError)) throw error;
+      if (!(error instanceof ConflictError)) throw error;
     });
   }
   await Promise.all([
@@ -202,7 +216,7 @@ export const eraseShopperData = async (
   token: string | undefined,
   nowMs = Date.now(),
 ): Promise<{ id: string; erased: true }> => {
-  const backorder = await findForErasure(id, token);
+  const backorder = await findForErasure(id, token, nowMs);
   let anchor: Backorder | undefined = backorder;
   if (backorder.erasedAt) {
     // Made anonymous by an erasure that may have stopped before its end: complete that one.

@@ -1,10 +1,14 @@
 /**
- * A shopper signs up for a backorder: validate, check the policy, store it once, queue the confirmation.
+ * A shopper signs up for a backorder: validate, check the policy, store it once with the confirmation it
+ * owes (an outbox row in the same transaction, so a crash right after the write still sends it), answer.
+ *
+ * The answer carries a *page link* (it reads and cancels this one backorder); the links that also export and
+ * erase the shopper's data only ever go to their mailbox. A repeated signup answers that it exists and
+ * nothing more: whoever typed someone else's address learns neither their link nor what they wait for.
  */
 import { defaultSender, signupRateLimit } from '../shared/config';
 import { BackordersDisabledError, NotFoundError, QuantityLimitError } from '../shared/errors';
 import { newBackorderId, newToken, hashToken } from '../shared/tokens';
-import { isPassingFailure } from '../shared/passing-failure';
 import { PERSIST, persistently } from '../shared/persist';
 import { logger } from '../shared/http';
 import { normalizeEmail, positionOf, queueKeyOf, type Backorder } from '../domain/backorder';
@@ -13,20 +17,16 @@ import { defaultSiteSettings } from '../domain/site-defaults';
 import { effectivePolicy, judgeSignup } from '../domain/eligibility';
 import { parseOrThrow } from '../domain/validation';
 import { getProductWithSettings } from '../store/catalog-store';
-import {
-  AlreadySignedUp,
-  countWaitingAhead,
-  deleteUnconfirmedBackorder,
-  getBackorder,
-  insertBackorder,
-} from '../store/backorder-store';
-import { enqueueEmail } from '../store/email-queue';
+import { AlreadySignedUp, countWaitingAhead, insertBackorder } from '../store/backorder-store';
+import type { OutboxEntry } from '../store/outbox-store';
 import { requestAllocation } from '../store/restock-queue';
 import { enforceSignupRateLimit } from './rate-limit';
 import { baseUrl, statusUrl } from './links';
+import { owe, publishOwedOrLeave } from './outbox';
 
-export interface SignupResult {
-  created: boolean;
+/** A new backorder: 201 with its page link. */
+export interface NewSignup {
+  created: true;
   backorder: {
     id: string;
     sku: string;
@@ -34,12 +34,19 @@ export interface SignupResult {
     quantity: number;
     status: Backorder['status'];
     position: number | null;
-    /** Only a new signup gets its link back: the token is never stored in clear, and a repeated signup
-     * must not hand a working link to whoever typed someone's address. */
-    statusUrl: string | null;
+    statusUrl: string;
     createdAt: string;
+    created: true;
   };
 }
+
+/** The same shopper again while their backorder is active: 200 saying so, and nothing about it. */
+export interface RepeatedSignup {
+  created: false;
+  backorder: { id: string; sku: string; created: false; statusUrl: null };
+}
+
+export type SignupResult = NewSignup | RepeatedSignup;
 
 export const signUp = async (
   input: unknown,
@@ -63,9 +70,7 @@ export const signUp = async (
 
   const createdAt = new Date(nowMs).toISOString();
   const id = newBackorderId(nowMs);
-  const token = newToken();
-  // Marketing consent counts at once, or, under double opt-in, once the shopper confirms it by email.
-  const consentToken = request.marketingConsent && settings.doubleOptIn ? newToken() : undefined;
+  const pageToken = newToken();
   const backorder: Backorder = {
     id,
     sku: request.sku,
@@ -81,44 +86,39 @@ export const signUp = async (
     createdAt,
     updatedAt: createdAt,
     queueKey: queueKeyOf(createdAt, id),
-    statusTokenHashes: [hashToken(token)],
+    statusTokenHashes: [hashToken(pageToken)],
+    // Marketing consent counts at once, or, under double opt-in, once the shopper confirms it by email.
     consentedAt: request.marketingConsent && !settings.doubleOptIn ? createdAt : undefined,
     events: [{ at: createdAt, type: 'created', by: 'shopper' }],
   };
 
+  // The confirmation carries no token: the sender issues its email links when it composes it.
+  const outboxId = `signup#${id}`;
+  const owed: OutboxEntry[] = [{ kind: 'email', message: { kind: 'confirmation', backorderId: id } }];
   try {
-    await insertBackorder(backorder, consentToken ? hashToken(consentToken) : undefined);
+    await insertBackorder(backorder, owe(outboxId, owed, nowMs));
   } catch (error) {
     if (!(error instanceof AlreadySignedUp)) throw error;
-    const existing = await getBackorder(error.existingId);
-    if (!existing) throw error;
-    return { created: false, backorder: await publicSignupView(existing, null) };
+    return {
+      created: false,
+      backorder: { id: error.existingId, sku: request.sku, created: false, statusUrl: null },
+    };
   }
 
-  // Queue the confirmation and count the place in the queue at the same time: one round trip, not two.
-  const link = statusUrl(baseUrl(settings.publicBaseUrl), id, token);
-  const [queued, view] = await Promise.allSettled([
-    enqueueEmail({ kind: 'confirmation', backorderId: id, statusToken: token, consentToken }),
-    publicSignupView(backorder, link),
+  // From here the signup has happened: the answer must say so, with the page link no retry could give again,
+  // even when the confirmation cannot be queued right now (the scheduler sends it from the outbox) or the
+  // place in the queue cannot be counted.
+  const link = statusUrl(baseUrl(settings.publicBaseUrl), id, pageToken);
+  const [, position] = await Promise.all([
+    publishOwedOrLeave(outboxId, owed),
+    persistently(() => countWaitingAhead(backorder.sku, backorder.queueKey), { ...PERSIST, tries: 3 }).then(
+      (ahead) => positionOf('waiting', ahead),
+      (error: unknown) => {
+        logger.warn('place in the queue not counted for the signup answer', { error: String(error) });
+        return null;
+      },
+    ),
   ]);
-  if (queued.status === 'rejected') {
-    // Without its confirmation the shopper would hold a backorder they cannot see: undo (persistently, or
-    // their retry would find a backorder no email ever links to), let them retry.
-    logger.error('confirmation could not be queued; signup rolled back', { backorderId: id });
-    await persistently(() => deleteUnconfirmedBackorder(backorder), PERSIST, isPassingFailure);
-    throw queued.reason;
-  }
-  // From here the signup has happened: the answer must say so (with the status link, which no retry could
-  // give again), even when the place in the queue cannot be counted right now.
-  const answer =
-    view.status === 'fulfilled'
-      ? view.value
-      : await persistently(() => publicSignupView(backorder, link), { ...PERSIST, tries: 3 }).catch(
-          (error: unknown) => {
-            logger.warn('place in the queue not counted for the signup answer', { error: String(error) });
-            return { ...publicSignupViewWithout(backorder, link), position: null };
-          },
-        );
   if (product.stock > 0) {
     // Units are free (none fitted the shoppers ahead): this shopper may be served at once. Not worth failing
     // the signup for: the next stock change asks again.
@@ -126,26 +126,18 @@ export const signUp = async (
       logger.error('allocation request after signup failed', { sku: product.sku, error: String(error) }),
     );
   }
-  return { created: true, backorder: answer };
+  return {
+    created: true,
+    backorder: {
+      id,
+      sku: backorder.sku,
+      email: backorder.email,
+      quantity: backorder.quantity,
+      status: backorder.status,
+      position,
+      statusUrl: link,
+      createdAt,
+      created: true,
+    },
+  };
 };
-
-const publicSignupViewWithout = (backorder: Backorder, link: string | null) => ({
-  id: backorder.id,
-  sku: backorder.sku,
-  email: backorder.email,
-  quantity: backorder.quantity,
-  status: backorder.status,
-  statusUrl: link,
-  createdAt: backorder.createdAt,
-});
-
-const publicSignupView = async (
-  backorder: Backorder,
-  link: string | null,
-): Promise<SignupResult['backorder']> => ({
-  ...publicSignupViewWithout(backorder, link),
-  position:
-    backorder.status === 'waiting'
-      ? positionOf(backorder.status, await countWaitingAhead(backorder.sku, backorder.queueKey))
-      : null,
-});

@@ -4,7 +4,7 @@
  * admin bearer token, never show token hashes, and refuse unknown and erased backorders.
  */
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { uniqueEmail, waitForEmails } from '../support/mailbox';
+import { emailedStatusLink, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { expectError, linkParts, newProduct, signUp } from './helpers';
 
 let platform: TestPlatform;
@@ -113,9 +113,11 @@ describe('POST /api/admin/backorders/{id}/status-link', () => {
       'NOT_FOUND',
     );
     const backorder = await newBackorder('cs-erased');
+    // Erased through the link of the confirmation email (an email link: the one that may erase).
+    const emailed = linkParts(await emailedStatusLink(platform.sesUrl, backorder.email));
     const erased = await platform.request(
       'DELETE',
-      `/api/backorders/${backorder.id}?token=${encodeURIComponent(backorder.token)}`,
+      `/api/backorders/${backorder.id}?token=${encodeURIComponent(emailed.token)}`,
     );
     expect(erased.status).toBe(200);
     expectError(

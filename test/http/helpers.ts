@@ -72,10 +72,11 @@ export const signUp = (
 export const oldestFirst = <T extends { createdAt: string; id: string }>(items: T[]): T[] =>
   [...items].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 
-/** The id and token of a status link. */
+/** The id and token of a status link (`/status?id=…#token=…`; older links carried `&token=`). */
 export const linkParts = (statusUrl: string): { id: string; token: string } => {
   const url = new URL(statusUrl);
-  return { id: url.searchParams.get('id') ?? '', token: url.searchParams.get('token') ?? '' };
+  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? url.searchParams.get('token');
+  return { id: url.searchParams.get('id') ?? '', token: token ?? '' };
 };
 
 export const statusOf = (platform: TestPlatform, statusUrl: string) => {

@@ -274,6 +274,7 @@ describe('every shopper route refuses hostile input with a 4xx in the contract s
         'GET /api/products/{sku}',
         'POST /api/backorders',
         'POST /api/backorders/{id}/cancel',
+        'POST /api/links',
         'POST /api/unsubscribe',
       ].sort(),
     );

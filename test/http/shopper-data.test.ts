@@ -1,12 +1,12 @@
 /**
- * The shopper's data rights over HTTP (DESIGN.md §4 Public): GET /api/backorders/{id}/export?token=T returns
- * everything stored about the shopper as a file, DELETE /api/backorders/{id}?token=T erases it. Both are
- * authenticated by the status link alone, so a wrong or missing token must look exactly like an unknown
- * backorder; after an erasure every link of the shopper leads nowhere, and the erasure answers the same
- * when repeated.
+ * The shopper's data rights over HTTP (DESIGN.md §4 Public, §7): GET /api/backorders/{id}/export?token=T
+ * returns everything stored about the shopper as a file, DELETE /api/backorders/{id}?token=T erases it. Both
+ * need an email link (one the platform emailed to the shopper): a wrong or missing token looks exactly like
+ * an unknown backorder, the sign-up page's link is refused with 403; after an erasure every link of the
+ * shopper leads nowhere, and the erasure answers the same when repeated.
  */
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { uniqueEmail } from '../support/mailbox';
+import { emailedStatusLink, uniqueEmail } from '../support/mailbox';
 import { expectError, linkParts, newProduct, signUp, statusOf } from './helpers';
 
 let platform: TestPlatform;
@@ -22,7 +22,10 @@ const newShopper = async (label: string, extra: Record<string, unknown> = {}) =>
   const email = uniqueEmail(label);
   const response = await signUp(platform, { sku, email, name: 'Nell Nobody', ...extra });
   expect(response.status).toBe(201);
-  return { sku, email, ...linkParts(response.body.statusUrl), statusUrl: response.body.statusUrl as string };
+  // The link of the confirmation email: an email link.
+  const statusUrl = await emailedStatusLink(platform.sesUrl, email);
+  const pageLink = response.body.statusUrl as string;
+  return { sku, email, ...linkParts(statusUrl), statusUrl, pageLink, pageToken: linkParts(pageLink).token };
 };
 
 const exportOf = (id: string, token?: string) =>
@@ -116,6 +119,23 @@ describe('GET /api/backorders/{id}/export', () => {
   test('an id that is not one answers 404', async () => {
     expectError(await exportOf('not-an-id', 'x'), 404, 'NOT_FOUND');
   });
+
+  test("the sign-up page's link (answered over HTTP) answers 403 FORBIDDEN: use the link in your email", async () => {
+    const shopper = await newShopper('export-page-link');
+    const response = await exportOf(shopper.id, shopper.pageToken);
+    expectError(response, 403, 'FORBIDDEN');
+    expect(response.body.error.message).toMatch(/link in an email/);
+    expect(JSON.stringify(response.body)).not.toContain(shopper.email);
+  });
+
+  test('the email link also works from the Authorization header, where the status page sends it', async () => {
+    const shopper = await newShopper('export-header');
+    const response = await platform.request('GET', `/api/backorders/${shopper.id}/export`, {
+      headers: { authorization: `Bearer ${shopper.token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.email).toBe(shopper.email);
+  });
 });
 
 describe('DELETE /api/backorders/{id}', () => {
@@ -137,7 +157,7 @@ describe('DELETE /api/backorders/{id}', () => {
     expect(second.status).toBe(201);
     expect((await erase(shopper.id, shopper.token)).status).toBe(200);
 
-    for (const link of [shopper.statusUrl, second.body.statusUrl as string]) {
+    for (const link of [shopper.statusUrl, shopper.pageLink, second.body.statusUrl as string]) {
       const { id, token } = linkParts(link);
       expectError(await statusOf(platform, link), 404, 'NOT_FOUND');
       expectError(await exportOf(id, token), 404, 'NOT_FOUND');
@@ -176,6 +196,16 @@ describe('DELETE /api/backorders/{id}', () => {
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(shopper.id);
     expect(again.body.statusUrl).toEqual(expect.any(String));
+  });
+
+  test("the sign-up page's link answers 403 FORBIDDEN and erases nothing", async () => {
+    const shopper = await newShopper('erase-page-link', { company: 'Still Here Ltd' });
+    expectError(await erase(shopper.id, shopper.pageToken), 403, 'FORBIDDEN');
+    const status = await statusOf(platform, shopper.statusUrl);
+    expect(status.body).toMatchObject({ status: 'waiting', email: shopper.email });
+    const { body } = await platform.admin('GET', `/api/admin/backorders/${shopper.id}`);
+    expect(body).toMatchObject({ company: 'Still Here Ltd', status: 'waiting' });
+    expect(body.erasingAt).toBeUndefined();
   });
 
   test.each([

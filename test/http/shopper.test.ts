@@ -5,7 +5,7 @@
  * token must look exactly like an unknown backorder.
  */
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
+import { emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';
 import {
   adminBackorders,
   cancelByShopper,
@@ -38,7 +38,7 @@ const inboxMustStayAt = async (email: string, count: number) => {
 };
 
 describe('a new signup', () => {
-  test('answers 201 with exactly {id,sku,email,quantity,status:"waiting",position,statusUrl,createdAt}', async () => {
+  test('answers 201 with exactly {id,sku,email,quantity,status:"waiting",position,statusUrl,createdAt,created:true}', async () => {
     const sku = await newProduct(platform, 'signup-shape');
     const email = uniqueEmail('shape');
     const before = Date.now();
@@ -54,10 +54,12 @@ describe('a new signup', () => {
       position: 1,
       statusUrl: expect.any(String),
       createdAt: expect.stringMatching(ISO_TIMESTAMP),
+      created: true,
     });
     expect(Date.parse(response.body.createdAt)).toBeGreaterThanOrEqual(before - 1000);
+    // The token in the fragment: browsers never send it, so it stays out of request logs.
     expect(response.body.statusUrl).toMatch(
-      new RegExp(`^${platform.baseUrl}/status\\?id=${response.body.id}&token=[A-Za-z0-9_-]{20,}$`),
+      new RegExp(`^${platform.baseUrl}/status\\?id=${response.body.id}#token=[A-Za-z0-9_-]{20,}$`),
     );
   });
 
@@ -95,20 +97,22 @@ describe('a new signup', () => {
     expect(positions).toEqual([1, 2, 3]);
   });
 
-  test('gets exactly one confirmation email, to the shopper, carrying the statusUrl', async () => {
+  test('gets exactly one confirmation email, to the shopper, carrying its own status link (not the page link)', async () => {
     const sku = await newProduct(platform, 'signup-mail', { name: 'Wool scarf' });
     const email = uniqueEmail('confirm');
     const response = await signUp(platform, { sku, email });
     expect(response.status).toBe(201);
-    const { statusUrl } = response.body;
     const [mail, ...more] = await waitForEmails(platform.sesUrl, email);
     expect(mail).toBeDefined();
     expect(more).toHaveLength(0);
     expect(mail.destination.to.join()).toContain(email);
     expect(mail.subject).toContain('Wool scarf');
-    expect(mail.body.text).toContain(statusUrl);
-    // In HTML the link's "&" is an entity; unescaped it is the same link.
-    expect(mail.body.html).toContain(statusUrl.replace(/&/g, '&amp;'));
+    const [emailLink] = statusLinksIn(mail);
+    expect(linkParts(emailLink).id).toBe(response.body.id);
+    // Its own token: the page link answered over HTTP never travels by email, and vice versa.
+    expect(linkParts(emailLink).token).not.toBe(linkParts(response.body.statusUrl).token);
+    expect(mail.body.html).toContain(emailLink);
+    expect((await statusOf(platform, emailLink)).body).toMatchObject({ id: response.body.id, link: 'email' });
     await inboxMustStayAt(email, 1);
   });
 
@@ -123,7 +127,7 @@ describe('a new signup', () => {
 });
 
 describe('signing up again', () => {
-  test('the same email, differently cased and with spaces, for the same SKU → 200 with the same backorder and no second email', async () => {
+  test('the same email, differently cased and with spaces, for the same SKU → 200 {id,sku,created:false,statusUrl:null} and no second email', async () => {
     const sku = await newProduct(platform, 'signup-again');
     const email = uniqueEmail('again');
     const first = await signUp(platform, { sku, email, quantity: 2 });
@@ -137,14 +141,8 @@ describe('signing up again', () => {
     ]) {
       const again = await signUp(platform, { sku, email: variant, quantity: 5 });
       expect(again.status).toBe(200);
-      expect(again.body).toMatchObject({
-        id: first.body.id,
-        sku,
-        quantity: 2,
-        status: 'waiting',
-        position: 1,
-      });
-      expect(again.body.createdAt).toBe(first.body.createdAt);
+      // Nothing about the existing backorder: not its quantity, status, place, address or link.
+      expect(again.body).toEqual({ id: first.body.id, sku, created: false, statusUrl: null });
     }
     await inboxMustStayAt(email, 1);
     expect((await adminBackorders(platform, { email })).body.items).toHaveLength(1);
@@ -319,7 +317,7 @@ const queueOf = async (label: string, count: number) => {
 const positionOf = async (statusUrl: string) => (await statusOf(platform, statusUrl)).body.position;
 
 describe('GET /api/backorders/{id}?token=T', () => {
-  test('answers exactly {id,sku,productName,email,quantity,status,position,createdAt,events:[{at,type}]}', async () => {
+  test('answers exactly {id,sku,productName,email,quantity,status,position,createdAt,events:[{at,type}],link}', async () => {
     const sku = await newProduct(platform, 'status-shape', { name: 'Ceramic mug' });
     const email = uniqueEmail('status-shape');
     const signup = await signUp(platform, { sku, email, quantity: 4, name: 'Grace', marketingConsent: true });
@@ -336,6 +334,8 @@ describe('GET /api/backorders/{id}?token=T', () => {
       position: 1,
       createdAt: signup.body.createdAt,
       events: [{ at: expect.stringMatching(ISO_TIMESTAMP), type: 'created' }],
+      // Opened with the sign-up page's link: the page offers no export or erase with it.
+      link: 'page',
     });
   });
 

@@ -33,12 +33,13 @@ const putSettings = async (body: unknown) => {
 const productPage = (sku: string) => platform.request('GET', `/api/products/${sku}`);
 
 describe('GET /api/admin/settings', () => {
-  test('before anything is saved: backorders open to B2C and B2B, single opt-in, a sender', async () => {
+  test('before anything is saved: backorders open to B2C and B2B, double opt-in, a sender', async () => {
     const response = await platform.admin('GET', '/api/admin/settings');
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       backorders: { enabled: true, segments: ['b2c', 'b2b'] },
-      doubleOptIn: false,
+      // On for a new shop: a stranger who types someone's address cannot opt them in to marketing.
+      doubleOptIn: true,
       sender: { from: expect.any(String), postalAddress: expect.any(String) },
     });
   });
@@ -198,12 +199,14 @@ describe('sender and links follow the settings', () => {
     const response = await signUp(platform, { sku, email });
     expect(response.status).toBe(201);
     expect(response.body.statusUrl).toMatch(
-      new RegExp(`^https://shop\\.example/status\\?id=${response.body.id}&token=`),
+      new RegExp(`^https://shop\\.example/status\\?id=${response.body.id}#token=`),
     );
     const [mail] = await waitForEmails(platform.sesUrl, email);
     expect(mail).toBeDefined();
     expect(mail.from).toContain('shop@corner.example');
-    expect(mail.body.text).toContain(response.body.statusUrl);
+    expect(mail.body.text).toMatch(
+      new RegExp(`https://shop\\.example/status\\?id=${response.body.id}#token=`),
+    );
     expect(mail.body.text).toContain('1 Corner Street, 1000 Town');
     expect(await emailsTo(platform.sesUrl, email)).toHaveLength(1);
   });

@@ -22,6 +22,10 @@ let aliceTee: Link;
 let aliceMug: Link;
 let bobTee: Link;
 const confirmTokens = new Map<string, string>();
+/** The status link token each confirmation email carried (an email link), by backorder id. */
+const emailTokens = new Map<string, string>();
+/** The page links the signups answered, by backorder id. */
+const pageTokens = new Map<string, string>();
 
 const q = (token: string) => `?token=${encodeURIComponent(token)}`;
 
@@ -29,9 +33,10 @@ const q = (token: string) => `?token=${encodeURIComponent(token)}`;
 const confirmLinks = (emails: StoredEmail[]) => {
   for (const email of emails) {
     const text = email.body.text ?? '';
-    const status = /\/status\?id=([0-9A-Z]{26})/.exec(text)?.[1];
+    const [, status, statusToken] = /\/status\?id=([0-9A-Z]{26})#token=([A-Za-z0-9_%-]+)/.exec(text) ?? [];
     const confirm = /\/api\/confirm\?token=([A-Za-z0-9_%-]+)/.exec(text)?.[1];
     if (status && confirm) confirmTokens.set(status, decodeURIComponent(confirm));
+    if (status && statusToken) emailTokens.set(status, decodeURIComponent(statusToken));
   }
 };
 
@@ -62,7 +67,9 @@ beforeAll(async () => {
   const link = async (sku: string, email: string) => {
     const created = await signUp(platform, { sku, email, marketingConsent: true });
     expect(created.status).toBe(201);
-    return linkParts(created.body.statusUrl);
+    const page = linkParts(created.body.statusUrl);
+    pageTokens.set(page.id, page.token);
+    return page;
   };
   aliceTee = await link(tees, alice);
   aliceMug = await link(mugs, alice);
@@ -70,17 +77,27 @@ beforeAll(async () => {
   confirmLinks(await waitForEmails(platform.sesUrl, alice, 2));
   confirmLinks(await waitForEmails(platform.sesUrl, bob, 1));
   expect(confirmTokens.size).toBe(3);
+  // From here on each shopper holds the strongest link they have: the one from their confirmation email.
+  for (const shopper of [aliceTee, aliceMug, bobTee]) shopper.token = emailTokens.get(shopper.id)!;
 });
 afterAll(async () => platform?.stop());
 
 const rowOf = async (id: string) => (await rowsOf(platform, 'backorders')).find((row) => row.id === id);
 
 test('tokens are stored only as their SHA-256 hashes, nowhere in clear', async () => {
-  expect((await rowOf(aliceTee.id))?.statusTokenHashes).toEqual([hashToken(aliceTee.token)]);
+  const row = await rowOf(aliceTee.id);
+  expect(row?.statusTokenHashes).toEqual([hashToken(pageTokens.get(aliceTee.id)!)]);
+  expect(row?.emailTokenHashes).toContain(hashToken(aliceTee.token));
   const everything = JSON.stringify(
-    await snapshotTables(platform, ['backorders', 'ledger', 'enrolments', 'settings']),
+    await snapshotTables(platform, ['backorders', 'ledger', 'enrolments', 'settings', 'outbox']),
   );
-  for (const token of [aliceTee.token, aliceMug.token, bobTee.token, ...confirmTokens.values()]) {
+  for (const token of [
+    aliceTee.token,
+    aliceMug.token,
+    bobTee.token,
+    ...pageTokens.values(),
+    ...confirmTokens.values(),
+  ]) {
     expect(token.length).toBeGreaterThanOrEqual(43);
     expect(everything).not.toContain(token);
   }

@@ -36,3 +36,20 @@ export const waitForEmails = async (
 
 export const uniqueEmail = (label: string): string =>
   `${label}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@example.com`;
+
+/**
+ * The status links (`…/status?id=…#token=…`) an email carries, from its plain text, in order. These are the
+ * email links: the ones that also export and erase.
+ */
+export const statusLinksIn = (email: StoredEmail): string[] =>
+  [...(email.body.text ?? '').matchAll(/https?:\/\/\S+\/status\?id=[0-9A-Z]+#token=[A-Za-z0-9_%-]+/g)].map(
+    (match) => match[0],
+  );
+
+/** The first status link of the first email that reached the address (waiting for it). */
+export const emailedStatusLink = async (sesUrl: string, address: string): Promise<string> => {
+  const [email] = await waitForEmails(sesUrl, address);
+  const [link] = email ? statusLinksIn(email) : [];
+  if (!link) throw new Error(`no email with a status link reached ${address}`);
+  return link;
+};

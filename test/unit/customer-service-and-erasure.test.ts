@@ -81,7 +81,8 @@ describe('against DynamoDB (mocked)', () => {
     createdAt: '2026-05-01T09:00:00.000Z',
     updatedAt: '2026-05-02T09:00:00.000Z',
     queueKey: '2026-05-01T09:00:00.000Z#01JD8X4N5Q6R7S8T9V0W1X2Y3Z',
-    statusTokenHashes: ['a'.repeat(64), 'b'.repeat(64)],
+    statusTokenHashes: ['a'.repeat(64)],
+    emailTokenHashes: ['b'.repeat(64), 'c'.repeat(64)],
     events: [
       { at: '2026-05-01T09:00:00.000Z', type: 'created', by: 'shopper' },
       { at: '2026-05-02T09:00:00.000Z', type: 'cancelled', by: 'agent@shop.example' },
@@ -93,14 +94,20 @@ describe('against DynamoDB (mocked)', () => {
     dynamo.on(UpdateCommand).resolves({});
     expect(await anonymiseBackorder(backorder, backorder.id, '2026-05-03T09:00:00.000Z')).toBe('done');
     const input = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(input.UpdateExpression).toMatch(/REMOVE email, emailKey, #name, company, statusTokenHashes$/);
+    expect(input.UpdateExpression).toMatch(
+      /REMOVE email, emailKey, #name, company, statusTokenHashes, emailTokenHashes$/,
+    );
     expect(input.ConditionExpression).toBe(
-      'attribute_not_exists(erasedAt) AND #status = :status AND size(events) = :eventCount AND size(statusTokenHashes) = :tokenCount',
+      'attribute_not_exists(erasedAt) AND #status = :status AND size(events) = :eventCount AND ' +
+        'size(statusTokenHashes) = :tokenCount AND size(emailTokenHashes) = :emailTokenCount',
     );
     expect(input.ExpressionAttributeValues).toMatchObject({
       ':status': 'cancelled',
       ':eventCount': 2,
-      ':tokenCount': 2,
+      ':tokenCount': 1,
+      ':emailTokenCount': 2,
+      // Only email links can ask for an erasure, so only they are kept to answer a repeat the same.
+      ':hashes': ['b'.repeat(64), 'c'.repeat(64)],
       ':via': backorder.id,
       ':events': [
         { at: '2026-05-01T09:00:00.000Z', type: 'created', by: 'shopper' },

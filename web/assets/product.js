@@ -241,19 +241,36 @@ function showSignedUp(email, backorder) {
   result.focus();
 }
 
-function showAlreadySignedUp(email, backorder) {
-  const nodes = [paragraph(strong('You are already on the waiting list for this product.'))];
-  if (Number.isInteger(backorder.position))
-    nodes.push(paragraph(`You are number ${backorder.position} in the queue.`));
-  nodes.push(
-    paragraph(
-      'Your private status link was in the confirmation email we sent to ',
-      strong(email),
-      ' when you signed up.',
-    ),
+/**
+ * The same address is already waiting for this product. The answer says nothing more (whoever typed the
+ * address may not own it): the shopper finds their links in their mailbox, or has them sent again.
+ */
+function showAlreadySignedUp(email) {
+  const resend = document.createElement('button');
+  resend.type = 'button';
+  resend.className = 'button button--secondary';
+  resend.textContent = 'Email me my links';
+  const sent = paragraph();
+  resend.addEventListener('click', async () => {
+    resend.disabled = true;
+    try {
+      await request('POST', '/api/links', { email });
+      sent.replaceChildren('If this address has backorders, we have sent its links to ', strong(email), '.');
+    } catch (error) {
+      sent.textContent =
+        error instanceof ApiError && error.status === 429
+          ? 'Too many requests. Please try again in a minute.'
+          : 'We could not send the email. Please try again in a moment.';
+    } finally {
+      resend.disabled = false;
+    }
+  });
+  showResult(
+    paragraph(strong('This address is already on the waiting list for this product.')),
+    paragraph('The private link to the backorder is in the emails we sent to ', strong(email), '.'),
+    paragraph(resend),
+    sent,
   );
-  if (backorder.statusUrl) nodes.push(paragraph(link(backorder.statusUrl, 'Check your place in the queue')));
-  showResult(...nodes);
   result.classList.add('result--success');
   form.hidden = true;
   result.focus();
@@ -350,7 +367,7 @@ async function onSubmit(event) {
   try {
     const { status, body: backorder } = await request('POST', '/api/backorders', body);
     if (status === 201) showSignedUp(backorder.email ?? body.email, backorder);
-    else showAlreadySignedUp(backorder.email ?? body.email, backorder);
+    else showAlreadySignedUp(body.email);
   } catch (error) {
     if (error instanceof ApiError) showApiError(error);
     else if (error instanceof NetworkError) {

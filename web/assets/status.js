@@ -1,7 +1,12 @@
 /**
- * Shopper's status page (/status?id=…&token=…): where they stand in the queue, what happened so far, a way
- * to cancel (DESIGN.md §4, §6), and their data rights: download everything kept about them, or delete it.
- * Unknown id and wrong token read the same, as the API makes them.
+ * Shopper's status page (/status?id=…#token=…, or the older /status?id=…&token=…): where they stand in the
+ * queue, what happened so far, a way to cancel, and their data rights: download everything kept about them,
+ * or delete it. Unknown id and wrong token read the same, as the API makes them.
+ *
+ * The token is sent to the API in the Authorization header, never in a URL, so it stays out of request logs;
+ * a token that came in the query string is moved to the fragment. Only a link from an email may download or
+ * delete (the API answers 403 to the sign-up page's link): opened with that one, the page says where to find
+ * an email link, and can have one sent.
  */
 import { ApiError, NetworkError, request } from './api.js';
 import { formatMoment, units } from './format.js';
@@ -41,11 +46,22 @@ const deleteButton = document.getElementById('delete-data');
 const dataError = document.getElementById('data-error');
 const deleteDialog = document.getElementById('delete-dialog');
 
+const dataRights = document.getElementById('data-rights');
+const needsEmailLink = document.getElementById('data-needs-email-link');
+const emailLinksButton = document.getElementById('email-links');
+const emailLinksResult = document.getElementById('email-links-result');
+
 const params = new URLSearchParams(location.search);
+const fragment = new URLSearchParams(location.hash.slice(1));
 const id = params.get('id');
-const token = params.get('token');
+const token = fragment.get('token') ?? params.get('token');
+if (params.has('token')) {
+  // Out of the address bar and history: the fragment is never sent to a server.
+  params.delete('token');
+  history.replaceState(null, '', `${location.pathname}?${params}#token=${encodeURIComponent(token)}`);
+}
 const backorderPath = id && token ? `/api/backorders/${encodeURIComponent(id)}` : null;
-const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
+const withToken = { headers: { Authorization: `Bearer ${token}` } };
 
 let backorder = null;
 
@@ -58,7 +74,7 @@ async function load() {
     return;
   }
   try {
-    const { body } = await request('GET', backorderPath + tokenQuery);
+    const { body } = await request('GET', backorderPath, undefined, withToken);
     show(body);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) showInvalidLink();
@@ -149,6 +165,10 @@ function show(b) {
   renderTimeline(Array.isArray(b.events) ? b.events : []);
 
   cancelArea.hidden = !(b.status === 'waiting' || b.status === 'allocated');
+  // Buttons that would fail are not offered: a page link reads and cancels, an email link also does this.
+  const emailLink = b.link === 'email';
+  dataRights.hidden = !emailLink;
+  needsEmailLink.hidden = emailLink;
   section.hidden = false;
 }
 
@@ -194,7 +214,7 @@ async function cancel() {
   cancelButton.textContent = 'Cancelling…';
   cancelError.hidden = true;
   try {
-    await request('POST', `${backorderPath}/cancel${tokenQuery}`);
+    await request('POST', `${backorderPath}/cancel`, undefined, withToken);
   } catch (error) {
     cancelButton.disabled = false;
     cancelButton.textContent = 'Cancel my backorder';
@@ -213,7 +233,7 @@ async function cancel() {
 
   // Reload to show the recorded history; if that fails, the cancellation itself still succeeded.
   try {
-    const { body } = await request('GET', backorderPath + tokenQuery);
+    const { body } = await request('GET', backorderPath, undefined, withToken);
     show(body);
   } catch {
     show({
@@ -249,7 +269,7 @@ async function downloadData() {
   downloadButton.disabled = true;
   downloadButton.textContent = 'Preparing your data…';
   try {
-    const { body } = await request('GET', `${backorderPath}/export${tokenQuery}`);
+    const { body } = await request('GET', `${backorderPath}/export`, undefined, withToken);
     const file = new window.Blob([JSON.stringify(body, null, 2)], { type: 'application/json' });
     const url = URL.createObjectURL(file);
     const link = document.createElement('a');
@@ -261,6 +281,7 @@ async function downloadData() {
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) showInvalidLink();
+    else if (error instanceof ApiError && error.status === 403) showNeedsEmailLink();
     else showDataError(error, 'nothing was downloaded');
   } finally {
     downloadButton.disabled = false;
@@ -282,11 +303,12 @@ async function deleteData() {
   deleteButton.disabled = true;
   deleteButton.textContent = 'Deleting…';
   try {
-    await request('DELETE', backorderPath + tokenQuery);
+    await request('DELETE', backorderPath, undefined, withToken);
   } catch (error) {
     deleteButton.disabled = false;
     deleteButton.textContent = 'Delete my data';
     if (error instanceof ApiError && error.status === 404) showInvalidLink();
+    else if (error instanceof ApiError && error.status === 403) showNeedsEmailLink();
     else {
       // Safe to press again: a repeated request completes whatever was left.
       showDataError(error, 'your data may not be fully deleted yet');
@@ -308,7 +330,30 @@ async function deleteData() {
   state.focus();
 }
 
+function showNeedsEmailLink() {
+  dataRights.hidden = true;
+  needsEmailLink.hidden = false;
+  emailLinksButton.focus();
+}
+
+/** Asks for the email links of the address this backorder is for; the answer is the same whatever it has. */
+async function emailMyLinks() {
+  dataError.hidden = true;
+  emailLinksButton.disabled = true;
+  try {
+    await request('POST', '/api/links', { email: backorder.email });
+    emailLinksResult.textContent = `We sent your links to ${backorder.email}. Look for an email from the shop.`;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 429)
+      emailLinksResult.textContent = 'Too many requests. Please try again in a minute.';
+    else showDataError(error, 'no email was sent');
+  } finally {
+    emailLinksButton.disabled = false;
+  }
+}
+
 downloadButton.addEventListener('click', downloadData);
+emailLinksButton.addEventListener('click', emailMyLinks);
 deleteButton.addEventListener('click', askToDelete);
 deleteDialog.addEventListener('close', () => {
   if (deleteDialog.returnValue === 'delete') deleteData();
