@@ -97,6 +97,8 @@ export class BackorderPlatformStack extends Stack {
         EMAIL_SEND_RATE_PER_SECOND: String(props.emailSendRatePerSecond ?? defaults.emailSendRatePerSecond),
         DEFAULT_SENDER: defaultSender,
         INVENTORY_WEBHOOK_SECRET_ARN: inventorySecret.arn,
+        // Deployed, webhooks never go to loopback or over plain http (test/cdk/webhook-egress.test.ts).
+        WEBHOOK_ALLOW_LOOPBACK: '0',
       },
     });
     this.api.addRoutes(routes, this.functions.functions);

@@ -15,6 +15,7 @@ import { loadHandlers, type LambdaHandler } from './handlers';
 import { createLocalResources } from './resources';
 import { startSchedules } from './schedules';
 import { startSesFeedbackSimulator } from './ses-feedback';
+import type { WebhookResolver } from '../lambdas/shared/webhook-resolver';
 
 /** Enough to keep the emulators busy on a small machine; an API request waits behind at most these. */
 const DEFAULT_BACKGROUND_REQUEST_LIMIT = 8;
@@ -55,6 +56,11 @@ export interface PlatformOptions {
    * it twice, or keep it down for a while, without touching the handler itself.
    */
   wrapHandler?: (name: FunctionName, handler: LambdaHandler) => LambdaHandler;
+  /**
+   * Tests only: answers the name lookups of webhook endpoints (on save and at each delivery) before the system
+   * resolver does, so a test can make a name point somewhere else between save and delivery.
+   */
+  webhookResolver?: WebhookResolver;
 }
 
 export interface RunningPlatform {
@@ -112,6 +118,8 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     INVENTORY_WEBHOOK_SECRET: options.webhookSecret,
     EMAIL_SEND_RATE_PER_SECOND: String(options.emailSendRatePerSecond ?? 0),
     SES_CONFIGURATION_SET: '',
+    // Webhooks may go to an ERP receiver on this machine over plain http (deployed: "0").
+    WEBHOOK_ALLOW_LOOPBACK: '1',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...resources.environment,
     ...options.environment,
@@ -124,6 +132,11 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         ? (event, context) => asTransactionalInvocation(() => loadedHandler(event, context))
         : loadedHandler;
     handlers[name] = options.wrapHandler ? options.wrapHandler(name, handler) : handler;
+  }
+
+  if (options.webhookResolver) {
+    const { resolveWebhookHostsWith } = await import('../lambdas/shared/webhook-resolver');
+    resolveWebhookHostsWith(options.webhookResolver);
   }
 
   // The handlers' own module-level clients (already loaded with them), as every in-process function shares them.

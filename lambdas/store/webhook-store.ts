@@ -13,7 +13,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
-import type { DeliveryState, Webhook, WebhookDelivery, WebhookEventType } from '../domain/webhook';
+import {
+  shortError,
+  type DeliveryState,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookEventType,
+} from '../domain/webhook';
+import { failureText, type DeliveryFailure } from '../domain/webhook-failure';
 import { decodeCursor, encodeCursor } from './cursor';
 
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -80,7 +87,11 @@ export interface DeliveryAttempt {
   eventCreatedAt: string;
   state: DeliveryState;
   status?: number;
-  error?: string;
+  /**
+   * Why it did not go through. Stored as our own words (`failureText`): there is no way to hand this store a
+   * receiver's body or headers, so none can reach the console.
+   */
+  failure?: DeliveryFailure;
   at: string;
 }
 
@@ -119,9 +130,9 @@ export const recordDeliveryAttempt = async (
     set.push('lastStatus = :status');
     values[':status'] = attempt.status;
   } else remove.push('lastStatus');
-  if (attempt.error !== undefined) {
+  if (attempt.failure !== undefined) {
     set.push('lastError = :error');
-    values[':error'] = attempt.error;
+    values[':error'] = shortError(failureText(attempt.failure));
   } else remove.push('lastError');
   if (attempt.state === 'delivered') set.push('deliveredAt = :at');
   const sticky = attempt.state !== 'delivered';

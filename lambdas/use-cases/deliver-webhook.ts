@@ -3,10 +3,14 @@
  * bounded wait, and record how it went. A "not now" answer (timeout, network error, 408, 429, 5xx) throws
  * `DeliveryNotYet` so the queue retries it with backoff; on the queue's last try the delivery is recorded
  * `dead` first, so the console shows it when the message moves to the dead-letter queue. A refusal that
- * retrying cannot change (other 4xx, a redirect) is recorded `failed` and not retried.
+ * retrying cannot change (other 4xx, a redirect) is recorded `failed` and not retried. An endpoint whose
+ * address is private or internal now (its name was re-pointed since it was saved) is recorded `blocked`:
+ * nothing is sent, nothing retried, the message is done.
  */
 import { signatureHeader } from '../shared/signature';
+import { webhookAllowLoopback } from '../shared/config';
 import { logger } from '../shared/http';
+import { postToEndpoint } from '../shared/webhook-post';
 import {
   DELIVERY_TIMEOUT_MS,
   deliveryKeyOf,
@@ -18,6 +22,7 @@ import {
   type DeliveryState,
   type Webhook,
 } from '../domain/webhook';
+import { failureText, type DeliveryFailure } from '../domain/webhook-failure';
 import { recordDeliveryAttempt } from '../store/webhook-store';
 import type { WebhookMessage } from '../store/webhook-queue';
 
@@ -34,86 +39,37 @@ export class DeliveryNotYet extends Error {
   }
 }
 
-export type DeliveryOutcome = 'delivered' | 'failed' | 'dropped';
+export type DeliveryOutcome = 'delivered' | 'failed' | 'blocked' | 'dropped';
 
 interface Answer {
   status?: number;
-  error?: string;
+  failure?: DeliveryFailure;
 }
 
-/** Up to `limit` characters of a refusal's body, to show the shop what the receiver said. */
-const bodySnippet = async (response: Response, limit = 200): Promise<string> => {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // The body did not arrive in time: the status says enough.
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  return text.slice(0, limit);
-};
-
-const describeFailure = (error: unknown): string => {
-  const name = (error as Error)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError')
-    return `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s`;
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return `connection failed: ${cause?.code ?? cause?.message ?? (error as Error)?.message ?? 'unknown error'}`;
-};
-
-/** One signed POST. Never throws: a network failure is an answer without a status. */
+/** One signed POST. Never throws: a network failure or a refused address is an answer without a status. */
 export const postEvent = async (
   webhook: Webhook,
   event: BackorderEvent,
   nowMs = Date.now(),
 ): Promise<Answer> => {
   const body = JSON.stringify(event);
-  try {
-    const response = await fetch(webhook.url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': USER_AGENT,
-        'X-Signature': signatureHeader(webhook.secret, body, nowMs),
-        'X-Webhook-Id': webhook.id,
-        'X-Event-Id': event.id,
-        'X-Event-Type': event.type,
-      },
-      body,
-      // A redirect would carry the signed event, with a shopper's details, to an address nobody configured.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-    });
-    if (verdictFor(response.status) === 'delivered') {
-      await response.body?.cancel().catch(() => undefined);
-      return { status: response.status };
-    }
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => undefined);
-      const location = response.headers.get('location');
-      return {
-        status: response.status,
-        error: shortError(
-          `HTTP ${response.status}: redirect${location ? ` to ${location}` : ''} not followed`,
-        ),
-      };
-    }
-    const snippet = await bodySnippet(response);
-    return {
-      status: response.status,
-      error: shortError(`HTTP ${response.status}${snippet.trim() ? `: ${snippet}` : ''}`),
-    };
-  } catch (error) {
-    return { error: shortError(describeFailure(error)) };
-  }
+  const headers = {
+    'Content-Type': 'application/json',
+    'User-Agent': USER_AGENT,
+    'X-Signature': signatureHeader(webhook.secret, body, nowMs),
+    'X-Webhook-Id': webhook.id,
+    'X-Event-Id': event.id,
+    'X-Event-Type': event.type,
+  };
+  const answer = await postToEndpoint(webhook.url, headers, body, {
+    policy: { allowLoopback: webhookAllowLoopback() },
+    timeoutMs: DELIVERY_TIMEOUT_MS,
+  });
+  if (answer.failure) return { failure: answer.failure };
+  // The status is all of the answer that is kept: a 2xx needs no words, anything else gets ours.
+  return verdictFor(answer.status) === 'delivered'
+    ? { status: answer.status }
+    : { status: answer.status, failure: { kind: 'status', status: answer.status } };
 };
 
 export interface DeliveryContext {
@@ -138,10 +94,15 @@ export const deliverWebhook = async (
     return 'dropped';
   }
   const answer = await postEvent(webhook, event);
-  const verdict = answer.status === undefined ? 'retry' : verdictFor(answer.status);
+  const verdict =
+    answer.failure?.kind === 'blocked'
+      ? 'blocked'
+      : answer.status === undefined
+        ? 'retry'
+        : verdictFor(answer.status);
   const final = verdict === 'retry' && isLastAttempt(context.receiveCount, context.maxReceiveCount);
-  const state: DeliveryState =
-    verdict === 'delivered' ? 'delivered' : verdict === 'failed' ? 'failed' : final ? 'dead' : 'pending';
+  const state: DeliveryState = verdict === 'retry' ? (final ? 'dead' : 'pending') : verdict;
+  const error = answer.failure ? shortError(failureText(answer.failure)) : undefined;
   const recorded = await recordDeliveryAttempt({
     webhookId: webhook.id,
     deliveryKey: deliveryKeyOf(event),
@@ -151,17 +112,25 @@ export const deliverWebhook = async (
     eventCreatedAt: event.createdAt,
     state,
     status: answer.status,
-    error: answer.error,
+    failure: answer.failure,
     at: new Date().toISOString(),
   });
   // Delivered already by an earlier copy of this message: the endpoint has the event, nothing to retry.
   if (!recorded) return 'delivered';
-  if (verdict === 'retry') throw new DeliveryNotYet(final, answer.error ?? `HTTP ${answer.status}`);
+  if (verdict === 'retry') throw new DeliveryNotYet(final, error ?? `HTTP ${answer.status}`);
   if (verdict === 'failed') {
     logger.warn('webhook delivery refused; not retried', {
       webhookId: webhook.id,
       eventId: event.id,
       status: answer.status,
+    });
+  }
+  if (verdict === 'blocked') {
+    // Someone pointed a saved endpoint's name at an internal address: worth an operator's look.
+    logger.warn('webhook delivery blocked: the endpoint resolves to a private or internal address', {
+      webhookId: webhook.id,
+      eventId: event.id,
+      error,
     });
   }
   return verdict;

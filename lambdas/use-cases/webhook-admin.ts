@@ -3,9 +3,14 @@
  * endpoint's deliveries. A secret is write-only: answers say that one is set and how it ends, never what it is.
  */
 import * as z from 'zod';
-import { NotFoundError } from '../shared/errors';
+import { webhookAllowLoopback } from '../shared/config';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import { logger } from '../shared/http';
+import { resolveHost } from '../shared/webhook-resolver';
 import type { Webhook, WebhookDelivery } from '../domain/webhook';
-import { webhookIdSchema, webhookSchema } from '../domain/webhook-schema';
+import { endpointHost, forbiddenMessage, refusedAddress, type EgressPolicy } from '../domain/webhook-address';
+import { shownDeliveryError } from '../domain/webhook-failure';
+import { webhookIdSchema, webhookSchemaFor } from '../domain/webhook-schema';
 import { parseOrThrow } from '../domain/validation';
 import { deleteWebhook, getWebhook, listDeliveries, listWebhooks, saveWebhook } from '../store/webhook-store';
 import { forgetWebhookCache } from './backorder-events';
@@ -17,7 +22,12 @@ export const webhookView = (webhook: Webhook) => {
 
 export const deliveryView = (delivery: WebhookDelivery) => {
   const { expiresAt: _expiry, deliveryKey: _key, ...visible } = delivery;
-  return { ...visible, lastStatus: delivery.lastStatus ?? null, lastError: delivery.lastError ?? null };
+  // Our own words only: a row from before the egress rules may still hold a receiver's body.
+  return {
+    ...visible,
+    lastStatus: delivery.lastStatus ?? null,
+    lastError: shownDeliveryError(delivery.lastError),
+  };
 };
 
 const notFound = (raw: string) => new NotFoundError(`Webhook ${raw} not found`);
@@ -28,9 +38,50 @@ const validWebhookId = (raw: string): string => {
   return id.data;
 };
 
+/** How long a save waits for DNS: a name that has not resolved by then counts as not resolving. */
+const RESOLVE_TIMEOUT_MS = 3_000;
+
+/** A name's addresses, or none when it does not resolve (now): such a name is checked again at delivery. */
+const addressesOf = async (name: string): Promise<string[]> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), RESOLVE_TIMEOUT_MS);
+  });
+  try {
+    const found = await Promise.race([resolveHost(name), timeout]);
+    return found.map((a) => a.address);
+  } catch (error) {
+    logger.debug('webhook endpoint name does not resolve; accepted, checked at each delivery', {
+      code: (error as NodeJS.ErrnoException).code,
+    });
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * The endpoint's name, resolved now: refused if any of its addresses is private or internal (a round-robin
+ * name with one internal address would reach it on some deliveries). The schema has judged an IP literal.
+ */
+const refuseInternalName = async (url: string, policy: EgressPolicy): Promise<void> => {
+  const parsed = new URL(url);
+  const host = endpointHost(parsed);
+  if (host.kind !== 'name') return;
+  for (const address of await addressesOf(host.name)) {
+    const range = refusedAddress(address, parsed.protocol, policy);
+    if (range) {
+      const message = forbiddenMessage(host.name, range, true);
+      throw new ValidationError('The webhook is not valid', [{ path: 'url', message }]);
+    }
+  }
+};
+
 export const saveWebhookFromConsole = async (rawId: string, body: unknown) => {
   const id = parseOrThrow(webhookIdSchema, rawId, 'webhook id');
-  const input = parseOrThrow(webhookSchema, body, 'webhook');
+  const policy: EgressPolicy = { allowLoopback: webhookAllowLoopback() };
+  const input = parseOrThrow(webhookSchemaFor(policy), body, 'webhook');
+  await refuseInternalName(input.url, policy);
   const { webhook, created } = await saveWebhook(id, input);
   // This instance publishes with the new endpoint at once; the others within their cache's 30 s.
   forgetWebhookCache();

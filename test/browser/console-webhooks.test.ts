@@ -1,8 +1,9 @@
 /**
  * The console's Webhooks section in a real browser against the whole local platform, with a local HTTP
- * server playing the shop's ERP: a marketer adds an endpoint (a plain-http public address is refused next
- * to its field), sees it listed without its secret, a shopper signs up, and the marketer sees the
- * delivery of that backorder.created event, and a refused one, with their state. Screenshots land in
+ * server playing the shop's ERP: a marketer adds an endpoint (a plain-http public address and a private one
+ * are refused next to its field), sees it listed without its secret, a shopper signs up, and the marketer
+ * sees the delivery of that backorder.created event, a refused one (its status, never the receiver's words),
+ * and a blocked one (its name re-pointed at an internal address), with their state. Screenshots land in
  * test-results/console-webhooks-*.png.
  */
 import fs from 'node:fs';
@@ -22,10 +23,12 @@ let erp: WebhookReceiver;
 let browser: Browser;
 let context: BrowserContext;
 const pageErrors: string[] = [];
+/** The runner's stand-in for DNS: names under .shop.test answer what the test says. */
+const dns = new Map<string, string[]>();
 
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  platform = await startTestPlatform();
+  platform = await startTestPlatform({ webhookResolver: (name) => dns.get(name) });
   erp = await startWebhookReceiver();
   browser = await launchChromium();
   await platform.admin('PUT', `/api/admin/products/${SKU}`, {
@@ -82,6 +85,16 @@ test('a marketer adds a webhook endpoint and sees its deliveries, failures inclu
   expect(await url.getAttribute('aria-invalid')).toBe('true');
   await screenshot(page, 'editor-error');
 
+  await url.fill('https://169.254.169.254/latest/meta-data/');
+  await page.getByRole('button', { name: 'Save endpoint' }).click();
+  await page
+    .locator('#webhook-url-error')
+    .filter({
+      hasText: 'must not point to a private or internal address (169.254.169.254 is a link-local address)',
+    })
+    .waitFor();
+  expect(await url.getAttribute('aria-invalid')).toBe('true');
+
   await url.fill(receiverUrl);
   await page.getByRole('button', { name: 'Save endpoint' }).click();
   await page.locator('#webhooks-result').filter({ hasText: 'Webhook endpoint erp created.' }).waitFor();
@@ -101,6 +114,16 @@ test('a marketer adds a webhook endpoint and sees its deliveries, failures inclu
   });
   expect(refusing.status).toBe(201);
 
+  // ---- a third, whose name pointed to a public address when saved and points inside by the time it is sent --
+  dns.set('erp.moved.shop.test', ['93.184.215.14']);
+  const moved = await platform.admin('PUT', '/api/admin/webhooks/moved', {
+    url: `https://erp.moved.shop.test:${new URL(erp.baseUrl).port}/moved`,
+    secret: SECRET,
+    events: ['backorder.created'],
+  });
+  expect(moved.status).toBe(201);
+  dns.set('erp.moved.shop.test', ['0.0.0.0']);
+
   // ---- a shopper signs up: the ERP hears of it, and the console shows the delivery ----------------------
   const signup = await platform.request('POST', '/api/backorders', {
     json: { sku: SKU, email: uniqueEmail('hooked') },
@@ -109,6 +132,7 @@ test('a marketer adds a webhook endpoint and sees its deliveries, failures inclu
   await erp.waitForRequests('/erp/backorders', 1);
   await waitForDeliveryState('erp', 'delivered');
   await waitForDeliveryState('crm', 'failed');
+  await waitForDeliveryState('moved', 'blocked');
 
   await card.getByRole('link', { name: 'Deliveries' }).click();
   await page.getByRole('heading', { level: 1, name: 'Deliveries to erp' }).waitFor();
@@ -127,9 +151,22 @@ test('a marketer adds a webhook endpoint and sees its deliveries, failures inclu
   const refused = page.locator('#webhook-deliveries tbody tr').first();
   await refused.waitFor();
   expect(await refused.textContent()).toContain('Failed, not retried');
-  // The receiver's answer is shown as text, never as markup.
-  expect(await refused.textContent()).toContain('HTTP 422: unknown <sku>');
+  // The status only: what a receiver answers never reaches the console, as text or as markup.
+  expect(await refused.textContent()).toContain('HTTP 422');
+  expect(await refused.textContent()).not.toContain('unknown');
   expect(await refused.locator('sku').count()).toBe(0);
+
+  await page.getByRole('link', { name: 'Back to webhooks' }).click();
+  await page.locator('[data-webhook-id="moved"]').getByRole('link', { name: 'Deliveries' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Deliveries to moved' }).waitFor();
+  const blocked = page.locator('#webhook-deliveries tbody tr').first();
+  await blocked.waitFor();
+  const blockedText = await blocked.textContent();
+  expect(blockedText).toContain('Blocked, not sent');
+  expect(blockedText).toContain('Not sent: the address is private or internal.');
+  expect(blockedText).toContain('not sent: erp.moved.shop.test resolves to an unspecified address');
+  expect(erp.requests('/moved')).toHaveLength(0);
+  await screenshot(page, 'blocked');
 
   // ---- deleting asks first, then the endpoint is gone -----------------------------------------------------
   await page.getByRole('link', { name: 'Back to webhooks' }).click();

@@ -227,7 +227,8 @@ test('an endpoint that always fails ends in the dead-letter queue, and its deliv
   expect(delivery).toMatchObject({
     attempts: queues.webhook.maxReceiveCount,
     lastStatus: 503,
-    lastError: 'HTTP 503: maintenance',
+    // The status only: what a receiver says is never shown (test/integration/webhook-egress.test.ts).
+    lastError: 'HTTP 503',
   });
   const dead = JSON.parse(await waitForDeadLetter(`backorder.created:${backorderId}`));
   expect(dead).toMatchObject({ webhookId, event: { id: `backorder.created:${backorderId}` } });
@@ -245,7 +246,7 @@ test('an endpoint that refuses the event (400) is failed after one attempt and n
   expect(delivery).toMatchObject({
     attempts: 1,
     lastStatus: 400,
-    lastError: 'HTTP 400: unknown sku mapping',
+    lastError: 'HTTP 400',
   });
   await sleep(3_000);
   expect(erp.requests(path)).toHaveLength(1);
@@ -261,7 +262,7 @@ test('a redirect is not followed: the delivery fails and the event goes nowhere 
   const backorderId = await signUp('moved');
   const delivery = await waitForDelivery(webhookId, backorderId, 'failed');
   expect(delivery).toMatchObject({ attempts: 1, lastStatus: 301 });
-  expect(delivery.lastError).toBe(`HTTP 301: redirect to ${erp.baseUrl}${elsewhere} not followed`);
+  expect(delivery.lastError).toBe('HTTP 301: redirect not followed');
   expect(erp.requests(elsewhere)).toHaveLength(0);
 });
 

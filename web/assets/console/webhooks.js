@@ -20,6 +20,12 @@ const STATES = {
   pending: { text: 'Retrying', kind: 'neutral' },
   failed: { text: 'Failed, not retried', kind: 'off' },
   dead: { text: 'Dead-lettered', kind: 'off' },
+  blocked: {
+    text: 'Blocked, not sent',
+    kind: 'off',
+    // The platform never posts to private or internal networks: the endpoint's name points there now.
+    note: 'Not sent: the address is private or internal. Point the endpoint at a public https address.',
+  },
 };
 
 const view = document.getElementById('view-webhooks');
@@ -350,7 +356,8 @@ function appendDeliveryRows(items) {
 function deliveryRow(delivery) {
   const cell = (label, ...content) => h('td', { dataset: { label } }, h('div', {}, ...content));
   const state = STATES[delivery.state] ?? { text: String(delivery.state ?? 'unknown'), kind: 'neutral' };
-  // The error starts with the status when there was one ("HTTP 503: maintenance"); a timeout has none.
+  // Our own words only ("HTTP 503", "no answer within 5 s", "not sent: …"): the API never passes on what a
+  // receiver answered beyond its status.
   const answer =
     delivery.lastError ??
     (delivery.lastStatus !== null && delivery.lastStatus !== undefined ? `HTTP ${delivery.lastStatus}` : '—');
@@ -369,7 +376,11 @@ function deliveryRow(delivery) {
       ),
     ),
     cell('Backorder', h('span', { className: 'mono' }, delivery.backorderId ?? '—')),
-    cell('State', h('span', { className: `badge badge--${state.kind}` }, state.text)),
+    cell(
+      'State',
+      h('span', { className: `badge badge--${state.kind}` }, state.text),
+      state.note ? h('p', { className: 'field-hint' }, state.note) : null,
+    ),
     cell('Attempts', String(delivery.attempts ?? 0)),
     cell('Last answer', answer),
     cell('Last attempt', formatMoment(delivery.lastAttemptAt) ?? '—'),
