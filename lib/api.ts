@@ -2,22 +2,92 @@
  * Api: the HTTP API behind CloudFront's `/api/*`, with one route per entry of `platform.routes`.
  *
  * Admin routes require a Cognito JWT; shopper routes are public by contract and are protected instead by
- * unguessable tokens, the handlers' per-address rate limit and the stage throttling set here. Access logs
- * record the route key, never the raw path or query string, which carry shoppers' tokens.
+ * unguessable tokens, the handlers' per-address rate limit and the throttling set here: the stage default
+ * as a ceiling, and each route its class's share of it (`platform.routeThrottles`). Access logs record the
+ * route key, never the raw path or query string, which carry shoppers' tokens.
+ *
+ * The API's own endpoint stays enabled: it is CloudFront's origin, and disabling it takes a custom domain.
+ * The API functions refuse whatever did not come through CloudFront instead (lib/origin-secret.ts).
+ *
+ * Each function may be invoked by this API on its own paths only, through one permission per function
+ * (not one per route: the admin function's 30 routes came close to Lambda's 20 KB resource policy limit).
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeKey, type FunctionName, type RouteDefinition } from './platform';
+import {
+  routeKey,
+  routeThrottles,
+  throttleClasses,
+  type FunctionName,
+  type RouteDefinition,
+  type ThrottleClass,
+} from './platform';
+
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
 
 export interface ApiProps {
   readonly adminAuthorizer: apigw.IHttpRouteAuthorizer;
-  /** Steady-state requests per second and burst allowed across all routes. */
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** The stage default: steady-state requests per second and burst of a route, and the ceiling of every class. */
+  readonly throttle: Throttle;
+}
+
+/** A route class's limits: its share of the stage default, at least one request. */
+export const classThrottle = (throttleClass: ThrottleClass, ceiling: Throttle): Throttle => {
+  const { share } = throttleClasses[throttleClass];
+  return {
+    rateLimit: Math.max(1, Math.floor(ceiling.rateLimit * share)),
+    burstLimit: Math.max(1, Math.floor(ceiling.burstLimit * share)),
+  };
+};
+
+/**
+ * The narrowest single path pattern covering `paths`: the one path itself, or their longest common prefix of
+ * literal segments followed by a wildcard (`/api/admin/*`). In execute-api ARNs, `*` spans slashes too.
+ */
+export const pathScope = (paths: readonly string[]): string => {
+  const unique = [...new Set(paths)];
+  if (unique.length === 1) return unique[0];
+  const split = unique.map((path) => path.split('/').slice(1));
+  const common: string[] = [];
+  for (let i = 0; ; i++) {
+    const segment = split[0][i];
+    if (segment === undefined || segment.startsWith('{') || split.some((parts) => parts[i] !== segment))
+      break;
+    common.push(segment);
+  }
+  const prefix = `/${common.join('/')}`;
+  if (prefix === '/') return '/*';
+  return unique.includes(prefix) ? `${prefix}*` : `${prefix}/*`;
+};
+
+/**
+ * A Lambda proxy integration (payload 2.0) that grants nothing itself: HttpLambdaIntegration adds one invoke
+ * permission per route, or with `scopePermissionToRoute: false` one for every path of the API;
+ * Api grants each function one permission scoped to its own paths instead.
+ */
+class LambdaProxyIntegration extends apigw.HttpRouteIntegration {
+  constructor(
+    id: string,
+    private readonly handler: lambda.IFunction,
+  ) {
+    super(id);
+  }
+
+  bind(): apigw.HttpRouteIntegrationConfig {
+    return {
+      type: apigw.HttpIntegrationType.AWS_PROXY,
+      uri: this.handler.functionArn,
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+    };
+  }
 }
 
 const accessLogFormat = AccessLogFormat.custom(
@@ -37,17 +107,20 @@ const accessLogFormat = AccessLogFormat.custom(
 
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
   private readonly adminAuthorizer: apigw.IHttpRouteAuthorizer;
+  private readonly throttle: Throttle;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     this.adminAuthorizer = props.adminAuthorizer;
+    this.throttle = props.throttle;
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Backorder platform: shopper and console routes, served under /api/* by CloudFront',
       createDefaultStage: false,
     });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
-    new apigw.HttpStage(this, 'DefaultStage', {
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
@@ -65,18 +138,29 @@ export class Api extends Construct {
     return `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
   }
 
-  /** Adds every route, each integrated with its function; admin routes get the JWT authorizer. */
+  /**
+   * Adds every route, each integrated with its function and throttled by its class; admin routes get the JWT
+   * authorizer; each function gets one invoke permission, for its own paths of this API.
+   */
   addRoutes(routes: readonly RouteDefinition[], functions: Record<FunctionName, lambda.IFunction>): void {
-    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    const integrationFor = (name: FunctionName): HttpLambdaIntegration => {
+    const integrations = new Map<FunctionName, LambdaProxyIntegration>();
+    const integrationFor = (name: FunctionName): LambdaProxyIntegration => {
       let integration = integrations.get(name);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${name}Integration`, functions[name]);
+        integration = new LambdaProxyIntegration(`${name}Integration`, functions[name]);
         integrations.set(name, integration);
       }
       return integration;
     };
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes) {
+      const throttleClass = routeThrottles[routeKey(route)];
+      if (!throttleClass)
+        throw new Error(
+          `${routeKey(route)} has no throttling class: add it to routeThrottles in lib/platform.ts`,
+        );
+      const { rateLimit, burstLimit } = classThrottle(throttleClass, this.throttle);
+      routeSettings[routeKey(route)] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
       const [added] = this.httpApi.addRoutes({
         path: route.path,
         methods: [route.method as apigw.HttpMethod],
@@ -89,6 +173,34 @@ export class Api extends Construct {
           reason: `${routeKey(route)} is a shopper route, public by contract (DESIGN.md §4): shoppers never sign in, backorder routes check the backorder's own token, and stage throttling plus the signup rate limit bound abuse.`,
         });
       }
+      // CloudFormation refuses route settings that name a route not created yet.
+      this.stage.node.addDependency(added);
     }
+    (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
+    for (const name of integrations.keys()) {
+      this.allowInvoke(
+        functions[name],
+        name,
+        routes.filter((route) => route.function === name).map((route) => route.path),
+      );
+    }
+  }
+
+  /**
+   * One permission per function: invoked by this API (its id in the ARN, never a wildcard), any stage and
+   * method, on its own paths only. A single ARN pattern cannot leave paths out, so the shopper function's
+   * `/api/*` also spans paths of the others; which route reaches which function is the integrations' job.
+   */
+  private allowInvoke(fn: lambda.IFunction, name: FunctionName, paths: readonly string[]): void {
+    fn.addPermission(`${name}Invoke`, {
+      scope: this,
+      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceArn: Stack.of(this).formatArn({
+        service: 'execute-api',
+        resource: this.httpApi.apiId,
+        resourceName: `*/*${pathScope(paths)}`,
+      }),
+    });
   }
 }

@@ -15,7 +15,8 @@ import { Email } from './email';
 import { Feedback } from './feedback';
 import { Functions } from './functions';
 import { InventorySecret } from './inventory-secret';
-import { routes } from './platform';
+import { OriginSecret } from './origin-secret';
+import { ORIGIN_VERIFY_HEADER, routes } from './platform';
 import { repositoryRoot } from './platform-function';
 import { Queues } from './queues';
 import { Scheduling } from './scheduling';
@@ -29,6 +30,11 @@ export interface BackorderPlatformProps extends StackProps {
   readonly senderDomain?: string;
   /** Sender used until a marketer saves one in the settings. */
   readonly defaultSender?: string;
+  /**
+   * SES identities (domains, addresses) verified in the account that the console may choose a sender from;
+   * the sending functions are granted these alone. Default: the sender domain, else the default sender's.
+   */
+  readonly senderIdentities?: readonly string[];
   /** Signups per client address and per email per minute; 0 turns the limit off. */
   readonly signupRateLimit?: number;
   /** The account's SES maximum send rate. */
@@ -52,6 +58,10 @@ export class BackorderPlatformStack extends Stack {
   readonly functions: Functions;
   readonly api: Api;
   readonly web: Web;
+  /** Read by the functions whose spec lists INVENTORY_WEBHOOK_SECRET_ARN. */
+  readonly inventorySecret: InventorySecret;
+  /** CloudFront's origin header value; read by the functions whose spec lists ORIGIN_VERIFY_SECRET_ARN. */
+  readonly originSecret: OriginSecret;
 
   constructor(scope: Construct, id: string, props: BackorderPlatformProps = {}) {
     super(scope, id, {
@@ -63,7 +73,11 @@ export class BackorderPlatformStack extends Stack {
     this.storage = new Storage(this, 'Storage');
     const alerts = new Alerts(this, 'Alerts', { email: props.alarmEmail });
     this.queues = new Queues(this, 'Queues', { alerts });
-    this.email = new Email(this, 'Email', { senderDomain: props.senderDomain, defaultSender });
+    this.email = new Email(this, 'Email', {
+      senderDomain: props.senderDomain,
+      defaultSender,
+      senderIdentities: props.senderIdentities,
+    });
     this.feedback = new Feedback(this, 'Feedback', {
       configurationSet: this.email.configurationSet,
       queue: this.queues.queues.feedback,
@@ -74,8 +88,11 @@ export class BackorderPlatformStack extends Stack {
       adminAuthorizer: adminUsers.authorizer,
       throttle: props.apiThrottle ?? defaults.apiThrottle,
     });
+    const originSecret = new OriginSecret(this, 'OriginVerify');
+    this.originSecret = originSecret;
     this.web = new Web(this, 'Web', {
       apiDomainName: this.api.domainName,
+      apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret.headerValue },
       siteDirectory: path.join(repositoryRoot, 'web'),
       consoleConfig: {
         region: this.region,
@@ -84,6 +101,7 @@ export class BackorderPlatformStack extends Stack {
       },
     });
     const inventorySecret = new InventorySecret(this, 'InventoryWebhook');
+    this.inventorySecret = inventorySecret;
     this.functions = new Functions(this, 'Functions', {
       tables: this.storage.tables,
       queues: this.queues.queues,
@@ -97,14 +115,18 @@ export class BackorderPlatformStack extends Stack {
         EMAIL_SEND_RATE_PER_SECOND: String(props.emailSendRatePerSecond ?? defaults.emailSendRatePerSecond),
         DEFAULT_SENDER: defaultSender,
         INVENTORY_WEBHOOK_SECRET_ARN: inventorySecret.arn,
+        ORIGIN_VERIFY_SECRET_ARN: originSecret.arn,
+        SENDER_IDENTITIES: this.email.senderIdentities.join(','),
         // Deployed, webhooks never go to loopback or over plain http (test/cdk/webhook-egress.test.ts).
         WEBHOOK_ALLOW_LOOPBACK: '0',
       },
     });
     this.api.addRoutes(routes, this.functions.functions);
-    // Read by the functions whose spec names the secret's configuration variable (today: inventoryApi).
+    // Each secret is read by the functions whose spec names its configuration variable: the inventory
+    // webhook's by inventoryApi, the origin secret by every API function.
     for (const fn of Object.values(this.functions.functions)) {
       if (fn.spec.config.includes('INVENTORY_WEBHOOK_SECRET_ARN')) inventorySecret.grantRead(fn);
+      if (fn.spec.config.includes('ORIGIN_VERIFY_SECRET_ARN')) originSecret.grantRead(fn);
     }
     new Scheduling(this, 'Scheduling', { functions: this.functions.functions });
 

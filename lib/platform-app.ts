@@ -3,6 +3,7 @@
  * every synth. bin/app.ts and the cdk-nag test both call it, so the test checks exactly what ships.
  *
  * Context keys (cdk.json or `cdk synth -c key=value`): alarmEmail, senderDomain, defaultSender,
+ * senderIdentities (a list in cdk.json, or comma-separated: `-c senderIdentities=shop.example,news@other.example`),
  * signupRateLimit, emailSendRatePerSecond, apiRateLimit, apiBurstLimit. All are optional.
  */
 import { Validations, type App } from 'aws-cdk-lib';
@@ -17,6 +18,15 @@ const stringContext = (app: App, key: string): string | undefined => {
   if (typeof value !== 'string')
     throw new Error(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
   return value;
+};
+
+const listContext = (app: App, key: string): string[] | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const list = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string'))
+    throw new Error(`Context "${key}" must be a list of strings, got ${JSON.stringify(value)}`);
+  return list.map((item) => item.trim()).filter((item) => item !== '');
 };
 
 const numberContext = (app: App, key: string): number | undefined => {
@@ -34,6 +44,7 @@ export function buildPlatformApp(app: App): BackorderPlatformStack {
     alarmEmail: stringContext(app, 'alarmEmail'),
     senderDomain: stringContext(app, 'senderDomain'),
     defaultSender: stringContext(app, 'defaultSender'),
+    senderIdentities: listContext(app, 'senderIdentities'),
     signupRateLimit: numberContext(app, 'signupRateLimit'),
     emailSendRatePerSecond: numberContext(app, 'emailSendRatePerSecond'),
     apiThrottle: {

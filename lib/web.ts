@@ -4,7 +4,8 @@
  *
  * The bucket is reachable only through CloudFront (Origin Access Control). Page URLs such as /p/{sku} are
  * rewritten to files by a CloudFront Function built from lib/web-paths.ts. API responses are never cached
- * and reach the API with every viewer header except Host, which API Gateway needs to be its own.
+ * and reach the API with every viewer header except Host, which API Gateway needs to be its own, plus the
+ * origin secret header, which tells the API functions the request came through CloudFront.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -17,6 +18,11 @@ import { pageRewriteFunctionCode } from './page-rewrite';
 export interface WebProps {
   /** Host name of the HTTP API (no scheme, no path). */
   readonly apiDomainName: string;
+  /**
+   * Headers CloudFront adds to every request to the API, over any viewer copy: the origin secret
+   * (lib/origin-secret.ts), by which the API functions tell CloudFront from a caller of the API's own endpoint.
+   */
+  readonly apiOriginHeaders?: Record<string, string>;
   /** Directory whose files are published as the site. */
   readonly siteDirectory: string;
   /** Values the console reads at run time, published as /console-config.json (deploy-time tokens allowed). */
@@ -63,6 +69,7 @@ export class Web extends Construct {
         '/api/*': {
           origin: new HttpOrigin(props.apiDomainName, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            customHeaders: props.apiOriginHeaders,
           }),
           // No redirect: a redirected POST would lose its body.
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

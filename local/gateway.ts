@@ -3,6 +3,10 @@
  * Function, and turns /api/* requests into API Gateway v2 (payload 2.0) events for the routes declared in
  * lib/platform.ts. Admin routes pass an authorizer first, as the Cognito JWT authorizer does on AWS: here the
  * credential is the ADMIN_TOKEN bearer token.
+ *
+ * Like CloudFront, it sets the viewer's address (CloudFront-Viewer-Address) and the origin secret header on
+ * every /api/* request, over any copy the client sent. With `executeApi` it is API Gateway's own endpoint
+ * instead, which on AWS anyone can call directly: no pages, and the client's headers passed on as sent.
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +15,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { routeKey, routes, type RouteDefinition } from '../lib/platform';
+import { ORIGIN_VERIFY_HEADER, routeKey, routes, type RouteDefinition } from '../lib/platform';
 import { pageFileFor } from '../lib/web-paths';
 import { secretsEqual } from '../lambdas/shared/tokens';
 import { asApiInvocation } from './api-priority';
@@ -72,6 +76,10 @@ export interface GatewayOptions {
   adminToken: string;
   /** Until every part is up, /api/health answers 503, and every other API route 503 UNAVAILABLE. */
   isReady: () => boolean;
+  /** The origin secret CloudFront adds to /api/* requests as ORIGIN_VERIFY_HEADER (lib/web.ts). */
+  originSecret?: string;
+  /** Be API Gateway's own endpoint, reached without CloudFront: the door a caller going around the site uses. */
+  executeApi?: boolean;
 }
 
 const errorBody = (code: string, message: string) =>
@@ -113,6 +121,10 @@ const readBody = (req: IncomingMessage): Promise<Buffer | null | undefined> =>
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+json))/i;
 
+/** The socket's peer address as CloudFront writes it: IPv4 without the ::ffff: prefix of a dual-stack socket. */
+const peerAddress = (req: IncomingMessage): string =>
+  (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+
 const toEvent = (
   req: IncomingMessage,
   url: URL,
@@ -120,12 +132,19 @@ const toEvent = (
   pathParameters: Record<string, string>,
   body: Buffer,
   authorized: boolean,
+  options: GatewayOptions,
 ): APIGatewayProxyEventV2 => {
+  const viaCloudFront = !options.executeApi;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    // CloudFront sets its viewer headers itself; a client's own copy would let it pose as another address.
-    if (value === undefined || name === 'cookie' || name.startsWith('cloudfront-')) continue;
+    if (value === undefined || name === 'cookie') continue;
+    // CloudFront sets its viewer headers and the origin header itself; a client's own copy never gets through.
+    if (viaCloudFront && (name.startsWith('cloudfront-') || name === ORIGIN_VERIFY_HEADER)) continue;
     headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  if (viaCloudFront) {
+    headers['cloudfront-viewer-address'] = `${peerAddress(req)}:${req.socket.remotePort ?? 0}`;
+    if (options.originSecret) headers[ORIGIN_VERIFY_HEADER] = options.originSecret;
   }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
@@ -151,7 +170,11 @@ const toEvent = (
         method: req.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        // Behind CloudFront, API Gateway sees the edge that forwarded the request (here: this gateway), not
+        // the viewer; called directly, it sees the caller.
+        sourceIp: viaCloudFront
+          ? (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '')
+          : peerAddress(req),
         userAgent: req.headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
@@ -214,7 +237,7 @@ const serveApi = async (
     const body = await readBody(req);
     if (body === undefined) return;
     if (body === null) return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', 'Request body too large'));
-    const event = toEvent(req, url, route, pathParameters, body, authorized);
+    const event = toEvent(req, url, route, pathParameters, body, authorized, options);
     const result = (await asApiInvocation(() =>
       options.handlers[route.definition.function](event, lambdaContext(route.definition.function)),
     )) as APIGatewayProxyStructuredResultV2;
@@ -227,6 +250,12 @@ const serveApi = async (
   // API Gateway answers unknown routes itself; locally with the contract's error shape.
   req.resume();
   sendJson(res, 404, errorBody('NOT_FOUND', `No route ${req.method} ${pathMatched ? url.pathname : 'here'}`));
+};
+
+/** API Gateway's endpoint has no pages. */
+const notFound = (req: IncomingMessage, res: ServerResponse) => {
+  req.resume();
+  sendJson(res, 404, errorBody('NOT_FOUND', 'Not found'));
 };
 
 const servePage = (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -279,7 +308,9 @@ export const createGateway = (options: GatewayOptions): http.Server => {
     }
     const work = url.pathname.startsWith('/api/')
       ? serveApi(req, res, url, compiled, options)
-      : servePage(req, res, url);
+      : options.executeApi
+        ? notFound(req, res)
+        : servePage(req, res, url);
     Promise.resolve(work).catch((error) => {
       console.error('gateway error', error);
       if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL', 'internal error'));

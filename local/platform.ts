@@ -5,6 +5,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { queues, type FunctionName, type QueueName, type TableName } from '../lib/platform';
 import { asTransactionalInvocation, limitBackgroundRequests } from './api-priority';
@@ -56,6 +58,15 @@ export interface PlatformOptions {
    * it twice, or keep it down for a while, without touching the handler itself.
    */
   wrapHandler?: (name: FunctionName, handler: LambdaHandler) => LambdaHandler;
+  /** The secret the gateway, playing CloudFront, puts on every API request (default: a random one). */
+  originVerifySecret?: string;
+  /** Also open API Gateway's own endpoint (`executeApiUrl`), which on AWS anyone may call, around CloudFront. */
+  executeApiEndpoint?: boolean;
+  /**
+   * SES identities the console may choose a sender from (SENDER_IDENTITIES). Default "*", every identity: the
+   * local SES emulator verifies none and accepts any sender; the stack never deploys "*".
+   */
+  senderIdentities?: readonly string[] | '*';
   /**
    * Tests only: answers the name lookups of webhook endpoints (on save and at each delivery) before the system
    * resolver does, so a test can make a name point somewhere else between save and delivery.
@@ -69,6 +80,10 @@ export interface RunningPlatform {
   tableNames: Record<TableName, string>;
   queueUrls: Record<QueueName, string>;
   deadLetterQueueUrls: Record<QueueName, string>;
+  /** The origin secret the gateway adds as CloudFront does (what Secrets Manager holds on AWS). */
+  originVerifySecret: string;
+  /** API Gateway's own endpoint, when `executeApiEndpoint` asked for it. */
+  executeApiUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -85,17 +100,24 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
   let ready = false;
   // Handlers load only once the environment points at this run's resources, after the port is known.
   const handlers = {} as Awaited<ReturnType<typeof loadHandlers>>;
+  const originVerifySecret = options.originVerifySecret ?? randomBytes(32).toString('base64url');
+  const listen = (server: Server, onPort: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(onPort, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
   const gateway = createGateway({
     handlers,
     adminToken: options.adminToken,
     isReady: () => ready,
+    originSecret: originVerifySecret,
   });
-  await new Promise<void>((resolve, reject) => {
-    gateway.once('error', reject);
-    gateway.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const port = (gateway.address() as AddressInfo).port;
+  const port = await listen(gateway, options.port);
   const url = `http://localhost:${port}`;
+  const executeApi = options.executeApiEndpoint
+    ? createGateway({ handlers, adminToken: options.adminToken, isReady: () => ready, executeApi: true })
+    : undefined;
+  const executeApiUrl = executeApi && `http://127.0.0.1:${await listen(executeApi, 0)}`;
 
   const clients = emulatorClients(options.endpoints);
   const resources = await createLocalResources({
@@ -118,6 +140,8 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     INVENTORY_WEBHOOK_SECRET: options.webhookSecret,
     EMAIL_SEND_RATE_PER_SECOND: String(options.emailSendRatePerSecond ?? 0),
     SES_CONFIGURATION_SET: '',
+    ORIGIN_VERIFY_SECRET: originVerifySecret,
+    SENDER_IDENTITIES: [options.senderIdentities ?? '*'].flat().join(','),
     // Webhooks may go to an ERP receiver on this machine over plain http (deployed: "0").
     WEBHOOK_ALLOW_LOOPBACK: '1',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -185,12 +209,20 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     url,
     port,
     ...resources,
+    originVerifySecret,
+    executeApiUrl,
     stop: async () => {
       ready = false;
-      await new Promise<void>((resolve) => {
-        gateway.close(() => resolve());
-        gateway.closeAllConnections();
-      });
+      await Promise.all(
+        [gateway, executeApi].map(
+          (server) =>
+            server &&
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
       await scheduled.stop();
       await sesFeedback.stop();
       await eventSources.stop();

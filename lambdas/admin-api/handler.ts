@@ -51,6 +51,7 @@ import {
 import { CSV_CONTENT_TYPE } from '../domain/supplier-csv';
 import { emailsSentTo } from '../store/ledger-store';
 import { normalizeEmail } from '../domain/backorder';
+import { assertVerifiedSender } from '../use-cases/sender-identities';
 
 const principalOf = (request: ApiRequest): string => {
   if (!request.principal) throw new UnauthorizedError();
@@ -75,6 +76,8 @@ export const routes: Record<string, RouteHandler> = {
 
   'PUT /api/admin/settings': authenticated(async ({ body }, principal) => {
     const settings = parseOrThrow(siteSettingsSchema, body, 'settings');
+    // Only a From SES lets the platform send from: any other would fail at every send.
+    assertVerifiedSender(settings);
     await putSiteSettings(settings, principal);
     return json(200, settings);
   }),

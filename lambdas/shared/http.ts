@@ -1,11 +1,14 @@
 /**
- * The HTTP edge of the API functions: request body rules of the contract (16 KiB, JSON only, empty body for
- * actions), dispatch on API Gateway's route key, and the single place where errors become responses.
+ * The HTTP edge of the API functions: only requests CloudFront sent (lambdas/shared/origin-verify.ts), request
+ * body rules of the contract (16 KiB, JSON only, empty body for actions), dispatch on API Gateway's route key,
+ * and the single place where errors become responses.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { isPassingFailure } from './passing-failure';
+import { clientAddress, VIEWER_ADDRESS_HEADER } from './client-address';
+import { verifyOrigin } from './origin-verify';
 import {
   ContractError,
   NotFoundError,
@@ -142,9 +145,11 @@ export interface RouterOptions {
 export const apiHandler = (routes: Record<string, RouteHandler>, options: RouterOptions = {}) => {
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
+      const headers = lowerCaseHeaders(event.headers);
+      // Before anything else (route, body, signature): a caller that went around CloudFront learns nothing.
+      await verifyOrigin(headers, event.headers);
       const route = routes[event.routeKey];
       if (!route) throw new NotFoundError(`No route ${event.routeKey}`);
-      const headers = lowerCaseHeaders(event.headers);
       const raw = decodeBody(event);
       if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
       await options.authenticate?.({ headers, rawBody: raw.toString('utf8') });
@@ -162,8 +167,8 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
         headers,
         body,
         rawBody: raw.toString('utf8'),
-        sourceIp:
-          headers['cloudfront-viewer-address']?.replace(/:\d+$/, '') ?? event.requestContext.http.sourceIp,
+        // The viewer CloudFront names: trusted because the origin header verified, so CloudFront set it.
+        sourceIp: clientAddress(headers[VIEWER_ADDRESS_HEADER], event.requestContext.http.sourceIp),
         principal: claims?.sub ? String(claims.email ?? claims.sub) : undefined,
         event,
       });

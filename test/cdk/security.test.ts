@@ -93,6 +93,16 @@ const arnText = (value: Json): string => {
 };
 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : ([value].flat() as T[]));
+
+/** Whether an execute-api ARN's path pattern matches a path: `*` matches anything, slashes included. */
+const globMatches = (pattern: string, path: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(path);
+
 const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
 describe('BackorderPlatform security', () => {
@@ -130,19 +140,21 @@ describe('BackorderPlatform security', () => {
       const logGroup = resources[idOf(fn(name))].Properties.LoggingConfig.LogGroup.Ref;
       names.set(`\${${logGroup}.Arn}`, `log-group/${name}`);
     }
-    const secret = ofType('AWS::SecretsManager::Secret').map(([id]) => id);
-    expect(secret).toHaveLength(1);
-    names.set(`\${${secret[0]}}`, 'secret/inventory-webhook');
-    names.set(sesArn('identity', context.senderDomain), `ses/identity/${context.senderDomain}`);
+    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(2);
+    names.set(`\${${idOf(stack.inventorySecret.secret)}}`, 'secret/inventory-webhook');
+    names.set(`\${${idOf(stack.originSecret.secret)}}`, 'secret/origin-verify');
+    for (const identity of stack.email.senderIdentities)
+      names.set(sesArn('identity', identity), `ses/identity/${identity}`);
     names.set(
       sesArn('configuration-set', `\${${idOf(stack.email.configurationSet)}}`),
       'ses/configuration-set',
     );
+    // Invoke permissions name this API's paths, one pattern per function (test/cdk/edge.test.ts).
     const api = idOf(stack.api.httpApi);
-    for (const route of routes) {
+    for (const path of ['/api/*', '/api/admin/*', '/api/webhooks/inventory']) {
       names.set(
-        `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${api}}/*/*${route.path}`,
-        `api/*/*${route.path}`,
+        `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${api}}/*/*${path}`,
+        `api/*/*${path}`,
       );
     }
     const scheduling = stack.node.findChild('Scheduling') as Scheduling;
@@ -199,6 +211,9 @@ describe('BackorderPlatform security', () => {
       }
       if ((spec.config as string[]).includes('INVENTORY_WEBHOOK_SECRET_ARN')) {
         expected.push(...grants(allowed.secretRead, ['secret/inventory-webhook']));
+      }
+      if ((spec.config as string[]).includes('ORIGIN_VERIFY_SECRET_ARN')) {
+        expected.push(...grants(allowed.secretRead, ['secret/origin-verify']));
       }
       return sorted(expected);
     };
@@ -259,10 +274,14 @@ describe('BackorderPlatform security', () => {
         (permission) =>
           `${permission.Action} by ${permission.Principal} from ${permission.SourceArn ? describe_(permission.SourceArn) : 'anywhere'}`,
       );
+      // One permission per API function, for a pattern covering its paths (exactly which: edge.test.ts).
+      const paths = routes.filter((route) => route.function === name).map((route) => route.path);
+      const covering = actual.filter((permission) => {
+        const pattern = /from api\/\*\/\*(\/\S*)$/.exec(permission)?.[1];
+        return pattern !== undefined && paths.every((path) => globMatches(pattern, path));
+      });
       const expected = [
-        ...routes
-          .filter((route) => route.function === name)
-          .map((route) => `lambda:InvokeFunction by apigateway.amazonaws.com from api/*/*${route.path}`),
+        ...(paths.length ? [covering.length === 1 ? covering[0] : 'one permission covering its routes'] : []),
         ...schedules
           .filter((schedule) => schedule.function === name)
           .map((schedule) => `lambda:InvokeFunction by events.amazonaws.com from rule/${schedule.name}`),
@@ -569,15 +588,13 @@ describe('BackorderPlatform security', () => {
         .map((permission) => describe_(permission.SourceArn));
       expect(sources.length).toBeGreaterThan(0);
       for (const source of sources) {
-        // "api/*/*<path>": any stage and method of this API at that path; a wildcard path would reach others.
-        const path = /^api\/\*\/\*(\/\S+)$/.exec(source)?.[1];
-        expect({ source, adminPath: path !== undefined && isAdminPath(path) && !path.includes('*') }).toEqual(
-          {
-            source,
-            adminPath: true,
-          },
-        );
-        const atPath = routeResources().filter((route) => pathOf(route.RouteKey) === path);
+        // "api/*/*<path pattern>": any stage and method of this API at the paths the pattern matches.
+        const pattern = /^api\/\*\/\*(\/\S+)$/.exec(source)?.[1];
+        expect({ source, adminPath: pattern !== undefined && isAdminPath(pattern) }).toEqual({
+          source,
+          adminPath: true,
+        });
+        const atPath = routeResources().filter((route) => globMatches(pattern!, pathOf(route.RouteKey)));
         expect(atPath.length).toBeGreaterThan(0);
         for (const route of atPath)
           expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, 'JWT']);

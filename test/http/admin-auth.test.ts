@@ -8,7 +8,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { routeKey, routes, type RouteDefinition } from '../../lib/platform';
+import { ORIGIN_VERIFY_HEADER, routeKey, routes, type RouteDefinition } from '../../lib/platform';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { waitForEmails } from '../support/mailbox';
 import { batchWrite, waitingBackorders } from '../support/backorder-rows';
@@ -217,7 +217,12 @@ describe('every admin route refuses a caller without valid credentials: 401, and
         routeKey: routeKey(route),
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.adminToken}` },
+        // Through CloudFront (its origin header), but with no authorizer's claims.
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${platform.adminToken}`,
+          [ORIGIN_VERIFY_HEADER]: platform.originVerifySecret,
+        },
         queryStringParameters: Object.fromEntries(url.searchParams),
         pathParameters: { sku: guardedSku, id: guardedId, batchId: 'B1' },
         requestContext: { http: { method: route.method, path: url.pathname, sourceIp: '127.0.0.1' } },
