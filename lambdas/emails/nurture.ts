@@ -1,23 +1,79 @@
 /**
  * Renders one nurture step for one shopper: the marketer's Liquid (every variable HTML-escaped) inside the
  * base layout, whose footer always carries the status link, the postal address and the unsubscribe link.
+ * The marketer's parts render within the limits of render-limits.ts (TemplateRefused otherwise).
  */
 import type { NurtureStep } from '../domain/campaign';
 import { wrapInLayout } from './layout';
+import { renderBudget } from './render-limits';
 import { htmlEngine, oneLine, textEngine, type RenderedEmail } from './templating';
 import type { NurtureVariables } from './variables';
 
+const HTML_ENTITIES: Record<string, string> = {
+  '&nbsp;': ' ',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&amp;': '&',
+};
+
+/**
+ * Removes <style> and <script> elements with their content. One pass over the HTML: a lazy regular
+ * expression (`<style[\s\S]*?</style>`) rescans to the end for every unclosed opening tag, which takes
+ * minutes on 512 KiB of them. An element that is never closed is left as it is, as that expression did.
+ */
+const withoutStyleAndScript = (html: string): string => {
+  const opening = /<(style|script)/gi;
+  const unclosed = new Set<string>();
+  let out = '';
+  let at = 0;
+  for (let found = opening.exec(html); found; found = opening.exec(html)) {
+    const name = found[1].toLowerCase();
+    if (unclosed.has(name)) continue;
+    const closing = new RegExp(`</${name}>`, 'gi');
+    closing.lastIndex = found.index;
+    const end = closing.exec(html);
+    if (!end) {
+      unclosed.add(name);
+      continue;
+    }
+    out += html.slice(at, found.index);
+    at = closing.lastIndex;
+    opening.lastIndex = at;
+  }
+  return out + html.slice(at);
+};
+
+/**
+ * Removes every tag (`<` then at least one character then `>`). One pass: `/<[^>]+>/g` backtracks from every
+ * `<` that no `>` follows, quadratic in the length of the HTML.
+ */
+const withoutTags = (html: string): string => {
+  let out = '';
+  let at = 0;
+  let from = 0;
+  for (;;) {
+    const open = html.indexOf('<', from);
+    if (open < 0) break;
+    if (html[open + 1] === '>') {
+      from = open + 1;
+      continue;
+    }
+    const close = html.indexOf('>', open + 1);
+    // No `>` after this `<`: none after any later `<` either, so there are no more tags.
+    if (close < 0) break;
+    out += html.slice(at, open);
+    at = close + 1;
+    from = at;
+  }
+  return out + html.slice(at);
+};
+
 /** Plain-text fallback when the marketer wrote no text part: the HTML's words, without markup. */
-const textFromHtml = (html: string): string =>
-  html
-    .replace(/<(style|script)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>|<\/(p|div|h\d|li|tr)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
+export const textFromHtml = (html: string): string =>
+  withoutTags(withoutStyleAndScript(html).replace(/<br\s*\/?>|<\/(p|div|h\d|li|tr)>/gi, '\n'))
+    .replace(/&(nbsp|lt|gt|quot|#39);/g, (entity) => HTML_ENTITIES[entity])
     .replace(/&amp;/g, '&')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
@@ -27,9 +83,10 @@ export const renderNurtureStep = async (
   variables: NurtureVariables,
   postalAddress: string,
 ): Promise<RenderedEmail> => {
-  const subject = oneLine(await textEngine.parseAndRender(step.subject, variables));
-  const content = await htmlEngine.parseAndRender(step.html, variables);
-  const body = step.text ? await textEngine.parseAndRender(step.text, variables) : textFromHtml(content);
+  const budget = renderBudget();
+  const subject = oneLine(budget.render(textEngine, step.subject, variables, 'subject'));
+  const content = budget.render(htmlEngine, step.html, variables, 'html');
+  const body = step.text ? budget.render(textEngine, step.text, variables, 'text') : textFromHtml(content);
   return {
     subject,
     html: await wrapInLayout({

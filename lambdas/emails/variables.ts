@@ -1,9 +1,11 @@
 /**
  * The variables a marketer may use in a nurture template, with sample values for previews, and the check
  * that refuses a template with a syntax error or an unknown variable when it is saved (with line and column),
- * so nothing is discovered at send time.
+ * so nothing is discovered at send time. (What a template does when rendered is checked by a trial render
+ * within the limits of render-limits.ts: lambdas/use-cases/campaign-admin.ts.)
  */
 import type { ErrorDetail } from '../shared/errors';
+import { liquidMessage } from './render-limits';
 import { htmlEngine, textEngine } from './templating';
 
 export interface NurtureVariables {
@@ -32,23 +34,18 @@ export const sampleVariables = (baseUrl: string): NurtureVariables => ({
   unsubscribeUrl: `${baseUrl}/unsubscribe?token=SAMPLE`,
 });
 
-const positionOf = (error: unknown): string => {
-  const token = (error as { token?: { getPosition?: () => [number, number] } }).token;
-  const position = token?.getPosition?.();
-  return position ? `line ${position[0]}, col ${position[1]}: ` : '';
-};
-
-/** Problems with one template source, each as a contract error detail for the field at `path`. */
+/**
+ * Problems with one template source, each as a contract error detail for the field at `path`. Parsing
+ * refuses the tags that read files (templating.ts), naming the tag, line and column.
+ */
 export const checkTemplate = (source: string, path: string, kind: 'html' | 'text'): ErrorDetail[] => {
   const engine = kind === 'html' ? htmlEngine : textEngine;
-  let template;
+  let analysis;
   try {
-    template = engine.parse(source);
+    analysis = engine.analyzeSync(engine.parse(source));
   } catch (error) {
-    const message = (error as Error).message.replace(/, line:\d+, col:\d+$/, '');
-    return [{ path, message: `${positionOf(error)}${message}` }];
+    return [{ path, message: liquidMessage(error) }];
   }
-  const analysis = engine.analyzeSync(template);
   const problems: ErrorDetail[] = [];
   for (const variables of Object.values(analysis.globals)) {
     for (const variable of variables) {

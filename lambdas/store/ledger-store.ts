@@ -368,6 +368,40 @@ export const sendRecordsOf = async (
   return rows;
 };
 
+/**
+ * A claimed email that must never go out (its template breaks the render limits with this shopper's data):
+ * the claim becomes `withheld` with the reason, so every later claim sees it settled and customer service
+ * sees why. Only this worker's claim changes; one erased or taken over meanwhile is left as it is.
+ */
+export const withholdClaimedSend = async (
+  emailId: string,
+  claimId: string,
+  reason: string,
+  at: string,
+): Promise<void> => {
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: tableName('ledger'),
+        Key: { key: `email#${emailId}` },
+        UpdateExpression:
+          'SET #state = :withheld, withheldAt = :at, withheldReason = :reason REMOVE leaseUntil',
+        ConditionExpression: '#state = :sending AND claimId = :claim',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':withheld': 'withheld',
+          ':at': at,
+          ':reason': reason,
+          ':sending': 'sending',
+          ':claim': claimId,
+        },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+};
+
 /** Gives this worker's claim back after a failed send so the retry can take it at once. */
 export const releaseSend = async (emailId: string, claimId: string): Promise<void> => {
   await dynamo
@@ -389,6 +423,9 @@ export interface SentEmailRecord {
   emailId: string;
   kind: string;
   state: 'sending' | 'sent' | 'withheld';
+  /** Why it was never sent, when its template broke the render limits (an erasure gives no reason). */
+  withheldReason?: string;
+  withheldAt?: string;
   backorderId?: string;
   campaignId?: string;
   stepId?: string;
@@ -422,6 +459,8 @@ const toSentEmailRecord = (item: Record<string, unknown>): SentEmailRecord => {
     claimedAt: row.claimedAt,
     sentAt: row.sentAt,
     requestedBy: row.requestedBy,
+    withheldReason: row.withheldReason,
+    withheldAt: row.withheldAt,
     bounce: row.bouncedAt ? { type: row.bounceType ?? 'permanent', at: row.bouncedAt } : undefined,
     complaint: row.complainedAt ? { at: row.complainedAt } : undefined,
   };

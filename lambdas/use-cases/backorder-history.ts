@@ -60,6 +60,8 @@ export type TimelineEntry =
       requestedBy?: string;
       /** When the bounce or complaint was reported. */
       outcomeAt?: string;
+      /** Why a withheld email was never sent (its template broke the render limits with this shopper's data). */
+      reason?: string;
     }
   | {
       at: string;
@@ -85,6 +87,7 @@ const emailEntry = (email: SentEmailRecord): TimelineEntry => ({
   stepId: email.stepId,
   requestedBy: email.requestedBy,
   outcomeAt: email.complaint?.at ?? email.bounce?.at,
+  reason: email.state === 'withheld' ? email.withheldReason : undefined,
 });
 
 const webhookEntry = (delivery: WebhookDelivery): TimelineEntry => ({

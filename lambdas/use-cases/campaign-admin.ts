@@ -2,6 +2,10 @@
  * What marketers do with campaigns: save (refusing broken templates with line and column), preview with
  * sample or real data, send a test, and delete. Activating a campaign starts an enrolment job for the
  * shoppers already waiting.
+ *
+ * Templates are checked twice before they are kept or shown: statically (syntax, known variables and
+ * filters, no tag that reads files), then by a trial render with the sample shopper within the limits of
+ * lambdas/emails/render-limits.ts (100 ms, 512 KiB). Either failure is a 400 naming the field.
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
@@ -11,6 +15,7 @@ import { campaignIdSchema, campaignSchema } from '../domain/campaign-schema';
 import { emailAddress } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
 import { renderNurtureStep } from '../emails/nurture';
+import { TemplateRefused } from '../emails/render-limits';
 import type { RenderedEmail } from '../emails/templating';
 import { checkTemplate, sampleVariables, type NurtureVariables } from '../emails/variables';
 import { getBackorder } from '../store/backorder-store';
@@ -35,11 +40,70 @@ const templateProblems = (
   ...(step.text !== undefined ? checkTemplate(step.text, `${prefix}text`, 'text') : []),
 ];
 
+/** A template that could not be rendered within the limits, as the contract detail of its field. */
+const refusalDetail = (refused: TemplateRefused, prefix: string, withWhom: string): ErrorDetail => ({
+  path: `${prefix}${refused.part}`,
+  message: `with ${withWhom}, ${refused.reason}`,
+});
+
+/** The 400 for templates that cannot be rendered; with one problem, the message says it too (for toasts). */
+const cannotRender = (problems: ErrorDetail[]): ValidationError =>
+  new ValidationError(
+    problems.length === 1
+      ? `A template cannot be rendered (${problems[0].path}: ${problems[0].message})`
+      : 'Templates cannot be rendered',
+    problems,
+  );
+
+/**
+ * Renders a step as it would be sent; a template that breaks a limit or fails to render is a 400 naming the
+ * field (`prefix` + subject, html or text), never a 500.
+ */
+const renderOrRefuse = async (
+  step: Pick<NurtureStep, 'subject' | 'html' | 'text'>,
+  variables: NurtureVariables,
+  postalAddress: string,
+  prefix: string,
+  withWhom: string,
+): Promise<RenderedEmail> => {
+  try {
+    return await renderNurtureStep(step, variables, postalAddress);
+  } catch (error) {
+    if (!(error instanceof TemplateRefused)) throw error;
+    throw cannotRender([refusalDetail(error, prefix, withWhom)]);
+  }
+};
+
+/** Every step trial-rendered with the sample shopper, as the test send renders it. */
+const trialProblems = async (
+  steps: readonly NurtureStep[],
+  prefix: (i: number) => string,
+): Promise<ErrorDetail[]> => {
+  const { base, settings } = await senderIdentity();
+  const problems: ErrorDetail[] = [];
+  for (const [i, step] of steps.entries()) {
+    try {
+      await renderNurtureStep(step, sampleVariables(base), settings.sender.postalAddress);
+    } catch (error) {
+      if (!(error instanceof TemplateRefused)) throw error;
+      problems.push(refusalDetail(error, prefix(i), 'the sample shopper'));
+    }
+  }
+  return problems;
+};
+
+/** Refuses a step whose templates have errors or cannot be rendered within the limits with the sample. */
+const checkSteps = async (steps: readonly NurtureStep[], prefix: (i: number) => string): Promise<void> => {
+  const problems = steps.flatMap((step, i) => templateProblems(step, prefix(i)));
+  if (problems.length > 0) throw new ValidationError('A template has errors', problems);
+  const refused = await trialProblems(steps, prefix);
+  if (refused.length > 0) throw cannotRender(refused);
+};
+
 export const saveCampaignFromConsole = async (rawId: string, body: unknown) => {
   const id = parseOrThrow(campaignIdSchema, rawId, 'campaign id');
   const input = parseOrThrow(campaignSchema, body, 'campaign');
-  const problems = input.steps.flatMap((step, i) => templateProblems(step, `steps.${i}.`));
-  if (problems.length > 0) throw new ValidationError('A template has errors', problems);
+  await checkSteps(input.steps, (i) => `steps.${i}.`);
   const { campaign, previous } = await saveCampaign(id, input);
   const audienceChanged =
     JSON.stringify(previous?.audience ?? {}) !== JSON.stringify(campaign.audience ?? {});
@@ -109,8 +173,11 @@ const renderPreview = async (
   sample: unknown,
 ): Promise<RenderedEmail> => {
   const { base, settings } = await senderIdentity();
-  const variables = await previewVariables(parseOrThrow(sampleSchema, sample, 'sample'), base);
-  return renderNurtureStep(step, variables, settings.sender.postalAddress);
+  const parsed = parseOrThrow(sampleSchema, sample, 'sample');
+  const variables = await previewVariables(parsed, base);
+  const withWhom =
+    parsed && 'backorderId' in parsed ? `backorder ${parsed.backorderId}'s data` : 'the sample shopper';
+  return renderOrRefuse(step, variables, settings.sender.postalAddress, '', withWhom);
 };
 
 const draftSchema = z
@@ -141,10 +208,17 @@ const stepOf = (campaign: Campaign, stepId: string) => {
   return step;
 };
 
+/**
+ * A saved step, rendered with sample or real data. A step saved before a check existed (a tag that reads
+ * files) or that breaks a limit with this backorder's data is a 400 naming the field, never a 500.
+ */
 export const previewSavedStep = async (rawId: string, body: unknown): Promise<RenderedEmail> => {
   const request = parseOrThrow(stepRequest, body ?? {}, 'preview');
   const campaign = await campaignById(rawId);
-  return renderPreview(stepOf(campaign, request.stepId), request.sample);
+  const step = stepOf(campaign, request.stepId);
+  const problems = templateProblems(step, '');
+  if (problems.length > 0) throw new ValidationError('The step has template errors', problems);
+  return renderPreview(step, request.sample);
 };
 
 const testRequest = z.object({ stepId: z.string().min(1).max(64), to: emailAddress }).strict();
@@ -152,7 +226,9 @@ const testRequest = z.object({ stepId: z.string().min(1).max(64), to: emailAddre
 export const sendTestEmail = async (rawId: string, body: unknown) => {
   const request = parseOrThrow(testRequest, body ?? {}, 'test email');
   const campaign = await campaignById(rawId);
-  stepOf(campaign, request.stepId);
+  const index = campaign.steps.indexOf(stepOf(campaign, request.stepId));
+  // The test renders the saved step with the sample shopper: one that cannot is refused now, not dropped later.
+  await checkSteps([campaign.steps[index]], () => `steps.${index}.`);
   await enqueueEmail({
     kind: 'test',
     testId: randomUUID(),

@@ -20,6 +20,7 @@ import {
   recordSentMany,
   releaseSend,
   rememberMessageId,
+  withholdClaimedSend,
   type SendDetails,
   type SentRecord,
 } from '../store/ledger-store';
@@ -48,6 +49,18 @@ export class SendUnanswered extends Error {
   }
 }
 
+/**
+ * An email that must not go out, for a reason no retry can change (a marketer's template that breaks the
+ * render limits with this shopper's data). Thrown by `compose`: the send is recorded `withheld` with the
+ * reason and the message acknowledged, so it is neither retried forever nor dead-lettered as a crash.
+ */
+export class EmailWithheld extends Error {
+  override name = 'EmailWithheld';
+  constructor(readonly reason: string) {
+    super(`Email withheld: ${reason}`);
+  }
+}
+
 export class SendInFlight extends Error {
   override name = 'SendInFlight';
   constructor(emailId: string) {
@@ -65,11 +78,14 @@ export interface Delivery {
   describe?: Record<string, string>;
   /** Renders the email; called only once the send is claimed, so links' tokens are issued only when used. */
   compose: () => Promise<{ envelope: Envelope; email: RenderedEmail }>;
-  /** Runs once the email is known to be sent (now or by an earlier delivery). */
+  /**
+   * Runs once the email is known to be sent (now or by an earlier delivery), or settled without sending
+   * (withheld): a nurture sequence moves on either way, as a redelivery finding it settled would.
+   */
   afterSend?: (sentAtMs: number) => Promise<void>;
 }
 
-export type DeliveryOutcome = 'sent' | 'duplicate';
+export type DeliveryOutcome = 'sent' | 'duplicate' | 'withheld';
 
 const detailsOf = (delivery: Delivery): SendDetails => ({
   recipientKey: delivery.recipientKey,
@@ -77,6 +93,23 @@ const detailsOf = (delivery: Delivery): SendDetails => ({
   kind: delivery.kind,
   ...delivery.describe,
 });
+
+/**
+ * Settles a claimed email without sending it: recorded `withheld` with the reason (a later claim sees it as
+ * settled), then what follows a send runs. If the record fails nothing was sent, so the claim is given back
+ * and the message retried.
+ */
+const withhold = async (delivery: Delivery, claimId: string, reason: string): Promise<DeliveryOutcome> => {
+  logger.warn('email withheld', { emailId: delivery.emailId, reason });
+  try {
+    await withholdClaimedSend(delivery.emailId, claimId, reason, new Date().toISOString());
+  } catch (error) {
+    await releaseSend(delivery.emailId, claimId);
+    throw error;
+  }
+  await delivery.afterSend?.(Date.now());
+  return 'withheld';
+};
 
 export const createMailer = (pacer: SendPacer) => {
   /** Renders, paces and hands one email to SES; answers SES's message id. */
@@ -112,6 +145,7 @@ export const createMailer = (pacer: SendPacer) => {
     try {
       accepted = await transmit(delivery);
     } catch (error) {
+      if (error instanceof EmailWithheld) return withhold(delivery, claim.claimId, error.reason);
       if (!(error instanceof SendUnanswered)) await releaseSend(delivery.emailId, claim.claimId);
       throw error;
     }

@@ -3,10 +3,11 @@
  */
 import { NotFoundError } from '../shared/errors';
 import { renderNurtureStep } from '../emails/nurture';
+import { TemplateRefused } from '../emails/render-limits';
 import { sampleVariables } from '../emails/variables';
 import { getCampaign } from '../store/campaign-store';
 import type { EmailMessage } from '../store/email-queue';
-import type { Delivery } from './deliver-email';
+import { EmailWithheld, type Delivery } from './deliver-email';
 import { senderIdentity } from './sender-identity';
 
 export const planTestEmail = async (
@@ -24,7 +25,14 @@ export const planTestEmail = async (
     describe: { campaignId: campaign.id, stepId: step.id },
     compose: async () => {
       const { base, settings, from, replyTo } = await senderIdentity();
-      const email = await renderNurtureStep(step, sampleVariables(base), settings.sender.postalAddress);
+      // Checked when the test was asked for; a step edited since, or a render slower this time, is withheld.
+      const email = await renderNurtureStep(step, sampleVariables(base), settings.sender.postalAddress).catch(
+        (error: unknown) => {
+          if (error instanceof TemplateRefused)
+            throw new EmailWithheld(`the ${error.part} template, with the sample shopper: ${error.reason}`);
+          throw error;
+        },
+      );
       return {
         envelope: {
           from,

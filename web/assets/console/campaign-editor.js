@@ -512,6 +512,20 @@ async function sendTest(li, button) {
     ) {
       setFieldError(form, 'to', error.details.find((d) => pathOf(d) === 'to').message);
       showResult(parts.stepStatus, 'error', 'The test email was not sent: check the recipient.');
+    } else if (
+      error instanceof ApiError &&
+      error.code === 'VALIDATION' &&
+      error.details.some((d) => pathOf(d).startsWith('steps.'))
+    ) {
+      // The saved step's templates cannot be rendered (a tag that reads files, a render limit): each problem
+      // next to its field, as when saving.
+      const problems = error.details.filter((d) => pathOf(d).startsWith('steps.'));
+      showFieldErrors(form, problems);
+      showResult(
+        parts.stepStatus,
+        'error',
+        `The test email was not sent. ${problems.map((d) => `${describePath(pathOf(d))}: ${d.message}`).join('; ')}`,
+      );
     } else {
       showResult(parts.stepStatus, 'error', `The test email was not sent. ${describeFailure(error)}`);
     }
