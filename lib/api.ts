@@ -35,7 +35,7 @@ export interface Throttle {
 
 export interface ApiProps {
   readonly adminAuthorizer: apigw.IHttpRouteAuthorizer;
-  /** The stage default: steady-state requests per second and burst of a route, and the ceiling of every class. */
+  /** The stage default: a route's steady-state requests per second and burst, and every class's ceiling. */
   readonly throttle: Throttle;
 }
 

@@ -87,7 +87,7 @@ export class Email extends Construct {
     return this.configurationSet.configurationSetName;
   }
 
-  /** Lets the grantee send raw MIME messages from the sender identities through the configuration set only. */
+  /** Lets the grantee send raw MIME messages from the sender identities, through the configuration set. */
   grantSendRawEmail(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
     return iam.Grant.addToPrincipal({

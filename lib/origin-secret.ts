@@ -1,8 +1,8 @@
 /**
- * The origin secret: proof that a request to the API came through CloudFront. Secrets Manager generates it at
- * deployment; CloudFront's `/api/*` origin sends it as ORIGIN_VERIFY_HEADER, its value a CloudFormation dynamic
- * reference resolved at deployment (the template holds `{{resolve:secretsmanager:…}}`, never the value); the
- * API functions read it (their environment holds only the ARN) and refuse any request without it.
+ * The origin secret: proof that a request to the API came through CloudFront. Secrets Manager generates it
+ * at deployment; CloudFront's `/api/*` origin sends it as ORIGIN_VERIFY_HEADER, its value a CloudFormation
+ * dynamic reference resolved at deployment (the template holds `{{resolve:secretsmanager:…}}`, never the
+ * value); the API functions read it (their environment holds only the ARN) and refuse requests without it.
  *
  * Why not disable API Gateway's own endpoint instead: CloudFront's origin is that endpoint's host name. An
  * HTTP API with its default endpoint disabled is reachable only through a custom domain, which this stack

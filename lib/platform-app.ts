@@ -3,7 +3,7 @@
  * every synth. bin/app.ts and the cdk-nag test both call it, so the test checks exactly what ships.
  *
  * Context keys (cdk.json or `cdk synth -c key=value`): alarmEmail, senderDomain, defaultSender,
- * senderIdentities (a list in cdk.json, or comma-separated: `-c senderIdentities=shop.example,news@other.example`),
+ * senderIdentities (a list in cdk.json, or comma-separated: `-c senderIdentities=shop.example,a@b.example`),
  * signupRateLimit, emailSendRatePerSecond, apiRateLimit, apiBurstLimit. All are optional.
  */
 import { Validations, type App } from 'aws-cdk-lib';

@@ -78,7 +78,7 @@ export interface GatewayOptions {
   isReady: () => boolean;
   /** The origin secret CloudFront adds to /api/* requests as ORIGIN_VERIFY_HEADER (lib/web.ts). */
   originSecret?: string;
-  /** Be API Gateway's own endpoint, reached without CloudFront: the door a caller going around the site uses. */
+  /** Be API Gateway's own endpoint, reached without CloudFront: the door of a caller going around the site. */
   executeApi?: boolean;
 }
 
@@ -121,7 +121,7 @@ const readBody = (req: IncomingMessage): Promise<Buffer | null | undefined> =>
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+json))/i;
 
-/** The socket's peer address as CloudFront writes it: IPv4 without the ::ffff: prefix of a dual-stack socket. */
+/** The socket's peer address as CloudFront writes it: IPv4 without a dual-stack socket's ::ffff: prefix. */
 const peerAddress = (req: IncomingMessage): string =>
   (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
 
@@ -138,7 +138,7 @@ const toEvent = (
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name === 'cookie') continue;
-    // CloudFront sets its viewer headers and the origin header itself; a client's own copy never gets through.
+    // CloudFront sets its viewer headers and the origin header itself; a client's copies never get through.
     if (viaCloudFront && (name.startsWith('cloudfront-') || name === ORIGIN_VERIFY_HEADER)) continue;
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }

@@ -2,7 +2,7 @@
  * Only CloudFront reaches the API: CloudFront adds the origin secret to every /api/* request as
  * ORIGIN_VERIFY_HEADER, and the API functions refuse any request without it, first thing, before the route or
  * the body is looked at. API Gateway's own endpoint stays public (CloudFront needs it: disabling it takes a
- * custom domain), so without this anyone could call it directly and send CloudFront's viewer headers themselves.
+ * custom domain), so without this anyone could call it directly, CloudFront's viewer headers included.
  *
  * On AWS the secret lives in Secrets Manager (its ARN in ORIGIN_VERIFY_SECRET_ARN), read through Powertools'
  * parameters utility and cached for five minutes; the local runner, which plays CloudFront, passes its own

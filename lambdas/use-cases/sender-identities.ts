@@ -6,7 +6,7 @@
 import { senderIdentities } from '../shared/config';
 import { ValidationError } from '../shared/errors';
 
-/** The address inside `Name <local@domain>`, or the bare address, lower-cased (the schema checked its form). */
+/** The address of `Name <local@domain>`, or the bare address, lower-cased (the schema checked its form). */
 const addressOf = (mailbox: string): string => {
   const named = /<([^<>]+)>\s*$/.exec(mailbox);
   return (named ? named[1] : mailbox).trim().toLowerCase();
