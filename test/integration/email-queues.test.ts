@@ -6,6 +6,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaHandler } from '../../local/handlers';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { useSingleOptIn } from '../support/settings';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { queueDepth as depthOf } from '../support/invariants';
 
@@ -27,6 +28,7 @@ const pauseNurturer = (name: string, handler: LambdaHandler): LambdaHandler =>
 beforeAll(async () => {
   // The scheduler does not tick on its own: the test sweeps when it chooses.
   platform = await startTestPlatform({ schedulerTickSeconds: 3600, wrapHandler: pauseNurturer });
+  await useSingleOptIn(platform);
   sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
   ({ sweepDueSteps } = await import('../../lambdas/use-cases/sweep-nurture'));
 });

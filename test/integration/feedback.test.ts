@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { EmailCounters } from '../../lambdas/store/email-stats-store';
 import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { useSingleOptIn } from '../support/settings';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -21,6 +22,7 @@ let sweepDueSteps: (nowMs: number) => Promise<{ due: number; queued: number }>;
 beforeAll(async () => {
   // The scheduler does not tick on its own: the nurture test sweeps when it has seen the bounce.
   platform = await startTestPlatform({ schedulerTickSeconds: 3600 });
+  await useSingleOptIn(platform);
   const common = { region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } };
   sqs = new SQSClient(common);
   dynamo = DynamoDBDocumentClient.from(

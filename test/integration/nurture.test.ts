@@ -7,6 +7,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { useSingleOptIn } from '../support/settings';
+import { linkParts } from '../http/helpers';
 import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../support/mailbox';
 
 let platform: TestPlatform;
@@ -39,6 +41,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   // The scheduler does not tick on its own here: each test sweeps at the time it chooses.
   platform = await startTestPlatform({ schedulerTickSeconds: 3600 });
+  // Consent counts as given (a shop's choice); the double opt-in test turns it back on.
+  await useSingleOptIn(platform);
   sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
   ({ sweepDueSteps } = await import('../../lambdas/use-cases/sweep-nurture'));
 });
@@ -186,9 +190,11 @@ test('a shopper who cancels gets no further nurture email', async () => {
   await sweepAt(advanceClock(1000));
   expect(await emailsTo(platform.sesUrl, email)).toHaveLength(2);
 
-  const url = new URL(statusUrl);
-  const id = url.searchParams.get('id');
-  expect((await platform.request('POST', `/api/backorders/${id}/cancel${url.search}`)).status).toBe(200);
+  const { id, token } = linkParts(statusUrl);
+  expect(
+    (await platform.request('POST', `/api/backorders/${id}/cancel?token=${encodeURIComponent(token)}`))
+      .status,
+  ).toBe(200);
   await sweepAt(advanceClock(HOUR * 3));
   expect(await emailsTo(platform.sesUrl, email)).toHaveLength(2);
 });
@@ -303,12 +309,13 @@ test('every marketing email carries List-Unsubscribe then One-Click, a visible u
     const statusLink = /href="([^"]*\/status\?id=[^"]+)"/
       .exec(stored.body.html ?? '')![1]
       .replace(/&amp;/g, '&');
-    // The status link in a marketing email is a working link of its own.
-    const status = await platform.request(
-      'GET',
-      `/api/backorders/${new URL(statusLink).searchParams.get('id')}${new URL(statusLink).search}`,
-    );
+    // The status link in a marketing email is a working link of its own: an email link.
+    const { id, token } = linkParts(statusLink);
+    const status = await platform.request('GET', `/api/backorders/${id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(status.status).toBe(200);
+    expect(status.body.link).toBe('email');
 
     // The header's one-click endpoint works with its own token.
     const oneClick = await fetch(unsubscribe![1].replace(/^https?:\/\/[^/]+/, platform.baseUrl), {

@@ -9,7 +9,8 @@ import { emulatorClients } from '../../local/platform';
 import { signatureHeader } from '../../lambdas/shared/signature';
 import { queueDepth as depthOf } from '../support/invariants';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
-import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
+import { emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';
+import { linkParts } from '../http/helpers';
 import { batchWrite, waitingBackorders, type SeededBackorder } from '../support/backorder-rows';
 
 let platform: TestPlatform;
@@ -46,7 +47,7 @@ const signUp = async (sku: string, quantity: number, label: string) => {
   const email = uniqueEmail(label);
   const response = await platform.request('POST', '/api/backorders', { json: { sku, email, quantity } });
   expect(response.status).toBe(201);
-  const token = new URL(response.body.statusUrl).searchParams.get('token')!;
+  const { token } = linkParts(response.body.statusUrl);
   return { id: response.body.id as string, email, quantity, token };
 };
 
@@ -111,12 +112,12 @@ test('a signed webhook allocates oldest first, whole backorders only, and alerts
   expect(alerts[0].body.text).toContain('1 x Restock fifo');
   expect(alert).toBeDefined();
   // The alert's status link works and shows the allocation; positions of those still waiting moved up.
-  const link = /https?:\/\/\S+\/status\?id=[^\s"&]+&(?:amp;)?token=[A-Za-z0-9_-]+/.exec(
-    alerts[0].body.text!,
-  )![0];
-  const token = new URL(link.replace('&amp;', '&')).searchParams.get('token')!;
+  const [link] = statusLinksIn(alerts[0]);
+  const { token } = linkParts(link);
   const status = await platform.request('GET', `/api/backorders/${a.id}?token=${token}`);
   expect(status.status).toBe(200);
+  // Emailed to the shopper: an email link.
+  expect(status.body.link).toBe('email');
   expect(status.body).toMatchObject({ status: 'allocated', position: null });
   expect(status.body.events.map((e: { type: string }) => e.type)).toEqual(['created', 'allocated']);
   const bView = await platform.request('GET', `/api/backorders/${b.id}?token=${b.token}`);

@@ -13,6 +13,8 @@ import { medianFromHistogram, waitBucket } from '../../lambdas/domain/statistics
 import { queueDepth as depthOf } from '../support/invariants';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
 import { uniqueEmail, waitForEmails } from '../support/mailbox';
+import { useSingleOptIn } from '../support/settings';
+import { linkParts } from '../http/helpers';
 
 let platform: TestPlatform;
 let dynamo: DynamoDBDocumentClient;
@@ -20,6 +22,8 @@ let sqs: SQSClient;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
+  // Consent counts at once here (a shop's choice): the counts of nurture steps need steps sent.
+  await useSingleOptIn(platform);
   const clients = emulatorClients(emulatorEndpoints());
   dynamo = DynamoDBDocumentClient.from(clients.dynamo);
   sqs = clients.sqs;
@@ -56,7 +60,7 @@ const signUp = async (sku: string, quantity: number, label: string, marketingCon
     json: { sku, email, quantity, marketingConsent },
   });
   expect(response.status).toBe(201);
-  const token = new URL(response.body.statusUrl).searchParams.get('token')!;
+  const { token } = linkParts(response.body.statusUrl);
   return { id: response.body.id as string, email, quantity, token } satisfies Shopper;
 };
 

@@ -53,3 +53,24 @@ export const emailedStatusLink = async (sesUrl: string, address: string): Promis
   if (!link) throw new Error(`no email with a status link reached ${address}`);
   return link;
 };
+
+/** The token of an email link to one backorder, from the first email to the address that carries one. */
+export const emailLinkTokenFor = async (
+  sesUrl: string,
+  address: string,
+  backorderId: string,
+  timeoutMs = 15_000,
+): Promise<string> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const email of await emailsTo(sesUrl, address)) {
+      for (const link of statusLinksIn(email)) {
+        const url = new URL(link);
+        if (url.searchParams.get('id') === backorderId)
+          return decodeURIComponent(new URLSearchParams(url.hash.slice(1)).get('token') ?? '');
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no email link to ${backorderId} reached ${address}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
