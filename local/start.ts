@@ -70,6 +70,12 @@ const main = async () => {
       emailSendRatePerSecond: intFromEnv('EMAIL_SEND_RATE_PER_SECOND', 0),
       queueConcurrency: intFromEnv('LOCAL_QUEUE_CONCURRENCY', 4),
       sesEventsSince: emulators.reused ? 0 : undefined,
+      // Handler settings a developer may want to try as deployed (e.g. WEBHOOK_ALLOW_LOOPBACK=0).
+      environment: Object.fromEntries(
+        ['WEBHOOK_ALLOW_LOOPBACK', 'OUTBOX_GRACE_SECONDS', 'SENDER_IDENTITIES']
+          .filter((name) => process.env[name])
+          .map((name) => [name, process.env[name] as string]),
+      ),
     });
     const seeded = await seedDemoShop(platform.url, adminToken);
     const url = platform.url;

@@ -13,6 +13,8 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { uniqueEmail, waitForEmails } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { useSingleOptIn } from '../support/settings';
+import { linkParts } from '../http/helpers';
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
 const DESKTOP = { width: 1280, height: 900 };
@@ -28,6 +30,8 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   platform = await startTestPlatform();
+  // Consent counts at once (a shop's choice): the dashboard's nurture figures need steps sent.
+  await useSingleOptIn(platform);
   browser = await launchChromium();
 }, 60_000);
 
@@ -49,7 +53,7 @@ const signUp = async (quantity: number, label: string, marketingConsent: boolean
   return {
     id: response.body.id as string,
     email,
-    token: new URL(response.body.statusUrl).searchParams.get('token')!,
+    token: linkParts(response.body.statusUrl).token,
   };
 };
 

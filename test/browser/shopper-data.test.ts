@@ -1,15 +1,18 @@
 /**
- * The shopper's data rights on the status page (/status?id=…&token=…) in a real browser (Debian's Chromium
- * through playwright-core) against the whole local platform: a shopper downloads everything kept about them
- * as a file, then deletes it after confirming; afterwards the page and their link lead nowhere, and they can
- * sign up again. Screenshots land in test-results/shopper-data-*.png.
+ * The shopper's data rights on the status page (/status?id=…#token=…) in a real browser (Debian's Chromium
+ * through playwright-core) against the whole local platform: with the link from their email, a shopper
+ * downloads everything kept about them as a file, then deletes it after confirming; afterwards the page and
+ * their link lead nowhere, and they can sign up again. Opened with the sign-up page's link, the page offers
+ * no data buttons, says where the email link is, and can have it sent. Screenshots land in
+ * test-results/shopper-data-*.png.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestPlatform } from '../support/platform';
-import { uniqueEmail } from '../support/mailbox';
+import { emailLinkTokenFor, emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
+import { linkParts } from '../http/helpers';
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 
@@ -33,8 +36,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 /** The API path behind a status link: GET /api/backorders/{id}?token=… */
 function statusApiPath(statusUrl: string): string {
-  const params = new URL(statusUrl).searchParams;
-  return `/api/backorders/${params.get('id')}?token=${encodeURIComponent(params.get('token') ?? '')}`;
+  const { id, token } = linkParts(statusUrl);
+  return `/api/backorders/${id}?token=${encodeURIComponent(token)}`;
 }
 
 async function openStatusPage(statusUrl: string): Promise<Page> {
@@ -90,7 +93,9 @@ test('a shopper downloads their data, then deletes it after confirming', async (
   expect(signup.status).toBe(201);
   const second = await platform.request('POST', '/api/backorders', { json: { sku: otherSku, email } });
   expect(second.status).toBe(201);
-  const statusUrl = String(signup.body.statusUrl);
+  // The link in the confirmation email: the kind that may download and delete.
+  const emailToken = await emailLinkTokenFor(platform.sesUrl, email, signup.body.id);
+  const statusUrl = `${platform.baseUrl}/status?id=${signup.body.id}#token=${encodeURIComponent(emailToken)}`;
 
   const page = await openStatusPage(statusUrl);
   await page.getByRole('heading', { level: 1, name: HOSTILE_NAME, exact: true }).waitFor();
@@ -141,5 +146,36 @@ test('a shopper downloads their data, then deletes it after confirming', async (
   expect(again.status).toBe(201);
 
   expect(dialogs).toEqual([]);
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+test("opened with the sign-up page's link, the page offers no data buttons and sends the email links on request", async () => {
+  const sku = uniqueSku('PAGELINK');
+  const saved = await platform.admin('PUT', `/api/admin/products/${sku}`, { name: 'Linen apron' });
+  expect(saved.status).toBe(201);
+  const email = uniqueEmail('pagelink');
+  const signup = await platform.request('POST', '/api/backorders', { json: { sku, email } });
+  expect(signup.status).toBe(201);
+  await waitForEmails(platform.sesUrl, email);
+
+  const page = await openStatusPage(String(signup.body.statusUrl));
+  await page.getByRole('heading', { level: 1, name: 'Linen apron', exact: true }).waitFor();
+  const yourData = page.getByRole('region', { name: 'Your data' });
+  await yourData.getByText('open the link in an email we sent you').waitFor();
+  expect(await yourData.getByRole('button', { name: 'Download my data' }).isVisible()).toBe(false);
+  expect(await yourData.getByRole('button', { name: 'Delete my data' }).isVisible()).toBe(false);
+  // Cancelling still works with this link.
+  expect(await page.getByRole('button', { name: 'Cancel my backorder' }).isVisible()).toBe(true);
+  // The token never sits in the page's query string, where logs and history would keep it.
+  expect(new URL(page.url()).search).not.toContain('token');
+  await screenshot(page, 'page-link');
+
+  await yourData.getByRole('button', { name: 'Email me my links' }).click();
+  await yourData.getByText(`We sent your links to ${email}`).waitFor();
+  const links = (await waitForEmails(platform.sesUrl, email, 2)).find((m) =>
+    m.subject.startsWith('Your backorder link'),
+  );
+  expect(links).toBeDefined();
+  expect((await emailsTo(platform.sesUrl, email)).length).toBe(2);
   expect(pageErrors).toEqual([]);
 }, 60_000);

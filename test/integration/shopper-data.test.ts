@@ -255,6 +255,22 @@ describe('a shopper with a history', () => {
     }
     expect((await platform.admin('GET', `/api/admin/products/${mugs}`)).body.stock).toBe(stockBefore + 1);
 
+    // The shop's ERP hears that both were cancelled, but the events name nobody.
+    const cancels = (await erp.waitForRequests(`/erp-${tag}`, 5, 20_000))
+      .map((r) => JSON.parse(r.rawBody))
+      .filter((event) => event.type === 'backorder.cancelled');
+    expect(cancels.map((event) => event.data.backorder.id).sort()).toEqual([waiting.id, allocated.id].sort());
+    for (const event of cancels) {
+      expect(event.data.backorder).toMatchObject({
+        email: null,
+        name: null,
+        company: null,
+        status: 'cancelled',
+      });
+      expect(JSON.stringify(event).toLowerCase()).not.toContain(email.toLowerCase());
+      expect(JSON.stringify(event)).not.toContain(name);
+    }
+
     // Every link of theirs leads nowhere; the erase itself answers the same again.
     for (const { id, token } of [waiting, allocated]) {
       expect((await platform.request('GET', `/api/backorders/${id}${q(token)}`)).status).toBe(404);

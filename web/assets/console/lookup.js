@@ -30,19 +30,33 @@ const EMAIL_KIND_WORDS = {
   nurture: 'Nurture email',
   restock: 'Restock alert',
   statusLink: 'Status link email',
+  links: 'Links email (asked for by the shopper)',
   test: 'Test email',
 };
 const OUTCOME_WORDS = {
   sending: 'Sending',
   sent: 'Sent',
-  withheld: 'Not sent (data erased)',
+  // Withheld: never to be sent (the shopper's data was erased, or the template broke the render limits).
+  withheld: 'Not sent',
   bounced: 'Bounced',
   'soft-bounced': 'Soft bounce',
   complained: 'Marked as spam',
 };
-const OUTCOME_KINDS = { sent: 'on', bounced: 'off', 'soft-bounced': 'off', complained: 'off' };
-const DELIVERY_WORDS = { pending: 'Retrying', delivered: 'Delivered', failed: 'Failed', dead: 'Gave up' };
-const DELIVERY_KINDS = { delivered: 'on', failed: 'off', dead: 'off' };
+const OUTCOME_KINDS = {
+  sent: 'on',
+  withheld: 'off',
+  bounced: 'off',
+  'soft-bounced': 'off',
+  complained: 'off',
+};
+const DELIVERY_WORDS = {
+  pending: 'Retrying',
+  delivered: 'Delivered',
+  failed: 'Failed',
+  dead: 'Gave up',
+  blocked: 'Blocked (private address, not sent)',
+};
+const DELIVERY_KINDS = { delivered: 'on', failed: 'off', dead: 'off', blocked: 'off' };
 /** Timelines loaded at once: a page of fifty backorders never opens fifty requests together. */
 const TIMELINE_LOADS = 3;
 const SEGMENT_WORDS = { b2c: 'Personal (B2C)', b2b: 'Business (B2B)' };
@@ -334,6 +348,9 @@ function timelineItem(entry) {
           { className: `badge badge--${OUTCOME_KINDS[outcome] ?? 'neutral'}` },
           OUTCOME_WORDS[outcome] ?? words(outcome),
         ),
+        outcome === 'withheld'
+          ? h('span', { className: 'muted' }, ` ${entry.reason ?? 'the shopper’s data was erased'}`)
+          : null,
       ),
     );
   }
