@@ -2,12 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   hashToken,
+  linkStrengthOf,
   newBackorderId,
   newToken,
   secretsEqual,
   statusTokenMatches,
   tokenMatches,
 } from '../../lambdas/shared/tokens';
+import { linksExpired } from '../../lambdas/domain/backorder';
 
 describe('links and secrets', () => {
   test('tokens carry 256 random bits and are never repeated', () => {
@@ -86,6 +88,44 @@ describe('tokens are unguessable and compared in constant time', () => {
     spy.mockClear();
     expect(statusTokenMatches(newToken(), hashes)).toBe(false);
     expect(spy).toHaveBeenCalledTimes(3);
+  });
+
+  test("a link is an email link only by the backorder's email hashes; every hash of both kinds is compared", () => {
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    const page = newToken();
+    const emailed = [newToken(), newToken()];
+    const hashes = { statusTokenHashes: [hashToken(page)], emailTokenHashes: emailed.map(hashToken) };
+    expect(linkStrengthOf(page, hashes)).toBe('page');
+    expect(linkStrengthOf(emailed[1], hashes)).toBe('email');
+    expect(linkStrengthOf(newToken(), hashes)).toBeUndefined();
+    expect(
+      linkStrengthOf(page, { statusTokenHashes: [], emailTokenHashes: [hashToken(newToken())] }),
+    ).toBeUndefined();
+    // A row without email links (made before they existed) has page links only.
+    expect(linkStrengthOf(page, { statusTokenHashes: [hashToken(page)] })).toBe('page');
+    // Three hashes for each of the first three checks, one for each of the last two.
+    expect(spy).toHaveBeenCalledTimes(3 + 3 + 3 + 1 + 1);
+  });
+
+  test('links expire 90 days after the backorder closed, never while it is open', () => {
+    const day = 86_400_000;
+    const now = Date.parse('2026-12-01T00:00:00.000Z');
+    const closed = (status: 'cancelled' | 'fulfilled', daysAgo: number) => ({
+      status,
+      events: [
+        { at: '2020-01-01T00:00:00.000Z', type: 'created' as const },
+        { at: new Date(now - daysAgo * day).toISOString(), type: status },
+      ],
+    });
+    expect(linksExpired(closed('cancelled', 89), now)).toBe(false);
+    expect(linksExpired(closed('cancelled', 91), now)).toBe(true);
+    expect(linksExpired(closed('fulfilled', 91), now)).toBe(true);
+    const waiting = {
+      status: 'waiting' as const,
+      events: [{ at: '2020-01-01T00:00:00.000Z', type: 'created' as const }],
+    };
+    expect(linksExpired(waiting, now)).toBe(false);
+    expect(linksExpired({ ...closed('cancelled', 400), status: 'allocated' as const }, now)).toBe(false);
   });
 
   test('the admin token comparison hashes both sides and uses timingSafeEqual', () => {
