@@ -5,7 +5,9 @@
  * a link's token in the Authorization header as well as in `?token=`; and every link of a backorder stops
  * working 90 days after it closed.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { hashToken } from '../../lambdas/shared/tokens';
+import { MAX_EMAIL_LINKS } from '../../lambdas/store/backorder-store';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailLinkTokenFor, emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { documentClient, settledSnapshot } from '../support/hostile';
@@ -115,6 +117,31 @@ describe('POST /api/links', () => {
     ['a list', { email: ['a@example.com'] }],
   ])('%s → 400 VALIDATION', async (_label, body) => {
     expectError(await requestFrom(platform, '127.0.0.50', 'POST', '/api/links', body), 400, 'VALIDATION');
+  });
+});
+
+describe('a bounded number of email links', () => {
+  test('at 100 email links, a new one takes the place of the oldest: the item never grows past the bound', async () => {
+    const shopper = await newShopper('links-bound');
+    await waitForEmails(platform.sesUrl, shopper.email);
+    const old = Array.from({ length: MAX_EMAIL_LINKS }, (_, i) => hashToken(`old-${i}`));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: platform.tableNames.backorders,
+        Key: { id: shopper.id },
+        UpdateExpression: 'SET emailTokenHashes = :old',
+        ExpressionAttributeValues: { ':old': old },
+      }),
+    );
+    expect((await askForLinks(shopper.email, '127.0.0.60')).status).toBe(202);
+    const [, mail] = await waitForEmails(platform.sesUrl, shopper.email, 2);
+    const { token } = linkParts(statusLinksIn(mail)[0]);
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: platform.tableNames.backorders, Key: { id: shopper.id } }),
+    );
+    expect(Item?.emailTokenHashes).toEqual([...old.slice(1), hashToken(token)]);
+    const status = await platform.request('GET', `/api/backorders/${shopper.id}?token=${token}`);
+    expect(status.body.link).toBe('email');
   });
 });
 
