@@ -5,7 +5,7 @@
  */
 import type { NurtureStep } from '../domain/campaign';
 import { wrapInLayout } from './layout';
-import { renderBudget } from './render-limits';
+import { renderBudget, TemplateRefused } from './render-limits';
 import { htmlEngine, oneLine, textEngine, type RenderedEmail } from './templating';
 import type { NurtureVariables } from './variables';
 
@@ -78,7 +78,29 @@ export const textFromHtml = (html: string): string =>
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 
+/**
+ * A time overrun can be the machine's rather than the template's (a garbage-collection pause, a busy host
+ * descheduling the process): a sound email must not be withheld for that. A slow template is slow every
+ * time, so only an overrun that repeats on each of these attempts counts.
+ */
+const TIME_ATTEMPTS = 3;
+
 export const renderNurtureStep = async (
+  step: Pick<NurtureStep, 'subject' | 'html' | 'text'>,
+  variables: NurtureVariables,
+  postalAddress: string,
+): Promise<RenderedEmail> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await renderOnce(step, variables, postalAddress);
+    } catch (error) {
+      if (!(error instanceof TemplateRefused) || error.problem !== 'time' || attempt >= TIME_ATTEMPTS)
+        throw error;
+    }
+  }
+};
+
+const renderOnce = async (
   step: Pick<NurtureStep, 'subject' | 'html' | 'text'>,
   variables: NurtureVariables,
   postalAddress: string,

@@ -143,6 +143,33 @@ test('a shopper backorders a product, finds their place in the queue, and cancel
   expect(pageErrors).toEqual([]);
 }, 30_000);
 
+test('signing up again with an address already waiting says only that, and can have the links emailed', async () => {
+  const sku = uniqueSku('AGAIN');
+  await putProduct(sku, { name: 'Again tee', backorders: { enabled: true } });
+  const email = uniqueEmail('again');
+  const first = await platform.request('POST', '/api/backorders', {
+    json: { sku, email, quantity: 3, name: 'First Signer' },
+  });
+  expect(first.status).toBe(201);
+  await waitForEmails(platform.sesUrl, email, 1);
+
+  const page = await openLandingPage(sku);
+  await page.locator('input[name="email"]').fill(email.toUpperCase());
+  await page.getByRole('button', { name: 'Join the waiting list' }).click();
+  const result = page.locator('[role="status"]');
+  await result.filter({ hasText: 'already on the waiting list' }).waitFor();
+  // No link, no place, no quantity, no name: whoever typed the address may not own it.
+  expect(await result.getByRole('link').count()).toBe(0);
+  expect(await result.textContent()).not.toMatch(/number \d|3 units|First Signer/);
+  await screenshot(page, 'shopper-landing-already');
+
+  await result.getByRole('button', { name: 'Email me my links' }).click();
+  await result.filter({ hasText: 'we have sent its links' }).waitFor();
+  const mails = await waitForEmails(platform.sesUrl, email, 2);
+  expect(mails.map((m) => m.subject)).toContain('Your backorder link for Again tee');
+  expect(pageErrors).toEqual([]);
+}, 30_000);
+
 test('a product that cannot be backordered says so and shows no form', async () => {
   const sku = uniqueSku('ANTIQUE');
   await putProduct(sku, { name: 'One-of-a-kind antique clock', backorders: { enabled: false } });

@@ -108,6 +108,27 @@ describe('render limits', () => {
     );
   });
 
+  test('a pause of the machine during one render (not the template) does not refuse a sound template', async () => {
+    const realNow = performance.now.bind(performance);
+    let calls = 0;
+    // The first render's clock jumps a second between its start and its checks, as a GC pause or a busy host
+    // would make it; the clock is honest again afterwards.
+    const spy = jest
+      .spyOn(performance, 'now')
+      .mockImplementation(() => realNow() + (++calls > 1 && calls <= 4 ? 1_000 : 0));
+    try {
+      const email = await renderNurtureStep(
+        { subject: 'Hello', html: '<p>Hi {{ shopper.name }}</p>' },
+        variables,
+        '1 Harbour Street',
+      );
+      expect(email.html).toContain('Hi ');
+      expect(calls).toBeGreaterThan(4);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('so is one in the subject or the text part', async () => {
     const slow =
       '{% assign xs = (1..1000) %}{% for a in xs %}{% for b in xs %}{{ b }}{% endfor %}{% endfor %}';
