@@ -22,7 +22,7 @@ export const seedDemoShop = async (baseUrl: string, adminToken: string): Promise
   if (existing) return 'kept';
   await call('PUT', '/api/admin/settings', {
     backorders: { enabled: true, segments: ['b2c', 'b2b'] },
-    doubleOptIn: false,
+    doubleOptIn: true,
     sender: {
       from: 'Demo Outfitters <hello@demo-outfitters.example>',
       replyTo: 'care@demo-outfitters.example',
