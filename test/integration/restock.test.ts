@@ -72,15 +72,22 @@ const stockOf = async (sku: string): Promise<number> =>
 /** Messages on a queue, visible or being handled. */
 const queueDepth = (url: string) => depthOf(sqs, url);
 
-/** Waits until the restock queue is empty and no allocation run holds the SKU. */
+/**
+ * Waits until the restock queue is empty and no allocation run holds the SKU, on two looks half a second
+ * apart: a single look can fall between a message being handed to the allocator and its run taking the SKU.
+ */
 const settled = async (sku: string, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
+  let quietSince: number | undefined;
   for (;;) {
     const { Item } = await dynamo.send(
       new GetCommand({ TableName: platform.tableNames.products, Key: { sku }, ConsistentRead: true }),
     );
     const idle = !Item?.runId && (!Item?.reserved || Item.reserved.settled);
-    if (idle && (await queueDepth(platform.queueUrls.restock)) === 0) return Item!;
+    if (idle && (await queueDepth(platform.queueUrls.restock)) === 0) {
+      quietSince ??= Date.now();
+      if (Date.now() - quietSince >= 500) return Item!;
+    } else quietSince = undefined;
     if (Date.now() > deadline) throw new Error(`allocation of ${sku} did not settle`);
     await sleep(100);
   }

@@ -12,8 +12,14 @@ export interface StoredEmail {
   at: number;
 }
 
+/**
+ * Every test file sends its mail after it started (each file loads this module afresh): asking the emulator
+ * only for mail since then keeps each look small late in a run, when the store holds thousands of emails.
+ */
+const FILE_STARTED_SECONDS = Math.floor(Date.now() / 1000) - 60;
+
 export const emailsTo = async (sesUrl: string, address: string): Promise<StoredEmail[]> => {
-  const response = await fetch(`${sesUrl}/store`);
+  const response = await fetch(`${sesUrl}/store?since=${FILE_STARTED_SECONDS}`);
   const { emails } = (await response.json()) as { emails: StoredEmail[] };
   const wanted = address.toLowerCase();
   return emails.filter((email) => email.destination.to.some((to) => to.toLowerCase().includes(wanted)));
@@ -24,7 +30,7 @@ export const waitForEmails = async (
   sesUrl: string,
   address: string,
   count = 1,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<StoredEmail[]> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
