@@ -5,7 +5,8 @@
  *
  *   npm run bench                      every scenario, full length (about 7 minutes)
  *   npm run bench -- --quick           about 5 s per load phase: a smoke run, noisier figures
- *   npm run bench -- --large           the large size where a scenario has one (restock: 100 000 backorders)
+ *   npm run bench -- --large           the large size where a scenario has one (restock: 100 000 backorders;
+ *                                      queue-depth: a queue of 1 000 000 too)
  *   npm run bench -- --only signup     some scenarios (comma-separated or repeated)
  *   npm run bench -- --list            the scenarios
  *   npm run bench -- --queue-concurrency 0   no queue consumers (sender, nurturer…) during the run (analysis: their share)
@@ -80,7 +81,7 @@ const usage = () =>
   [
     'usage: npm run bench -- [--quick] [--large] [--only <scenario>[,<scenario>…]] [--profile] [--queue-concurrency <n>] [--background-requests <n>] [--list]',
     '',
-    ...scenarios.map((s) => `  ${s.name.padEnd(10)} ${s.description}`),
+    ...scenarios.map((s) => `  ${s.name.padEnd(12)} ${s.description}`),
   ].join('\n');
 
 const main = async (): Promise<number> => {

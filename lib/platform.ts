@@ -19,8 +19,10 @@ export type TableName =
   | 'webhookDeliveries'
   | 'suppliers'
   | 'supplierBatches'
-  | 'outbox';
-export type QueueName = 'email' | 'nurture' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback';
+  | 'outbox'
+  | 'queues';
+export type QueueName =
+  'email' | 'nurture' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback' | 'seal';
 export type FunctionName =
   | 'publicApi'
   | 'adminApi'
@@ -32,7 +34,8 @@ export type FunctionName =
   | 'allocator'
   | 'alerter'
   | 'webhookSender'
-  | 'feedback';
+  | 'feedback'
+  | 'sealer';
 
 export interface KeyDefinition {
   name: string;
@@ -245,6 +248,14 @@ export const tables = {
     purpose:
       "Messages a state change owes (confirmation, webhook event, allocation request), written in the change's own transaction and deleted once published.",
   },
+  queues: {
+    name: 'queues',
+    partitionKey: { name: 'key', type: 'S' },
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    purpose:
+      "Each product's queue bookkeeping: ticket counters, waiting tickets per page, sealed books' counts (lambdas/store/queue-store.ts).",
+  },
 } as const satisfies Record<TableName, TableDefinition>;
 
 export const queues = {
@@ -324,6 +335,16 @@ export const queues = {
     maxConcurrency: 2,
     purpose: 'SES bounce and complaint notifications (SES -> SNS -> SQS).',
   },
+  seal: {
+    name: 'seal',
+    consumer: 'sealer',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    // A book still issuing is tried again a little later; a lost request is repeated by the next book's.
+    maxReceiveCount: 10,
+    maxConcurrency: 2,
+    purpose: "Requests to seal a product's full books of tickets, so places stay a few reads at any depth.",
+  },
 } as const satisfies Record<QueueName, QueueDefinition>;
 
 export const functions = {
@@ -343,9 +364,12 @@ export const functions = {
       // A shopper's data export lists the webhook deliveries about their backorders.
       webhookDeliveries: 'read',
       outbox: 'readWrite',
+      // Tickets and places in the queue.
+      queues: 'readWrite',
     },
-    // restock: a signup or a cancel that meets free units starts an allocation; webhook: backorder.cancelled.
-    sendsTo: ['email', 'restock', 'webhook'],
+    // restock: a signup or a cancel that meets free units starts an allocation; webhook: backorder.cancelled;
+    // seal: a signup whose ticket starts a new book asks for the full ones to be sealed.
+    sendsTo: ['email', 'restock', 'webhook', 'seal'],
     sendsEmail: false,
     config: ['PUBLIC_BASE_URL', 'SIGNUP_RATE_LIMIT', 'ORIGIN_VERIFY_SECRET_ARN'],
     purpose: 'Shopper routes: product page data, signup, status, cancel, health.',
@@ -367,6 +391,8 @@ export const functions = {
       suppliers: 'readWrite',
       supplierBatches: 'readWrite',
       outbox: 'readWrite',
+      // A cancel or fulfil takes the ticket out of the queue's counts.
+      queues: 'readWrite',
     },
     sendsTo: ['email', 'enrolment', 'restock', 'webhook'],
     sendsEmail: false,
@@ -409,6 +435,8 @@ export const functions = {
       suppliers: 'read',
       // Marks a supplier batch's email sent.
       supplierBatches: 'readWrite',
+      // The place in the queue a confirmation shows.
+      queues: 'read',
     },
     // webhook: backorder.created goes out once the confirmation is sent (and again if that is retried).
     sendsTo: ['webhook'],
@@ -430,6 +458,8 @@ export const functions = {
       ledger: 'readWrite',
       campaigns: 'read',
       enrolments: 'readWrite',
+      // The shopper's place in the queue, which a step may show.
+      queues: 'read',
     },
     sendsTo: [],
     sendsEmail: true,
@@ -477,8 +507,15 @@ export const functions = {
     entry: 'lambdas/allocator/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 60,
-    // ledger: the per-product counters the statistics read move with each settled page.
-    tables: { products: 'readWrite', backorders: 'readWrite', webhooks: 'read', ledger: 'readWrite' },
+    // ledger: the per-product counters the statistics read move with each settled page; queues: the allocated
+    // tickets leave the queue's counts.
+    tables: {
+      products: 'readWrite',
+      backorders: 'readWrite',
+      webhooks: 'read',
+      ledger: 'readWrite',
+      queues: 'readWrite',
+    },
     sendsTo: ['restock', 'alert', 'webhook'],
     sendsEmail: false,
     config: [],
@@ -518,6 +555,17 @@ export const functions = {
     sendsEmail: false,
     config: [],
     purpose: 'Feedback queue consumer: SES bounces and complaints put the address on the suppression list.',
+  },
+  sealer: {
+    name: 'sealer',
+    entry: 'lambdas/sealer/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: { queues: 'readWrite' },
+    sendsTo: [],
+    sendsEmail: false,
+    config: [],
+    purpose: "Seal queue consumer: closes a product's full books of tickets into one count each.",
   },
 } as const satisfies Record<FunctionName, FunctionDefinition>;
 

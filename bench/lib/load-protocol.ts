@@ -25,6 +25,8 @@ export interface LoadSample {
   ms: number;
   /** HTTP status, 0 when no answer came. */
   status: number;
+  /** The answer's body, when the job asks for them (`recordBodies`). */
+  body?: string;
 }
 
 export type LoadJob = RequestTemplate & {
@@ -35,6 +37,10 @@ export type LoadJob = RequestTemplate & {
   durationMs: number;
   /** Return each measured request's time and outcome (`samples`), to split a run by what happened meanwhile. */
   recordSamples?: boolean;
+  /** With `recordSamples`: each sample also carries the answer's body (e.g. the ids a check reads back). */
+  recordBodies?: boolean;
+  /** Sends at most this many requests (warm-up included), then ends when they are answered. */
+  maxRequests?: number;
 } & ({ mode: 'closed'; concurrency: number } | { mode: 'open'; ratePerSecond: number });
 
 export interface LoadResult {

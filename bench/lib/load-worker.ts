@@ -74,6 +74,8 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
   let lastAnswerAt = 0;
   stopRequested = false;
 
+  const firstN = n;
+  const more = () => job.maxRequests === undefined || n - firstN < job.maxRequests;
   const warmupEnd = performance.now() + job.warmupMs;
   const measureStart = warmupEnd;
   const measureEnd = measureStart + job.durationMs;
@@ -114,6 +116,7 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
       atMs: performance.timeOrigin + startedAt,
       ms: doneAt - startedAt,
       status: answer?.status ?? 0,
+      ...(job.recordBodies ? { body: answer?.body ?? '' } : {}),
     });
     if (job.mode === 'open') {
       result.sendLagMs.push(sentAt - startedAt);
@@ -135,7 +138,11 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
     // Requests still in flight at the end are awaited, so the next job starts on a quiet platform, but not counted.
     await Promise.all(
       Array.from({ length: job.concurrency }, async () => {
-        for (let now = performance.now(); now < measureEnd && !stopRequested; now = performance.now())
+        for (
+          let now = performance.now();
+          now < measureEnd && !stopRequested && more();
+          now = performance.now()
+        )
           await one(false, now);
       }),
     );
@@ -143,12 +150,12 @@ const run = async (job: LoadJob): Promise<LoadResult> => {
   } else {
     // Open loop: a fixed arrival schedule, whatever the answers take (no coordinated omission). Warm-up
     // requests go one at a time, then the schedule starts.
-    while (performance.now() < warmupEnd) await one(false, performance.now());
+    while (performance.now() < warmupEnd && more()) await one(false, performance.now());
     const start = performance.now();
     const interval = 1000 / job.ratePerSecond;
     const total = Math.round((job.durationMs / 1000) * job.ratePerSecond);
     const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total && !stopRequested; i++) {
+    for (let i = 0; i < total && !stopRequested && more(); i++) {
       const due = start + i * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));

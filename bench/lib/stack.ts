@@ -10,6 +10,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { startEmulators, type Endpoints, type RunningEmulators } from '../../local/emulators';
 import { emulatorClients, startPlatform, type RunningPlatform } from '../../local/platform';
 import { freePort } from '../../local/ports';
+import { nameInvocations } from './invocations';
 
 export interface BenchStackOptions {
   /** Pollers per queue (the platform's default when undefined); 0 runs no queue consumers at all. */
@@ -59,6 +60,8 @@ export const startBenchStack = async (options: BenchStackOptions = {}): Promise<
       emailSendRatePerSecond: 0,
       queueConcurrency: options.queueConcurrency,
       backgroundRequestLimit: options.backgroundRequestLimit,
+      // Each invocation runs under its function's name, so a scenario can count one function's requests.
+      wrapHandler: nameInvocations,
     });
   } catch (error) {
     await emulators.stop();

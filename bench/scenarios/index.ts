@@ -3,6 +3,7 @@ import type { Scenario } from '../lib/scenario';
 import { bundlesScenario } from './bundles';
 import { mixedScenario } from './mixed';
 import { nurtureScenario } from './nurture';
+import { queueDepthScenario } from './queue-depth';
 import { restockScenario } from './restock';
 import { signupScenario } from './signup';
 
@@ -12,4 +13,5 @@ export const scenarios: Scenario[] = [
   restockScenario,
   mixedScenario,
   bundlesScenario,
+  queueDepthScenario,
 ];

@@ -43,8 +43,13 @@ export interface Backorder {
   status: BackorderStatus;
   createdAt: string;
   updatedAt: string;
-  /** createdAt#id: the total order of the queue, oldest first. */
+  /** createdAt#id: the order of listings (console, a shopper's backorders), oldest first. */
   queueKey: string;
+  /**
+   * The place-in-line ticket (lambdas/domain/queue-tickets.ts): the queue's order is the tickets' order.
+   * Absent on backorders from before tickets, which wait ahead of every ticket, in `queueKey` order.
+   */
+  ticket?: number;
   /**
    * SHA-256 of the *page links* issued: the status link a signup answers over HTTP, to whoever typed the
    * address. A page link reads and cancels this one backorder, nothing more.

@@ -33,8 +33,8 @@ export const routes: Record<string, RouteHandler> = {
 
   'GET /api/products/{sku}': async ({ pathParameters }) => json(200, await productPage(pathParameters.sku)),
 
-  'POST /api/backorders': async ({ body, sourceIp }) => {
-    const { created, backorder } = await signUp(body, sourceIp);
+  'POST /api/backorders': async ({ body, sourceIp, remainingMs }) => {
+    const { created, backorder } = await signUp(body, sourceIp, { remainingMs });
     return json(created ? 201 : 200, backorder);
   },
 

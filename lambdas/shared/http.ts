@@ -4,7 +4,7 @@
  * and the single place where errors become responses.
  */
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { isPassingFailure } from './passing-failure';
 import { clientAddress, VIEWER_ADDRESS_HEADER } from './client-address';
@@ -34,6 +34,11 @@ export interface ApiRequest {
   sourceIp: string;
   /** The authenticated administrator (JWT subject or "admin-token"), set by the gateway's authorizer. */
   principal?: string;
+  /**
+   * Milliseconds the function has left before Lambda stops it (the context's): work done after a write must
+   * fit in them, or the answer that the write happened would never arrive.
+   */
+  remainingMs: () => number;
   event: APIGatewayProxyEventV2;
 }
 
@@ -143,7 +148,10 @@ export interface RouterOptions {
 
 /** Builds the Lambda handler for a set of routes keyed by API Gateway route key ("POST /api/backorders"). */
 export const apiHandler = (routes: Record<string, RouteHandler>, options: RouterOptions = {}) => {
-  const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const dispatch = async (
+    event: APIGatewayProxyEventV2,
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
       const headers = lowerCaseHeaders(event.headers);
       // Before anything else (route, body, signature): a caller that went around CloudFront learns nothing.
@@ -171,6 +179,7 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
         sourceIp: clientAddress(headers[VIEWER_ADDRESS_HEADER], event.requestContext.http.sourceIp),
         principal: claims?.sub ? String(claims.email ?? claims.sub) : undefined,
         event,
+        remainingMs: () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
       });
       return toResponse(result);
     } catch (error) {

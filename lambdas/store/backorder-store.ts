@@ -25,13 +25,44 @@ import { cancelledAfterStepsChanges, signupChanges, statusChanges } from '../dom
 import { decodeCursor, encodeCursor } from './cursor';
 import { lastStepsSent } from './enrolment-store';
 import { counterUpdates } from './stats-store';
+import { isSealedRefusal, readSummary, waitingChangeItems } from './queue-store';
+import { ticketKey } from '../domain/queue-tickets';
 
 /** Stored form: the domain backorder plus index keys. */
 interface BackorderRow extends Backorder {
-  /** Present only while waiting: the sparse index waitingBySku is the FIFO queue of each SKU. */
+  /**
+   * Present only while waiting: the sparse index waitingBySku is the FIFO queue of each SKU, in ticket order
+   * (`ticketKey`); backorders from before tickets keep their `queueKey` here, which sorts before every ticket.
+   */
   waitingKey?: string;
   listPartition: 'all';
 }
+
+/** The queue-count change of a backorder joining or leaving the waiting queue (none before tickets). */
+const queueChange = (backorder: Pick<Backorder, 'sku' | 'ticket'>, delta: 1 | -1) =>
+  backorder.ticket === undefined ? [] : [{ sku: backorder.sku, ticket: backorder.ticket, delta }];
+
+/**
+ * Runs a transaction whose last items move the queue counts, built for the seal state as read; when a book
+ * was sealed meanwhile (only those items' conditions failed), reads it again and retries.
+ */
+const transactWithQueue = async (
+  items: TransactItem[],
+  changes: ReturnType<typeof queueChange>,
+  knownSealedBelow?: number,
+): Promise<void> => {
+  let sealedBelow = knownSealedBelow ?? Number.NEGATIVE_INFINITY;
+  for (let attempt = 0; ; attempt++) {
+    const all = [...items, ...waitingChangeItems(changes, sealedBelow)];
+    try {
+      await transactWrite(() => all);
+      return;
+    } catch (error) {
+      if (changes.length === 0 || attempt >= 3 || !isSealedRefusal(error, items.length)) throw error;
+      sealedBelow = (await readSummary(changes[0].sku)).sealedBelow;
+    }
+  }
+};
 
 const claimKey = (sku: string, emailKey: string) => `signup#${sku}#${emailKey}`;
 
@@ -60,7 +91,8 @@ export class AlreadySignedUp extends Error {
  * idempotent signup).
  */
 export const insertBackorder = async (backorder: Backorder, owed: TransactItem): Promise<void> => {
-  const row: BackorderRow = { ...backorder, waitingKey: backorder.queueKey, listPartition: 'all' };
+  const waitingKey = backorder.ticket === undefined ? backorder.queueKey : ticketKey(backorder.ticket);
+  const row: BackorderRow = { ...backorder, waitingKey, listPartition: 'all' };
   const items: TransactItem[] = [
     {
       Put: {
@@ -82,7 +114,8 @@ export const insertBackorder = async (backorder: Backorder, owed: TransactItem):
     ...counterUpdates(signupChanges(backorder)),
   ];
   try {
-    await transactWrite(() => items);
+    // A new ticket is at the queue's end: its book is not sealed (unless the signup was held up for seconds).
+    await transactWithQueue(items, queueChange(backorder, 1));
   } catch (error) {
     if (conditionFailedAt(error, 0)) {
       const existing = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item?.backorderId?.S;
@@ -110,27 +143,6 @@ export const getBackorder = async (id: string): Promise<Backorder | undefined> =
     new GetCommand({ TableName: tableName('backorders'), Key: { id }, ConsistentRead: true }),
   );
   return Item ? toBackorder(Item) : undefined;
-};
-
-/** Number of backorders of the SKU that wait ahead of the one with this queue key. */
-export const countWaitingAhead = async (sku: string, queueKey: string): Promise<number> => {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('backorders'),
-        IndexName: 'waitingBySku',
-        KeyConditionExpression: 'sku = :sku AND waitingKey < :key',
-        ExpressionAttributeValues: { ':sku': sku, ':key': queueKey },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
 };
 
 export class StatusConflict extends Error {
@@ -172,8 +184,11 @@ export const changeStatus = async (
     const back = before.status === 'allocated' ? unitsBack : undefined;
     const items = statusChangeItems(id, before.status, to, event, releaseClaim, back);
     items.push(owed(back !== undefined), ...counterUpdates(counters));
+    // Leaving the waiting queue takes the ticket out of the counts; an older backorder's is likely in a sealed book.
+    const leaves = before.status === 'waiting' ? queueChange(before, -1) : [];
+    const sealedBelow = leaves.length ? (await readSummary(before.sku)).sealedBelow : undefined;
     try {
-      await transactWrite(() => items);
+      await transactWithQueue(items, leaves, sealedBelow);
     } catch (error) {
       if (conditionFailedAt(error, 0)) continue;
       throw error;

@@ -22,6 +22,7 @@ export const adminView = (backorder: Backorder) => {
     emailTokenHashes: _emailSecrets,
     erasedTokenHashes: _erasedSecrets,
     queueKey: _order,
+    ticket: _ticket,
     ...visible
   } = backorder;
   return visible;

@@ -32,6 +32,7 @@ import {
   type RunState,
 } from '../store/allocation-store';
 import { addEmailToken } from '../store/backorder-store';
+import { leaveQueueOnce } from '../store/queue-store';
 import { enqueueAlerts } from '../store/alert-queue';
 import { enqueueRestockPage, type RestockMessage } from '../store/restock-queue';
 import { publishBackorderEvents } from './backorder-events';
@@ -194,6 +195,12 @@ const completeReservation = async (state: RunState, nowMs: number): Promise<RunS
   });
   const allocated = results.flatMap((r) =>
     r.outcome === 'gone' ? [] : [{ ...r.backorder, token: r.statusToken }],
+  );
+  // Out of the queue's counts before the page is settled: a retried page repeats what was left, once.
+  await leaveQueueOnce(
+    state.sku,
+    reservation.ref,
+    allocated.flatMap((b) => (b.ticket === undefined ? [] : [b.ticket])),
   );
   const unitsBack = results.reduce(
     (sum, r, i) => (r.outcome === 'gone' ? sum + reservation.quantities[i] : sum),

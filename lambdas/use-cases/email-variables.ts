@@ -4,28 +4,19 @@
  */
 import type { Backorder } from '../domain/backorder';
 import type { NurtureVariables } from '../emails/variables';
-import { countWaitingAhead } from '../store/backorder-store';
 import { getProduct } from '../store/catalog-store';
-import { approximatePosition } from '../store/queue-positions';
+import { placeInQueue } from '../store/queue-store';
 
 export type BackorderVariables = Omit<NurtureVariables, 'unsubscribeUrl'>;
 
-/**
- * `position` says how the place is found: exactly (one count, for a single email such as the confirmation),
- * or from a recent snapshot of the queue (bulk nurture email; see store/queue-positions.ts).
- */
+/** The variables of an email about this backorder; its place is exact (a few reads, at any depth). */
 export const backorderVariables = async (
   backorder: Backorder,
   statusUrl: string,
-  position: 'exact' | 'snapshot' = 'exact',
 ): Promise<BackorderVariables> => {
-  const ahead = (): Promise<number> =>
-    position === 'exact'
-      ? countWaitingAhead(backorder.sku, backorder.queueKey)
-      : approximatePosition(backorder.sku, backorder.queueKey).then((place) => place - 1);
-  const [product, waitingAhead] = await Promise.all([
+  const [product, position] = await Promise.all([
     getProduct(backorder.sku),
-    backorder.status === 'waiting' ? ahead() : Promise.resolve(-1),
+    backorder.status === 'waiting' ? placeInQueue(backorder.sku, backorder) : Promise.resolve(null),
   ]);
   return {
     shopper: { name: backorder.name ?? '', email: backorder.email },
@@ -34,10 +25,6 @@ export const backorderVariables = async (
       sku: backorder.sku,
       expectedRestockDate: product?.expectedRestockDate ?? '',
     },
-    backorder: {
-      quantity: backorder.quantity,
-      position: waitingAhead >= 0 ? waitingAhead + 1 : null,
-      statusUrl,
-    },
+    backorder: { quantity: backorder.quantity, position, statusUrl },
   };
 };

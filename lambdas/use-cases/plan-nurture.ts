@@ -69,7 +69,7 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
       const email = await renderNurtureStep(
         step,
         {
-          ...(await backorderVariables(backorder, link, 'snapshot')),
+          ...(await backorderVariables(backorder, link)),
           unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
         },
         settings.sender.postalAddress,

@@ -10,12 +10,12 @@ import { linkStrengthOf } from '../shared/tokens';
 import {
   ACTIVE_STATUSES,
   linksExpired,
-  positionOf,
   type Backorder,
   type BackorderStatus,
   type LinkStrength,
 } from '../domain/backorder';
-import { changeStatus, countWaitingAhead, getBackorder, StatusConflict } from '../store/backorder-store';
+import { changeStatus, getBackorder, StatusConflict } from '../store/backorder-store';
+import { placeInQueue } from '../store/queue-store';
 import { getProduct } from '../store/catalog-store';
 import { stopEnrolments } from '../store/enrolment-store';
 import type { OutboxEntry } from '../store/outbox-store';
@@ -46,9 +46,7 @@ export const findWithToken = async (
 };
 
 export const positionNow = async (backorder: Backorder): Promise<number | null> =>
-  backorder.status === 'waiting'
-    ? positionOf('waiting', await countWaitingAhead(backorder.sku, backorder.queueKey))
-    : null;
+  backorder.status === 'waiting' ? placeInQueue(backorder.sku, backorder) : null;
 
 export const shopperView = async ({ backorder, link }: LinkedBackorder) => {
   const [product, position] = await Promise.all([getProduct(backorder.sku), positionNow(backorder)]);

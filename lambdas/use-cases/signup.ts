@@ -11,13 +11,15 @@ import { BackordersDisabledError, NotFoundError, QuantityLimitError } from '../s
 import { newBackorderId, newToken, hashToken } from '../shared/tokens';
 import { PERSIST, persistently } from '../shared/persist';
 import { logger } from '../shared/http';
-import { normalizeEmail, positionOf, queueKeyOf, type Backorder } from '../domain/backorder';
+import { normalizeEmail, queueKeyOf, type Backorder } from '../domain/backorder';
 import { signupSchema } from '../domain/backorder-schema';
 import { defaultSiteSettings } from '../domain/site-defaults';
 import { effectivePolicy, judgeSignup } from '../domain/eligibility';
 import { parseOrThrow } from '../domain/validation';
 import { getProductWithSettings } from '../store/catalog-store';
-import { AlreadySignedUp, countWaitingAhead, insertBackorder } from '../store/backorder-store';
+import { AlreadySignedUp, insertBackorder } from '../store/backorder-store';
+import { issueTicket, placeInQueue } from '../store/queue-store';
+import { requestSeal } from '../store/seal-queue';
 import type { OutboxEntry } from '../store/outbox-store';
 import { requestAllocation } from '../store/restock-queue';
 import { enforceSignupRateLimit } from './rate-limit';
@@ -48,10 +50,35 @@ export interface RepeatedSignup {
 
 export type SignupResult = NewSignup | RepeatedSignup;
 
+/** What the answer needs after the signup is stored, with time to spare before the function's deadline. */
+const ANSWER_MARGIN_MS = 1_500;
+
+/** The promise's value, or undefined once `ms` have passed (the work may go on; nobody waits for it). */
+const within = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+
+export interface SignupOptions {
+  nowMs?: number;
+  /** Milliseconds the function has left (the Lambda context's): what follows the write must fit in them. */
+  remainingMs?: () => number;
+}
+
 export const signUp = async (
   input: unknown,
   clientAddress: string,
-  nowMs = Date.now(),
+  { nowMs = Date.now(), remainingMs = () => Number.POSITIVE_INFINITY }: SignupOptions = {},
 ): Promise<SignupResult> => {
   const request = parseOrThrow(signupSchema, input, 'signup');
   const emailKey = normalizeEmail(request.email);
@@ -71,6 +98,8 @@ export const signUp = async (
   const createdAt = new Date(nowMs).toISOString();
   const id = newBackorderId(nowMs);
   const pageToken = newToken();
+  // The shopper's place in line. A ticket left unused (a repeated signup) is a gap, which counts for nothing.
+  const { ticket, crossedIntoBook } = await issueTicket(request.sku, nowMs);
   const backorder: Backorder = {
     id,
     sku: request.sku,
@@ -86,6 +115,7 @@ export const signUp = async (
     createdAt,
     updatedAt: createdAt,
     queueKey: queueKeyOf(createdAt, id),
+    ticket,
     statusTokenHashes: [hashToken(pageToken)],
     // Marketing consent counts at once, or, under double opt-in, once the shopper confirms it by email.
     consentedAt: request.marketingConsent && !settings.doubleOptIn ? createdAt : undefined,
@@ -107,19 +137,29 @@ export const signUp = async (
 
   // From here the signup has happened: the answer must say so, with the page link no retry could give again,
   // even when the confirmation cannot be queued right now (the scheduler sends it from the outbox) or the
-  // place in the queue cannot be counted.
+  // place in the queue cannot be counted in the time the function has left (then the place is null).
   const link = statusUrl(baseUrl(settings.publicBaseUrl), id, pageToken);
+  const budget = () => remainingMs() - ANSWER_MARGIN_MS;
+  const place = persistently(() => placeInQueue(backorder.sku, backorder), { ...PERSIST, tries: 3 }).catch(
+    (error: unknown) => {
+      logger.warn('place in the queue not counted for the signup answer', { error: String(error) });
+      return null;
+    },
+  );
   const [, position] = await Promise.all([
-    publishOwedOrLeave(outboxId, owed),
-    persistently(() => countWaitingAhead(backorder.sku, backorder.queueKey), { ...PERSIST, tries: 3 }).then(
-      (ahead) => positionOf('waiting', ahead),
-      (error: unknown) => {
-        logger.warn('place in the queue not counted for the signup answer', { error: String(error) });
-        return null;
-      },
-    ),
+    within(publishOwedOrLeave(outboxId, owed), budget()),
+    within(place, budget()).then((value) => value ?? null),
+    // The books before this one are full: ask for them to be sealed (a later request repeats it if lost).
+    crossedIntoBook === undefined || crossedIntoBook <= 0
+      ? undefined
+      : within(
+          requestSeal({ sku: request.sku, below: crossedIntoBook }).catch((error: unknown) =>
+            logger.warn('seal request not queued', { sku: request.sku, error: String(error) }),
+          ),
+          budget(),
+        ),
   ]);
-  if (product.stock > 0) {
+  if (product.stock > 0 && budget() > 0) {
     // Units are free (none fitted the shoppers ahead): this shopper may be served at once. Not worth failing
     // the signup for: the next stock change asks again.
     await requestAllocation([product.sku], 'signup while units are free').catch((error: unknown) =>

@@ -12,7 +12,6 @@ import {
   expectError,
   linkParts,
   newProduct,
-  oldestFirst,
   signUp,
   sleep,
   statusOf,
@@ -302,15 +301,15 @@ describe('text a shopper types is data, never markup', () => {
 });
 
 /** A product and `count` waiting shoppers on it (signed up at once), in queue order: oldest first. */
+/** Shoppers signed up one after another: the queue's order is theirs. */
 const queueOf = async (label: string, count: number) => {
   const sku = await newProduct(platform, label, { name: `Queue ${label}` });
-  const responses = await Promise.all(
-    Array.from({ length: count }, (_, i) => signUp(platform, { sku, email: uniqueEmail(`${label}-${i}`) })),
-  );
-  for (const response of responses) expect(response.status).toBe(201);
-  const shoppers = oldestFirst(
-    responses.map((r) => r.body as { id: string; statusUrl: string; email: string; createdAt: string }),
-  );
+  const shoppers: { id: string; statusUrl: string; email: string; createdAt: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await signUp(platform, { sku, email: uniqueEmail(`${label}-${i}`) });
+    expect(response.status).toBe(201);
+    shoppers.push(response.body);
+  }
   return { sku, shoppers };
 };
 

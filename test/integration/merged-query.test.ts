@@ -1,0 +1,167 @@
+/**
+ * Paging through a sharded index (lambdas/store/merged-query.ts) against DynamoDB Local: for any rows spread
+ * over the shards, any page size and any filter, the pages put together are exactly the matching rows,
+ * oldest first, each once; a page never holds more than asked; a cursor that is not one is refused.
+ */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { emulatorClients } from '../../local/platform';
+import { emulatorEndpoints } from '../support/platform';
+import type { mergedPage as MergedPage } from '../../lambdas/store/merged-query';
+
+const endpoints = emulatorEndpoints();
+const raw = emulatorClients(endpoints).dynamo;
+const client = DynamoDBDocumentClient.from(raw);
+const table = `merged-query-${randomBytes(4).toString('hex')}`;
+let mergedPage: typeof MergedPage;
+
+beforeAll(async () => {
+  // The store's client is configured by the environment only, as on Lambda.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  ({ mergedPage } = await import('../../lambdas/store/merged-query'));
+  await raw.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'id', AttributeType: 'S' },
+        { AttributeName: 'part', AttributeType: 'S' },
+        { AttributeName: 'order', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byPart',
+          KeySchema: [
+            { AttributeName: 'part', KeyType: 'HASH' },
+            { AttributeName: 'order', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+});
+afterAll(async () => {
+  await raw.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+  raw.destroy();
+});
+
+interface Row {
+  id: string;
+  part: string;
+  order: string;
+  kept: boolean;
+}
+
+const put = async (rows: readonly Row[]) => {
+  for (let i = 0; i < rows.length; i += 25)
+    await client.send(
+      new BatchWriteCommand({
+        RequestItems: { [table]: rows.slice(i, i + 25).map((row) => ({ PutRequest: { Item: row } })) },
+      }),
+    );
+};
+
+const queryOf = (listing: string, shards: number, filtered: boolean) => {
+  const partitions = Array.from({ length: shards }, (_, s) => `${listing}#${s}`);
+  return {
+    partitions,
+    keys: { partition: 'part', sort: 'order', id: 'id' },
+    shards: partitions.map(
+      (part): QueryCommandInput => ({
+        TableName: table,
+        IndexName: 'byPart',
+        KeyConditionExpression: 'part = :p',
+        ExpressionAttributeValues: { ':p': part, ...(filtered ? { ':yes': true } : {}) },
+        ...(filtered ? { FilterExpression: 'kept = :yes' } : {}),
+      }),
+    ),
+  };
+};
+
+const readAll = async (listing: string, shards: number, filtered: boolean, limit: number) => {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 1000; guard++) {
+    const page = await mergedPage({ ...queryOf(listing, shards, filtered), limit, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    pages.push(page.items.map((item) => String(item.id)));
+    if (page.cursor === null) return pages;
+    cursor = page.cursor;
+  }
+  throw new Error('the listing never ended');
+};
+
+let listings = 0;
+test('pages put together are the matching rows, oldest first, each once', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(1, 4, 16),
+      fc.array(
+        fc.record({
+          // Few distinct orders: equal sort keys across shards are ordered by id.
+          order: fc.integer({ min: 0, max: 40 }).map((n) => String(n).padStart(3, '0')),
+          shard: fc.nat(),
+          kept: fc.boolean(),
+        }),
+        { maxLength: 120 },
+      ),
+      fc.integer({ min: 1, max: 30 }),
+      fc.boolean(),
+      async (shards, specs, limit, filtered) => {
+        const listing = `L${++listings}`;
+        const rows = specs.map(
+          (spec, i): Row => ({
+            id: `id-${String(i).padStart(4, '0')}-${randomBytes(2).toString('hex')}`,
+            part: `${listing}#${spec.shard % shards}`,
+            order: spec.order,
+            kept: spec.kept,
+          }),
+        );
+        await put(rows);
+        const expected = rows
+          .filter((row) => !filtered || row.kept)
+          .sort((a, b) => (a.order === b.order ? (a.id < b.id ? -1 : 1) : a.order < b.order ? -1 : 1))
+          .map((row) => row.id);
+        const pages = await readAll(listing, shards, filtered, limit);
+        expect(pages.flat()).toEqual(expected);
+        // Without a filter every page but the last is full.
+        if (!filtered) for (const page of pages.slice(0, -1)) expect(page).toHaveLength(limit);
+      },
+    ),
+    { numRuns: 25 },
+  );
+});
+
+test('a filter that leaves out most rows ends a page short at a bounded cost, and the cursor goes on', async () => {
+  const listing = `L${++listings}`;
+  const rows = Array.from(
+    { length: 400 },
+    (_, i): Row => ({
+      id: `id-${String(i).padStart(4, '0')}`,
+      part: `${listing}#${i % 2}`,
+      order: String(i).padStart(4, '0'),
+      kept: i === 399,
+    }),
+  );
+  await put(rows);
+  const pages = await readAll(listing, 2, true, 1);
+  expect(pages.flat()).toEqual(['id-0399']);
+  // Eight rounds of one-row reads per shard cannot reach the end: the first page is empty and goes on.
+  expect(pages[0]).toEqual([]);
+});
+
+test('a cursor that is not one of this listing is refused', async () => {
+  const query = queryOf('L-cursor', 4, false);
+  for (const cursor of ['not json!', Buffer.from('[null,null]').toString('base64url'), 'e30', 'A'.repeat(9000)])
+    await expect(mergedPage({ ...query, limit: 5, cursor })).rejects.toMatchObject({
+      status: 400,
+      code: 'VALIDATION',
+    });
+});
