@@ -142,15 +142,16 @@ export const tables = {
     partitionKey: { name: 'id', type: 'S' },
     indexes: [
       {
-        // Sparse: `waitingKey` exists only while a backorder waits, so this index is the FIFO queue per SKU.
+        // Sparse: `waitingKey` exists only while a backorder waits, so this index is the FIFO queue per SKU,
+        // in LIST_SHARDS partitions (`skuShard` = `<sku>#<n>`) merged by `waitingKey` on reading.
         name: 'waitingBySku',
-        partitionKey: { name: 'sku', type: 'S' },
+        partitionKey: { name: 'skuShard', type: 'S' },
         sortKey: { name: 'waitingKey', type: 'S' },
         projection: ['quantity'],
       },
       {
         name: 'bySku',
-        partitionKey: { name: 'sku', type: 'S' },
+        partitionKey: { name: 'skuShard', type: 'S' },
         sortKey: { name: 'queueKey', type: 'S' },
         projection: 'ALL',
       },
@@ -161,6 +162,7 @@ export const tables = {
         projection: 'ALL',
       },
       {
+        // Every backorder, in LIST_SHARDS partitions (`listPartition` = `all#<n>`).
         name: 'byCreated',
         partitionKey: { name: 'listPartition', type: 'S' },
         sortKey: { name: 'queueKey', type: 'S' },

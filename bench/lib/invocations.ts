@@ -48,8 +48,8 @@ export interface FunctionRequests {
 const TICKET_ITEM = /"(?:shard|tickets)#/;
 
 /**
- * Counts the AWS requests made by invocations of `fn` on the given clients (labelled by service), between
- * `start()` and `stop()`.
+ * Counts the AWS requests made by invocations of the given functions on the given clients (labelled by
+ * service), between `start()` and `stop()`.
  */
 export interface FunctionRequestCounter {
   start(): void;
@@ -58,14 +58,17 @@ export interface FunctionRequestCounter {
 }
 
 export const countFunctionRequests = (
-  fn: FunctionName,
+  functions: readonly FunctionName[],
   clients: Readonly<Record<'DynamoDB' | 'SQS', MiddlewareClient>>,
 ): FunctionRequestCounter => {
   let counts = new Map<string, number>();
   let ticket = 0;
   let attempts = 0;
   let counting = false;
-  const mine = () => counting && runningFunction() === fn;
+  const mine = () => {
+    const running = runningFunction();
+    return counting && running !== undefined && functions.includes(running);
+  };
   for (const [service, client] of Object.entries(clients)) {
     const stack = client.middlewareStack as LooseStack;
     stack.add(

@@ -36,6 +36,16 @@ export const shopperAnswered = (sample: LoadSample | undefined): Shopper | undef
 };
 
 /** The place an answer (signup or status read) shows; null when it shows none. */
+/** How many backorders a console list page answered (NaN when it answered none). */
+export const listedIn = (sample: LoadSample): number => {
+  try {
+    const { items } = JSON.parse(sample.body ?? '') as { items?: unknown };
+    return Array.isArray(items) ? items.length : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+};
+
 export const positionIn = (sample: LoadSample): number | null => {
   try {
     const { position } = JSON.parse(sample.body ?? '') as { position?: unknown };

@@ -14,8 +14,7 @@
  *
  * The signups go round-robin over the catalogue, not to the restocked or the nurtured product: a shop's
  * signups come from its many out-of-stock products, the restocked one is in stock again (its page sells,
- * it no longer takes backorders), and a signup's answer counts its place in its product's queue, so 10 000
- * waiting on one SKU would measure that COUNT rather than the platform (see the signup scenario).
+ * it no longer takes backorders).
  *
  * At t0, together: the load generator (a child process) starts an open-loop stream of signups at 20/s
  * through the gateway, the signed inventory webhook makes 10 000 units available, and the scheduler's own

@@ -17,7 +17,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { dueBucket, dueKey } from '../../lambdas/domain/due-index';
-import { queueKeyOf } from '../../lambdas/domain/backorder';
+import { listKeysOf, queueKeyOf } from '../../lambdas/domain/backorder';
 import { hashToken, newBackorderId, newToken } from '../../lambdas/shared/tokens';
 import { queues } from '../../lib/platform';
 import { batchWrite } from '../../test/support/backorder-rows';
@@ -76,7 +76,7 @@ export const seedRows = (
       updatedAt: createdAt,
       queueKey,
       waitingKey: queueKey,
-      listPartition: 'all',
+      ...listKeysOf({ id, sku }),
       statusTokenHashes: [hashToken(newToken())],
       events: [{ at: createdAt, type: 'created', by: 'shopper' }],
     });

@@ -5,7 +5,8 @@
  * the run: the SKU's backorders carry that many tickets, each a different one, and the places their status
  * pages show are 1…N once each, every one the rank of its ticket. A failure makes the run invalid.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { rowsOfSku } from '../../test/support/backorder-rows';
 import type { FunctionRequestCounter } from '../lib/invocations';
 import { failuresOf, formatStatuses, type LoadGenerator } from '../lib/load';
 import type { Figure } from '../lib/report';
@@ -22,27 +23,11 @@ const CONCURRENCY = 32;
 const CHECK_PARALLEL = 16;
 
 /** Every backorder of the SKU: id and ticket. */
-const ticketsOf = async (dynamo: DynamoDBDocumentClient, table: string, sku: string) => {
-  const rows: { id: string; ticket?: number }[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: 'bySku',
-        KeyConditionExpression: 'sku = :sku',
-        ExpressionAttributeValues: { ':sku': sku },
-        ProjectionExpression: 'id, ticket',
-        ConsistentRead: false,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      rows.push({ id: String(item.id), ticket: item.ticket as number | undefined });
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return rows;
-};
+const ticketsOf = async (dynamo: DynamoDBDocumentClient, table: string, sku: string) =>
+  (await rowsOfSku(dynamo, table, sku)).map((item) => ({
+    id: String(item.id),
+    ticket: item.ticket as number | undefined,
+  }));
 
 /** The place each shopper's status page shows (null when it shows none or fails). */
 const placesOf = async (stack: BenchStack, shoppers: readonly Shopper[]) => {

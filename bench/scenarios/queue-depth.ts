@@ -4,8 +4,9 @@
  * with that many shoppers already waiting, seeded as the platform stores them (test/support/ticketed-queue.ts:
  * backorder rows with tickets, page sets, sealed books and the summary); then, through the HTTP API, one at a
  * time from the load generator, N signups on each SKU and N status reads of the shopper at the back of each
- * queue: latency p50/p99 and the AWS requests of each call (only the public API's invocations, counted by an
- * SDK middleware: bench/lib/invocations.ts), side by side with their ratio to depth 0. The depths take turns in
+ * queue, and N console lists of each product's oldest 50 waiting: latency p50/p99 and the AWS requests of
+ * each call (only the API functions' invocations, counted by an SDK middleware: bench/lib/invocations.ts),
+ * side by side with their ratio to depth 0. The depths take turns in
  * rounds, after every SKU is seeded, so each sees the same machine and the same DynamoDB Local.
  *
  * Every answered place is checked against the tickets stored (a signup's: the seeded depth, plus the earlier
@@ -22,6 +23,7 @@ import { countFunctionRequests, type FunctionRequests } from '../lib/invocations
 import { startLoadGenerator, type LoadGenerator, type LoadJob, type LoadSample } from '../lib/load';
 import {
   drainEmails,
+  listedIn,
   positionIn,
   seedProduct,
   seedSettings,
@@ -72,6 +74,7 @@ interface Depth {
   seedSeconds: number;
   signups: Calls;
   reads: Calls;
+  lists: Calls;
   /** The place each signup should have answered (by the tickets). */
   signupPlacesDue: number[];
   back?: Shopper;
@@ -100,7 +103,8 @@ const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}�
 export const queueDepthScenario: Scenario = {
   name: SCENARIO,
   description:
-    'signup and status read at the back of queues of 0 / 10 000 / 100 000 shoppers (1 000 000 with --large): ' +
+    'signup, status read and console list at the back of queues of 0 / 10 000 / 100 000 shoppers ' +
+    '(1 000 000 with --large): ' +
     'same requests, latency within 1.2×; then a burst of 1 000 signups on one SKU',
   run: async (context) => {
     const stack = await context.stack();
@@ -120,7 +124,11 @@ export const queueDepthScenario: Scenario = {
       import('../../lambdas/shared/dynamo'),
       import('../../lambdas/shared/sqs'),
     ]);
-    const counter = countFunctionRequests('publicApi', { DynamoDB: handlerDynamo, SQS: handlerSqs });
+    // The shopper routes' function, and the console's for its list of a product's backorders.
+    const counter = countFunctionRequests(['publicApi', 'adminApi'], {
+      DynamoDB: handlerDynamo,
+      SQS: handlerSqs,
+    });
     const generator: LoadGenerator = startLoadGenerator();
     const { backorders, queues } = stack.platform.tableNames;
     try {
@@ -147,6 +155,7 @@ export const queueDepthScenario: Scenario = {
           seedSeconds,
           signups: empty(),
           reads: empty(),
+          lists: empty(),
           signupPlacesDue: [],
           sealedBelow: queue.sealedBelow,
         });
@@ -154,7 +163,10 @@ export const queueDepthScenario: Scenario = {
 
       // 2. Warm-up (not measured): the JIT, the SDK's sockets, DynamoDB Local's JVM after the seeding.
       let n = 0;
-      const oneAtATime = (count: number, template: Pick<LoadJob, 'method' | 'path' | 'body'>): LoadJob => ({
+      const oneAtATime = (
+        count: number,
+        template: Pick<LoadJob, 'method' | 'path' | 'body' | 'headers'>,
+      ): LoadJob => ({
         baseUrl: stack.url,
         ...template,
         firstN: n,
@@ -175,12 +187,19 @@ export const queueDepthScenario: Scenario = {
         method: 'GET' as const,
         path: `/api/backorders/${id}?token=${encodeURIComponent(token)}`,
       });
+      // The console's first page of a product's waiting backorders (what customer service opens).
+      const list = (sku: string) => ({
+        method: 'GET' as const,
+        path: `/api/admin/backorders?sku=${encodeURIComponent(sku)}&status=waiting&limit=50`,
+        headers: { authorization: `Bearer ${stack.adminToken}` },
+      });
       const warmSku = `BENCH-QD-${run}-WARM`.toUpperCase();
       await seedProduct(stack, warmSku, 'Bench queue warm-up');
       const warm = await generator.run(oneAtATime(WARM_UP_CALLS, signup(warmSku)));
       n = warm.nextN;
       const warmShopper = shopperAnswered(warm.samples?.[warm.samples.length - 1]);
       if (warmShopper) await generator.run(oneAtATime(WARM_UP_CALLS, read(warmShopper)));
+      await generator.run(oneAtATime(WARM_UP_CALLS, list(warmSku)));
       await drainEmails(stack, context);
       say(`warm-up: ${WARM_UP_CALLS} signups and status reads on another SKU (not measured)`);
 
@@ -188,8 +207,8 @@ export const queueDepthScenario: Scenario = {
       const cpu = new CpuAccount('bench process (gateway, handlers)');
       const measure = async (
         depth: Depth,
-        what: 'signups' | 'reads',
-        template: Pick<LoadJob, 'method' | 'path' | 'body'>,
+        what: 'signups' | 'reads' | 'lists',
+        template: Pick<LoadJob, 'method' | 'path' | 'body' | 'headers'>,
       ) => {
         cpu.start();
         counter.start();
@@ -235,12 +254,15 @@ export const queueDepthScenario: Scenario = {
       }
       for (let r = 0; r < rounds; r++)
         for (const depth of depths) if (depth.back) await measure(depth, 'reads', read(depth.back));
+      for (let r = 0; r < rounds; r++)
+        for (const depth of depths) await measure(depth, 'lists', list(depth.sku));
 
       // 4. Report.
       const figures: Figure[] = [];
       const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}) =>
         figures.push({ scenario: SCENARIO, name, value, unit, ...extra });
       let wrongPlaces = 0;
+      let wrongLists = 0;
       const wrongSamples: string[] = [];
       const expect = (depth: number, what: string, sample: LoadSample, place: number) => {
         const shown = positionIn(sample);
@@ -253,17 +275,24 @@ export const queueDepthScenario: Scenario = {
       const rows = depths.map((depth) => {
         const signups = depth.signups.samples;
         const reads = depth.reads.samples;
+        const lists = depth.lists.samples;
         // The shopper at the back of a queue of D + N.
         signups.forEach((s, k) => expect(depth.depth, `signup ${k + 1}`, s, depth.signupPlacesDue[k]));
         reads.forEach((s, k) => expect(depth.depth, `read ${k + 1}`, s, depth.depth + signups.length));
-        failed += [...signups, ...reads].filter((s) => s.status < 200 || s.status > 299).length;
+        failed += [...signups, ...reads, ...lists].filter((s) => s.status < 200 || s.status > 299).length;
+        // A page of the oldest 50 waiting: full wherever 50 wait.
+        for (const sample of lists)
+          if (depth.depth + signups.length >= 50 && listedIn(sample) !== 50) wrongLists++;
         return {
           depth,
           signup: summarize(signups.map((s) => s.ms)),
           read: summarize(reads.map((s) => s.ms)),
+          list: summarize(lists.map((s) => s.ms)),
           signupRequests: perCall(depth.signups.requests, signups.length),
           readRequests: perCall(depth.reads.requests, reads.length),
-          retries: depth.signups.requests.retries + depth.reads.requests.retries,
+          listRequests: perCall(depth.lists.requests, lists.length),
+          retries:
+            depth.signups.requests.retries + depth.reads.requests.retries + depth.lists.requests.retries,
         };
       });
       const base = rows[0];
@@ -283,10 +312,18 @@ export const queueDepthScenario: Scenario = {
             `(${times(ratio(row.read, base.read, 'p50'))} / ${times(ratio(row.read, base.read, 'p99'))})  ` +
             `${row.readRequests.text}; ${row.depth.pagesRead ?? 'n/a'} page items`,
         );
+      say(`${'depth'.padStart(9)}  console list p50 / p99 (× depth 0)      requests per list`);
+      for (const row of rows)
+        say(
+          `${spaced(row.depth.depth).padStart(9)}  ${ms(row.list.p50).padStart(8)} / ${ms(row.list.p99).padStart(8)} ` +
+            `(${times(ratio(row.list, base.list, 'p50'))} / ${times(ratio(row.list, base.list, 'p99'))})  ` +
+            `${row.listRequests.text}`,
+        );
       say('by command, per call:');
       for (const row of rows) {
         say(`  ${spaced(row.depth.depth).padStart(9)} signup: ${row.signupRequests.commands}`);
         say(`  ${spaced(row.depth.depth).padStart(9)} read:   ${row.readRequests.commands}`);
+        say(`  ${spaced(row.depth.depth).padStart(9)} list:   ${row.listRequests.commands}`);
       }
       const retries = rows.reduce((sum, row) => sum + row.retries, 0);
       const cpuReport = cpu.report();
@@ -311,6 +348,11 @@ export const queueDepthScenario: Scenario = {
         figure(`ticket requests per signup, ${at}`, row.signupRequests.ticket, '', {
           note: '1 from a block with room, 3 for a new block: depends on the pace of signups, not the depth',
         });
+        figure(`console list p50, ${at}`, row.list.p50, 'ms', { note: `p99 ${ms(row.list.p99)}` });
+        figure(`requests per console list, ${at}`, row.listRequests.total, '', {
+          ...(deep ? { target: { op: '<=' as const, value: base.listRequests.total } } : {}),
+          note: `${row.listRequests.commands}: one query per shard of the listing, at any depth`,
+        });
         figure(`requests per status read, ${at}`, row.readRequests.total, '', {
           ...(deep ? { target: bound(base.readRequests.total) } : {}),
           note: `${row.readRequests.commands}; the place reads ${row.depth.pagesRead ?? 'n/a'} page items`,
@@ -329,7 +371,14 @@ export const queueDepthScenario: Scenario = {
         figure(`status read p99 / depth 0's, ${at}`, ratio(row.read, base.read, 'p99'), '', {
           target: latency,
         });
+        figure(`console list p50 / depth 0's, ${at}`, ratio(row.list, base.list, 'p50'), '', {
+          target: latency,
+        });
       }
+      figure('console list pages not full at depth', wrongLists, '', {
+        target: { op: '<=', value: 0 },
+        required: true,
+      });
       figure('places answered wrong at depth', wrongPlaces, '', {
         target: { op: '<=', value: 0 },
         required: true,
@@ -347,6 +396,8 @@ export const queueDepthScenario: Scenario = {
           read: row.read,
           signupRequests: row.depth.signups.requests,
           readRequests: row.depth.reads.requests,
+          list: row.list,
+          listRequests: row.depth.lists.requests,
         })),
         cpu: cpuReport,
       });

@@ -13,17 +13,17 @@
  * After each platform slice the email sender drains the confirmations it queued, so the next slice starts
  * quiet; its CPU during the slice is part of the platform's cost on one machine, and is reported.
  *
- * Signups go round-robin over 50 SKUs, each with its own waiting queue: the position a signup answers is a
- * COUNT query over the SKU's waiting backorders, so piling every signup on one SKU would measure an ever
- * longer queue rather than the platform. The floor uses 50 SKUs of its own so its queues grow the same way.
+ * Signups go round-robin over 50 SKUs, as a shop's do; one hot SKU is the queue-depth scenario's. The floor
+ * uses 50 SKUs of its own.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
-  QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { listKeysOf } from '../../lambdas/domain/backorder';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -121,8 +121,9 @@ const sayPhase = (phase: PhaseReport) => {
 };
 
 /**
- * One signup's DynamoDB and SQS calls, with the SDK alone: BatchGet product + settings, TransactWrite of the
- * claim and the backorder row, SendMessage of the confirmation, Query COUNT of the waiting backorders ahead.
+ * One signup's DynamoDB and SQS calls, with the SDK alone: BatchGet product + settings, an UpdateItem for the
+ * ticket (a shard's block), TransactWrite of the claim, the backorder row and the ticket's page, SendMessage
+ * of the confirmation, BatchGet of the summary, book and page the place is read from.
  * (With SIGNUP_RATE_LIMIT 0 a signup makes no rate-limit writes, so neither does this.) The confirmations go
  * to a queue of the floor's own that nothing consumes: the platform's sender would try to deliver them.
  */
@@ -135,7 +136,7 @@ const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string) => {
     },
   );
   const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
-  const { products, settings, backorders, ledger } = stack.platform.tableNames;
+  const { products, settings, backorders, ledger, queues } = stack.platform.tableNames;
   const tokenHash = randomBytes(32).toString('hex');
 
   const signup = async (n: number, sku: string): Promise<void> => {
@@ -151,6 +152,18 @@ const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string) => {
     );
     if (!Responses?.[products]?.[0]) throw new Error(`floor: product ${sku} not found`);
 
+    const shard = `shard#${sku}#${n % 16}`;
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: queues,
+        Key: { key: shard },
+        UpdateExpression: 'ADD used :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const ticket = Number(Attributes?.used) * 16 + (n % 16);
+    const page = `page#${sku}#${Math.floor(ticket / 256)}`;
     await dynamo.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -181,10 +194,20 @@ const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string) => {
                 queueKey,
                 statusTokenHash: tokenHash,
                 events: [{ at: createdAt, type: 'created', by: 'shopper' }],
-                waitingKey: queueKey,
-                listPartition: 'all',
+                ticket,
+                waitingKey: `t${String(ticket).padStart(16, '0')}`,
+                ...listKeysOf({ id, sku }),
               },
               ConditionExpression: 'attribute_not_exists(id)',
+            },
+          },
+          {
+            Update: {
+              TableName: queues,
+              Key: { key: page },
+              UpdateExpression: 'ADD slots :slot, version :one',
+              ConditionExpression: 'attribute_not_exists(sealed)',
+              ExpressionAttributeValues: { ':slot': new Set([ticket % 256]), ':one': 1 },
             },
           },
         ],
@@ -202,20 +225,20 @@ const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string) => {
       }),
     );
 
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: backorders,
-          IndexName: 'waitingBySku',
-          KeyConditionExpression: 'sku = :sku AND waitingKey < :key',
-          ExpressionAttributeValues: { ':sku': sku, ':key': queueKey },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      start = page.LastEvaluatedKey;
-    } while (start);
+    await dynamo.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [queues]: {
+            Keys: [
+              { key: `summary#${sku}` },
+              { key: `book#${sku}#${Math.floor(ticket / 2048)}` },
+              { key: page },
+            ],
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
   };
   return {
     signup,

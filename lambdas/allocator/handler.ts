@@ -20,7 +20,7 @@ const restockMessage = z.discriminatedUnion('kind', [
     sku,
     runId: z.string().check(z.minLength(1), z.maxLength(200)),
     page: z.int().check(z.gte(0)),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
+    cursor: z.optional(z.string().check(z.maxLength(4096))),
     predecessor: z.optional(z.string().check(z.maxLength(200))),
   }),
 ]);

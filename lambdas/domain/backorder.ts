@@ -108,6 +108,30 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 
 export const queueKeyOf = (createdAt: string, id: string): string => `${createdAt}#${id}`;
 
+/**
+ * Shards of each backorder listing (by SKU, waiting by SKU, all): a drop's signups on one product write
+ * LIST_SHARDS index keys instead of one, each well under DynamoDB's 1 000 writes a second per key at 5 000
+ * signups a second (ARCHITECTURE.md, "Places in the queue"); readers merge them back in order.
+ */
+export const LIST_SHARDS = 16;
+
+/** A backorder's shard, fixed by its id (FNV-1a: cheap, and spreads ids that share a time prefix). */
+export const listShardOf = (id: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % LIST_SHARDS;
+};
+
+/** The stored listing keys of a backorder: its shard of the SKU's listings and of the listing of all. */
+export const listKeysOf = (backorder: Pick<Backorder, 'id' | 'sku'>) => {
+  const shard = listShardOf(backorder.id);
+  return { skuShard: `${backorder.sku}#${shard}`, listPartition: `all#${shard}` };
+};
+
+/** The partition values of a listing's shards: `<base>#0` … `<base>#15`. */
+export const listPartitions = (base: string): string[] =>
+  Array.from({ length: LIST_SHARDS }, (_, shard) => `${base}#${shard}`);
+
 /** 1-based place among the product's waiting backorders, given how many wait ahead; null once not waiting. */
 export const positionOf = (status: BackorderStatus, waitingAhead: number): number | null =>
   status === 'waiting' ? waitingAhead + 1 : null;

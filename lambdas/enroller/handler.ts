@@ -14,7 +14,7 @@ const enrolmentJob = z.object({
   campaignId: z.string().min(1).max(64),
   version: z.number().int().min(1),
   skuIndex: z.number().int().min(0),
-  cursor: z.string().max(2048).optional(),
+  cursor: z.string().max(4096).optional(),
 });
 
 export const enrolPage = async (record: SQSRecord): Promise<void> => {

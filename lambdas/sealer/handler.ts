@@ -10,7 +10,8 @@ import * as z from 'zod/mini';
 import { queueUrl } from '../shared/config';
 import { logger } from '../shared/http';
 import { processQueueBatch } from '../shared/queue-batch';
-import { readSummary, sealBooksBelow } from '../store/queue-store';
+import { readSummary } from '../store/queue-rows';
+import { sealBooksBelow } from '../store/queue-sealing';
 
 const sealMessage = z.object({
   sku: z.string().check(z.minLength(1), z.maxLength(64)),

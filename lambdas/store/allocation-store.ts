@@ -12,14 +12,14 @@
  *   lost and never spent twice.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import { conditionFailedAt, transactWrite } from '../shared/transact';
-import type { Backorder } from '../domain/backorder';
+import { listPartitions, type Backorder } from '../domain/backorder';
 import type { CounterChanges } from '../domain/statistics';
 import type { WaitingDemand } from '../domain/allocation';
-import { decodeCursor, encodeCursor } from './cursor';
+import { mergedPage } from './merged-query';
 import { counterUpdates } from './stats-store';
 
 export interface Reservation {
@@ -285,25 +285,28 @@ export interface WaitingPage {
   cursor?: string;
 }
 
-/** One page of a SKU's waiting queue, oldest first (the sparse waitingBySku index). */
+/** One page of a SKU's waiting queue, oldest first (the sparse waitingBySku index, its shards merged). */
 export const waitingPage = async (
   sku: string,
   cursor: string | undefined,
   limit: number,
 ): Promise<WaitingPage> => {
-  const { Items = [], LastEvaluatedKey } = await dynamo.send(
-    new QueryCommand({
+  const partitions = listPartitions(sku);
+  const { items, cursor: next } = await mergedPage({
+    shards: partitions.map((value) => ({
       TableName: tableName('backorders'),
       IndexName: 'waitingBySku',
-      KeyConditionExpression: 'sku = :sku',
-      ExpressionAttributeValues: { ':sku': sku },
-      ExclusiveStartKey: decodeCursor(cursor, ['id', 'sku', 'waitingKey'], { sku }),
-      Limit: limit,
-    }),
-  );
+      KeyConditionExpression: 'skuShard = :shard',
+      ExpressionAttributeValues: { ':shard': value },
+    })),
+    partitions,
+    keys: { partition: 'skuShard', sort: 'waitingKey', id: 'id' },
+    limit,
+    cursor,
+  });
   return {
-    items: Items.map((item) => ({ id: item.id as string, quantity: Number(item.quantity) })),
-    cursor: encodeCursor(LastEvaluatedKey) ?? undefined,
+    items: items.map((item) => ({ id: item.id as string, quantity: Number(item.quantity) })),
+    cursor: next ?? undefined,
   };
 };
 
@@ -365,6 +368,6 @@ export const allocateBackorder = async (
 };
 
 const withoutIndexKeys = (item: Record<string, unknown>): Backorder => {
-  const { waitingKey: _w, listPartition: _l, allocationRef: _r, ...backorder } = item;
+  const { waitingKey: _w, skuShard: _s, listPartition: _l, allocationRef: _r, ...backorder } = item;
   return backorder as unknown as Backorder;
 };

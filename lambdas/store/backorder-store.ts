@@ -5,27 +5,16 @@
  * The statistics' counters move in the same transactions, so they follow exactly what happened.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
-import {
-  anonymousActor,
-  type Backorder,
-  type BackorderEvent,
-  type BackorderStatus,
-} from '../domain/backorder';
+import { listKeysOf, type Backorder, type BackorderEvent, type BackorderStatus } from '../domain/backorder';
 import { conditionFailedAt, transactWrite, type TransactItem } from '../shared/transact';
 import { cancelledAfterStepsChanges, signupChanges, statusChanges } from '../domain/statistics';
-import { decodeCursor, encodeCursor } from './cursor';
 import { lastStepsSent } from './enrolment-store';
 import { counterUpdates } from './stats-store';
-import { isSealedRefusal, readSummary, waitingChangeItems } from './queue-store';
+import { isSealedRefusal, waitingChangeItems } from './queue-store';
+import { readSummary } from './queue-rows';
 import { ticketKey } from '../domain/queue-tickets';
 
 /** Stored form: the domain backorder plus index keys. */
@@ -35,7 +24,10 @@ interface BackorderRow extends Backorder {
    * (`ticketKey`); backorders from before tickets keep their `queueKey` here, which sorts before every ticket.
    */
   waitingKey?: string;
-  listPartition: 'all';
+  /** The backorder's shard of the SKU's listings (waitingBySku, bySku): `<sku>#<n>`. */
+  skuShard: string;
+  /** The backorder's shard of the listing of all (byCreated): `all#<n>`. */
+  listPartition: string;
 }
 
 /** The queue-count change of a backorder joining or leaving the waiting queue (none before tickets). */
@@ -64,11 +56,12 @@ const transactWithQueue = async (
   }
 };
 
-const claimKey = (sku: string, emailKey: string) => `signup#${sku}#${emailKey}`;
+export const claimKey = (sku: string, emailKey: string) => `signup#${sku}#${emailKey}`;
 
-const toBackorder = (row: Record<string, unknown>): Backorder => {
+export const toBackorder = (row: Record<string, unknown>): Backorder => {
   const {
     waitingKey: _w,
+    skuShard: _s,
     listPartition: _l,
     allocationRef: _a,
     ...backorder
@@ -92,7 +85,7 @@ export class AlreadySignedUp extends Error {
  */
 export const insertBackorder = async (backorder: Backorder, owed: TransactItem): Promise<void> => {
   const waitingKey = backorder.ticket === undefined ? backorder.queueKey : ticketKey(backorder.ticket);
-  const row: BackorderRow = { ...backorder, waitingKey, listPartition: 'all' };
+  const row: BackorderRow = { ...backorder, waitingKey, ...listKeysOf(backorder) };
   const items: TransactItem[] = [
     {
       Put: {
@@ -247,47 +240,6 @@ const statusChangeItems = (
   return items;
 };
 
-export interface BackorderFilter {
-  sku?: string;
-  emailKey?: string;
-  status?: BackorderStatus;
-  cursor?: string;
-  limit?: number;
-}
-
-/** Backorders oldest first, by SKU, by shopper, or all; the status filter narrows any of them. */
-export const listBackorders = async (
-  filter: BackorderFilter,
-): Promise<{ items: Backorder[]; cursor: string | null }> => {
-  const [indexName, partition, value] = filter.emailKey
-    ? ['byEmail', 'emailKey', filter.emailKey]
-    : filter.sku
-      ? ['bySku', 'sku', filter.sku]
-      : ['byCreated', 'listPartition', 'all'];
-  const input: QueryCommandInput = {
-    TableName: tableName('backorders'),
-    IndexName: indexName,
-    KeyConditionExpression: `#p = :p`,
-    ExpressionAttributeNames: { '#p': partition },
-    ExpressionAttributeValues: { ':p': value },
-    Limit: filter.limit ?? 50,
-    ExclusiveStartKey: decodeCursor(filter.cursor, ['id', partition, 'queueKey'], { [partition]: value }),
-  };
-  const conditions: string[] = [];
-  if (filter.status) {
-    conditions.push('#status = :status');
-    input.ExpressionAttributeNames!['#status'] = 'status';
-    input.ExpressionAttributeValues![':status'] = filter.status;
-  }
-  if (filter.emailKey && filter.sku) {
-    conditions.push('sku = :sku');
-    input.ExpressionAttributeValues![':sku'] = filter.sku;
-  }
-  if (conditions.length) input.FilterExpression = conditions.join(' AND ');
-  const { Items, LastEvaluatedKey } = await dynamo.send(new QueryCommand(input));
-  return { items: (Items ?? []).map(toBackorder), cursor: encodeCursor(LastEvaluatedKey) };
-};
-
 /**
  * How many email links a backorder keeps. Each email adds one, and anyone may have "my links" sent to an
  * address three times an hour: without a bound, its backorders would grow towards DynamoDB's 400 KB item
@@ -368,148 +320,4 @@ export const confirmConsent = async (id: string, at: string): Promise<Backorder 
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
   return getBackorder(id);
-};
-
-/**
- * One page of waiting backorders with effective marketing consent, oldest first: of one SKU, or of all.
- * Used by enrolment jobs; the cursor continues where the page ended.
- */
-export const waitingConsentingPage = async (
-  sku: string | undefined,
-  cursor: string | undefined,
-  limit = 200,
-): Promise<{ items: Backorder[]; cursor: string | null }> => {
-  const [indexName, partition, value] = sku ? ['bySku', 'sku', sku] : ['byCreated', 'listPartition', 'all'];
-  const { Items, LastEvaluatedKey } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName('backorders'),
-      IndexName: indexName,
-      KeyConditionExpression: '#p = :p',
-      FilterExpression: '#status = :waiting AND attribute_exists(consentedAt)',
-      ExpressionAttributeNames: { '#p': partition, '#status': 'status' },
-      ExpressionAttributeValues: { ':p': value, ':waiting': 'waiting' },
-      ExclusiveStartKey: decodeCursor(cursor, ['id', partition, 'queueKey'], { [partition]: value }),
-      Limit: limit,
-    }),
-  );
-  return { items: (Items ?? []).map(toBackorder), cursor: encodeCursor(LastEvaluatedKey) };
-};
-
-// ---- erasure (the shopper's right to be forgotten) ---------------------------------------------------------
-
-/** Every backorder of a shopper (by lower-cased address), oldest first, all pages. */
-export const backordersOfShopper = async (emailKey: string): Promise<Backorder[]> => {
-  const all: Backorder[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('backorders'),
-        IndexName: 'byEmail',
-        KeyConditionExpression: 'emailKey = :e',
-        ExpressionAttributeValues: { ':e': emailKey },
-        ExclusiveStartKey: start,
-      }),
-    );
-    all.push(...(page.Items ?? []).map(toBackorder));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return all;
-};
-
-/**
- * First step of an erasure: from now on this backorder's status link answers 404. Keeps the first moment
- * (a retry does not move it); refused (false) once the backorder is already anonymous.
- */
-export const markErasing = async (id: string, at: string): Promise<boolean> => {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName('backorders'),
-        Key: { id },
-        UpdateExpression: 'SET erasingAt = if_not_exists(erasingAt, :at)',
-        ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(erasedAt)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-};
-
-/** Deletes the shopper's claim on a SKU if it still names this backorder (a no-op otherwise). */
-export const releaseClaimOf = async (
-  backorder: Pick<Backorder, 'id' | 'sku' | 'emailKey'>,
-): Promise<void> => {
-  await dynamo
-    .send(
-      new DeleteCommand({
-        TableName: tableName('ledger'),
-        Key: { key: claimKey(backorder.sku, backorder.emailKey) },
-        ConditionExpression: 'backorderId = :id',
-        ExpressionAttributeValues: { ':id': backorder.id },
-      }),
-    )
-    .catch((error) => {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    });
-};
-
-/**
- * Makes a backorder an anonymous record: the address (and so its place in the byEmail index), name,
- * company and status tokens go; sku, quantity, status, dates and events (without staff identities) stay,
- * so every count stays right. Conditioned on the row being as it was read (status, events, tokens), so a
- * change landing in between is never overwritten: 'changed' tells the caller to read again and retry.
- */
-export const anonymiseBackorder = async (
-  backorder: Backorder,
-  erasedVia: string,
-  at: string,
-): Promise<'done' | 'changed'> => {
-  if (backorder.erasedAt) return 'done';
-  const emailLinks = backorder.emailTokenHashes ?? [];
-  const events: BackorderEvent[] = [
-    ...backorder.events.map(({ at: when, type, by }) => ({ at: when, type, ...optionalBy(by) })),
-    { at, type: 'erased', by: 'shopper' },
-  ];
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName('backorders'),
-        Key: { id: backorder.id },
-        UpdateExpression:
-          'SET erasedAt = :at, erasedVia = :via, events = :events, erasedTokenHashes = :hashes ' +
-          'REMOVE email, emailKey, #name, company, statusTokenHashes, emailTokenHashes',
-        ConditionExpression:
-          'attribute_not_exists(erasedAt) AND #status = :status AND size(events) = :eventCount AND ' +
-          'size(statusTokenHashes) = :tokenCount AND ' +
-          (emailLinks.length === 0
-            ? 'attribute_not_exists(emailTokenHashes)'
-            : 'size(emailTokenHashes) = :emailTokenCount'),
-        ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':at': at,
-          ':via': erasedVia,
-          ':events': events,
-          // Only email links can ask for an erasure, so only they answer a repeated one the same.
-          ':hashes': emailLinks,
-          ':status': backorder.status,
-          ':eventCount': backorder.events.length,
-          ':tokenCount': backorder.statusTokenHashes.length,
-          ...(emailLinks.length === 0 ? {} : { ':emailTokenCount': emailLinks.length }),
-        },
-      }),
-    );
-    return 'done';
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return 'changed';
-    throw error;
-  }
-};
-
-const optionalBy = (by: string | undefined) => {
-  const actor = anonymousActor(by);
-  return actor === undefined ? {} : { by: actor };
 };

@@ -34,7 +34,8 @@ export interface MergedPage {
  * stops at a bounded cost and the cursor goes on from there (as a single filtered query's page does).
  */
 const MAX_ROUNDS = 8;
-const MAX_CURSOR_LENGTH = 8192;
+/** A page's cursor: 16 shards' keys take at most ~1 900 characters; the queues' and API's limits are 4 096. */
+const MAX_CURSOR_LENGTH = 4096;
 
 interface Shard {
   input: QueryCommandInput;
@@ -78,8 +79,7 @@ const encode = (positions: readonly Position[]): string | null =>
 export const mergedPage = async (query: MergedQuery): Promise<MergedPage> => {
   const { keys, limit } = query;
   const orderOf = (item: Item): [string, string] => [String(item[keys.sort]), String(item[keys.id])];
-  const before = (a: [string, string], b: [string, string]) =>
-    a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  const before = (a: [string, string], b: [string, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
   const shards: Shard[] = decode(query.cursor, query.shards.length).map((position, i) => ({
     input: query.shards[i],
     partition: query.partitions[i],

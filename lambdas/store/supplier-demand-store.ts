@@ -15,6 +15,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import { windowBound } from '../domain/supplier';
+import { listPartitions } from '../domain/backorder';
 
 export interface SuppliedProduct {
   sku: string;
@@ -63,35 +64,54 @@ export const waitingDemandInWindow = async (
   from: string | undefined,
   to: string,
 ): Promise<WindowDemand | undefined> => {
-  let units = 0;
-  let backorders = 0;
-  let oldest: string | undefined;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('backorders'),
-        IndexName: 'waitingBySku',
-        KeyConditionExpression:
-          from === undefined
-            ? 'sku = :sku AND waitingKey <= :to'
-            : 'sku = :sku AND waitingKey BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':sku': sku,
-          ':to': windowBound(to),
-          ...(from === undefined ? {} : { ':from': windowBound(from) }),
-        },
-        ProjectionExpression: 'waitingKey, quantity',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      // Oldest first: the first row read is the oldest.
-      oldest ??= String(item.waitingKey).split('#')[0];
-      units += Number(item.quantity ?? 0);
-      backorders += 1;
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return oldest === undefined ? undefined : { units, backorders, oldest };
+  // By creation (bySku's queueKey): a window reads the signups it covers, whichever still wait, in each of
+  // the SKU's shards side by side; order does not matter for sums.
+  const shards = await Promise.all(
+    listPartitions(sku).map(async (shard) => {
+      let units = 0;
+      let backorders = 0;
+      let oldest: string | undefined;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamo.send(
+          new QueryCommand({
+            TableName: tableName('backorders'),
+            IndexName: 'bySku',
+            KeyConditionExpression:
+              from === undefined
+                ? 'skuShard = :shard AND queueKey <= :to'
+                : 'skuShard = :shard AND queueKey BETWEEN :from AND :to',
+            FilterExpression: '#status = :waiting',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':shard': shard,
+              ':waiting': 'waiting',
+              ':to': windowBound(to),
+              ...(from === undefined ? {} : { ':from': windowBound(from) }),
+            },
+            ProjectionExpression: 'queueKey, quantity',
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          // Oldest first within the shard: its first row is its oldest.
+          oldest ??= String(item.queueKey).split('#')[0];
+          units += Number(item.quantity ?? 0);
+          backorders += 1;
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return { units, backorders, oldest };
+    }),
+  );
+  const oldest = shards
+    .map((shard) => shard.oldest)
+    .filter((value): value is string => value !== undefined)
+    .sort()[0];
+  if (oldest === undefined) return undefined;
+  return {
+    units: shards.reduce((sum, shard) => sum + shard.units, 0),
+    backorders: shards.reduce((sum, shard) => sum + shard.backorders, 0),
+    oldest,
+  };
 };

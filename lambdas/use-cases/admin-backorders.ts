@@ -6,13 +6,14 @@ import { NotFoundError } from '../shared/errors';
 import { normalizeEmail, STATUSES, type Backorder } from '../domain/backorder';
 import { skuSchema } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
-import { getBackorder, listBackorders } from '../store/backorder-store';
+import { getBackorder } from '../store/backorder-store';
+import { listBackorders } from '../store/backorder-listings';
 
 const listQuery = z.object({
   sku: skuSchema.optional(),
   email: z.string().trim().min(1).max(254).optional(),
   status: z.enum(STATUSES).optional(),
-  cursor: z.string().max(2048).optional(),
+  cursor: z.string().max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
 

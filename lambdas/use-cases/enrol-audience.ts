@@ -3,7 +3,7 @@
  * signed up before it was activated, then queues the next page. A job for an outdated campaign version stops.
  */
 import { audienceMatches } from '../domain/campaign';
-import { waitingConsentingPage } from '../store/backorder-store';
+import { waitingConsentingPage } from '../store/backorder-listings';
 import { getCampaign } from '../store/campaign-store';
 import { enqueueEnrolmentJob, type EnrolmentJob } from '../store/enrolment-jobs';
 import { enrolInCampaign } from './nurture-enrolment';

@@ -7,7 +7,7 @@ import { logger } from '../shared/http';
 import { mapWithLimit } from '../shared/concurrency';
 import { ACTIVE_STATUSES } from '../domain/backorder';
 import { renderMyLinks } from '../emails/my-links';
-import { backordersOfShopper } from '../store/backorder-store';
+import { backordersOfShopper } from '../store/backorder-listings';
 import { getProduct } from '../store/catalog-store';
 import type { EmailMessage } from '../store/email-queue';
 import type { Delivery } from './deliver-email';

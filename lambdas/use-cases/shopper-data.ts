@@ -21,13 +21,9 @@ import { logger } from '../shared/http';
 import { linkStrengthOf, statusTokenMatches } from '../shared/tokens';
 import { mapWithLimit } from '../shared/concurrency';
 import { ACTIVE_STATUSES, anonymousActor, linksExpired, type Backorder } from '../domain/backorder';
-import {
-  anonymiseBackorder,
-  backordersOfShopper,
-  getBackorder,
-  markErasing,
-  releaseClaimOf,
-} from '../store/backorder-store';
+import { getBackorder } from '../store/backorder-store';
+import { backordersOfShopper } from '../store/backorder-listings';
+import { anonymiseBackorder, markErasing, releaseClaimOf } from '../store/backorder-erasure-store';
 import { getProduct } from '../store/catalog-store';
 import { deleteEnrolments, enrolmentsOf } from '../store/enrolment-store';
 import { allEmailsSentTo, forgetRecipient, withholdEmail } from '../store/ledger-store';

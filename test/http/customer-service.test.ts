@@ -58,6 +58,7 @@ describe('GET /api/admin/backorders/{id}', () => {
       'queueKey',
       'waitingKey',
       'listPartition',
+      'skuShard',
     ])
       expect(text).not.toContain(internal);
     expect(text).not.toContain(backorder.token);

@@ -96,6 +96,7 @@ describe('GET /api/backorders/{id}/export', () => {
       'queueKey',
       'waitingKey',
       'listPartition',
+      'skuShard',
       'emailKey',
       '"key"',
     ])

@@ -9,13 +9,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaHandler } from '../../local/handlers';
 import type { FunctionName } from '../../lib/platform';
 import { BOOK_SIZE } from '../../lambdas/domain/queue-tickets';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { documentClient } from '../support/hostile';
 import { queueDepth } from '../support/invariants';
+import { rowsOfSku } from '../support/backorder-rows';
 import { emulatorClients } from '../../local/platform';
 import { emulatorEndpoints } from '../support/platform';
 import { uniqueEmail } from '../support/mailbox';
@@ -74,29 +75,12 @@ const signUpShopper = async (sku: string, quantity = 1): Promise<Shopper> => {
 };
 
 /** Every backorder of the SKU as stored: id, status, ticket. */
-const rowsOf = async (sku: string) => {
-  const rows: { id: string; status: string; ticket?: number }[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: platform.tableNames.backorders,
-        IndexName: 'bySku',
-        KeyConditionExpression: 'sku = :sku',
-        ExpressionAttributeValues: { ':sku': sku },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      rows.push({
-        id: item.id as string,
-        status: item.status as string,
-        ticket: item.ticket as number | undefined,
-      });
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return rows;
-};
+const rowsOf = async (sku: string) =>
+  (await rowsOfSku(documentClient(), platform.tableNames.backorders, sku)).map((item) => ({
+    id: item.id as string,
+    status: item.status as string,
+    ticket: item.ticket as number | undefined,
+  }));
 
 /**
  * The place every waiting shopper's status page shows, against their rank by ticket among those waiting,
@@ -136,7 +120,7 @@ const allocationSettled = async (sku: string) => {
 
 /** Seals every full book now, as the sealer does once blocks can no longer issue. */
 const sealAll = async (sku: string) => {
-  const { sealBooksBelow } = await import('../../lambdas/store/queue-store');
+  const { sealBooksBelow } = await import('../../lambdas/store/queue-sealing');
   await sealBooksBelow(sku, Number.MAX_SAFE_INTEGER, Date.now() + 10_000);
 };
 

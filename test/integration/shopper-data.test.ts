@@ -215,6 +215,7 @@ describe('a shopper with a history', () => {
       'queueKey',
       'waitingKey',
       'listPartition',
+      'skuShard',
       'emailKey',
       'recipientKey',
       'sesMessageId',

@@ -1,6 +1,7 @@
 /**
  * Supplier batches against the real emulators, with the scheduler's part driven by an injected clock and
- * backorder rows written with the creation times a test needs: two schedulers at once make one batch; a
+ * backorder rows written with the creation times a test needs: signups through the API are counted by
+ * their time; two schedulers at once make one batch; a
  * scheduler down for two weeks makes one batch covering all of it, and the next batch starts where it ended;
  * too few units make no batch and roll over; "send now" ignores the minimum; a backorder created in the last
  * two minutes waits for the next batch; the supplier gets one email with the CSV attached, even when queueing
@@ -110,6 +111,23 @@ const csvAttachment = (email: StoredEmail) => {
   const [file] = email.attachments!;
   return { ...file, text: Buffer.from(file.content, 'base64').toString('utf8') };
 };
+
+test('shoppers who signed up through the API (in ticket order) are counted by the time they signed up', async () => {
+  const supplier = await newSupplier('api', { every: 'day', hour: 6 });
+  const sku = await newProduct(supplier.id, 'Desk lamp');
+  for (const quantity of [2, 1]) {
+    const signed = await platform.request('POST', '/api/backorders', {
+      json: { sku, email: uniqueEmail('api-shopper'), quantity },
+    });
+    expect(signed.status).toBe(201);
+  }
+  // A tick at least ten minutes on, so both signups lie before the cutoff (now − 2 minutes).
+  const tick = nextSlot(supplier.batch, Date.now() + 10 * MINUTE) + 30_000;
+  await batches.sendDueSupplierBatches(tick);
+  const made = await batchesOf(supplier.id);
+  expect(made).toHaveLength(1);
+  expect(linesOf(made[0])).toEqual([{ sku, units: 3, backorders: 2 }]);
+});
 
 test('two schedulers at once make one batch, and the supplier gets one email with the CSV', async () => {
   const supplier = await newSupplier('race', { every: 'day', hour: 6 });

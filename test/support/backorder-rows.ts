@@ -3,9 +3,9 @@
  * and benchmarks need queues of thousands, which through the API (and its confirmation emails) would take
  * minutes and measure something else.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newBackorderId, hashToken, newToken } from '../../lambdas/shared/tokens';
-import { queueKeyOf } from '../../lambdas/domain/backorder';
+import { listKeysOf, listPartitions, queueKeyOf } from '../../lambdas/domain/backorder';
 
 export interface SeededBackorder {
   id: string;
@@ -51,7 +51,7 @@ export const waitingBackorders = (
         updatedAt: createdAt,
         queueKey,
         waitingKey: queueKey,
-        listPartition: 'all',
+        ...listKeysOf({ id, sku }),
         statusTokenHashes: [hashToken(token)],
         events: [{ at: createdAt, type: 'created', by: 'shopper' }],
       },
@@ -84,4 +84,30 @@ export const batchWrite = async (
       }
     }),
   );
+};
+
+/** Every backorder row of a SKU as stored (all its bySku shards), in no particular order. */
+export const rowsOfSku = async (
+  dynamo: DynamoDBDocumentClient,
+  table: string,
+  sku: string,
+): Promise<Record<string, unknown>[]> => {
+  const rows: Record<string, unknown>[] = [];
+  for (const shard of listPartitions(sku)) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'bySku',
+          KeyConditionExpression: 'skuShard = :shard',
+          ExpressionAttributeValues: { ':shard': shard },
+          ExclusiveStartKey: start,
+        }),
+      );
+      rows.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return rows;
 };

@@ -90,7 +90,7 @@ describe('against DynamoDB (mocked)', () => {
   };
 
   test('making a backorder anonymous removes what names the shopper, only if the row is as it was read', async () => {
-    const { anonymiseBackorder } = await import('../../lambdas/store/backorder-store');
+    const { anonymiseBackorder } = await import('../../lambdas/store/backorder-erasure-store');
     dynamo.on(UpdateCommand).resolves({});
     expect(await anonymiseBackorder(backorder, backorder.id, '2026-05-03T09:00:00.000Z')).toBe('done');
     const input = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
@@ -119,7 +119,7 @@ describe('against DynamoDB (mocked)', () => {
   });
 
   test('a row that changed meanwhile is not overwritten: the caller is told to read it again', async () => {
-    const { anonymiseBackorder } = await import('../../lambdas/store/backorder-store');
+    const { anonymiseBackorder } = await import('../../lambdas/store/backorder-erasure-store');
     dynamo.on(UpdateCommand).rejects(
       Object.assign(new Error('The conditional request failed'), {
         name: 'ConditionalCheckFailedException',

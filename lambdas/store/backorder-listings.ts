@@ -1,0 +1,119 @@
+/**
+ * Pages of backorders, oldest first: by SKU or of all (indexes split into LIST_SHARDS partitions, merged back
+ * in order by merged-query.ts), or of one shopper (one partition). A status, or a SKU within a shopper's
+ * backorders, narrows any of them as a filter. And every backorder of one shopper, for export and erasure.
+ */
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/dynamo';
+import { tableName } from '../shared/config';
+import { listPartitions, type Backorder, type BackorderStatus } from '../domain/backorder';
+import { mergedPage } from './merged-query';
+import { toBackorder } from './backorder-store';
+
+export interface BackorderFilter {
+  sku?: string;
+  emailKey?: string;
+  status?: BackorderStatus;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface BackorderPage {
+  items: Backorder[];
+  cursor: string | null;
+}
+
+interface Listing {
+  index: string;
+  partition: string;
+  partitions: string[];
+}
+
+const listingOf = (filter: Pick<BackorderFilter, 'sku' | 'emailKey'>): Listing =>
+  filter.emailKey
+    ? { index: 'byEmail', partition: 'emailKey', partitions: [filter.emailKey] }
+    : filter.sku
+      ? { index: 'bySku', partition: 'skuShard', partitions: listPartitions(filter.sku) }
+      : { index: 'byCreated', partition: 'listPartition', partitions: listPartitions('all') };
+
+/** One page of a listing, narrowed by conditions on the rows themselves (joined with AND). */
+const pageOf = async (
+  listing: Listing,
+  filter: { conditions: string[]; names: Record<string, string>; values: Record<string, unknown> },
+  limit: number,
+  cursor: string | undefined,
+): Promise<BackorderPage> => {
+  const shards = listing.partitions.map((value): QueryCommandInput => ({
+    TableName: tableName('backorders'),
+    IndexName: listing.index,
+    KeyConditionExpression: '#p = :p',
+    ExpressionAttributeNames: { '#p': listing.partition, ...filter.names },
+    ExpressionAttributeValues: { ':p': value, ...filter.values },
+    ...(filter.conditions.length ? { FilterExpression: filter.conditions.join(' AND ') } : {}),
+  }));
+  const page = await mergedPage({
+    shards,
+    partitions: listing.partitions,
+    keys: { partition: listing.partition, sort: 'queueKey', id: 'id' },
+    limit,
+    cursor,
+  });
+  return { items: page.items.map(toBackorder), cursor: page.cursor };
+};
+
+/** Backorders oldest first, by SKU, by shopper, or all; the status filter narrows any of them. */
+export const listBackorders = async (filter: BackorderFilter): Promise<BackorderPage> => {
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter.status) {
+    conditions.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = filter.status;
+  }
+  if (filter.emailKey && filter.sku) {
+    conditions.push('sku = :sku');
+    values[':sku'] = filter.sku;
+  }
+  return pageOf(listingOf(filter), { conditions, names, values }, filter.limit ?? 50, filter.cursor);
+};
+
+/**
+ * One page of waiting backorders with effective marketing consent, oldest first: of one SKU, or of all.
+ * Used by enrolment jobs; the cursor continues where the page ended.
+ */
+export const waitingConsentingPage = async (
+  sku: string | undefined,
+  cursor: string | undefined,
+  limit = 200,
+): Promise<BackorderPage> =>
+  pageOf(
+    listingOf({ sku }),
+    {
+      conditions: ['#status = :waiting', 'attribute_exists(consentedAt)'],
+      names: { '#status': 'status' },
+      values: { ':waiting': 'waiting' },
+    },
+    limit,
+    cursor,
+  );
+
+/** Every backorder of a shopper (by lower-cased address), oldest first, all pages. */
+export const backordersOfShopper = async (emailKey: string): Promise<Backorder[]> => {
+  const all: Backorder[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('backorders'),
+        IndexName: 'byEmail',
+        KeyConditionExpression: 'emailKey = :e',
+        ExpressionAttributeValues: { ':e': emailKey },
+        ExclusiveStartKey: start,
+      }),
+    );
+    all.push(...(page.Items ?? []).map(toBackorder));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return all;
+};

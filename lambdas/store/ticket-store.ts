@@ -1,0 +1,106 @@
+/**
+ * Issuing tickets: each signup's place in line on its product, from blocks leased off the product's counter
+ * by one of SHARDS shard rows, so a drop's signups write many keys instead of one (lambdas/domain/queue-tickets.ts).
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/dynamo';
+import { BLOCK_FRESH_MS, bookOf, nextBlockSize, SHARDS } from '../domain/queue-tickets';
+import { conditionFailed, queueTable, shardKey, ticketsKey } from './queue-rows';
+
+export interface IssuedTicket {
+  ticket: number;
+  /** Set when this ticket's block began a new book: the books below it may now be sealed. */
+  crossedIntoBook?: number;
+}
+
+interface ShardBlock {
+  start: number;
+  size: number;
+  used: number;
+  claimedAt: number;
+  version: number;
+}
+
+/**
+ * Issues a ticket for a signup on `sku`: from a random shard's fresh block when it has room (one write), else
+ * from a new block leased off the SKU's counter. Every ticket is issued once; a block leased but not used up
+ * within BLOCK_FRESH_MS is abandoned (its numbers are never anyone's: gaps count for nothing).
+ */
+export const issueTicket = async (sku: string, nowMs = Date.now()): Promise<IssuedTicket> => {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const shard = Math.floor(Math.random() * SHARDS);
+    let previous: ShardBlock | undefined;
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({
+          TableName: queueTable(),
+          Key: { key: shardKey(sku, shard) },
+          UpdateExpression: 'SET used = used + :one',
+          ConditionExpression: 'used < size AND claimedAt >= :fresh',
+          ExpressionAttributeValues: { ':one': 1, ':fresh': nowMs - BLOCK_FRESH_MS },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const block = Attributes as ShardBlock;
+      return { ticket: block.start + block.used - 1 };
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+      const old = (error as { Item?: Record<string, { N?: string }> }).Item;
+      previous = old?.start
+        ? {
+            start: Number(old.start.N),
+            size: Number(old.size?.N),
+            used: Number(old.used?.N),
+            claimedAt: Number(old.claimedAt?.N),
+            version: Number(old.version?.N ?? 0),
+          }
+        : undefined;
+    }
+    const size = nextBlockSize(previous, nowMs);
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: queueTable(),
+        Key: { key: ticketsKey(sku) },
+        UpdateExpression: 'ADD #next :size',
+        ExpressionAttributeNames: { '#next': 'next' },
+        ExpressionAttributeValues: { ':size': size },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const start = Number(Attributes?.next) - size;
+    // The block reaches into a book no earlier ticket was in: the books before it are closing.
+    const last = bookOf(start + size - 1);
+    const crossedIntoBook = last > bookOf(start - 1) ? last : undefined;
+    // Kept on the shard even when used up at once: the next signup here sees how fast blocks fill.
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: queueTable(),
+          Key: { key: shardKey(sku, shard) },
+          UpdateExpression:
+            'SET #start = :start, size = :size, used = :one, claimedAt = :now, version = :version',
+          ConditionExpression: previous
+            ? 'version = :seen'
+            : 'attribute_not_exists(#start) OR claimedAt < :fresh',
+          ExpressionAttributeNames: { '#start': 'start' },
+          ExpressionAttributeValues: {
+            ':start': start,
+            ':size': size,
+            ':one': 1,
+            ':now': nowMs,
+            ':version': (previous?.version ?? 0) + 1,
+            ...(previous ? { ':seen': previous.version } : { ':fresh': nowMs - BLOCK_FRESH_MS }),
+          },
+        }),
+      );
+      return { ticket: start, crossedIntoBook };
+    } catch (error) {
+      // Another signup renewed this shard first: this block is abandoned (a gap), try again.
+      if (!conditionFailed(error)) throw error;
+    }
+  }
+  throw new Error(`No ticket for ${sku}: its shards kept changing`);
+};
+
+// ---- changes of waiting ----------------------------------------------------------------------------------
