@@ -73,9 +73,19 @@ const createTable = async (client: DynamoDBClient, name: string, table: TableDef
       );
     }
   } catch (error) {
-    // A persisted DATA_DIR already has the tables.
+    // A persisted DATA_DIR already has the tables: they must have the indexes this version queries.
     if (!(error instanceof ResourceInUseException)) throw error;
-    await client.send(new DescribeTableCommand({ TableName: name }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    const keysOf = (index: { IndexName?: string; KeySchema?: GlobalSecondaryIndex['KeySchema'] }) =>
+      `${index.IndexName}(${(index.KeySchema ?? []).map((key) => key.AttributeName).join(',')})`;
+    const existing = (Table?.GlobalSecondaryIndexes ?? []).map(keysOf).sort();
+    const wanted = indexes.map(keysOf).sort();
+    if (existing.join(' ') !== wanted.join(' '))
+      throw new Error(
+        `Table ${name} (DATA_DIR) was made by another version: its indexes are ${existing.join(' ') || 'none'}, ` +
+          `this version needs ${wanted.join(' ') || 'none'}. Move DATA_DIR aside (or delete it) and start again.`,
+        { cause: error },
+      );
   }
 };
 
