@@ -24,6 +24,17 @@ export interface Figure {
   note?: string;
 }
 
+/** A scenario's figure maker: `figure(name, value, unit, { target, note })`. */
+export const figuresOf =
+  (scenario: string) =>
+  (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
+    scenario,
+    name,
+    value,
+    unit,
+    ...extra,
+  });
+
 export type Verdict = 'PASS' | 'MISS' | '-';
 
 export const verdictOf = (figure: Figure): Verdict => {

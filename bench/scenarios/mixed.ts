@@ -38,7 +38,7 @@ import { CpuAccount, formatCpu } from '../lib/cpu';
 import { failuresOf, formatStatuses, startLoadGenerator, type LoadResult } from '../lib/load';
 import { startMemorySampler, type MemoryReport } from '../lib/memory';
 import { Profiler, type ProfileSummary } from '../lib/profile';
-import type { Figure } from '../lib/report';
+import { figuresOf } from '../lib/report';
 import { say, type Scenario } from '../lib/scenario';
 import { sesWatcher, recipientsOf, type StoredEmail } from '../lib/ses-store';
 import type { BenchStack } from '../lib/stack';
@@ -676,13 +676,7 @@ export const mixedScenario: Scenario = {
       context.detail('memory', memoryReport);
       if (profile) context.detail('profile', profile);
 
-      const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
-        scenario: SCENARIO,
-        name,
-        value,
-        unit,
-        ...extra,
-      });
+      const figure = figuresOf(SCENARIO);
       const processMemory = (labelText: string) =>
         memoryReport.children.find((c) => c.label === labelText)?.peakRssMb ?? Number.NaN;
       const settledCleanly = stillQueued === 0;

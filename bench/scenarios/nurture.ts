@@ -23,7 +23,7 @@ import { queues } from '../../lib/platform';
 import { batchWrite } from '../../test/support/backorder-rows';
 import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';
 import { Profiler, type ProfileSummary } from '../lib/profile';
-import type { Figure } from '../lib/report';
+import { figuresOf } from '../lib/report';
 import { say, type Scenario } from '../lib/scenario';
 import { sesWatcher } from '../lib/ses-store';
 import type { BenchStack } from '../lib/stack';
@@ -370,13 +370,7 @@ export const nurtureScenario: Scenario = {
       context.detail('nurturer', { emails: emailsAfterSweep, cpu: sendCpuReport, cpuMsPerEmail: perEmail });
       if (profile) context.detail('profile', profile);
 
-      const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
-        scenario: SCENARIO,
-        name,
-        value,
-        unit,
-        ...extra,
-      });
+      const figure = figuresOf(SCENARIO);
       const benchCpu = perEmail[label] ?? Number.NaN;
       const afterSweep = emailsAfterSweep > 0 ? {} : { note: 'no email was sent after the sweep' };
       const sweepFigures = [

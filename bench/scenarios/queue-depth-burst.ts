@@ -9,7 +9,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rowsOfSku } from '../../test/support/backorder-rows';
 import type { FunctionRequestCounter } from '../lib/invocations';
 import { failuresOf, formatStatuses, type LoadGenerator } from '../lib/load';
-import type { Figure } from '../lib/report';
+import { figuresOf, type Figure } from '../lib/report';
 import { say, type ScenarioContext } from '../lib/scenario';
 import type { BenchStack } from '../lib/stack';
 import { formatLatency, summarize } from '../lib/stats';
@@ -152,13 +152,7 @@ export const runBurst = async (
     placesOnceEach,
     outOfTicketOrder,
   });
-  const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
-    scenario: SCENARIO,
-    name,
-    value,
-    unit,
-    ...extra,
-  });
+  const figure = figuresOf(SCENARIO);
   return [
     figure(`burst of ${spaced(count)} signups on one SKU`, throughput, 'signups/s', {
       note: `${CONCURRENCY} clients, ${result.elapsedSeconds.toFixed(1)} s`,

@@ -32,7 +32,7 @@ import {
   ticketsOf,
   type Shopper,
 } from '../lib/shoppers';
-import type { Figure } from '../lib/report';
+import { figuresOf, type Figure } from '../lib/report';
 import { say, type Scenario } from '../lib/scenario';
 import { summarize, type LatencySummary } from '../lib/stats';
 import { runBurst } from './queue-depth-burst';
@@ -261,8 +261,9 @@ export const queueDepthScenario: Scenario = {
 
       // 4. Report.
       const figures: Figure[] = [];
+      const figureOf = figuresOf(SCENARIO);
       const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}) =>
-        figures.push({ scenario: SCENARIO, name, value, unit, ...extra });
+        figures.push(figureOf(name, value, unit, extra));
       let wrongPlaces = 0;
       let wrongLists = 0;
       const wrongSamples: string[] = [];

@@ -41,7 +41,7 @@ import { queues, type QueueName } from '../../lib/platform';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
 import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
 import { Profiler, type ProfileSummary } from '../lib/profile';
-import type { Figure } from '../lib/report';
+import { figuresOf } from '../lib/report';
 import {
   countClientRequests,
   countOtherSqsClients,
@@ -748,13 +748,7 @@ export const restockScenario: Scenario = {
       context.detail('floor', { ...floor, ratio, cpuRatio, platformCpuMs, floorCpuMs });
       if (profile) context.detail('profile', profile);
 
-      const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
-        scenario: SCENARIO,
-        name,
-        value,
-        unit,
-        ...extra,
-      });
+      const figure = figuresOf(SCENARIO);
       const settledCleanly = stillQueued === 0 && !runStillHeld;
       return [
         figure(`webhook to last of ${count} restock emails`, lastEmailSeconds, 's', {

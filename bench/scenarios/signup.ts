@@ -38,7 +38,7 @@ import {
   type LoadResult,
 } from '../lib/load';
 import { diffPerRequest, Profiler, type ProfileSummary } from '../lib/profile';
-import type { Figure } from '../lib/report';
+import { figuresOf } from '../lib/report';
 import { say, type Scenario, type ScenarioContext } from '../lib/scenario';
 import type { BenchStack } from '../lib/stack';
 import { formatLatency, summarize, type LatencySummary } from '../lib/stats';
@@ -572,13 +572,7 @@ export const signupScenario: Scenario = {
           platformMinusFloor: profileDiff,
         });
 
-      const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
-        scenario: SCENARIO,
-        name,
-        value,
-        unit,
-        ...extra,
-      });
+      const figure = figuresOf(SCENARIO);
       const ddbCpu = (perRequest: Record<string, number>) => perRequest['DynamoDB Local'] ?? Number.NaN;
       const benchCpu = (phase: Pick<PhaseReport, 'cpuMsPerRequest'>) =>
         Object.entries(phase.cpuMsPerRequest).find(([label]) => label.startsWith('bench process'))?.[1] ??

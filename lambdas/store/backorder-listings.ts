@@ -3,12 +3,12 @@
  * in order by merged-query.ts), or of one shopper (one partition). A status, or a SKU within a shopper's
  * backorders, narrows any of them as a filter. And every backorder of one shopper, for export and erasure.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
 import { listPartitions, type Backorder, type BackorderStatus } from '../domain/backorder';
 import { mergedPage } from './merged-query';
 import { toBackorder } from './backorder-store';
+import { everyQueryPage } from './every-page';
 
 export interface BackorderFilter {
   sku?: string;
@@ -101,19 +101,14 @@ export const waitingConsentingPage = async (
 /** Every backorder of a shopper (by lower-cased address), oldest first, all pages. */
 export const backordersOfShopper = async (emailKey: string): Promise<Backorder[]> => {
   const all: Backorder[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('backorders'),
-        IndexName: 'byEmail',
-        KeyConditionExpression: 'emailKey = :e',
-        ExpressionAttributeValues: { ':e': emailKey },
-        ExclusiveStartKey: start,
-      }),
-    );
-    all.push(...(page.Items ?? []).map(toBackorder));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await everyQueryPage(
+    {
+      TableName: tableName('backorders'),
+      IndexName: 'byEmail',
+      KeyConditionExpression: 'emailKey = :e',
+      ExpressionAttributeValues: { ':e': emailKey },
+    },
+    ({ items }) => all.push(...items.map(toBackorder)),
+  );
   return all;
 };

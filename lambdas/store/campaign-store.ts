@@ -1,10 +1,11 @@
 /**
  * Persistence of nurture campaigns. Campaigns are few (a shop has tens), so listing scans.
  */
-import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import type { Campaign, CampaignInput } from '../domain/campaign';
+import { everyRowById } from './every-page';
 
 export const getCampaign = async (id: string): Promise<Campaign | undefined> => {
   const { Item } = await dynamo.send(
@@ -13,18 +14,8 @@ export const getCampaign = async (id: string): Promise<Campaign | undefined> => 
   return Item as Campaign | undefined;
 };
 
-export const listCampaigns = async (): Promise<Campaign[]> => {
-  const campaigns: Campaign[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({ TableName: tableName('campaigns'), ExclusiveStartKey: start }),
-    );
-    campaigns.push(...((page.Items ?? []) as Campaign[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return campaigns.sort((a, b) => a.id.localeCompare(b.id));
-};
+export const listCampaigns = (): Promise<Campaign[]> =>
+  everyRowById<Campaign>({ TableName: tableName('campaigns') });
 
 /** Saves a campaign whole, bumping its version; returns it with what it replaced. */
 export const saveCampaign = async (

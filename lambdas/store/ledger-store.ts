@@ -17,6 +17,7 @@ import { tableName } from '../shared/config';
 import { conditionFailedAt, transactWrite } from '../shared/transact';
 import { anyShard, CounterChanges, emailsSentChanges } from '../domain/statistics';
 import { counterUpdates } from './stats-store';
+import { everyQueryPage } from './every-page';
 
 /** Counts a hit in a fixed window and returns the count so far; rows expire after the window. */
 export const countHit = async (key: string, windowEndsAtSeconds: number): Promise<number> => {
@@ -487,21 +488,16 @@ export const allEmailsSentTo = async (
   backorderId?: string,
 ): Promise<SentEmailRecord[]> => {
   const records: SentEmailRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('ledger'),
-        IndexName: 'byRecipient',
-        KeyConditionExpression: 'recipientKey = :r',
-        ...(backorderId ? { FilterExpression: 'backorderId = :b' } : {}),
-        ExpressionAttributeValues: { ':r': recipientKey, ...(backorderId ? { ':b': backorderId } : {}) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    records.push(...(page.Items ?? []).map(toSentEmailRecord));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await everyQueryPage(
+    {
+      TableName: tableName('ledger'),
+      IndexName: 'byRecipient',
+      KeyConditionExpression: 'recipientKey = :r',
+      ...(backorderId ? { FilterExpression: 'backorderId = :b' } : {}),
+      ExpressionAttributeValues: { ':r': recipientKey, ...(backorderId ? { ':b': backorderId } : {}) },
+    },
+    ({ items }) => records.push(...items.map(toSentEmailRecord)),
+  );
   return records;
 };
 

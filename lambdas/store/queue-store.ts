@@ -8,7 +8,7 @@
  * conditioned on in each change and set by the sealing transaction, makes a change and a seal of the same
  * book exclude each other.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
@@ -25,6 +25,7 @@ import {
   summaryKey,
   toSummary,
 } from './queue-rows';
+import { everyQueryPage } from './every-page';
 
 /** A ticket joining (+1) or leaving (−1) the product's waiting queue. */
 export interface WaitingChange {
@@ -190,21 +191,16 @@ const legacyWaiting = async (sku: string, before?: string): Promise<number> => {
   const counts = await Promise.all(
     listPartitions(sku).map(async (shard) => {
       let count = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new QueryCommand({
-            TableName: tableName('backorders'),
-            IndexName: 'waitingBySku',
-            KeyConditionExpression: 'skuShard = :shard AND waitingKey < :before',
-            ExpressionAttributeValues: { ':shard': shard, ':before': before ?? 't' },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        );
-        count += page.Count ?? 0;
-        start = page.LastEvaluatedKey;
-      } while (start);
+      await everyQueryPage(
+        {
+          TableName: tableName('backorders'),
+          IndexName: 'waitingBySku',
+          KeyConditionExpression: 'skuShard = :shard AND waitingKey < :before',
+          ExpressionAttributeValues: { ':shard': shard, ':before': before ?? 't' },
+          Select: 'COUNT',
+        },
+        (page) => (count += page.count),
+      );
       return count;
     }),
   );

@@ -11,11 +11,10 @@
  *   (a key condition allows one comparison on the sort key; the bounds never equal a real key, so BETWEEN
  *   is "after the previous batch, up to this one").
  */
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import { windowBound } from '../domain/supplier';
 import { listPartitions } from '../domain/backorder';
+import { everyQueryPage, everyScanPage } from './every-page';
 
 export interface SuppliedProduct {
   sku: string;
@@ -25,25 +24,22 @@ export interface SuppliedProduct {
 /** Every product that names a supplier, grouped by supplier id (SKUs sorted). */
 export const productsBySupplier = async (): Promise<Map<string, SuppliedProduct[]>> => {
   const bySupplier = new Map<string, SuppliedProduct[]>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({
-        TableName: tableName('products'),
-        ProjectionExpression: 'sku, #name, supplierId',
-        FilterExpression: 'attribute_exists(supplierId)',
-        ExpressionAttributeNames: { '#name': 'name' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const supplierId = String(item.supplierId);
-      const list = bySupplier.get(supplierId) ?? [];
-      list.push({ sku: String(item.sku), name: String(item.name ?? item.sku) });
-      bySupplier.set(supplierId, list);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await everyScanPage(
+    {
+      TableName: tableName('products'),
+      ProjectionExpression: 'sku, #name, supplierId',
+      FilterExpression: 'attribute_exists(supplierId)',
+      ExpressionAttributeNames: { '#name': 'name' },
+    },
+    ({ items }) => {
+      for (const item of items) {
+        const supplierId = String(item.supplierId);
+        const list = bySupplier.get(supplierId) ?? [];
+        list.push({ sku: String(item.sku), name: String(item.name ?? item.sku) });
+        bySupplier.set(supplierId, list);
+      }
+    },
+  );
   for (const list of bySupplier.values()) list.sort((a, b) => a.sku.localeCompare(b.sku));
   return bySupplier;
 };
@@ -71,36 +67,33 @@ export const waitingDemandInWindow = async (
       let units = 0;
       let backorders = 0;
       let oldest: string | undefined;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new QueryCommand({
-            TableName: tableName('backorders'),
-            IndexName: 'bySku',
-            KeyConditionExpression:
-              from === undefined
-                ? 'skuShard = :shard AND queueKey <= :to'
-                : 'skuShard = :shard AND queueKey BETWEEN :from AND :to',
-            FilterExpression: '#status = :waiting',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':shard': shard,
-              ':waiting': 'waiting',
-              ':to': windowBound(to),
-              ...(from === undefined ? {} : { ':from': windowBound(from) }),
-            },
-            ProjectionExpression: 'queueKey, quantity',
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          // Oldest first within the shard: its first row is its oldest.
-          oldest ??= String(item.queueKey).split('#')[0];
-          units += Number(item.quantity ?? 0);
-          backorders += 1;
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      await everyQueryPage(
+        {
+          TableName: tableName('backorders'),
+          IndexName: 'bySku',
+          KeyConditionExpression:
+            from === undefined
+              ? 'skuShard = :shard AND queueKey <= :to'
+              : 'skuShard = :shard AND queueKey BETWEEN :from AND :to',
+          FilterExpression: '#status = :waiting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':shard': shard,
+            ':waiting': 'waiting',
+            ':to': windowBound(to),
+            ...(from === undefined ? {} : { ':from': windowBound(from) }),
+          },
+          ProjectionExpression: 'queueKey, quantity',
+        },
+        ({ items }) => {
+          for (const item of items) {
+            // Oldest first within the shard: its first row is its oldest.
+            oldest ??= String(item.queueKey).split('#')[0];
+            units += Number(item.quantity ?? 0);
+            backorders += 1;
+          }
+        },
+      );
       return { units, backorders, oldest };
     }),
   );

@@ -5,18 +5,13 @@
  * no window of backorders is ever covered twice or skipped.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
 import { latestSlot, type Supplier, type SupplierBatch } from '../domain/supplier';
 import type { SupplierInput } from '../domain/supplier-schema';
 import { decodeCursor, encodeCursor } from './cursor';
+import { everyRowById } from './every-page';
 
 export const getSupplier = async (id: string): Promise<Supplier | undefined> => {
   const { Item } = await dynamo.send(
@@ -25,18 +20,8 @@ export const getSupplier = async (id: string): Promise<Supplier | undefined> => 
   return Item as Supplier | undefined;
 };
 
-export const listSuppliers = async (): Promise<Supplier[]> => {
-  const suppliers: Supplier[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({ TableName: tableName('suppliers'), ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    suppliers.push(...((page.Items ?? []) as Supplier[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return suppliers.sort((a, b) => a.id.localeCompare(b.id));
-};
+export const listSuppliers = (): Promise<Supplier[]> =>
+  everyRowById<Supplier>({ TableName: tableName('suppliers'), ConsistentRead: true });
 
 /**
  * Saves what the marketer controls (name, email, schedule), keeping what batching maintains (watermark, last

@@ -8,7 +8,6 @@ import {
   DeleteCommand,
   GetCommand,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
@@ -22,6 +21,7 @@ import {
 } from '../domain/webhook';
 import { failureText, type DeliveryFailure } from '../domain/webhook-failure';
 import { decodeCursor, encodeCursor } from './cursor';
+import { everyRowById } from './every-page';
 
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
 
@@ -30,18 +30,8 @@ export const getWebhook = async (id: string): Promise<Webhook | undefined> => {
   return Item as Webhook | undefined;
 };
 
-export const listWebhooks = async (): Promise<Webhook[]> => {
-  const webhooks: Webhook[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({ TableName: tableName('webhooks'), ExclusiveStartKey: start }),
-    );
-    webhooks.push(...((page.Items ?? []) as Webhook[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return webhooks.sort((a, b) => a.id.localeCompare(b.id));
-};
+export const listWebhooks = (): Promise<Webhook[]> =>
+  everyRowById<Webhook>({ TableName: tableName('webhooks') });
 
 /** Creates or replaces an endpoint; `created` tells a new one from an update. */
 export const saveWebhook = async (

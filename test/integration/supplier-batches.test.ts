@@ -1,11 +1,10 @@
 /**
  * Supplier batches against the real emulators, with the scheduler's part driven by an injected clock and
- * backorder rows written with the creation times a test needs: signups through the API are counted by
- * their time; two schedulers at once make one batch; a
- * scheduler down for two weeks makes one batch covering all of it, and the next batch starts where it ended;
- * too few units make no batch and roll over; "send now" ignores the minimum; a backorder created in the last
- * two minutes waits for the next batch; the supplier gets one email with the CSV attached, even when queueing
- * it failed the first time.
+ * backorder rows written with the creation times a test needs: signups through the API are counted by their
+ * time; two schedulers at once make one batch; a scheduler down for two weeks makes one batch covering all
+ * of it, and the next batch starts where it ended; too few units make no batch and roll over; "send now"
+ * ignores the minimum; a backorder created in the last two minutes waits for the next batch; the supplier
+ * gets one email with the CSV attached, even when queueing it failed the first time.
  */
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { emulatorClients } from '../../local/platform';
