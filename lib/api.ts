@@ -170,7 +170,7 @@ export class Api extends Construct {
       if (route.auth === 'public') {
         Validations.of(added).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${routeKey(route)} is a shopper route, public by contract (DESIGN.md §4): shoppers never sign in, backorder routes check the backorder's own token, and stage throttling plus the signup rate limit bound abuse.`,
+          reason: `${routeKey(route)} is a shopper route, public by contract (docs/api.md): shoppers never sign in, backorder routes check the backorder's own token, and stage throttling plus the signup rate limit bound abuse.`,
         });
       }
       // CloudFormation refuses route settings that name a route not created yet.

@@ -4,22 +4,17 @@
  * fails closed.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { requestAllocation } from '../store/restock-queue';
 import { receiveInventory } from '../use-cases/inventory';
 import { defaultSender } from '../shared/config';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
-import { apiHandler, json, logger, textBody, type ApiRequest, type RouteHandler } from '../shared/http';
+import { apiHandler, json, textBody, type ApiRequest, type RouteHandler } from '../shared/http';
+import { logger } from '../shared/logger';
 import { productSchema, siteSettingsSchema } from '../domain/catalog';
 import { skuSchema } from '../domain/backorder-schema';
 import { defaultSiteSettings } from '../domain/site-defaults';
 import { parseOrThrow } from '../domain/validation';
-import {
-  getProduct,
-  getSiteSettings,
-  listProducts,
-  putSiteSettings,
-  saveProduct,
-} from '../store/catalog-store';
+import { getProduct, getSiteSettings, listProducts } from '../store/catalog-store';
+import { saveProductFromConsole, saveSiteSettings } from '../use-cases/product-admin';
 import { adminView, backorderById, lookUpBackorders } from '../use-cases/admin-backorders';
 import { cancelBackorder, fulfilBackorder } from '../use-cases/shopper-backorder';
 import { backorderDetail, resendStatusLink } from '../use-cases/customer-service';
@@ -49,9 +44,8 @@ import {
   supplierById,
 } from '../use-cases/supplier-admin';
 import { CSV_CONTENT_TYPE } from '../domain/supplier-csv';
-import { emailsSentTo } from '../store/ledger-store';
+import { emailsSentTo } from '../store/sent-emails-store';
 import { normalizeEmail } from '../domain/backorder';
-import { assertVerifiedSender } from '../use-cases/sender-identities';
 
 const principalOf = (request: ApiRequest): string => {
   if (!request.principal) throw new UnauthorizedError();
@@ -76,9 +70,7 @@ export const routes: Record<string, RouteHandler> = {
 
   'PUT /api/admin/settings': authenticated(async ({ body }, principal) => {
     const settings = parseOrThrow(siteSettingsSchema, body, 'settings');
-    // Only a From SES lets the platform send from: any other would fail at every send.
-    assertVerifiedSender(settings);
-    await putSiteSettings(settings, principal);
+    await saveSiteSettings(settings, principal);
     return json(200, settings);
   }),
 
@@ -93,9 +85,7 @@ export const routes: Record<string, RouteHandler> = {
   'PUT /api/admin/products/{sku}': authenticated(async ({ pathParameters, body }) => {
     const sku = parseOrThrow(skuSchema, pathParameters.sku, 'SKU');
     const input = parseOrThrow(productSchema, body, 'product');
-    const { product, created } = await saveProduct(sku, input);
-    // Free units and a waiting queue: allocate, as a stock update from the ERP would.
-    if (product.stock > 0) await requestAllocation([sku], 'product saved with free stock');
+    const { product, created } = await saveProductFromConsole(sku, input);
     return json(created ? 201 : 200, product);
   }),
 

@@ -10,8 +10,8 @@ import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 
 import * as z from 'zod/mini';
 import { queues, sendRatePerBatch } from '../../lib/platform';
 import { emailSendRatePerSecond, queueUrl } from '../shared/config';
-import { logger } from '../shared/http';
-import { backOff, isPassingFailure } from '../shared/retry-backoff';
+import { logger } from '../shared/logger';
+import { backOff, isTransientFailure } from '../shared/retry-backoff';
 import { SendPacer } from '../shared/send-pacer';
 import { createMailer } from '../use-cases/deliver-email';
 import { planRestockAlert } from '../use-cases/plan-restock-alert';
@@ -35,7 +35,7 @@ let mailer: ReturnType<typeof createMailer> | undefined;
 export const sendAlerts = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   mailer ??= createMailer(new SendPacer(sendRatePerBatch(queues.alert, emailSendRatePerSecond())));
   const failures: SQSBatchItemFailure[] = [];
-  const passing: SQSRecord[] = [];
+  const transient: SQSRecord[] = [];
   const valid: { record: SQSRecord; alert: z.infer<typeof restockAlert> }[] = [];
   for (const record of event.Records) {
     try {
@@ -55,7 +55,7 @@ export const sendAlerts = async (event: SQSEvent): Promise<SQSBatchResponse> => 
       if (outcome.status === 'fulfilled') return;
       const { record } = valid[i];
       failures.push({ itemIdentifier: record.messageId });
-      if (isPassingFailure(outcome.reason)) passing.push(record);
+      if (isTransientFailure(outcome.reason)) transient.push(record);
       else
         logger.error('restock alert failed', { messageId: record.messageId, error: String(outcome.reason) });
     });
@@ -64,10 +64,10 @@ export const sendAlerts = async (event: SQSEvent): Promise<SQSBatchResponse> => 
     logger.warn('restock alert batch failed', { error: (error as Error).message });
     for (const { record } of valid) {
       failures.push({ itemIdentifier: record.messageId });
-      if (isPassingFailure(error)) passing.push(record);
+      if (isTransientFailure(error)) transient.push(record);
     }
   }
-  if (passing.length > 0) await backOff(queueUrl('alert'), passing);
+  if (transient.length > 0) await backOff(queueUrl('alert'), transient);
   return { batchItemFailures: failures };
 };
 

@@ -2,6 +2,7 @@
  * The backorder: what a shopper asked for, where they stand, and what happened to it. Pure rules only;
  * persistence lives in lambdas/store/.
  */
+import { shardOf } from './shards';
 
 export const SEGMENTS = ['b2c', 'b2b'] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -115,16 +116,9 @@ export const queueKeyOf = (createdAt: string, id: string): string => `${createdA
  */
 export const LIST_SHARDS = 16;
 
-/** A backorder's shard, fixed by its id (FNV-1a: cheap, and spreads ids that share a time prefix). */
-export const listShardOf = (id: string): number => {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % LIST_SHARDS;
-};
-
 /** The stored listing keys of a backorder: its shard of the SKU's listings and of the listing of all. */
 export const listKeysOf = (backorder: Pick<Backorder, 'id' | 'sku'>) => {
-  const shard = listShardOf(backorder.id);
+  const shard = shardOf(backorder.id, LIST_SHARDS);
   return { skuShard: `${backorder.sku}#${shard}`, listPartition: `all#${shard}` };
 };
 

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { SEGMENTS } from './backorder';
 import { skuSchema } from './backorder-schema';
-import { durationMs, MAX_DELAY_MS } from './campaign';
+import { durationMs, MAX_DELAY_MS } from './durations';
 import { CONTROL_CHARACTERS } from './validation';
 
 const delay = z.string().superRefine((value, ctx) => {

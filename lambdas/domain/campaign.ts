@@ -1,29 +1,13 @@
 /**
- * Nurture campaigns: a marketer's sequence of emails for waiting shoppers. Pure rules: the schema that guards
- * every save, durations, audience matching, and what the next step of a sequence is.
+ * Nurture campaigns: a marketer's sequence of emails for waiting shoppers. Pure rules: audience matching and
+ * what the next step of a sequence is, and when (the schema that guards every save is campaign-schema.ts,
+ * delays are parsed in durations.ts).
  */
-import { parse as parseDuration } from 'tinyduration';
+import { durationMs } from './durations';
 import type { Segment } from './backorder';
 import type { CampaignInput, NurtureStep } from './campaign-schema';
 
 export type { CampaignInput, NurtureStep };
-
-export const MAX_DELAY_MS = 366 * 24 * 3600 * 1000;
-
-/** Milliseconds of an ISO-8601 duration; calendar units (years, months) are refused as ambiguous. */
-export const durationMs = (iso: string): number => {
-  const d = parseDuration(iso);
-  if (d.years || d.months)
-    throw new Error('use weeks, days, hours or minutes: months and years vary in length');
-  if (d.negative) throw new Error('must not be negative');
-  return (
-    (((d.weeks ?? 0) * 7 + (d.days ?? 0)) * 24 * 3600 +
-      (d.hours ?? 0) * 3600 +
-      (d.minutes ?? 0) * 60 +
-      (d.seconds ?? 0)) *
-    1000
-  );
-};
 
 export interface Campaign extends CampaignInput {
   id: string;

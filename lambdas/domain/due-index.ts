@@ -5,7 +5,7 @@
  * to now: a late scheduler catches up instead of skipping, and a week-long outage is 168 hours to read,
  * not 10 080 minutes.
  */
-import { createHash } from 'node:crypto';
+import { shardOf } from './shards';
 
 export const DUE_SHARDS = 8;
 export const BUCKET_MS = 3_600_000;
@@ -14,12 +14,11 @@ export const bucketStart = (ms: number): number => Math.floor(ms / BUCKET_MS) * 
 
 const bucketLabel = (startMs: number): string => new Date(startMs).toISOString().slice(0, 13);
 
-export const shardOf = (backorderId: string): number =>
-  createHash('sha256').update(backorderId).digest().readUInt32BE(0) % DUE_SHARDS;
+const dueShardOf = (backorderId: string): number => shardOf(backorderId, DUE_SHARDS);
 
 /** Partition key of the bucket holding a step due at `dueMs` for this backorder. */
 export const dueBucket = (dueMs: number, backorderId: string): string =>
-  `${bucketLabel(bucketStart(dueMs))}#${shardOf(backorderId)}`;
+  `${bucketLabel(bucketStart(dueMs))}#${dueShardOf(backorderId)}`;
 
 /** Sort key inside a bucket: due time first, so "due by now" is a key range. */
 export const dueKey = (dueMs: number, backorderId: string, campaignId: string): string =>

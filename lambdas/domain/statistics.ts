@@ -8,6 +8,7 @@
  * exactly when the event happens, never twice (ARCHITECTURE.md, "Statistics").
  */
 import type { BackorderStatus } from './backorder';
+import { shardOf } from './shards';
 
 /**
  * Counter rows per product, per email figure and per nurture step, so no single row takes every write: a
@@ -18,12 +19,7 @@ import type { BackorderStatus } from './backorder';
 export const STATS_SHARDS = 16;
 
 /** The shard of a backorder's product counters: the same for every event of that backorder. */
-export const shardOf = (id: string): number => {
-  // FNV-1a: stable across processes and releases (unlike a runtime's string hash), cheap, well spread.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return hash % STATS_SHARDS;
-};
+export const counterShardOf = (id: string): number => shardOf(id, STATS_SHARDS);
 
 /** Any shard: where a count lands does not matter for the sum, and a retry on another row avoids the conflict. */
 export const anyShard = (): number => Math.floor(Math.random() * STATS_SHARDS);
@@ -142,7 +138,7 @@ export interface CountedBackorder {
 
 const waitingUnits = (changes: CounterChanges, b: CountedBackorder, at: string, sign: 1 | -1) => {
   const { month, day } = monthAndDay(at);
-  const row = unitsRowKey(b.sku, month, shardOf(b.id));
+  const row = unitsRowKey(b.sku, month, counterShardOf(b.id));
   return sign > 0
     ? changes.add(row, unitsAddedAttribute(day), b.quantity)
     : changes.add(row, unitsRemovedAttribute(day), b.quantity);
@@ -150,7 +146,7 @@ const waitingUnits = (changes: CounterChanges, b: CountedBackorder, at: string, 
 
 /** A new backorder joins the queue. */
 export const signupChanges = (b: CountedBackorder): CounterChanges => {
-  const row = productRowKey(b.sku, shardOf(b.id));
+  const row = productRowKey(b.sku, counterShardOf(b.id));
   const changes = new CounterChanges()
     .add(row, 'created', 1)
     .add(row, 'waiting', 1)
@@ -160,13 +156,13 @@ export const signupChanges = (b: CountedBackorder): CounterChanges => {
 
 /** A signup rolled back (its confirmation could not be queued): as if it never happened. */
 export const signupUndoChanges = (b: CountedBackorder): CounterChanges => {
-  const row = productRowKey(b.sku, shardOf(b.id));
+  const row = productRowKey(b.sku, counterShardOf(b.id));
   const { month, day } = monthAndDay(b.createdAt);
   return new CounterChanges()
     .add(row, 'created', -1)
     .add(row, 'waiting', -1)
     .add(row, 'unitsWaiting', -b.quantity)
-    .add(unitsRowKey(b.sku, month, shardOf(b.id)), unitsAddedAttribute(day), -b.quantity);
+    .add(unitsRowKey(b.sku, month, counterShardOf(b.id)), unitsAddedAttribute(day), -b.quantity);
 };
 
 const waitSeconds = (b: CountedBackorder, at: string): number =>
@@ -183,7 +179,7 @@ export const statusChanges = (
   to: BackorderStatus,
   at: string,
 ): CounterChanges => {
-  const row = productRowKey(b.sku, shardOf(b.id));
+  const row = productRowKey(b.sku, counterShardOf(b.id));
   const changes = new CounterChanges().add(row, from, -1).add(row, to, 1);
   if (from === 'waiting' && to !== 'waiting') {
     changes.add(row, 'unitsWaiting', -b.quantity);
@@ -231,7 +227,7 @@ export const cancelledAfterStepsChanges = (
 ): CounterChanges =>
   steps.reduce(
     (changes, step) =>
-      changes.add(stepRowKey(step.campaignId, step.stepId, shardOf(b.id)), 'cancelledAfter', 1),
+      changes.add(stepRowKey(step.campaignId, step.stepId, counterShardOf(b.id)), 'cancelledAfter', 1),
     new CounterChanges(),
   );
 

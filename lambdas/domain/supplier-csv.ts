@@ -1,5 +1,5 @@
 /**
- * The CSV a supplier receives with each batch (DESIGN §5): columns `sku,name,units,backorders,oldest`, RFC 4180
+ * The CSV a supplier receives with each batch (docs/suppliers.md): columns `sku,name,units,backorders,oldest`, RFC 4180
  * (CRLF between records, a field quoted when it holds a comma, a quote or a line break, quotes doubled),
  * UTF-8. Written by csv-stringify, never by joining strings.
  */

@@ -9,9 +9,9 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseSesFeedback, type EmailFeedback } from '../domain/ses-feedback';
 import { queueUrl } from '../shared/config';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { processQueueBatch } from '../shared/queue-batch';
-import { SendNotSettled, sendRecordsOf } from '../store/ledger-store';
+import { SendNotSettled, sendRecordsOf } from '../store/send-events-store';
 import { recordEmailFeedback } from '../use-cases/record-email-feedback';
 
 type Parsed = { feedback: EmailFeedback } | { error: unknown };

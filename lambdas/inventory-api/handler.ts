@@ -4,7 +4,8 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { UnauthorizedError } from '../shared/errors';
-import { apiHandler, json, logger, type RouteHandler } from '../shared/http';
+import { apiHandler, json, type RouteHandler } from '../shared/http';
+import { logger } from '../shared/logger';
 import { SIGNATURE_HEADER, signedRequestFingerprint, verifySignature } from '../shared/signature';
 import { inventoryWebhookSecret } from '../shared/webhook-secret';
 import { receiveInventory } from '../use-cases/inventory';

@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { queueUrl } from '../shared/config';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { processQueueBatch } from '../shared/queue-batch';
 import { readSummary } from '../store/queue-rows';
 import { sealBooksBelow } from '../store/queue-sealing';

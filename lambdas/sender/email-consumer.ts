@@ -1,12 +1,12 @@
 /**
  * What the two email queue consumers share: the sender (transactional email) and the nurturer (nurture
  * steps). Each record is one email, planned and then sent once through a mailer paced to the queue's own
- * share of the SES rate; failures are reported per record, passing ones retried with backoff on that queue.
+ * share of the SES rate; failures are reported per record, transient ones retried with backoff on that queue.
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queues, sendRatePerBatch, type QueueDefinition, type QueueName } from '../../lib/platform';
 import { emailSendRatePerSecond, queueUrl } from '../shared/config';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { processQueueBatch } from '../shared/queue-batch';
 import { SendPacer } from '../shared/send-pacer';
 import { createMailer, type Delivery } from '../use-cases/deliver-email';

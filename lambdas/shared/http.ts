@@ -5,8 +5,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { isPassingFailure } from './passing-failure';
+import { logger } from './logger';
+import { isTransientFailure } from './transient-failure';
 import { clientAddress, VIEWER_ADDRESS_HEADER } from './client-address';
 import { verifyOrigin } from './origin-verify';
 import {
@@ -19,8 +19,6 @@ import {
 } from './errors';
 
 export const MAX_BODY_BYTES = 16 * 1024;
-
-export const logger = new Logger({ serviceName: 'backorders' });
 
 export interface ApiRequest {
   routeKey: string;
@@ -125,8 +123,8 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
       body: { error: { code: error.code, message: error.message, details: error.details } },
     });
   }
-  if (isPassingFailure(error)) {
-    logger.warn('passing failure answered 503', { error: String(error) });
+  if (isTransientFailure(error)) {
+    logger.warn('transient failure answered 503', { error: String(error) });
     return errorResponse(new ServiceUnavailableError());
   }
   logger.error('unhandled error', error as Error);

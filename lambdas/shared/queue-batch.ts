@@ -1,6 +1,6 @@
 /**
  * The shape every queue consumer shares: records handled independently, failures reported per record
- * (partial batch response) so one bad message never repeats the others, passing failures (throttling, a
+ * (partial batch response) so one bad message never repeats the others, transient failures (throttling, a
  * claim held elsewhere) retried with exponential backoff, and poison messages left to reach the DLQ.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -8,14 +8,14 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import {
   backOff,
   delayRedelivery,
-  isPassingFailure,
+  isTransientFailure,
   SEND_BACKOFF,
   type BackoffPolicy,
 } from './retry-backoff';
 
 export interface QueueBatchOptions {
   /** Failures that come back after a backoff rather than the visibility timeout (default: throttling, outages). */
-  isPassing?: (error: unknown) => boolean;
+  isTransient?: (error: unknown) => boolean;
   backoff?: BackoffPolicy;
   /** Seconds until a failed record should come back, for failures that know (otherwise the backoff applies). */
   retryAfterSeconds?: (error: unknown) => number | undefined;
@@ -26,9 +26,9 @@ export const processQueueBatch = async (
   context: Context | undefined,
   queueUrl: string,
   handleRecord: (record: SQSRecord) => Promise<void>,
-  { isPassing = isPassingFailure, backoff = SEND_BACKOFF, retryAfterSeconds }: QueueBatchOptions = {},
+  { isTransient = isTransientFailure, backoff = SEND_BACKOFF, retryAfterSeconds }: QueueBatchOptions = {},
 ): Promise<SQSBatchResponse> => {
-  const passing: SQSRecord[] = [];
+  const transient: SQSRecord[] = [];
   const timed: { record: SQSRecord; seconds: number }[] = [];
   // A processor per invocation: it holds the batch's state, and the local runner (unlike one Lambda
   // instance) may run several batches in one process at once.
@@ -40,14 +40,14 @@ export const processQueueBatch = async (
       } catch (error) {
         const seconds = retryAfterSeconds?.(error);
         if (seconds !== undefined) timed.push({ record, seconds });
-        else if (isPassing(error)) passing.push(record);
+        else if (isTransient(error)) transient.push(record);
         throw error;
       }
     },
     new BatchProcessor(EventType.SQS),
     { context: context as Context, throwOnFullBatchFailure: false },
   );
-  if (passing.length > 0) await backOff(queueUrl, passing, backoff);
+  if (transient.length > 0) await backOff(queueUrl, transient, backoff);
   if (timed.length > 0) await delayRedelivery(queueUrl, timed);
   return response;
 };

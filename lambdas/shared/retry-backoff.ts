@@ -1,8 +1,8 @@
 /**
- * Exponential backoff for queue records that failed for a passing reason (SES throttling, a send in flight
+ * Exponential backoff for queue records that failed for a transient reason (SES throttling, a send in flight
  * elsewhere): instead of every retry coming back after the same visibility timeout, each one waits twice as
  * long as the last (2 s, 4 s, 8 s … capped), so a throttled burst spreads out while a poison message, whose
- * failures are not passing, still reaches the dead-letter queue at the normal pace.
+ * failures are not transient, still reaches the dead-letter queue at the normal pace.
  */
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
@@ -21,7 +21,7 @@ export const SEND_BACKOFF: BackoffPolicy = { baseSeconds: 2, maxSeconds: 300 };
 export const backoffSeconds = (receiveCount: number, policy: BackoffPolicy = SEND_BACKOFF): number =>
   Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** Math.max(0, receiveCount - 1));
 
-export { isPassingFailure } from './passing-failure';
+export { isTransientFailure } from './transient-failure';
 
 /** Delays each record's redelivery by the seconds given. Best effort: the visibility timeout applies anyway. */
 export const delayRedelivery = async (

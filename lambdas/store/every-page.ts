@@ -1,11 +1,11 @@
 /**
- * Reading a whole key range or a whole small table: every page of a Query or Scan, in order, each handed to
- * `visit` as it arrives. The one way a store reads "all of it" (pages a caller asks for one at a time go
- * through merged-query.ts).
+ * Reading a whole key range or a whole small table: every page of a Query or Scan (the SDK's paginators), in
+ * order, each handed to `visit` as it arrives. The one way a store reads "all of it"; pages a caller asks for
+ * one at a time go through merged-query.ts.
  */
 import {
-  QueryCommand,
-  ScanCommand,
+  paginateQuery,
+  paginateScan,
   type QueryCommandInput,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -19,23 +19,21 @@ export interface ReadPage {
   count: number;
 }
 
-const everyPage = async (
-  read: (start: Item | undefined) => Promise<{ Items?: Item[]; Count?: number; LastEvaluatedKey?: Item }>,
+export const everyQueryPage = async (
+  input: QueryCommandInput,
   visit: (page: ReadPage) => void,
 ): Promise<void> => {
-  let start: Item | undefined;
-  do {
-    const page = await read(start);
+  for await (const page of paginateQuery({ client: dynamo }, input))
     visit({ items: page.Items ?? [], count: page.Count ?? 0 });
-    start = page.LastEvaluatedKey;
-  } while (start);
 };
 
-export const everyQueryPage = (input: QueryCommandInput, visit: (page: ReadPage) => void): Promise<void> =>
-  everyPage((start) => dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: start })), visit);
-
-export const everyScanPage = (input: ScanCommandInput, visit: (page: ReadPage) => void): Promise<void> =>
-  everyPage((start) => dynamo.send(new ScanCommand({ ...input, ExclusiveStartKey: start })), visit);
+export const everyScanPage = async (
+  input: ScanCommandInput,
+  visit: (page: ReadPage) => void,
+): Promise<void> => {
+  for await (const page of paginateScan({ client: dynamo }, input))
+    visit({ items: page.Items ?? [], count: page.Count ?? 0 });
+};
 
 /** Every row of a small table (suppliers, webhooks, campaigns), sorted by `id`. */
 export const everyRowById = async <T extends { id: string }>(input: ScanCommandInput): Promise<T[]> => {

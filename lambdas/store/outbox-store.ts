@@ -7,7 +7,7 @@
  * Owns the `outbox` table. Rows exist for milliseconds in the normal case; the sparse, sharded index
  * `pendingByShard` (`pendingShard`, `dueAt`) lists the ones left behind, oldest due first.
  */
-import { createHash } from 'node:crypto';
+import { shardOf } from '../domain/shards';
 import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/dynamo';
 import { tableName } from '../shared/config';
@@ -43,9 +43,6 @@ export interface OutboxRow {
  */
 export const OUTBOX_SHARDS = 16;
 
-const shardOf = (id: string): string =>
-  String(createHash('sha256').update(id).digest().readUInt16BE(0) % OUTBOX_SHARDS);
-
 /** The row to put in the state change's own transaction. */
 export const outboxPut = (
   id: string,
@@ -60,7 +57,7 @@ export const outboxPut = (
       entries,
       createdAt: new Date(nowMs).toISOString(),
       dueAt: new Date(nowMs + graceMs).toISOString(),
-      pendingShard: shardOf(id),
+      pendingShard: String(shardOf(id, OUTBOX_SHARDS)),
     } satisfies OutboxRow & { pendingShard: string },
   },
 });

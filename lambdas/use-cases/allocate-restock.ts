@@ -13,7 +13,7 @@
  * and a `backorder.allocated` event for the shop's webhooks.
  */
 import { createHash } from 'node:crypto';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { mapWithLimit } from '../shared/concurrency';
 import { hashToken, newToken } from '../shared/tokens';
 import { planAllocation } from '../domain/allocation';

@@ -6,7 +6,7 @@
  */
 import { anonymousActor, type Backorder, type BackorderEventType } from '../domain/backorder';
 import { deliveryKeyOf, type WebhookDelivery, type WebhookEventType } from '../domain/webhook';
-import { allEmailsSentTo, type SentEmailRecord } from '../store/ledger-store';
+import { allEmailsSentTo, type SentEmailRecord } from '../store/sent-emails-store';
 import { deliveriesByKey, listWebhooks } from '../store/webhook-store';
 
 /** The webhook event each backorder event is announced as. */

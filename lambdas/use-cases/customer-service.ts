@@ -5,7 +5,7 @@
 import { NotFoundError, RateLimitedError } from '../shared/errors';
 import type { Backorder } from '../domain/backorder';
 import { enqueueEmail } from '../store/email-queue';
-import { countHit } from '../store/ledger-store';
+import { countHit } from '../store/rate-limit-store';
 import { adminView } from './admin-backorders';
 import { backorderTimeline } from './backorder-history';
 import { statusLinkEmailId } from './plan-status-link';

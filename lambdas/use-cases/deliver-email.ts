@@ -4,12 +4,10 @@
  * claim back and fails the message so the queue retries it. What happens after a send (enrolling in nurture,
  * moving a sequence on) runs for a duplicate too, so a crash between the two is repaired by the retry.
  */
-import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { ses } from '../shared/ses';
-import { emailSendLeaseMs, sesConfigurationSet } from '../shared/config';
-import { emailIdTag } from '../domain/email-tag';
+import { emailSendLeaseMs } from '../shared/config';
+import { sendRawEmail, SendUnanswered } from '../store/ses-mailer';
 import { SendPacer } from '../shared/send-pacer';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { persistently } from '../shared/persist';
 import type { RenderedEmail } from '../emails/templating';
 import { buildMime, type Envelope } from '../emails/mime';
@@ -23,7 +21,7 @@ import {
   withholdClaimedSend,
   type SendDetails,
   type SentRecord,
-} from '../store/ledger-store';
+} from '../store/send-ledger-store';
 
 /**
  * Recording a send SES accepted is retried for about ten seconds (lambdas/shared/persist.ts): failing the
@@ -36,18 +34,6 @@ const recordPersistently = <T>(emailId: string, record: () => Promise<T>): Promi
     logger.error('sent email not recorded', { emailId, error: String(error) });
     throw error;
   });
-
-/**
- * SES gave no answer (a timeout, a dropped connection): it may have accepted the email. The claim is not given
- * back: it stays until SES's Send event records the email sent or its lease runs out, so the retry does not
- * send it twice. (A refusal SES answered, such as throttling, gives the claim back at once.)
- */
-export class SendUnanswered extends Error {
-  override name = 'SendUnanswered';
-  constructor(cause: unknown) {
-    super('SES gave no answer; the email may have been accepted', { cause });
-  }
-}
 
 /**
  * An email that must not go out, for a reason no retry can change (a marketer's template that breaks the
@@ -117,21 +103,8 @@ export const createMailer = (pacer: SendPacer) => {
     const { envelope, email } = await delivery.compose();
     const raw = await buildMime(envelope, email);
     await pacer.take();
-    const { MessageId } = await ses
-      .send(
-        new SendRawEmailCommand({
-          RawMessage: { Data: raw },
-          // The one recipient, said outright: whatever the headers say, SES delivers to no one else.
-          Destinations: [envelope.to.address],
-          ConfigurationSetName: sesConfigurationSet(),
-          Tags: [emailIdTag(delivery.emailId)],
-        }),
-      )
-      .catch((error: unknown) => {
-        const answered = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        throw answered ? error : new SendUnanswered(error);
-      });
-    return { messageId: MessageId ?? '', subject: email.subject };
+    const messageId = await sendRawEmail({ raw, to: envelope.to.address, emailId: delivery.emailId });
+    return { messageId, subject: email.subject };
   };
 
   const send = async (delivery: Delivery, nowMs = Date.now()): Promise<DeliveryOutcome> => {

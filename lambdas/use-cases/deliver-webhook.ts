@@ -9,7 +9,7 @@
  */
 import { signatureHeader } from '../shared/signature';
 import { webhookAllowLoopback } from '../shared/config';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { postToEndpoint } from '../shared/webhook-post';
 import {
   DELIVERY_TIMEOUT_MS,

@@ -6,7 +6,7 @@
  * event a stable id receivers drop repeats by, and an allocation request finds nothing to do the second time.
  */
 import { outboxGraceMs } from '../shared/config';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import type { Backorder } from '../domain/backorder';
 import { getBackorder } from '../store/backorder-store';
 import { enqueueEmail } from '../store/email-queue';

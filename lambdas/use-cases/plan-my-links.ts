@@ -3,7 +3,7 @@
  * email link for each of its waiting or allocated backorders, or nothing at all when it has none (the API
  * answered the same either way; only the mailbox's owner learns which it was).
  */
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { mapWithLimit } from '../shared/concurrency';
 import { ACTIVE_STATUSES } from '../domain/backorder';
 import { renderMyLinks } from '../emails/my-links';

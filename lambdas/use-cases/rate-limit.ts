@@ -4,7 +4,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { RateLimitedError } from '../shared/errors';
-import { countHit } from '../store/ledger-store';
+import { countHit } from '../store/rate-limit-store';
 import { addressHash } from '../shared/tokens';
 
 const WINDOW_SECONDS = 60;

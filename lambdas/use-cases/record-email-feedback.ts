@@ -15,7 +15,8 @@
 import type { EmailFeedback } from '../domain/ses-feedback';
 import { countEmailFeedback } from '../store/email-stats-store';
 import { suppress, suppressAnonymously } from '../store/shopper-store';
-import { emailOfMessage, markEmailFeedback, recordSentFromEvent } from '../store/ledger-store';
+import { emailOfMessage, markEmailFeedback } from '../store/sent-emails-store';
+import { recordSentFromEvent } from '../store/send-events-store';
 
 export type FeedbackOutcome =
   { counted: number; suppressed: string[] } | { ignored: string } | { sendRecorded: boolean };

@@ -17,7 +17,7 @@
  * one, through that link or through the link of any backorder already made anonymous (`erasedVia`).
  */
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { linkStrengthOf, statusTokenMatches } from '../shared/tokens';
 import { mapWithLimit } from '../shared/concurrency';
 import { ACTIVE_STATUSES, anonymousActor, linksExpired, type Backorder } from '../domain/backorder';
@@ -26,7 +26,7 @@ import { backordersOfShopper } from '../store/backorder-listings';
 import { anonymiseBackorder, markErasing, releaseClaimOf } from '../store/backorder-erasure-store';
 import { getProduct } from '../store/catalog-store';
 import { deleteEnrolments, enrolmentsOf } from '../store/enrolment-store';
-import { allEmailsSentTo, forgetRecipient, withholdEmail } from '../store/ledger-store';
+import { allEmailsSentTo, forgetRecipient, withholdEmail } from '../store/sent-emails-store';
 import { keepSuppressionAnonymously, suppressionOf } from '../store/shopper-store';
 import { emailOutcome, webhookDeliveriesOf } from './backorder-history';
 import { cancelBackorder, type LinkedBackorder } from './shopper-backorder';

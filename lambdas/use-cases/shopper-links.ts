@@ -16,7 +16,7 @@ import { normalizeEmail } from '../domain/backorder';
 import { emailAddress } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
 import { enqueueEmail } from '../store/email-queue';
-import { countHit } from '../store/ledger-store';
+import { countHit } from '../store/rate-limit-store';
 
 export const LINK_EMAILS_PER_HOUR = 3;
 

@@ -10,7 +10,7 @@ import { defaultSender, signupRateLimit } from '../shared/config';
 import { BackordersDisabledError, NotFoundError, QuantityLimitError } from '../shared/errors';
 import { newBackorderId, newToken, hashToken } from '../shared/tokens';
 import { PERSIST, persistently } from '../shared/persist';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { normalizeEmail, queueKeyOf, type Backorder } from '../domain/backorder';
 import { signupSchema } from '../domain/backorder-schema';
 import { defaultSiteSettings } from '../domain/site-defaults';

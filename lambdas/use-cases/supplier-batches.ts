@@ -10,7 +10,7 @@
  * queues it again (the send ledger makes a duplicate message harmless).
  */
 import { newBackorderId } from '../shared/tokens';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import {
   batchTotals,
   isDue,

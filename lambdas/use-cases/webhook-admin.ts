@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { webhookAllowLoopback } from '../shared/config';
 import { NotFoundError, ValidationError } from '../shared/errors';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { resolveHost } from '../shared/webhook-resolver';
 import type { Webhook, WebhookDelivery } from '../domain/webhook';
 import { endpointHost, forbiddenMessage, refusedAddress, type EgressPolicy } from '../domain/webhook-address';

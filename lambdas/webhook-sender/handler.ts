@@ -11,7 +11,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import * as z from 'zod/mini';
 import { queues } from '../../lib/platform';
 import { queueUrl } from '../shared/config';
-import { logger } from '../shared/http';
+import { logger } from '../shared/logger';
 import { processQueueBatch } from '../shared/queue-batch';
 import { WEBHOOK_BACKOFF, WEBHOOK_EVENT_TYPES, type Webhook } from '../domain/webhook';
 import { getWebhook } from '../store/webhook-store';
@@ -62,7 +62,7 @@ export const sendWebhooks = (event: SQSEvent, context?: Context): Promise<SQSBat
     (record) => deliverRecord(record, findWebhook),
     {
       // On the queue's last try no backoff: the message should reach the dead-letter queue without delay.
-      isPassing: (error) => error instanceof DeliveryNotYet && !error.final,
+      isTransient: (error) => error instanceof DeliveryNotYet && !error.final,
       backoff: WEBHOOK_BACKOFF,
     },
   );

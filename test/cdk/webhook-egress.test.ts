@@ -1,5 +1,5 @@
 /**
- * Deployed, webhooks never go to loopback receivers or over plain http (DESIGN.md §4: WEBHOOK_ALLOW_LOOPBACK is
+ * Deployed, webhooks never go to loopback receivers or over plain http (docs/api.md: WEBHOOK_ALLOW_LOOPBACK is
  * "never set on AWS"): no function of the synthesized stack, the platform's or CDK's own, has
  * WEBHOOK_ALLOW_LOOPBACK=1, and the two that judge endpoint URLs (adminApi on save, webhookSender at delivery)
  * are told "0" explicitly, so the rule holds from their first cold start.

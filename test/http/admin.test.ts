@@ -1,5 +1,5 @@
 /**
- * The console API (DESIGN.md §4 Admin): every /api/admin/* route needs `Authorization: Bearer <token>` (none
+ * The console API (docs/api.md, admin routes): every /api/admin/* route needs `Authorization: Bearer <token>` (none
  * or wrong → 401 and nothing changes); customer service's lookup GET /api/admin/backorders (filters, oldest
  * first, cursor pages) and POST /api/admin/backorders/{id}/cancel|fulfil. Also routing: the health check,
  * and an unknown /api route is a 404 in the error shape.

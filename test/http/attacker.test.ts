@@ -1,5 +1,5 @@
 /**
- * The attackers of DESIGN.md §7, end to end against the local stack: a stranger who knows a shopper's email
+ * The attackers of docs/security.md's threat model, end to end against the local stack: a stranger who knows a shopper's email
  * address, a marketer's console account used to reach inside, and an eavesdropper holding a captured request.
  * Each tries what the trust review found possible; each time nothing of the victim leaks and nothing changes.
  */

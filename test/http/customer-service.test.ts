@@ -1,5 +1,5 @@
 /**
- * Customer service over HTTP (DESIGN.md §4 Admin): GET /api/admin/backorders/{id} is one backorder with its
+ * Customer service over HTTP (docs/api.md, admin routes): GET /api/admin/backorders/{id} is one backorder with its
  * timeline, POST /api/admin/backorders/{id}/status-link sends the shopper a fresh status link. Both need the
  * admin bearer token, never show token hashes, and refuse unknown and erased backorders.
  */

@@ -1,5 +1,5 @@
 /**
- * The local runner opens its port before the handlers are loaded (DESIGN.md §3: `GET /api/health` says
+ * The local runner opens its port before the handlers are loaded (docs/local.md: `GET /api/health` says
  * when every part is ready). A client that calls the API in that window, or while the runner stops, is told
  * to come back (503 with Retry-After, in the contract's error shape), never handed a 500; the pages are
  * served all along. The gateway is built here exactly as local/platform.ts builds it: an empty handler table

@@ -1,5 +1,5 @@
 /**
- * Helpers for the HTTP contract tests (DESIGN.md §4 and §5): what a client sees, asserted the same way in
+ * Helpers for the HTTP contract tests (docs/api.md and docs/webhooks.md): what a client sees, asserted the same way in
  * every file.
  */
 import http from 'node:http';

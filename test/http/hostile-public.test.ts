@@ -1,5 +1,5 @@
 /**
- * Hostile input on every shopper route (DESIGN.md §4): random and malicious paths, query strings, headers
+ * Hostile input on every shopper route (docs/api.md): random and malicious paths, query strings, headers
  * and bodies — huge, deeply nested, wrong types, unicode tricks, CR/LF, `__proto__` — always get a 4xx with
  * the contract's error shape, never a 500 or a stack trace, and change nothing: every table reads the same
  * afterwards and no email is sent. Requests no HTTP client would send go through a raw socket. Signups that

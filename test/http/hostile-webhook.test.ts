@@ -1,5 +1,5 @@
 /**
- * Hostile input on the inventory webhook (DESIGN.md §4): without a valid `X-Signature` every request is a 401
+ * Hostile input on the inventory webhook (docs/api.md): without a valid `X-Signature` every request is a 401
  * — even a well-formed stock update for a real product, whatever the headers — and with a correct signature
  * a malformed body (wrong types, prototype-pollution keys, deep nesting, unknown products, invalid UTF-8) is
  * a 4xx in the contract's shape, never a 500 or a 202. Either way no table changes and no email is sent.
@@ -256,7 +256,18 @@ const signedCase: fc.Arbitrary<Case> = fc
  * Node's HTTP parser (like API Gateway's) refuses a request whose headers pass 16 KiB before any code runs:
  * the contract's 431. A few of the fuzzer's 6 000-character header values together get there.
  */
-const HEADER_LIMIT = 16 * 1024 - 512;
+/**
+ * Node refuses a request whose head (request line and every header, the client's own included) passes 16 KiB.
+ * Headers counted here over that are refused for sure; within a KiB under it the request line and the
+ * client's headers decide, so either answer is right there.
+ */
+const HEADER_LIMIT = 16 * 1024;
+const HEADER_BAND = 1024;
+const headerAnswers = (request: HostileRequest, otherwise: number[]): number[] => {
+  const bytes = headerBytes(request);
+  if (bytes > HEADER_LIMIT) return [431];
+  return bytes > HEADER_LIMIT - HEADER_BAND ? [431, ...otherwise] : otherwise;
+};
 const headerBytes = (request: HostileRequest) =>
   Object.entries(request.headers ?? {}).reduce(
     (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(String(value)) + 4,
@@ -277,9 +288,9 @@ describe(`POST ${PATH} under hostile input`, () => {
         answers.forEach((answer, i) => {
           const { request, size } = batch[i];
           expectContractError(request, answer);
-          const expected = headerBytes(request) > HEADER_LIMIT ? 431 : size > LIMIT ? 413 : 401;
-          if (answer.status !== expected)
-            throw new Error(`expected ${expected}: ${describeCase(request, answer)}`);
+          const expected = headerAnswers(request, [size > LIMIT ? 413 : 401]);
+          if (!expected.includes(answer.status))
+            throw new Error(`expected one of ${expected}: ${describeCase(request, answer)}`);
         });
       }),
       { numRuns: RUNS },
@@ -295,8 +306,7 @@ describe(`POST ${PATH} under hostile input`, () => {
           const { request, size } = batch[i];
           expectContractError(request, answer);
           // 401 would mean the signature was not accepted, and the body behind it was never fuzzed.
-          const allowed =
-            headerBytes(request) > HEADER_LIMIT ? [431] : size > LIMIT ? [413] : [400, 404, 415];
+          const allowed = headerAnswers(request, size > LIMIT ? [413] : [400, 404, 415]);
           if (!allowed.includes(answer.status))
             throw new Error(`expected one of ${allowed}: ${describeCase(request, answer)}`);
         });

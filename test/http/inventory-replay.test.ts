@@ -1,5 +1,5 @@
 /**
- * A captured inventory webhook sent again (DESIGN.md §7): whoever records one signed request (a proxy's log,
+ * A captured inventory webhook sent again (docs/security.md): whoever records one signed request (a proxy's log,
  * a leaked capture) must not be able to send it again within its 300 s to hand back stock that has been
  * allocated since. The same signature and body again → 202 and no change, with or without an eventId, however
  * the header is re-spelled; a new request (a fresh signature) is applied as usual.

@@ -1,6 +1,6 @@
 /**
  * Products: what the landing page learns about one (GET /api/products/{sku}) and how the console saves and
- * reads them (PUT/GET /api/admin/products/{sku}, GET /api/admin/products) — DESIGN.md §4, §5 "Who may
+ * reads them (PUT/GET /api/admin/products/{sku}, GET /api/admin/products) — docs/api.md, docs/signup.md "Who may
  * backorder". Site settings stay at their defaults here (open to everyone); the site-wide policy is covered in
  * site-settings.test.ts.
  */

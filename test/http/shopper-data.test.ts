@@ -1,5 +1,5 @@
 /**
- * The shopper's data rights over HTTP (DESIGN.md §4 Public, §7): GET /api/backorders/{id}/export?token=T
+ * The shopper's data rights over HTTP (docs/api.md, docs/shopper-data.md): GET /api/backorders/{id}/export?token=T
  * returns everything stored about the shopper as a file, DELETE /api/backorders/{id}?token=T erases it. Both
  * need an email link (one the platform emailed to the shopper): a wrong or missing token looks exactly like
  * an unknown backorder, the sign-up page's link is refused with 403; after an erasure every link of the

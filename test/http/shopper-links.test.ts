@@ -1,5 +1,5 @@
 /**
- * A shopper's links (DESIGN.md §7): the page link a signup answers reads and cancels one backorder; the
+ * A shopper's links (docs/security.md): the page link a signup answers reads and cancels one backorder; the
  * links the platform emails also export and erase; `POST /api/links` emails the links of an address's active
  * backorders, answering the same 202 whatever the address has, at most three emails an hour; the API takes
  * a link's token in the Authorization header as well as in `?token=`; and every link of a backorder stops

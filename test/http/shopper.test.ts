@@ -1,5 +1,5 @@
 /**
- * The shopper's side (DESIGN.md §4 Public, §5 "Who may backorder"): signing up with POST /api/backorders —
+ * The shopper's side (docs/api.md, docs/signup.md "Who may backorder"): signing up with POST /api/backorders —
  * what the browser gets back, what lands in the inbox, who is turned away — and the private status link,
  * GET /api/backorders/{id}?token=T and POST /api/backorders/{id}/cancel?token=T, where a wrong or missing
  * token must look exactly like an unknown backorder.

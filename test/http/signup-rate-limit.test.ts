@@ -1,5 +1,5 @@
 /**
- * Too many signups → 429 RATE_LIMITED with Retry-After (DESIGN.md §3, §4): per client address and per email,
+ * Too many signups → 429 RATE_LIMITED with Retry-After (docs/local.md, docs/api.md): per client address and per email,
  * per minute. This file runs its own platform with a limit of 3. Different client addresses are real ones
  * (127.0.0.x on the loopback interface), not a header the client could forge.
  */

@@ -1,5 +1,5 @@
 /**
- * Bad input to POST /api/backorders (DESIGN.md §4): always a 4xx with the error shape, never a 500 or a stack
+ * Bad input to POST /api/backorders (docs/api.md): always a 4xx with the error shape, never a 500 or a stack
  * trace, and never a stored backorder or a sent email.
  *
  * Every bad signup targets the same SKU and carries MARKER in its address, so "nothing was written" is checked

@@ -1,5 +1,5 @@
 /**
- * Site settings: GET/PUT /api/admin/settings (DESIGN.md §4 Admin), and what the site-wide policy means for
+ * Site settings: GET/PUT /api/admin/settings (docs/api.md, admin routes), and what the site-wide policy means for
  * products without a policy of their own (§5 "Who may backorder"). The tests in this file change the one
  * settings record of their platform, so they run in order and each sets what it needs.
  */

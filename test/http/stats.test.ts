@@ -1,5 +1,5 @@
 /**
- * GET /api/admin/stats (DESIGN.md §4): the contract's shape, `{"products":[{"sku","waiting","allocated",
+ * GET /api/admin/stats (docs/api.md): the contract's shape, `{"products":[{"sku","waiting","allocated",
  * "fulfilled","cancelled","unitsWaiting"}],"emails":{"sent","bounced","complained","unsubscribed"}}`, with
  * the figures added beyond it (median wait, share cancelled while waiting, nurture steps, waiting units per
  * day); 401 without valid admin credentials; a bad `days` is a 400.

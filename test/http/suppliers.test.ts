@@ -1,5 +1,5 @@
 /**
- * Suppliers through the admin API (DESIGN.md §4 `PUT /api/admin/suppliers/{id}`, `POST …/batches`,
+ * Suppliers through the admin API (docs/api.md `PUT /api/admin/suppliers/{id}`, `POST …/batches`,
  * `GET …/batches`): saved only when valid, read and listed without batching's bookkeeping, batches sent on
  * demand and listed newest first, a batch's CSV downloaded; every route behind the admin token.
  */

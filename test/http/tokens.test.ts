@@ -1,5 +1,5 @@
 /**
- * The shopper's private links (DESIGN.md §4): a status, confirm or unsubscribe token is stored only as a hash,
+ * The shopper's private links (docs/api.md): a status, confirm or unsubscribe token is stored only as a hash,
  * acts only on the backorder (or shopper) it was issued for, and is no key to anything else — not to another
  * shopper's backorder, not to the same shopper's other backorder, not as a token of another kind.
  */

@@ -1,5 +1,5 @@
 /**
- * Saving a webhook endpoint that points inside the network (DESIGN.md §4, outbound webhook URLs): a marketer's
+ * Saving a webhook endpoint that points inside the network (docs/api.md, outbound webhook URLs): a marketer's
  * token can save an endpoint, and the platform then POSTs to it, so every private, loopback-when-not-allowed,
  * link-local, CGNAT, unique-local or unspecified address, in any spelling, is a 400 on `url` and nothing is
  * stored; a name is resolved on save and refused if any of its addresses is such; a name that does not

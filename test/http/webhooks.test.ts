@@ -1,5 +1,5 @@
 /**
- * Outbound webhook endpoints through the admin API (DESIGN.md §4 `PUT /api/admin/webhooks/{id}`): saved only
+ * Outbound webhook endpoints through the admin API (docs/api.md `PUT /api/admin/webhooks/{id}`): saved only
  * when their URL, secret and events are valid, listed and read without their secret, deleted; their
  * deliveries listed newest first.
  */

@@ -139,7 +139,7 @@ test('shoppers signing up at the same moment with the same address get one backo
 });
 
 test('a worker whose lease expired cannot give back the claim another worker took over', async () => {
-  const ledger = await import('../../lambdas/store/ledger-store');
+  const ledger = await import('../../lambdas/store/send-ledger-store');
   const details = { recipientKey: 'someone@example.com', kind: 'test' };
   const emailId = `lease-${Math.random().toString(36).slice(2)}`;
   const start = Date.now();

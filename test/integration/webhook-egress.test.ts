@@ -1,5 +1,5 @@
 /**
- * Outbound webhooks cannot be turned against the network they leave from (DESIGN.md §4 and §5), against the
+ * Outbound webhooks cannot be turned against the network they leave from (docs/api.md and docs/webhooks.md), against the
  * real emulators, queue and webhook sender, with a local HTTP server playing the shop's ERP:
  * - a name is resolved again at every delivery and the connection goes only to the address just checked:
  *   an endpoint whose name pointed to a public address when it was saved and points inside now is recorded

@@ -151,7 +151,7 @@ export const inParallel = async <T, R>(items: readonly T[], limit: number, work:
 
 // ---- judging -------------------------------------------------------------------------------------------
 
-/** The contract's codes by status (DESIGN.md §4); 431 is the gateway's answer to oversized headers. */
+/** The contract's codes by status (docs/api.md); 431 is the gateway's answer to oversized headers. */
 const CODES: Record<number, string[]> = {
   400: ['VALIDATION'],
   401: ['UNAUTHORIZED'],

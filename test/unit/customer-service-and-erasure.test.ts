@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { renderStatusLink } from '../../lambdas/emails/status-link';
 import { anonymousActor, type Backorder } from '../../lambdas/domain/backorder';
 import { emailOutcome } from '../../lambdas/use-cases/backorder-history';
-import type { SentEmailRecord } from '../../lambdas/store/ledger-store';
+import type { SentEmailRecord } from '../../lambdas/store/sent-emails-store';
 
 describe('status link email', () => {
   const data = {
@@ -129,7 +129,7 @@ describe('against DynamoDB (mocked)', () => {
   });
 
   test('a batch of sends is recorded with its SES message ids in one request', async () => {
-    const { recordSentMany } = await import('../../lambdas/store/ledger-store');
+    const { recordSentMany } = await import('../../lambdas/store/send-ledger-store');
     dynamo.on(TransactWriteCommand).resolves({});
     const records = Array.from({ length: 10 }, (_, i) => ({
       emailId: `restock#B${i}`,

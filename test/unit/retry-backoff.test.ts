@@ -1,4 +1,4 @@
-import { backoffSeconds, isPassingFailure } from '../../lambdas/shared/retry-backoff';
+import { backoffSeconds, isTransientFailure } from '../../lambdas/shared/retry-backoff';
 
 describe('retrying a throttled email', () => {
   test('each retry waits twice as long as the last, up to five minutes', () => {
@@ -8,13 +8,13 @@ describe('retrying a throttled email', () => {
 
   test('throttling and brief outages back off; a malformed message does not', () => {
     expect(
-      isPassingFailure(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' })),
+      isTransientFailure(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' })),
     ).toBe(true);
-    expect(isPassingFailure(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe(
+    expect(isTransientFailure(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe(
       true,
     );
-    expect(isPassingFailure(Object.assign(new Error('busy'), { name: 'SendInFlight' }))).toBe(true);
-    expect(isPassingFailure(new SyntaxError('Unexpected end of JSON input'))).toBe(false);
-    expect(isPassingFailure(Object.assign(new Error('bad'), { name: 'ZodError' }))).toBe(false);
+    expect(isTransientFailure(Object.assign(new Error('busy'), { name: 'SendInFlight' }))).toBe(true);
+    expect(isTransientFailure(new SyntaxError('Unexpected end of JSON input'))).toBe(false);
+    expect(isTransientFailure(Object.assign(new Error('bad'), { name: 'ZodError' }))).toBe(false);
   });
 });

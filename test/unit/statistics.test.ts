@@ -17,7 +17,7 @@ import {
   medianFromHistogram,
   productFigures,
   productRowKey,
-  shardOf,
+  counterShardOf,
   signupChanges,
   signupUndoChanges,
   STATS_SHARDS,
@@ -146,11 +146,11 @@ describe('what each event counts', () => {
     quantity: 3,
     createdAt: '2026-05-01T10:00:00.000Z',
   };
-  const row = productRowKey('TEE', shardOf(backorder.id));
+  const row = productRowKey('TEE', counterShardOf(backorder.id));
 
   test('a backorder always lands on the same one of the sixteen shards', () => {
-    expect(shardOf(backorder.id)).toBe(shardOf(backorder.id));
-    const used = new Set(Array.from({ length: 400 }, (_, i) => shardOf(`B${i}`)));
+    expect(counterShardOf(backorder.id)).toBe(counterShardOf(backorder.id));
+    const used = new Set(Array.from({ length: 400 }, (_, i) => counterShardOf(`B${i}`)));
     expect(used).toEqual(new Set(Array.from({ length: STATS_SHARDS }, (_, i) => i)));
   });
 
@@ -159,7 +159,7 @@ describe('what each event counts', () => {
     expect(both.entries()).toEqual([]);
     expect(Object.fromEntries(signupChanges(backorder).entries())).toEqual({
       [row]: { created: 1, waiting: 1, unitsWaiting: 3 },
-      [unitsRowKey('TEE', '2026-05', shardOf(backorder.id))]: { added_01: 3 },
+      [unitsRowKey('TEE', '2026-05', counterShardOf(backorder.id))]: { added_01: 3 },
     });
   });
 
@@ -170,7 +170,7 @@ describe('what each event counts', () => {
       ),
     ).toEqual({
       [row]: { waiting: -1, cancelled: 1, cancelledWhileWaiting: 1, unitsWaiting: -3 },
-      [unitsRowKey('TEE', '2026-05', shardOf(backorder.id))]: { removed_03: 3 },
+      [unitsRowKey('TEE', '2026-05', counterShardOf(backorder.id))]: { removed_03: 3 },
     });
     expect(
       Object.fromEntries(
@@ -215,7 +215,7 @@ describe('counter writes', () => {
     });
 
   test('a batch of ten restock alerts is recorded and counted in one TransactWriteItems', async () => {
-    const { recordSentMany } = await import('../../lambdas/store/ledger-store');
+    const { recordSentMany } = await import('../../lambdas/store/send-ledger-store');
     dynamo.on(TransactWriteCommand).resolves({});
     await recordSentMany(
       Array.from({ length: 10 }, (_, i) => ({

@@ -1,5 +1,5 @@
 /**
- * Where a webhook may go (DESIGN.md: outbound webhook URLs): only to an ordinary public address over https,
+ * Where a webhook may go (docs/webhooks.md: outbound webhook URLs): only to an ordinary public address over https,
  * or, while the local runner allows it, to the machine itself. Every private, loopback, link-local, CGNAT,
  * unique-local, unspecified or otherwise internal address is refused in whatever spelling it arrives; a name is
  * judged by every address it resolves to, at the moment the connection is made; and what the console keeps of

@@ -1,5 +1,5 @@
 /**
- * The pages' only way to talk to the platform's JSON API (DESIGN.md §4).
+ * The pages' only way to talk to the platform's JSON API (docs/api.md).
  *
  * Success resolves to { status, body }; the contract's error shape
  * {"error":{"code","message","details"}} becomes an ApiError, and a request that never got an answer becomes

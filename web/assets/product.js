@@ -1,5 +1,5 @@
 /**
- * Backorder landing page (/p/{sku}): shows one product and signs a shopper up for it (DESIGN.md §4, §6).
+ * Backorder landing page (/p/{sku}): shows one product and signs a shopper up for it (docs/api.md, docs/signup.md).
  *
  * Every product or shopper text goes in with textContent: product names are set by marketers and may
  * contain markup, which must show as text.

@@ -1,9 +1,9 @@
 /**
- * Errors that pass on their own: AWS throttling, a service briefly unavailable, a send in flight elsewhere.
+ * Transient failures, errors that pass on their own: AWS throttling, a service briefly unavailable, a send in flight elsewhere.
  * Queue consumers retry them later with backoff; the HTTP API answers them with 503 and Retry-After, because
  * the request was fine and the same request will succeed shortly.
  */
-export const isPassingFailure = (error: unknown): boolean => {
+export const isTransientFailure = (error: unknown): boolean => {
   const name = (error as { name?: string }).name ?? '';
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
