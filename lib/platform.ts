@@ -93,7 +93,7 @@ export interface FunctionDefinition {
   sendsTo: QueueName[];
   /** Whether the function sends email through SES. */
   sendsEmail: boolean;
-  /** Plain configuration variables it needs (validated at start-up by lambdas/shared/config.ts). */
+  /** Plain configuration variables it needs (validated at start-up by lambdas/runtime/config.ts). */
   config: ConfigName[];
   purpose: string;
 }
@@ -626,7 +626,7 @@ export const routes: readonly RouteDefinition[] = [
 
 /**
  * Header CloudFront adds, with the origin secret, to every request it sends to the API; the API functions
- * refuse any request without it (lambdas/shared/origin-verify.ts), since the API's own endpoint is public.
+ * refuse any request without it (lambdas/runtime/origin-verify.ts), since the API's own endpoint is public.
  */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 

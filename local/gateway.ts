@@ -17,7 +17,7 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ORIGIN_VERIFY_HEADER, routeKey, routes, type RouteDefinition } from '../lib/platform';
 import { pageFileFor } from '../lib/web-paths';
-import { secretsEqual } from '../lambdas/shared/tokens';
+import { secretsEqual } from '../lambdas/runtime/tokens';
 import { asApiInvocation } from './api-priority';
 import type { LambdaHandler } from './handlers';
 import { ROOT } from './handlers';

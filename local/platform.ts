@@ -17,7 +17,7 @@ import { loadHandlers, type LambdaHandler } from './handlers';
 import { createLocalResources } from './resources';
 import { startSchedules } from './schedules';
 import { startSesFeedbackSimulator } from './ses-feedback';
-import type { WebhookResolver } from '../lambdas/shared/webhook-resolver';
+import type { WebhookResolver } from '../lambdas/runtime/webhook-resolver';
 
 /** Enough to keep the emulators busy on a small machine; an API request waits behind at most these. */
 const DEFAULT_BACKGROUND_REQUEST_LIMIT = 8;
@@ -159,15 +159,15 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
   }
 
   if (options.webhookResolver) {
-    const { resolveWebhookHostsWith } = await import('../lambdas/shared/webhook-resolver');
+    const { resolveWebhookHostsWith } = await import('../lambdas/runtime/webhook-resolver');
     resolveWebhookHostsWith(options.webhookResolver);
   }
 
   // The handlers' own module-level clients (already loaded with them), as every in-process function shares them.
   const [{ dynamo }, { sqs }, { ses }] = await Promise.all([
-    import('../lambdas/shared/dynamo'),
-    import('../lambdas/shared/sqs'),
-    import('../lambdas/shared/ses'),
+    import('../lambdas/runtime/dynamo'),
+    import('../lambdas/runtime/sqs'),
+    import('../lambdas/runtime/ses'),
   ]);
   const backgroundLimit = limitBackgroundRequests(
     [dynamo, sqs, ses],

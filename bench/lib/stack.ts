@@ -24,7 +24,7 @@ export interface BenchStack {
   endpoints: Endpoints;
   prefix: string;
   adminToken: string;
-  /** The inventory webhook's shared secret (sign with lambdas/shared/signature.ts). */
+  /** The inventory webhook's shared secret (sign with lambdas/runtime/signature.ts). */
   webhookSecret: string;
   platform: RunningPlatform;
   clients: ReturnType<typeof emulatorClients>;

@@ -258,7 +258,7 @@ export const mixedScenario: Scenario = {
         recordSamples: true,
       });
       // The handlers' own client (the module instance the in-process platform uses), for the probes.
-      const { dynamo: handlerDynamo } = await import('../../lambdas/shared/dynamo');
+      const { dynamo: handlerDynamo } = await import('../../lambdas/runtime/dynamo');
       const probeGet = { TableName: tableNames.products, Key: { sku: restockSku } };
       const probes = () =>
         startProbes({

@@ -18,7 +18,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { dueBucket, dueKey } from '../../lambdas/domain/due-index';
 import { listKeysOf, queueKeyOf } from '../../lambdas/domain/backorder';
-import { hashToken, newBackorderId, newToken } from '../../lambdas/shared/tokens';
+import { hashToken, newBackorderId, newToken } from '../../lambdas/runtime/tokens';
 import { queues } from '../../lib/platform';
 import { batchWrite } from '../../test/support/backorder-rows';
 import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';

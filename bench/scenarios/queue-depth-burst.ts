@@ -87,7 +87,7 @@ export const runBurst = async (
   say(`  answers: ${formatStatuses(result)}`);
   const per = (n: number) => (n / Math.max(1, result.completed)).toFixed(2);
   // A transaction cancelled by another one on the same item (the page's set, a counter row) is tried again
-  // after a pause (lambdas/shared/transact.ts): more than one TransactWriteItems per signup are those.
+  // after a pause (lambdas/runtime/transact.ts): more than one TransactWriteItems per signup are those.
   say(
     `  AWS requests per signup: ${per(requests.total)} = DynamoDB ${per(requests.dynamodb)} (ticket ` +
       `${per(requests.ticket)}) + SQS ${per(requests.sqs)}; SDK retries ${requests.retries}; ` +

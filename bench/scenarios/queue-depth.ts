@@ -123,8 +123,8 @@ export const queueDepthScenario: Scenario = {
       }),
     );
     const [{ dynamo: handlerDynamo }, { sqs: handlerSqs }] = await Promise.all([
-      import('../../lambdas/shared/dynamo'),
-      import('../../lambdas/shared/sqs'),
+      import('../../lambdas/runtime/dynamo'),
+      import('../../lambdas/runtime/sqs'),
     ]);
     // The shopper routes' function, and the console's for its list of a product's backorders.
     const counter = countFunctionRequests(['publicApi', 'adminApi'], {

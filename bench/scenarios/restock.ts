@@ -13,7 +13,7 @@
  * Measured, from the moment the webhook is sent: the time until the last restock email is in the SES store
  * (polled every second, so up to ~1 s late), the send rate, whether each shopper got it exactly once, and
  * the AWS requests the platform made per alert, counted by an SDK middleware on the handlers' own clients
- * (`lambdas/shared/{dynamo,sqs,ses}.ts`; the platform runs in this process). The local runner's event-source
+ * (`lambdas/runtime/{dynamo,sqs,ses}.ts`; the platform runs in this process). The local runner's event-source
  * polling (ReceiveMessage / DeleteMessageBatch on its own SQS client) is counted apart: on AWS it is Lambda's
  * event source mapping, not the function's. The run is split where the allocation ends (no free stock left,
  * no run holding the SKU): after it only the alerter works, which gives its cost per email; the allocation's
@@ -36,7 +36,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aw
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildMime } from '../../lambdas/emails/mime';
 import { renderRestockAlert } from '../../lambdas/emails/restock';
-import { signatureHeader } from '../../lambdas/shared/signature';
+import { signatureHeader } from '../../lambdas/runtime/signature';
 import { queues, type QueueName } from '../../lib/platform';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
 import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
@@ -368,9 +368,9 @@ export const restockScenario: Scenario = {
     // The handlers' own clients: loaded now, after startPlatform set the environment, so these are the very
     // module instances the in-process handlers use.
     const [{ dynamo: handlerDynamo }, { sqs: handlerSqs }, { ses: handlerSes }] = await Promise.all([
-      import('../../lambdas/shared/dynamo'),
-      import('../../lambdas/shared/sqs'),
-      import('../../lambdas/shared/ses'),
+      import('../../lambdas/runtime/dynamo'),
+      import('../../lambdas/runtime/sqs'),
+      import('../../lambdas/runtime/ses'),
     ]);
     const handlerRequests = countClientRequests([handlerDynamo, handlerSqs, handlerSes]);
     const runnerRequests = countOtherSqsClients([handlerSqs, stack.clients.sqs], stack.prefix);
@@ -624,7 +624,7 @@ export const restockScenario: Scenario = {
           `left after ${settleSeconds.toFixed(1)} s of settling, ${deadLettered} dead-lettered`,
       );
       say(
-        `AWS requests by the handlers (SDK middleware on lambdas/shared/{dynamo,sqs,ses}), webhook to queues ` +
+        `AWS requests by the handlers (SDK middleware on lambdas/runtime/{dynamo,sqs,ses}), webhook to queues ` +
           `drained (${countedSeconds.toFixed(0)} s): ${handler.total} = ${requestsPerAlert.toFixed(2)} per alert` +
           (retries > 0 ? ` (plus ${retries} SDK retries)` : ', no SDK retries'),
       );

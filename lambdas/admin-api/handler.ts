@@ -5,10 +5,10 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { receiveInventory } from '../use-cases/inventory';
-import { defaultSender } from '../shared/config';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
-import { apiHandler, json, textBody, type ApiRequest, type RouteHandler } from '../shared/http';
-import { logger } from '../shared/logger';
+import { defaultSender } from '../runtime/config';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../runtime/errors';
+import { apiHandler, json, textBody, type ApiRequest, type RouteHandler } from '../runtime/http';
+import { logger } from '../runtime/logger';
 import { productSchema, siteSettingsSchema } from '../domain/catalog';
 import { skuSchema } from '../domain/backorder-schema';
 import { defaultSiteSettings } from '../domain/site-defaults';

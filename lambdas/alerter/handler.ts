@@ -9,10 +9,10 @@ import middy from '@middy/core';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { queues, sendRatePerBatch } from '../../lib/platform';
-import { emailSendRatePerSecond, queueUrl } from '../shared/config';
-import { logger } from '../shared/logger';
-import { backOff, isTransientFailure } from '../shared/retry-backoff';
-import { SendPacer } from '../shared/send-pacer';
+import { emailSendRatePerSecond, queueUrl } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { backOff, isTransientFailure } from '../runtime/retry-backoff';
+import { SendPacer } from '../runtime/send-pacer';
 import { createMailer } from '../use-cases/deliver-email';
 import { planRestockAlert } from '../use-cases/plan-restock-alert';
 

@@ -3,7 +3,7 @@
  * route reports bad input the same way.
  */
 import type { z } from 'zod';
-import { ValidationError } from '../shared/errors';
+import { ValidationError } from '../runtime/errors';
 
 export const parseOrThrow = <S extends z.ZodType>(
   schema: S,

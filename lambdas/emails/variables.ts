@@ -4,7 +4,7 @@
  * so nothing is discovered at send time. (What a template does when rendered is checked by a trial render
  * within the limits of render-limits.ts: lambdas/use-cases/campaign-admin.ts.)
  */
-import type { ErrorDetail } from '../shared/errors';
+import type { ErrorDetail } from '../runtime/errors';
 import { liquidMessage } from './render-limits';
 import { htmlEngine, textEngine } from './templating';
 

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { runEnrolmentJob } from '../use-cases/enrol-audience';
 
 const enrolmentJob = z.object({

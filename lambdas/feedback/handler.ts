@@ -8,9 +8,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseSesFeedback, type EmailFeedback } from '../domain/ses-feedback';
-import { queueUrl } from '../shared/config';
-import { logger } from '../shared/logger';
-import { processQueueBatch } from '../shared/queue-batch';
+import { queueUrl } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { processQueueBatch } from '../runtime/queue-batch';
 import { SendNotSettled, sendRecordsOf } from '../store/send-events-store';
 import { recordEmailFeedback } from '../use-cases/record-email-feedback';
 

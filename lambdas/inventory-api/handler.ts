@@ -3,11 +3,11 @@
  * unsigned caller learns nothing and changes nothing; then the stock update is the console's.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { UnauthorizedError } from '../shared/errors';
-import { apiHandler, json, type RouteHandler } from '../shared/http';
-import { logger } from '../shared/logger';
-import { SIGNATURE_HEADER, signedRequestFingerprint, verifySignature } from '../shared/signature';
-import { inventoryWebhookSecret } from '../shared/webhook-secret';
+import { UnauthorizedError } from '../runtime/errors';
+import { apiHandler, json, type RouteHandler } from '../runtime/http';
+import { logger } from '../runtime/logger';
+import { SIGNATURE_HEADER, signedRequestFingerprint, verifySignature } from '../runtime/signature';
+import { inventoryWebhookSecret } from '../runtime/webhook-secret';
 import { receiveInventory } from '../use-cases/inventory';
 
 export const routes: Record<string, RouteHandler> = {

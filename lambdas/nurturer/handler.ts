@@ -6,7 +6,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { emailQueueConsumer } from '../sender/email-consumer';
 import { planNurture } from '../use-cases/plan-nurture';
 

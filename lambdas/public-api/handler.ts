@@ -7,17 +7,17 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
-import { apiHandler, json, redirect, type ApiRequest, type RouteHandler } from '../shared/http';
-import { logger } from '../shared/logger';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import { apiHandler, json, redirect, type ApiRequest, type RouteHandler } from '../runtime/http';
+import { logger } from '../runtime/logger';
 import { signUp } from '../use-cases/signup';
 import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
 import { productPage } from '../use-cases/product-page';
 import { eraseShopperData, exportFileName, exportShopperData } from '../use-cases/shopper-data';
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
 import { emailMyLinks } from '../use-cases/shopper-links';
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../runtime/errors';
 
 /** The link token of a backorder request: the bearer header wins over the query string. */
 const linkToken = ({ headers, query }: ApiRequest): string | undefined => {

@@ -6,7 +6,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { sweepDueSteps } from '../use-cases/sweep-nurture';
 import { sendDueSupplierBatches } from '../use-cases/supplier-batches';
 import { sweepOutbox } from '../use-cases/outbox';

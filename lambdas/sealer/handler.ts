@@ -7,9 +7,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { queueUrl } from '../shared/config';
-import { logger } from '../shared/logger';
-import { processQueueBatch } from '../shared/queue-batch';
+import { queueUrl } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { processQueueBatch } from '../runtime/queue-batch';
 import { readSummary } from '../store/queue-rows';
 import { sealBooksBelow } from '../store/queue-sealing';
 

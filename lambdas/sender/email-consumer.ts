@@ -5,10 +5,10 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queues, sendRatePerBatch, type QueueDefinition, type QueueName } from '../../lib/platform';
-import { emailSendRatePerSecond, queueUrl } from '../shared/config';
-import { logger } from '../shared/logger';
-import { processQueueBatch } from '../shared/queue-batch';
-import { SendPacer } from '../shared/send-pacer';
+import { emailSendRatePerSecond, queueUrl } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { processQueueBatch } from '../runtime/queue-batch';
+import { SendPacer } from '../runtime/send-pacer';
 import { createMailer, type Delivery } from '../use-cases/deliver-email';
 
 export interface EmailQueueConsumer {

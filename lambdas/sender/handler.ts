@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 // zod's mini build: the same validation, a tenth of the bundle (the sender must stay small to start fast).
 import * as z from 'zod/mini';
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { planDelivery } from '../use-cases/plan-delivery';
 import { emailQueueConsumer } from './email-consumer';
 

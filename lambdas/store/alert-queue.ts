@@ -3,8 +3,8 @@
  * (taken from the allocation's own write), so sending it costs no read; the raw status token exists only
  * here, its hash on the backorder.
  */
-import { queueUrl } from '../shared/config';
-import { sendMessages } from '../shared/sqs';
+import { queueUrl } from '../runtime/config';
+import { sendMessages } from '../runtime/sqs';
 
 export interface RestockAlertMessage {
   kind: 'restock';

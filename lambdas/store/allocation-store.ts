@@ -13,9 +13,9 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
-import { conditionFailedAt, transactWrite } from '../shared/transact';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import { conditionFailedAt, transactWrite } from '../runtime/transact';
 import { listPartitions, type Backorder } from '../domain/backorder';
 import type { CounterChanges } from '../domain/statistics';
 import type { WaitingDemand } from '../domain/allocation';
@@ -25,6 +25,9 @@ import { counterUpdates } from './stats-store';
 export interface Reservation {
   /** `<runId>#<page>`: names the page, and is stamped on every backorder it allocates. */
   ref: string;
+  /** The run and page again, as fields a condition can compare (absent on reservations of older versions). */
+  run?: string;
+  page?: number;
   ids: string[];
   quantities: number[];
   units: number;
@@ -137,20 +140,41 @@ export const renewRun = (sku: string, runId: string, nowMs: number): Promise<Run
 export const reserve = (
   sku: string,
   runId: string,
-  reservation: Reservation,
+  page: number,
+  reservation: Omit<Reservation, 'ref' | 'run' | 'page' | 'settled'>,
 ): Promise<RunState | undefined> =>
   conditionalUpdate({
     Key: { sku },
     UpdateExpression: 'SET stock = stock - :units, reserved = :reserved',
+    // A page is reserved once: two deliveries of its message can both plan it, and the one that comes second
+    // planned from a queue read before the first allocated. Letting it reserve again (even after the first
+    // settled) would spend units on backorders the first already has, which its conditional writes would
+    // then take for its own (same ref). So: no reservation of this page, or of a later page of this run.
     ConditionExpression:
-      'runId = :run AND stock >= :units AND (attribute_not_exists(reserved) OR reserved.settled = :yes)',
+      'runId = :run AND stock >= :units AND (attribute_not_exists(reserved) OR (reserved.settled = :yes ' +
+      'AND reserved.#ref <> :ref AND (attribute_not_exists(reserved.#page) OR reserved.#run <> :run ' +
+      'OR reserved.#page < :page)))',
+    ExpressionAttributeNames: { '#ref': 'ref', '#run': 'run', '#page': 'page' },
     ExpressionAttributeValues: {
       ':run': runId,
       ':units': reservation.units,
-      ':reserved': reservation,
+      ':ref': pageRef(runId, page),
+      ':page': page,
+      ':reserved': { ...reservation, ref: pageRef(runId, page), run: runId, page },
       ':yes': true,
     },
   });
+
+/** The reference a run's page stamps on what it allocates. */
+export const pageRef = (runId: string, page: number): string => `${runId}#${page}`;
+
+/** Whether the SKU's reservation is this page's, or a later page's of the same run (handled by another worker). */
+export const reservedAtOrAfter = (state: RunState, runId: string, page: number): boolean => {
+  const reserved = state.reserved;
+  if (!reserved) return false;
+  if (reserved.ref === pageRef(runId, page)) return true;
+  return reserved.run === runId && (reserved.page ?? -1) > page;
+};
 
 /**
  * Marks a reservation done, gives back the units of backorders it could not allocate, and moves the product's

@@ -4,8 +4,8 @@
  * orders the steps).
  */
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
 import { anonymousActor, type Backorder, type BackorderEvent } from '../domain/backorder';
 import { claimKey } from './backorder-store';
 

@@ -4,7 +4,7 @@
  * backorders, narrows any of them as a filter. And every backorder of one shopper, for export and erasure.
  */
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../shared/config';
+import { tableName } from '../runtime/config';
 import { listPartitions, type Backorder, type BackorderStatus } from '../domain/backorder';
 import { mergedPage } from './merged-query';
 import { toBackorder } from './backorder-store';

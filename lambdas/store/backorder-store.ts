@@ -6,10 +6,10 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
 import { listKeysOf, type Backorder, type BackorderEvent, type BackorderStatus } from '../domain/backorder';
-import { conditionFailedAt, transactWrite, type TransactItem } from '../shared/transact';
+import { conditionFailedAt, transactWrite, type TransactItem } from '../runtime/transact';
 import { cancelledAfterStepsChanges, signupChanges, statusChanges } from '../domain/statistics';
 import { lastStepsSent } from './enrolment-store';
 import { counterUpdates } from './stats-store';

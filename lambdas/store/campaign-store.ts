@@ -2,8 +2,8 @@
  * Persistence of nurture campaigns. Campaigns are few (a shop has tens), so listing scans.
  */
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
 import type { Campaign, CampaignInput } from '../domain/campaign';
 import { everyRowById } from './every-page';
 

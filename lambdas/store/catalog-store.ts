@@ -9,8 +9,8 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
 import type { Product, ProductInput, SiteSettings } from '../domain/catalog';
 import { decodeCursor, encodeCursor } from './cursor';
 

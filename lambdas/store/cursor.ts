@@ -2,7 +2,7 @@
  * Opaque pagination cursors: DynamoDB's LastEvaluatedKey as base64url JSON. A cursor that is not exactly the
  * key of the listing it is used with is refused as bad input rather than passed to DynamoDB.
  */
-import { ValidationError } from '../shared/errors';
+import { ValidationError } from '../runtime/errors';
 
 export type PageKey = Record<string, string>;
 

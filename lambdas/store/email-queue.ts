@@ -4,8 +4,8 @@
  * holds up a confirmation.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sendMessages, sqs } from '../shared/sqs';
-import { queueUrl } from '../shared/config';
+import { sendMessages, sqs } from '../runtime/sqs';
+import { queueUrl } from '../runtime/config';
 
 export type EmailMessage =
   /**

@@ -7,10 +7,10 @@
  * write changes nothing either and the record is retried. Counted exactly once, whatever happens.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
-import { addressHash } from '../shared/tokens';
-import { cancelledBecause, transactWrite } from '../shared/transact';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import { addressHash } from '../runtime/tokens';
+import { cancelledBecause, transactWrite } from '../runtime/transact';
 
 /** The feedback counters' row; `sent` and `unsubscribed` live in the sharded `stats#emails#<shard>` rows. */
 export const FEEDBACK_COUNTER_KEY = 'counter#emails';

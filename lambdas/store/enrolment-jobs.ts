@@ -3,8 +3,8 @@
  * enrolled page by page, each page one message on the enrolment queue carrying where to continue.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../shared/sqs';
-import { queueUrl } from '../shared/config';
+import { sqs } from '../runtime/sqs';
+import { queueUrl } from '../runtime/config';
 
 export interface EnrolmentJob {
   campaignId: string;

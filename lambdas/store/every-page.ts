@@ -9,7 +9,7 @@ import {
   type QueryCommandInput,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
+import { dynamo } from '../runtime/dynamo';
 
 type Item = Record<string, unknown>;
 

@@ -7,8 +7,8 @@
  * `[sortKey, id]`. Everything of a shard up to its position was either on a page or left out by the filter.
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { ValidationError } from '../shared/errors';
+import { dynamo } from '../runtime/dynamo';
+import { ValidationError } from '../runtime/errors';
 
 type Item = Record<string, unknown>;
 type Position = null | 0 | [string, string];

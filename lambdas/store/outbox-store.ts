@@ -9,9 +9,9 @@
  */
 import { shardOf } from '../domain/shards';
 import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
-import type { TransactItem } from '../shared/transact';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import type { TransactItem } from '../runtime/transact';
 import type { WebhookEventType } from '../domain/webhook';
 import type { EmailMessage } from './email-queue';
 

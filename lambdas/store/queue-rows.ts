@@ -12,8 +12,8 @@
  * queue-sealing.ts.
  */
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
 import { emptySummary, type SealedSummary } from '../domain/queue-tickets';
 
 export const queueTable = () => tableName('queues');

@@ -3,7 +3,7 @@
  * book reads its count from the summary instead of its pages (queue-store.ts's placeInQueue).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { transactWrite, type TransactItem } from '../shared/transact';
+import { transactWrite, type TransactItem } from '../runtime/transact';
 import { BLOCK_FRESH_MS, BOOK_SIZE, firstPageOf, PAGES_PER_BOOK, SHARDS } from '../domain/queue-tickets';
 import {
   bookKey,

@@ -10,9 +10,9 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
-import { transactWrite, type TransactItem } from '../shared/transact';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import { transactWrite, type TransactItem } from '../runtime/transact';
 import { listPartitions } from '../domain/backorder';
 import { bookOf, bookOfPage, pageOf, pagesToRead, placeOf, slotOf } from '../domain/queue-tickets';
 import {
@@ -33,6 +33,32 @@ export interface WaitingChange {
   ticket: number;
   delta: 1 | -1;
 }
+
+/** One update adding `delta` to each named count of a map attribute (a book's pages, the summary's books). */
+const addToCounts = (
+  key: string,
+  map: 'pages' | 'books',
+  deltas: readonly (readonly [number, number])[],
+  condition: string,
+): TransactItem => {
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = { ':zero': 0 };
+  const sets = deltas.map(([name, delta], i) => {
+    names[`#n${i}`] = String(name);
+    values[`:d${i}`] = delta;
+    return `${map}.#n${i} = if_not_exists(${map}.#n${i}, :zero) + :d${i}`;
+  });
+  return {
+    Update: {
+      TableName: queueTable(),
+      Key: { key },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+};
 
 /**
  * The items that move the counts for changes of one SKU, as part of the caller's transaction. `sealedBelow`
@@ -83,44 +109,11 @@ export const waitingChangeItems = (
   }
   const summaryDeltas: [number, number][] = [];
   for (const [book, pages] of bookDeltas) {
-    const names: Record<string, string> = {};
-    const values: Record<string, number> = { ':zero': 0 };
-    const sets = [...pages].map(([page, delta], i) => {
-      names[`#p${i}`] = String(page);
-      values[`:d${i}`] = delta;
-      return `pages.#p${i} = if_not_exists(pages.#p${i}, :zero) + :d${i}`;
-    });
-    items.push({
-      Update: {
-        TableName: queueTable(),
-        Key: { key: bookKey(sku, book) },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_exists(pages)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    });
+    items.push(addToCounts(bookKey(sku, book), 'pages', [...pages], 'attribute_exists(pages)'));
     summaryDeltas.push([book, [...pages.values()].reduce((a, b) => a + b, 0)]);
   }
-  if (summaryDeltas.length > 0) {
-    const names: Record<string, string> = {};
-    const values: Record<string, number> = { ':zero': 0 };
-    const sets = summaryDeltas.map(([book, delta], i) => {
-      names[`#b${i}`] = String(book);
-      values[`:d${i}`] = delta;
-      return `books.#b${i} = if_not_exists(books.#b${i}, :zero) + :d${i}`;
-    });
-    items.push({
-      Update: {
-        TableName: queueTable(),
-        Key: { key: summaryKey(sku) },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_exists(sealedBelow)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    });
-  }
+  if (summaryDeltas.length > 0)
+    items.push(addToCounts(summaryKey(sku), 'books', summaryDeltas, 'attribute_exists(sealedBelow)'));
   return items;
 };
 
@@ -221,16 +214,15 @@ export const placeInQueue = async (
   const first = await getMany([summaryKey(sku), bookKey(sku, bookOf(ticket)), pageKey(sku, pageOf(ticket))]);
   const summaryItem = first.get(summaryKey(sku));
   const summary = toSummary(summaryItem);
-  const wanted = pagesToRead(ticket, summary).map((page) => pageKey(sku, page));
+  const toRead = pagesToRead(ticket, summary);
   const [pages, legacyAhead] = await Promise.all([
-    getMany(wanted.filter((key) => !first.has(key))),
+    getMany(toRead.map((page) => pageKey(sku, page)).filter((key) => !first.has(key))),
     summary.legacyDone ? 0 : legacyWaiting(sku),
   ]);
   for (const [key, item] of first) pages.set(key, item);
   if (!summary.legacyDone && legacyAhead === 0) await markLegacyDone(sku);
   const pageSlots = new Map<number, number[]>();
-  for (const page of pagesToRead(ticket, summary))
-    pageSlots.set(page, slotsOf(pages.get(pageKey(sku, page))));
+  for (const page of toRead) pageSlots.set(page, slotsOf(pages.get(pageKey(sku, page))));
   const book = first.get(bookKey(sku, bookOf(ticket)));
   return placeOf(ticket, {
     summary,

@@ -3,8 +3,8 @@
  * minute after their window. The only writer of `rate#` rows.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
 
 /** Counts a hit in a fixed window and returns the count so far; rows expire after the window. */
 export const countHit = async (key: string, windowEndsAtSeconds: number): Promise<number> => {

@@ -3,8 +3,8 @@
  * backorder was cancelled, a shopper signed up while units are free); a `page` continues a run where its
  * previous page ended. One page per message keeps every invocation short, whatever the queue's length.
  */
-import { queueUrl } from '../shared/config';
-import { sendMessages } from '../shared/sqs';
+import { queueUrl } from '../runtime/config';
+import { sendMessages } from '../runtime/sqs';
 
 export type RestockMessage =
   | { kind: 'start'; sku: string; reason: string }

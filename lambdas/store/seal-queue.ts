@@ -3,8 +3,8 @@
  * when the last blocks of those books can no longer issue) by the signup whose ticket starts a new book.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../shared/sqs';
-import { queueUrl } from '../shared/config';
+import { sqs } from '../runtime/sqs';
+import { queueUrl } from '../runtime/config';
 import { BLOCK_FRESH_MS } from '../domain/queue-tickets';
 
 export interface SealMessage {

@@ -3,9 +3,9 @@
  * it is recorded from SES's own event, so the lease running out never lets the email go twice.
  */
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
+import { dynamo } from '../runtime/dynamo';
 import { recordSent, rememberMessageId, type SentCounted } from './send-ledger-store';
-import { tableName } from '../shared/config';
+import { tableName } from '../runtime/config';
 
 /**
  * A Send event that arrived while the worker that sent the email still holds its claim: most likely it is

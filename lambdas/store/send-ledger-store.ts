@@ -14,9 +14,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
-import { conditionFailedAt, transactWrite } from '../shared/transact';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import { conditionFailedAt, transactWrite } from '../runtime/transact';
 import { anyShard, CounterChanges, emailsSentChanges } from '../domain/statistics';
 import { counterUpdates } from './stats-store';
 

@@ -5,8 +5,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
 import { everyQueryPage } from './every-page';
 
 export interface SentEmailRecord {

@@ -3,12 +3,12 @@
  * configuration set that reports its events, tagged with the email's id so a Send, bounce or complaint event
  * finds its send record.
  *
- * One attempt per call (lambdas/shared/ses.ts): SES has no idempotency key, so every retry goes through the
+ * One attempt per call (lambdas/runtime/ses.ts): SES has no idempotency key, so every retry goes through the
  * send ledger's claim instead (lambdas/use-cases/deliver-email.ts).
  */
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { ses } from '../shared/ses';
-import { sesConfigurationSet } from '../shared/config';
+import { ses } from '../runtime/ses';
+import { sesConfigurationSet } from '../runtime/config';
 import { emailIdTag } from '../domain/email-tag';
 
 /**

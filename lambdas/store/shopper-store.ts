@@ -4,10 +4,10 @@
  * unsubscribe and consent-confirmation links.
  */
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
-import { addressHash, hashToken, newToken } from '../shared/tokens';
-import { cancelledBecause, transactWrite } from '../shared/transact';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import { addressHash, hashToken, newToken } from '../runtime/tokens';
+import { cancelledBecause, transactWrite } from '../runtime/transact';
 import { anyShard, unsubscribedChanges } from '../domain/statistics';
 import { counterUpdates } from './stats-store';
 

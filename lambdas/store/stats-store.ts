@@ -5,10 +5,10 @@
  * Readers fetch the shard rows by key (BatchGetItem), never by scanning.
  */
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
-import { mapWithLimit } from '../shared/concurrency';
-import type { TransactItem } from '../shared/transact';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import { mapWithLimit } from '../runtime/concurrency';
+import type { TransactItem } from '../runtime/transact';
 import type { CounterChanges } from '../domain/statistics';
 
 /** One `ADD` per counter row; attribute names go through placeholders (some, like `waiting`, are plain words). */

@@ -11,7 +11,7 @@
  *   (a key condition allows one comparison on the sort key; the bounds never equal a real key, so BETWEEN
  *   is "after the previous batch, up to this one").
  */
-import { tableName } from '../shared/config';
+import { tableName } from '../runtime/config';
 import { windowBound } from '../domain/supplier';
 import { listPartitions } from '../domain/backorder';
 import { everyQueryPage, everyScanPage } from './every-page';

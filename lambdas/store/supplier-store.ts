@@ -6,8 +6,8 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
-import { tableName } from '../shared/config';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
 import { latestSlot, type Supplier, type SupplierBatch } from '../domain/supplier';
 import type { SupplierInput } from '../domain/supplier-schema';
 import { decodeCursor, encodeCursor } from './cursor';

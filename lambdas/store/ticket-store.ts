@@ -3,7 +3,7 @@
  * by one of SHARDS shard rows, so a drop's signups write many keys instead of one (lambdas/domain/queue-tickets.ts).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/dynamo';
+import { dynamo } from '../runtime/dynamo';
 import { BLOCK_FRESH_MS, bookOf, nextBlockSize, SHARDS } from '../domain/queue-tickets';
 import { conditionFailed, queueTable, shardKey, ticketsKey } from './queue-rows';
 

@@ -2,8 +2,8 @@
  * The webhook queue's messages: one per event and endpoint, so each endpoint's deliveries are retried,
  * delayed and dead-lettered on their own.
  */
-import { sendMessages } from '../shared/sqs';
-import { queueUrl } from '../shared/config';
+import { sendMessages } from '../runtime/sqs';
+import { queueUrl } from '../runtime/config';
 import type { BackorderEvent } from '../domain/webhook';
 
 export interface WebhookMessage {

@@ -2,7 +2,7 @@
  * Customer service's view of backorders: lookup by SKU, shopper or status, oldest first.
  */
 import * as z from 'zod';
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../runtime/errors';
 import { normalizeEmail, STATUSES, type Backorder } from '../domain/backorder';
 import { skuSchema } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';

@@ -13,19 +13,21 @@
  * and a `backorder.allocated` event for the shop's webhooks.
  */
 import { createHash } from 'node:crypto';
-import { logger } from '../shared/logger';
-import { mapWithLimit } from '../shared/concurrency';
-import { hashToken, newToken } from '../shared/tokens';
+import { logger } from '../runtime/logger';
+import { mapWithLimit } from '../runtime/concurrency';
+import { hashToken, newToken } from '../runtime/tokens';
 import { planAllocation } from '../domain/allocation';
 import { allocationChanges } from '../domain/statistics';
 import {
   allocateBackorder,
   endRun,
   finishPage,
+  pageRef,
   readRunState,
   renewRun,
   requestRerun,
   reserve,
+  reservedAtOrAfter,
   settle,
   takeRun,
   waitingPage,
@@ -131,7 +133,7 @@ const runPage = async (
   // A page left half done, by this run's earlier attempt or by a run whose worker died, is finished first.
   if (state.reserved && !state.reserved.settled) state = await completeReservation(state, nowMs);
 
-  const ref = `${runId}#${page}`;
+  const ref = pageRef(runId, page);
   let nextCursor: string | undefined;
   if (state.reserved?.ref === ref) {
     nextCursor = state.reserved.nextCursor;
@@ -141,8 +143,7 @@ const runPage = async (
     for (let attempt = 0; ; attempt++) {
       const plan = planAllocation(state.stock, waiting.items);
       if (plan.units === 0) break;
-      const reserved = await reserve(sku, runId, {
-        ref,
+      const reserved = await reserve(sku, runId, page, {
         ids: plan.allocate.map((d) => d.id),
         quantities: plan.allocate.map((d) => d.quantity),
         units: plan.units,
@@ -152,9 +153,16 @@ const runPage = async (
         state = await completeReservation(reserved, nowMs);
         break;
       }
-      // The free stock changed under the plan (a stock update), or the run lost the SKU.
+      // The free stock changed under the plan (a stock update), the run lost the SKU, or another delivery of
+      // this page's message reserved it first (then this plan is stale: that reservation is the page).
       const fresh = await readRunState(sku);
       if (!fresh || fresh.runId !== runId) return 'obsolete';
+      if (fresh.reserved?.ref === ref) {
+        state = fresh.reserved.settled ? fresh : await completeReservation(fresh, nowMs);
+        nextCursor = fresh.reserved.nextCursor;
+        break;
+      }
+      if (reservedAtOrAfter(fresh, runId, page)) return 'duplicate';
       if (attempt >= 8) throw new Error(`Could not reserve stock for ${sku}: it kept changing`);
       state = fresh;
     }

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { NotFoundError, ValidationError, type ErrorDetail } from '../shared/errors';
+import { NotFoundError, ValidationError, type ErrorDetail } from '../runtime/errors';
 import type { Campaign, NurtureStep } from '../domain/campaign';
 import { campaignIdSchema, campaignSchema } from '../domain/campaign-schema';
 import { emailAddress } from '../domain/backorder-schema';

@@ -2,7 +2,7 @@
  * Customer service on a shopper's behalf: one backorder with its whole timeline, and a fresh status link
  * by email for a shopper who lost theirs.
  */
-import { NotFoundError, RateLimitedError } from '../shared/errors';
+import { NotFoundError, RateLimitedError } from '../runtime/errors';
 import type { Backorder } from '../domain/backorder';
 import { enqueueEmail } from '../store/email-queue';
 import { countHit } from '../store/rate-limit-store';

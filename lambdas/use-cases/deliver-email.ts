@@ -4,11 +4,11 @@
  * claim back and fails the message so the queue retries it. What happens after a send (enrolling in nurture,
  * moving a sequence on) runs for a duplicate too, so a crash between the two is repaired by the retry.
  */
-import { emailSendLeaseMs } from '../shared/config';
+import { emailSendLeaseMs } from '../runtime/config';
 import { sendRawEmail, SendUnanswered } from '../store/ses-mailer';
-import { SendPacer } from '../shared/send-pacer';
-import { logger } from '../shared/logger';
-import { persistently } from '../shared/persist';
+import { SendPacer } from '../runtime/send-pacer';
+import { logger } from '../runtime/logger';
+import { persistently } from '../runtime/persist';
 import type { RenderedEmail } from '../emails/templating';
 import { buildMime, type Envelope } from '../emails/mime';
 import {
@@ -24,7 +24,7 @@ import {
 } from '../store/send-ledger-store';
 
 /**
- * Recording a send SES accepted is retried for about ten seconds (lambdas/shared/persist.ts): failing the
+ * Recording a send SES accepted is retried for about ten seconds (lambdas/runtime/persist.ts): failing the
  * message instead would give a retry the chance to send the email twice once the claim's lease lapsed.
  */
 const recordPersistently = <T>(emailId: string, record: () => Promise<T>): Promise<T> =>

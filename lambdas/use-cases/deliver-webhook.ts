@@ -7,10 +7,10 @@
  * address is private or internal now (its name was re-pointed since it was saved) is recorded `blocked`:
  * nothing is sent, nothing retried, the message is done.
  */
-import { signatureHeader } from '../shared/signature';
-import { webhookAllowLoopback } from '../shared/config';
-import { logger } from '../shared/logger';
-import { postToEndpoint } from '../shared/webhook-post';
+import { signatureHeader } from '../runtime/signature';
+import { webhookAllowLoopback } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { postToEndpoint } from '../runtime/webhook-post';
 import {
   DELIVERY_TIMEOUT_MS,
   deliveryKeyOf,

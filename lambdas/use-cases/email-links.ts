@@ -3,7 +3,7 @@
  * token, stored only as a hash among the backorder's email links (they also export and erase, since only
  * the shopper's own mailbox ever receives them).
  */
-import { hashToken, newToken } from '../shared/tokens';
+import { hashToken, newToken } from '../runtime/tokens';
 import { addEmailToken } from '../store/backorder-store';
 import { statusUrl } from './links';
 

@@ -3,7 +3,7 @@
  * now has for backorders. The figure replaces the free stock (once per event id), and an allocation run is
  * asked for; the 202 means "accepted", the allocation follows within seconds.
  */
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../runtime/errors';
 import { inventorySchema } from '../domain/inventory-schema';
 import { parseOrThrow } from '../domain/validation';
 import { setFreeStock, setFreeStockOnce } from '../store/allocation-store';
@@ -19,7 +19,7 @@ export interface InventoryReceipt {
 }
 
 /**
- * `signedRequest`: the fingerprint of the signed webhook request this came in (lambdas/shared/signature.ts),
+ * `signedRequest`: the fingerprint of the signed webhook request this came in (lambdas/runtime/signature.ts),
  * so that the same request sent again (captured and replayed within its 300 s) changes nothing even without
  * an event id. The console's requests have none.
  */

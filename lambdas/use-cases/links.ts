@@ -1,7 +1,7 @@
 /**
  * Links shoppers follow from emails and pages. The settings' publicBaseUrl wins over the deployment's.
  */
-import { publicBaseUrl } from '../shared/config';
+import { publicBaseUrl } from '../runtime/config';
 
 export const baseUrl = (settingsBaseUrl?: string): string =>
   (settingsBaseUrl ?? publicBaseUrl()).replace(/\/+$/, '');

@@ -2,7 +2,7 @@
  * The shopper's side of marketing email: one-click unsubscribe (for every product, at once) and the double
  * opt-in confirmation that makes consent effective and starts the nurture sequences.
  */
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../runtime/errors';
 import { normalizeEmail } from '../domain/backorder';
 import { confirmConsent, getBackorder } from '../store/backorder-store';
 import { backorderOfConsentToken, ownerOfUnsubscribeToken, suppress } from '../store/shopper-store';

@@ -5,8 +5,8 @@
  * Publishing twice is harmless by design: an email has a deterministic id in the send ledger, a webhook
  * event a stable id receivers drop repeats by, and an allocation request finds nothing to do the second time.
  */
-import { outboxGraceMs } from '../shared/config';
-import { logger } from '../shared/logger';
+import { outboxGraceMs } from '../runtime/config';
+import { logger } from '../runtime/logger';
 import type { Backorder } from '../domain/backorder';
 import { getBackorder } from '../store/backorder-store';
 import { enqueueEmail } from '../store/email-queue';
@@ -19,8 +19,8 @@ import {
   type OutboxRow,
 } from '../store/outbox-store';
 import { requestAllocation } from '../store/restock-queue';
-import { mapWithLimit } from '../shared/concurrency';
-import type { TransactItem } from '../shared/transact';
+import { mapWithLimit } from '../runtime/concurrency';
+import type { TransactItem } from '../runtime/transact';
 import { publishBackorderEvents } from './backorder-events';
 
 /** The outbox row a state change writes in its own transaction. */

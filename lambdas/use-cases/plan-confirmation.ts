@@ -3,7 +3,7 @@
  * Once it is out, a consenting shopper is enrolled in the matching nurture campaigns and the shop's
  * webhook endpoints hear of the new backorder (`backorder.created`).
  */
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { renderConfirmation } from '../emails/confirmation';
 import { getBackorder } from '../store/backorder-store';
 import type { EmailMessage } from '../store/email-queue';

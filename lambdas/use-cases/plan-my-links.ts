@@ -3,8 +3,8 @@
  * email link for each of its waiting or allocated backorders, or nothing at all when it has none (the API
  * answered the same either way; only the mailbox's owner learns which it was).
  */
-import { logger } from '../shared/logger';
-import { mapWithLimit } from '../shared/concurrency';
+import { logger } from '../runtime/logger';
+import { mapWithLimit } from '../runtime/concurrency';
 import { ACTIVE_STATUSES } from '../domain/backorder';
 import { renderMyLinks } from '../emails/my-links';
 import { backordersOfShopper } from '../store/backorder-listings';

@@ -2,7 +2,7 @@
  * Turns a queued status link (customer service resent it) into a delivery. Its id names the request, so
  * one request sends one email however often the message arrives; a backorder erased meanwhile gets nothing.
  */
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { renderStatusLink } from '../emails/status-link';
 import { getBackorder } from '../store/backorder-store';
 import type { EmailMessage } from '../store/email-queue';

@@ -4,7 +4,7 @@
  * send ledger like every email, so a batch queued twice (the scheduler re-queues one whose email lingers) is
  * sent once. Once sent, the batch is marked so, also after a duplicate delivery.
  */
-import { logger } from '../shared/logger';
+import { logger } from '../runtime/logger';
 import { normalizeEmail } from '../domain/backorder';
 import { batchFileName } from '../domain/supplier';
 import { CSV_CONTENT_TYPE, supplierBatchCsv } from '../domain/supplier-csv';

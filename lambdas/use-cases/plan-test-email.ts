@@ -1,7 +1,7 @@
 /**
  * A marketer's test send of one campaign step, rendered with sample data and marked as a test.
  */
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../runtime/errors';
 import { renderNurtureStep } from '../emails/nurture';
 import { TemplateRefused } from '../emails/render-limits';
 import { sampleVariables } from '../emails/variables';

@@ -2,8 +2,8 @@
  * What the landing page shows about a product: its name, restock date and whether (and for whom) backorders
  * are open.
  */
-import { defaultSender } from '../shared/config';
-import { NotFoundError } from '../shared/errors';
+import { defaultSender } from '../runtime/config';
+import { NotFoundError } from '../runtime/errors';
 import { skuSchema } from '../domain/backorder-schema';
 import { defaultSiteSettings } from '../domain/site-defaults';
 import { effectivePolicy } from '../domain/eligibility';

@@ -3,9 +3,9 @@
  * every Lambda instance sees the same counts. A client is its IPv4 address, or its IPv6 /64.
  */
 import ipaddr from 'ipaddr.js';
-import { RateLimitedError } from '../shared/errors';
+import { RateLimitedError } from '../runtime/errors';
 import { countHit } from '../store/rate-limit-store';
-import { addressHash } from '../shared/tokens';
+import { addressHash } from '../runtime/tokens';
 
 const WINDOW_SECONDS = 60;
 

@@ -3,8 +3,8 @@
  * names exactly the verified identities (lib/email.ts), so a From outside them would fail at every send.
  * Saving the settings refuses it up front, on the From field, with the identities that would do.
  */
-import { senderIdentities } from '../shared/config';
-import { ValidationError } from '../shared/errors';
+import { senderIdentities } from '../runtime/config';
+import { ValidationError } from '../runtime/errors';
 
 /** The address of `Name <local@domain>`, or the bare address, lower-cased (the schema checked its form). */
 const addressOf = (mailbox: string): string => {

@@ -1,7 +1,7 @@
 /**
  * Who an email comes from and where its links point: the site settings, loaded once per message.
  */
-import { defaultSender } from '../shared/config';
+import { defaultSender } from '../runtime/config';
 import type { SiteSettings } from '../domain/catalog';
 import { defaultSiteSettings } from '../domain/site-defaults';
 import { getSiteSettings } from '../store/catalog-store';

@@ -5,8 +5,8 @@
  * Every link reads and cancels; which one it is (a page link answered over HTTP, or an email link sent to the
  * shopper's address) matters only for their data rights (lambdas/use-cases/shopper-data.ts).
  */
-import { ConflictError, NotFoundError } from '../shared/errors';
-import { linkStrengthOf } from '../shared/tokens';
+import { ConflictError, NotFoundError } from '../runtime/errors';
+import { linkStrengthOf } from '../runtime/tokens';
 import {
   ACTIVE_STATUSES,
   linksExpired,

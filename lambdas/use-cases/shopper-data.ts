@@ -16,10 +16,10 @@
  * address is what a retry needs to find the rest. A request that failed half-way is completed by the next
  * one, through that link or through the link of any backorder already made anonymous (`erasedVia`).
  */
-import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors';
-import { logger } from '../shared/logger';
-import { linkStrengthOf, statusTokenMatches } from '../shared/tokens';
-import { mapWithLimit } from '../shared/concurrency';
+import { ConflictError, ForbiddenError, NotFoundError } from '../runtime/errors';
+import { logger } from '../runtime/logger';
+import { linkStrengthOf, statusTokenMatches } from '../runtime/tokens';
+import { mapWithLimit } from '../runtime/concurrency';
 import { ACTIVE_STATUSES, anonymousActor, linksExpired, type Backorder } from '../domain/backorder';
 import { getBackorder } from '../store/backorder-store';
 import { backordersOfShopper } from '../store/backorder-listings';

@@ -9,9 +9,9 @@
  * fill someone's inbox or use the route to mail many addresses.
  */
 import * as z from 'zod';
-import { signupRateLimit } from '../shared/config';
-import { RateLimitedError } from '../shared/errors';
-import { addressHash } from '../shared/tokens';
+import { signupRateLimit } from '../runtime/config';
+import { RateLimitedError } from '../runtime/errors';
+import { addressHash } from '../runtime/tokens';
 import { normalizeEmail } from '../domain/backorder';
 import { emailAddress } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';

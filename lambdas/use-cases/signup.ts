@@ -6,11 +6,11 @@
  * erase the shopper's data only ever go to their mailbox. A repeated signup answers that it exists and
  * nothing more: whoever typed someone else's address learns neither their link nor what they wait for.
  */
-import { defaultSender, signupRateLimit } from '../shared/config';
-import { BackordersDisabledError, NotFoundError, QuantityLimitError } from '../shared/errors';
-import { newBackorderId, newToken, hashToken } from '../shared/tokens';
-import { PERSIST, persistently } from '../shared/persist';
-import { logger } from '../shared/logger';
+import { defaultSender, signupRateLimit } from '../runtime/config';
+import { BackordersDisabledError, NotFoundError, QuantityLimitError } from '../runtime/errors';
+import { newBackorderId, newToken, hashToken } from '../runtime/tokens';
+import { PERSIST, persistently } from '../runtime/persist';
+import { logger } from '../runtime/logger';
 import { normalizeEmail, queueKeyOf, type Backorder } from '../domain/backorder';
 import { signupSchema } from '../domain/backorder-schema';
 import { defaultSiteSettings } from '../domain/site-defaults';

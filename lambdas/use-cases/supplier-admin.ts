@@ -4,7 +4,7 @@
  * (watermark, pending emails).
  */
 import * as z from 'zod';
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../runtime/errors';
 import { batchFileName, nextSlot, type Supplier, type SupplierBatch } from '../domain/supplier';
 import { supplierIdSchema, supplierSchema } from '../domain/supplier-schema';
 import { supplierBatchCsv } from '../domain/supplier-csv';

@@ -9,8 +9,8 @@
  * after the transaction; should that fail, the batch stays in the supplier's pending set and a later tick
  * queues it again (the send ledger makes a duplicate message harmless).
  */
-import { newBackorderId } from '../shared/tokens';
-import { logger } from '../shared/logger';
+import { newBackorderId } from '../runtime/tokens';
+import { logger } from '../runtime/logger';
 import {
   batchTotals,
   isDue,

@@ -3,10 +3,10 @@
  * endpoint's deliveries. A secret is write-only: answers say that one is set and how it ends, never what it is.
  */
 import * as z from 'zod';
-import { webhookAllowLoopback } from '../shared/config';
-import { NotFoundError, ValidationError } from '../shared/errors';
-import { logger } from '../shared/logger';
-import { resolveHost } from '../shared/webhook-resolver';
+import { webhookAllowLoopback } from '../runtime/config';
+import { NotFoundError, ValidationError } from '../runtime/errors';
+import { logger } from '../runtime/logger';
+import { resolveHost } from '../runtime/webhook-resolver';
 import type { Webhook, WebhookDelivery } from '../domain/webhook';
 import { endpointHost, forbiddenMessage, refusedAddress, type EgressPolicy } from '../domain/webhook-address';
 import { shownDeliveryError } from '../domain/webhook-failure';

@@ -10,9 +10,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 // zod's mini build, as in the email sender: the same validation in a fraction of the bundle.
 import * as z from 'zod/mini';
 import { queues } from '../../lib/platform';
-import { queueUrl } from '../shared/config';
-import { logger } from '../shared/logger';
-import { processQueueBatch } from '../shared/queue-batch';
+import { queueUrl } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { processQueueBatch } from '../runtime/queue-batch';
 import { WEBHOOK_BACKOFF, WEBHOOK_EVENT_TYPES, type Webhook } from '../domain/webhook';
 import { getWebhook } from '../store/webhook-store';
 import type { WebhookMessage } from '../store/webhook-queue';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { signatureHeader } from '../../lambdas/shared/signature';
+import { signatureHeader } from '../../lambdas/runtime/signature';
 import { linkParts } from '../http/helpers';
 import { launchChromium } from '../support/browser';
 import { emailsTo, uniqueEmail, type StoredEmail } from '../support/mailbox';

@@ -3,7 +3,7 @@
  * address, a marketer's console account used to reach inside, and an eavesdropper holding a captured request.
  * Each tries what the trust review found possible; each time nothing of the victim leaks and nothing changes.
  */
-import { signatureHeader } from '../../lambdas/shared/signature';
+import { signatureHeader } from '../../lambdas/runtime/signature';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailLinkTokenFor, emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { rowsOf, snapshotTables } from '../support/hostile';

@@ -7,7 +7,7 @@
  * The number of cases tried is printed at the end.
  */
 import fc from 'fast-check';
-import { signatureHeader, SIGNATURE_TOLERANCE_SECONDS } from '../../lambdas/shared/signature';
+import { signatureHeader, SIGNATURE_TOLERANCE_SECONDS } from '../../lambdas/runtime/signature';
 import { inventorySchema } from '../../lambdas/domain/inventory-schema';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { waitForEmails } from '../support/mailbox';

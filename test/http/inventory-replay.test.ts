@@ -4,7 +4,7 @@
  * allocated since. The same signature and body again → 202 and no change, with or without an eventId, however
  * the header is re-spelled; a new request (a fresh signature) is applied as usual.
  */
-import { signatureHeader } from '../../lambdas/shared/signature';
+import { signatureHeader } from '../../lambdas/runtime/signature';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { uniqueEmail, waitForEmails } from '../support/mailbox';
 import { newProduct, signUp, sleep } from './helpers';

@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import { ORIGIN_VERIFY_HEADER } from '../../lib/platform';
-import { signatureHeader } from '../../lambdas/shared/signature';
+import { signatureHeader } from '../../lambdas/runtime/signature';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { startTestPlatform, type HttpResult, type TestPlatform } from '../support/platform';
 import { adminBackorders, expectError, newProduct, sleep } from './helpers';

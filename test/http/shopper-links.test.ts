@@ -6,7 +6,7 @@
  * working 90 days after it closed.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { hashToken } from '../../lambdas/shared/tokens';
+import { hashToken } from '../../lambdas/runtime/tokens';
 import { MAX_EMAIL_LINKS } from '../../lambdas/store/backorder-store';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailLinkTokenFor, emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';

@@ -5,7 +5,7 @@
  */
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { waitForEmails, type StoredEmail } from '../support/mailbox';
-import { hashToken } from '../../lambdas/shared/tokens';
+import { hashToken } from '../../lambdas/runtime/tokens';
 import { rowsOf, snapshotTables } from '../support/hostile';
 import { expectError, linkParts, newProduct, signUp } from './helpers';
 

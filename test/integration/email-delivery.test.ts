@@ -72,7 +72,7 @@ test('two workers handling the same message at once send one email', async () =>
 });
 
 test('when SES throttles for a while, the email is retried and sent exactly once', async () => {
-  const { ses } = await import('../../lambdas/shared/ses');
+  const { ses } = await import('../../lambdas/runtime/ses');
   let throttled = 0;
   ses.middlewareStack.add(
     (next) => async (args) => {

@@ -15,7 +15,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { emulatorClients } from '../../local/platform';
 import type { LambdaHandler } from '../../local/handlers';
-import { signatureHeader, verifySignature } from '../../lambdas/shared/signature';
+import { signatureHeader, verifySignature } from '../../lambdas/runtime/signature';
 import { queues, type FunctionName } from '../../lib/platform';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
 import { emailLinkTokenFor, uniqueEmail } from '../support/mailbox';
@@ -87,7 +87,7 @@ beforeAll(async () => {
   dynamo = DynamoDBDocumentClient.from(clients.dynamo);
   sqs = clients.sqs;
   erp = await startWebhookReceiver();
-  const { sqs: handlerSqs } = await import('../../lambdas/shared/sqs');
+  const { sqs: handlerSqs } = await import('../../lambdas/runtime/sqs');
   handlerSqs.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as ChangeMessageVisibilityBatchCommandInput;
@@ -244,7 +244,7 @@ const expectEveryoneAlertedOnce = async (
 };
 
 test('SES throttling and failing with 5xx for a while: each confirmation and restock alert goes out once', async () => {
-  const { ses } = await import('../../lambdas/shared/ses');
+  const { ses } = await import('../../lambdas/runtime/ses');
   const { sku } = await newProduct('ses');
   const waiting = await seedWaiting(sku, 30, 'ses');
   let failures = 0;
@@ -279,7 +279,7 @@ test('SES throttling and failing with 5xx for a while: each confirmation and res
 }, 120_000);
 
 test('SES accepting emails whose answers never arrive: the Send events record them, none goes twice', async () => {
-  const { ses } = await import('../../lambdas/shared/ses');
+  const { ses } = await import('../../lambdas/runtime/ses');
   const { sku } = await newProduct('lost');
   const waiting = await seedWaiting(sku, 20, 'lost');
   let lostAnswers = 0;
@@ -306,7 +306,7 @@ test('SES accepting emails whose answers never arrive: the Send events record th
 }, 120_000);
 
 test('DynamoDB throttling for a while: signups, allocation and emails all complete once', async () => {
-  const { dynamo: handlerDynamo } = await import('../../lambdas/shared/dynamo');
+  const { dynamo: handlerDynamo } = await import('../../lambdas/runtime/dynamo');
   const { sku } = await newProduct('ddb');
   const waiting = await seedWaiting(sku, 30, 'ddb');
   let throttled = 0;
@@ -346,7 +346,7 @@ test('DynamoDB throttling for a while: signups, allocation and emails all comple
 }, 120_000);
 
 test('a signup whose place in the queue cannot be counted still answers 201 with its status link, once', async () => {
-  const { dynamo: handlerDynamo } = await import('../../lambdas/shared/dynamo');
+  const { dynamo: handlerDynamo } = await import('../../lambdas/runtime/dynamo');
   const { sku } = await newProduct('count');
   let refused = 0;
   handlerDynamo.middlewareStack.add(
@@ -386,7 +386,7 @@ test('a signup whose place in the queue cannot be counted still answers 201 with
 });
 
 test('DynamoDB throttling just as sends are recorded: SES already has them, so none goes twice', async () => {
-  const { dynamo: handlerDynamo } = await import('../../lambdas/shared/dynamo');
+  const { dynamo: handlerDynamo } = await import('../../lambdas/runtime/dynamo');
   const { sku } = await newProduct('record');
   const waiting = await seedWaiting(sku, 20, 'record');
   let throttled = 0;

@@ -274,7 +274,7 @@ test('a campaign activated later enrols shoppers already waiting, from its first
 });
 
 test('every marketing email carries List-Unsubscribe then One-Click, a visible unsubscribe link, the postal address and the status link', async () => {
-  const { ses } = await import('../../lambdas/shared/ses');
+  const { ses } = await import('../../lambdas/runtime/ses');
   const raws: string[] = [];
   ses.middlewareStack.add(
     (next) => async (args) => {

@@ -53,7 +53,7 @@ beforeAll(async () => {
     events: ['backorder.cancelled', 'backorder.fulfilled', 'backorder.allocated'],
   });
   expect(saved.status).toBe(201);
-  const { dynamo } = await import('../../lambdas/shared/dynamo');
+  const { dynamo } = await import('../../lambdas/runtime/dynamo');
   dynamo.middlewareStack.add(
     (next) => async (args) => {
       const result = await next(args);
@@ -72,7 +72,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  const { dynamo } = await import('../../lambdas/shared/dynamo');
+  const { dynamo } = await import('../../lambdas/runtime/dynamo');
   dynamo.middlewareStack.remove('killAfterOutboxWrite');
   await platform?.stop();
   await erp?.close();
@@ -185,7 +185,7 @@ test('a fulfil killed right after its write: the ERP still hears of it once', as
 }, 60_000);
 
 test('SQS refusing the confirmation: the signup still answers 201 with its link, and the email follows from the outbox', async () => {
-  const { sqs } = await import('../../lambdas/shared/sqs');
+  const { sqs } = await import('../../lambdas/runtime/sqs');
   const sku = await newProduct('queue-down');
   const email = uniqueEmail('outbox-queue-down');
   let refused = 0;

@@ -239,7 +239,7 @@ test('a drop of 300 concurrent signups on one SKU: unique tickets, places 1…30
 
 /** DynamoDB requests `work` itself makes (followed through its async calls, not other handlers' at the time). */
 const requestsOf = async (work: () => Promise<unknown>): Promise<number> => {
-  const { dynamo } = await import('../../lambdas/shared/dynamo');
+  const { dynamo } = await import('../../lambdas/runtime/dynamo');
   const mine = new AsyncLocalStorage<true>();
   let requests = 0;
   dynamo.middlewareStack.add(
@@ -305,7 +305,7 @@ test('a place costs the same requests at the back of a million-shopper queue as 
 // ---- the deadline -------------------------------------------------------------------------------------
 
 test('a signup whose place cannot be had before the deadline answers 201 with its link, position null', async () => {
-  const { dynamo } = await import('../../lambdas/shared/dynamo');
+  const { dynamo } = await import('../../lambdas/runtime/dynamo');
   const sku = await newSku('slow');
   // The store turns slow for reads of places (as a throttled or distant table would), and the function has
   // little time left: what follows the write must give up in time.

@@ -6,7 +6,7 @@
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emulatorClients } from '../../local/platform';
-import { signatureHeader } from '../../lambdas/shared/signature';
+import { signatureHeader } from '../../lambdas/runtime/signature';
 import { queueDepth as depthOf } from '../support/invariants';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
 import { emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';
@@ -469,6 +469,72 @@ describe('allocation runs, driven directly', () => {
     expect(await stockOf(sku)).toBe(0);
   });
 
+  test('one page delivered twice at once, the second planned before the first allocated: units spent once', async () => {
+    // At-least-once delivery (or a page outlasting its visibility timeout) hands the same message to two
+    // workers. Both read the queue; the second reserves only after the first allocated and settled the page.
+    const { dynamo: handlerDynamo } = await import('../../lambdas/runtime/dynamo');
+    const { sku, queue } = await seedQueue(
+      'twice',
+      Array.from({ length: 10 }, () => 1),
+    );
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: platform.tableNames.products,
+        Key: { sku },
+        UpdateExpression: 'SET stock = :n',
+        ExpressionAttributeValues: { ':n': 12 },
+      }),
+    );
+    // The interleaving, held in place on the handlers' own DynamoDB client: A reserves once B has read the
+    // queue and is about to reserve; B reserves once A has settled the page; A ends the run after that.
+    const gate = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    };
+    const bReady = gate();
+    const aSettled = gate();
+    const bReserved = gate();
+    let reserves = 0;
+    const on = (input: unknown, expression: string) =>
+      JSON.stringify(input).includes(expression) && JSON.stringify(input).includes(sku);
+    handlerDynamo.middlewareStack.add(
+      (next) => async (args) => {
+        if (on(args.input, 'SET stock = stock - :units')) {
+          const arrival = ++reserves;
+          if (arrival === 1) await bReady.opened;
+          if (arrival === 2) {
+            bReady.open();
+            await aSettled.opened;
+            try {
+              return await next(args);
+            } finally {
+              bReserved.open();
+            }
+          }
+        }
+        if (on(args.input, 'REMOVE runId, runPage, runLeaseUntil')) await bReserved.opened;
+        const result = await next(args);
+        if (on(args.input, 'reserved.settled = :yes')) aSettled.open();
+        return result;
+      },
+      { step: 'initialize', name: 'interleavePage' },
+    );
+    try {
+      const handle = await run();
+      const message = { kind: 'start', sku, reason: 'twice' } as const;
+      const outcomes = await Promise.all([handle(message, `twice-${sku}`), handle(message, `twice-${sku}`)]);
+      expect(reserves).toBeGreaterThanOrEqual(2);
+      expect(outcomes).toContain('allocated');
+    } finally {
+      handlerDynamo.middlewareStack.remove('interleavePage');
+    }
+    await settled(sku);
+    // Before: the second reservation took 2 more units for the first two backorders (already theirs).
+    expect(await statuses(queue.map((b) => b.id))).toEqual(queue.map(() => 'allocated'));
+    expect(await stockOf(sku)).toBe(2);
+  });
+
   test('a run whose worker died mid-page is taken over: its reserved units are neither lost nor spent twice', async () => {
     const { sku, queue } = await seedQueue('dead-run', [2, 2, 2, 2, 2]);
     // What a worker leaves when it dies after reserving the first two backorders' units (4 of 7), before
@@ -511,7 +577,7 @@ describe('allocation runs, driven directly', () => {
 
 describe('restock alerts under pressure', () => {
   test('SES throttling for a while: throttled alerts come back with backoff and each is sent exactly once', async () => {
-    const { ses } = await import('../../lambdas/shared/ses');
+    const { ses } = await import('../../lambdas/runtime/ses');
     let throttled = 0;
     ses.middlewareStack.add(
       (next) => async (args) => {

@@ -15,7 +15,7 @@ import { emulatorClients } from '../../local/platform';
 import { createLocalResources, type LocalResources } from '../../local/resources';
 import { freePort } from '../../local/ports';
 import { ROOT } from '../../local/handlers';
-import { signatureHeader } from '../../lambdas/shared/signature';
+import { signatureHeader } from '../../lambdas/runtime/signature';
 import { batchWrite, waitingBackorders } from '../support/backorder-rows';
 import { deadLetters, inboxCounts, statusesOf, waitUntilQuiet } from '../support/invariants';
 

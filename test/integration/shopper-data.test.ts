@@ -295,7 +295,7 @@ describe('a shopper with a history', () => {
 describe('an erase that failed half-way', () => {
   /** Makes the erase fail at its first change of the send ledger (after the backorders were handled). */
   const failLedgerStripOnce = async () => {
-    const { dynamo: handlerDynamo } = await import('../../lambdas/shared/dynamo');
+    const { dynamo: handlerDynamo } = await import('../../lambdas/runtime/dynamo');
     let failed = 0;
     handlerDynamo.middlewareStack.add(
       (next) => async (args) => {

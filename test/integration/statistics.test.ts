@@ -8,7 +8,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emulatorClients } from '../../local/platform';
-import { hashToken, newToken } from '../../lambdas/shared/tokens';
+import { hashToken, newToken } from '../../lambdas/runtime/tokens';
 import { medianFromHistogram, waitBucket } from '../../lambdas/domain/statistics';
 import { queueDepth as depthOf } from '../support/invariants';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';

@@ -15,7 +15,7 @@ import {
   SQSClient,
   type ChangeMessageVisibilityBatchCommandInput,
 } from '@aws-sdk/client-sqs';
-import { verifySignature } from '../../lambdas/shared/signature';
+import { verifySignature } from '../../lambdas/runtime/signature';
 import { queues } from '../../lib/platform';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { uniqueEmail } from '../support/mailbox';
@@ -46,7 +46,7 @@ beforeAll(async () => {
     name: 'Webhook test tee',
     backorders: { enabled: true },
   });
-  const { sqs: handlerSqs } = await import('../../lambdas/shared/sqs');
+  const { sqs: handlerSqs } = await import('../../lambdas/runtime/sqs');
   handlerSqs.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'ChangeMessageVisibilityBatchCommand') {

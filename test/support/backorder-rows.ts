@@ -4,7 +4,7 @@
  * minutes and measure something else.
  */
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { newBackorderId, hashToken, newToken } from '../../lambdas/shared/tokens';
+import { newBackorderId, hashToken, newToken } from '../../lambdas/runtime/tokens';
 import { listKeysOf, listPartitions, queueKeyOf } from '../../lambdas/domain/backorder';
 
 export interface SeededBackorder {

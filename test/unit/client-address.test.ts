@@ -5,9 +5,9 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ORIGIN_VERIFY_HEADER } from '../../lib/platform';
-import { canonicalAddress, clientAddress, viewerAddress } from '../../lambdas/shared/client-address';
-import { apiHandler, type ApiRequest } from '../../lambdas/shared/http';
-import { verifyOrigin } from '../../lambdas/shared/origin-verify';
+import { canonicalAddress, clientAddress, viewerAddress } from '../../lambdas/runtime/client-address';
+import { apiHandler, type ApiRequest } from '../../lambdas/runtime/http';
+import { verifyOrigin } from '../../lambdas/runtime/origin-verify';
 import { clientRateKey } from '../../lambdas/use-cases/rate-limit';
 
 const SECRET = 'origin-secret-of-this-test';

@@ -1,4 +1,4 @@
-import { backoffSeconds, isTransientFailure } from '../../lambdas/shared/retry-backoff';
+import { backoffSeconds, isTransientFailure } from '../../lambdas/runtime/retry-backoff';
 
 describe('retrying a throttled email', () => {
   test('each retry waits twice as long as the last, up to five minutes', () => {

@@ -1,4 +1,4 @@
-import { SendPacer } from '../../lambdas/shared/send-pacer';
+import { SendPacer } from '../../lambdas/runtime/send-pacer';
 
 /** A fake clock: sleeping advances it, so the pacing is checked without real time. */
 const fakeClock = () => {

@@ -17,7 +17,7 @@ import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-
 import { mockClient } from 'aws-sdk-client-mock';
 import { extractAddress, parseSesFeedback } from '../../lambdas/domain/ses-feedback';
 import { addressList, simulatedEvents, simulatedOutcome } from '../../local/ses-feedback';
-import { addressHash } from '../../lambdas/shared/tokens';
+import { addressHash } from '../../lambdas/runtime/tokens';
 import { EMAIL_ID_TAG, emailIdOfTag, emailIdTag } from '../../lambdas/domain/email-tag';
 
 const mail = {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { signatureHeader, verifySignature } from '../../lambdas/shared/signature';
+import { signatureHeader, verifySignature } from '../../lambdas/runtime/signature';
 
 const SECRET = 'a-shared-secret-of-some-length';
 const NOW = 1_790_000_000_000;

@@ -1,7 +1,7 @@
 import { normalizeEmail } from '../../lambdas/domain/backorder';
 import { signupSchema } from '../../lambdas/domain/backorder-schema';
 import { parseOrThrow } from '../../lambdas/domain/validation';
-import { ValidationError } from '../../lambdas/shared/errors';
+import { ValidationError } from '../../lambdas/runtime/errors';
 
 const valid = { sku: 'TEE-1', email: 'ann@example.com' };
 

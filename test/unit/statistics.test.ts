@@ -241,7 +241,7 @@ describe('counter writes', () => {
   });
 
   test('a conflict on a counter row is tried again, then given to the caller', async () => {
-    const { transactWrite } = await import('../../lambdas/shared/transact');
+    const { transactWrite } = await import('../../lambdas/runtime/transact');
     dynamo.on(TransactWriteCommand).rejectsOnce(conflict()).resolves({});
     const built: number[] = [];
     await transactWrite((attempt) => {
@@ -257,7 +257,7 @@ describe('counter writes', () => {
   });
 
   test('a failed condition is never retried: the event already happened', async () => {
-    const { transactWrite } = await import('../../lambdas/shared/transact');
+    const { transactWrite } = await import('../../lambdas/runtime/transact');
     dynamo.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({
         message: 'Transaction cancelled',

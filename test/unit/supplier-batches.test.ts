@@ -19,7 +19,7 @@ import { CSV_CONTENT_TYPE, spreadsheetSafe, supplierBatchCsv } from '../../lambd
 import { renderSupplierBatch, supplierBatchEmailData } from '../../lambdas/emails/supplier-batch';
 import { buildMime } from '../../lambdas/emails/mime';
 import { queueKeyOf } from '../../lambdas/domain/backorder';
-import { ValidationError } from '../../lambdas/shared/errors';
+import { ValidationError } from '../../lambdas/runtime/errors';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -8,7 +8,7 @@ import {
   secretsEqual,
   statusTokenMatches,
   tokenMatches,
-} from '../../lambdas/shared/tokens';
+} from '../../lambdas/runtime/tokens';
 import { linksExpired } from '../../lambdas/domain/backorder';
 
 describe('links and secrets', () => {

@@ -16,12 +16,12 @@ import {
 } from '../../lambdas/domain/webhook-address';
 import { failureText, shownDeliveryError } from '../../lambdas/domain/webhook-failure';
 import { webhookSchemaFor } from '../../lambdas/domain/webhook-schema';
-import { postToEndpoint } from '../../lambdas/shared/webhook-post';
+import { postToEndpoint } from '../../lambdas/runtime/webhook-post';
 import {
   AddressRefused,
   checkedLookup,
   resolveWebhookHostsWith,
-} from '../../lambdas/shared/webhook-resolver';
+} from '../../lambdas/runtime/webhook-resolver';
 
 const DEPLOYED: EgressPolicy = { allowLoopback: false };
 const LOCAL: EgressPolicy = { allowLoopback: true };

@@ -2,7 +2,7 @@
  * Outbound webhooks, the pure rules: which endpoints a marketer may save, what an event looks like to the
  * receiving system, and how a delivery attempt's answer decides between delivered, retried and failed.
  */
-import { backoffSeconds } from '../../lambdas/shared/retry-backoff';
+import { backoffSeconds } from '../../lambdas/runtime/retry-backoff';
 import { queues } from '../../lib/platform';
 import type { Backorder } from '../../lambdas/domain/backorder';
 import {

@@ -3,7 +3,7 @@
  *
  * Behind CloudFront, API Gateway's sourceIp is a CloudFront edge; CloudFront names the viewer in
  * CloudFront-Viewer-Address ("ip:port", the port after the last colon, IPv6 without brackets).
- * lambdas/shared/http.ts calls this only once the origin header verified, that is once the caller is known to
+ * lambdas/runtime/http.ts calls this only once the origin header verified, that is once the caller is known to
  * be CloudFront, which sets that header itself: a caller that could write it has already been refused.
  */
 import ipaddr from 'ipaddr.js';

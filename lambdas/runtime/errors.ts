@@ -1,5 +1,5 @@
 /**
- * The contract's error codes as typed errors. Domain code throws these; lambdas/shared/http.ts maps them to
+ * The contract's error codes as typed errors. Domain code throws these; lambdas/runtime/http.ts maps them to
  * HTTP in one place. Anything else becomes a bare 500 "internal error" with no detail.
  */
 export interface ErrorDetail {

@@ -1,5 +1,5 @@
 /**
- * The HTTP edge of the API functions: only requests CloudFront sent (lambdas/shared/origin-verify.ts), request
+ * The HTTP edge of the API functions: only requests CloudFront sent (lambdas/runtime/origin-verify.ts), request
  * body rules of the contract (16 KiB, JSON only, empty body for actions), dispatch on API Gateway's route key,
  * and the single place where errors become responses.
  */
