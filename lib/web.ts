@@ -6,6 +6,9 @@
  * rewritten to files by a CloudFront Function built from lib/web-paths.ts. API responses are never cached
  * and reach the API with every viewer header except Host, which API Gateway needs to be its own, plus the
  * origin secret header, which tells the API functions the request came through CloudFront.
+ *
+ * Every page and static file carries the security headers of lib/web-headers.ts (the Content-Security-Policy
+ * among them), from a response headers policy: the console's under /console*, the shopper pages' elsewhere.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -14,6 +17,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { pageRewriteFunctionCode } from './page-rewrite';
+import {
+  CONSOLE_CONTENT_SECURITY_POLICY,
+  CONSOLE_PATH_PATTERN,
+  SITE_CONTENT_SECURITY_POLICY,
+  STRICT_TRANSPORT_SECURITY_SECONDS,
+} from './web-headers';
 
 export interface WebProps {
   /** Host name of the HTTP API (no scheme, no path). */
@@ -49,6 +58,14 @@ export class Web extends Construct {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });
 
+    const pageFiles = {
+      origin: S3BucketOrigin.withOriginAccessControl(site),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      functionAssociations: [
+        { function: pageRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+      ],
+    };
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Backorder platform: shopper pages, console and /api/*',
       defaultRootObject: 'index.html',
@@ -58,14 +75,14 @@ export class Web extends Construct {
       logBucket: accessLogs,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(site),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
-        functionAssociations: [
-          { function: pageRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
-        ],
+        ...pageFiles,
+        responseHeadersPolicy: this.pageHeaders('SiteHeaders', SITE_CONTENT_SECURITY_POLICY),
       },
       additionalBehaviors: {
+        [CONSOLE_PATH_PATTERN]: {
+          ...pageFiles,
+          responseHeadersPolicy: this.pageHeaders('ConsoleHeaders', CONSOLE_CONTENT_SECURITY_POLICY),
+        },
         '/api/*': {
           origin: new HttpOrigin(props.apiDomainName, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -113,6 +130,24 @@ export class Web extends Construct {
   /** Base URL shoppers use: status and unsubscribe links are built on it. */
   get url(): string {
     return `https://${this.distribution.distributionDomainName}`;
+  }
+
+  /** The security headers of lib/web-headers.ts with one Content-Security-Policy, over whatever S3 sends. */
+  private pageHeaders(id: string, contentSecurityPolicy: string): cloudfront.ResponseHeadersPolicy {
+    return new cloudfront.ResponseHeadersPolicy(this, id, {
+      comment: 'Security headers of the site (lib/web-headers.ts)',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.seconds(STRICT_TRANSPORT_SECURITY_SECONDS),
+          includeSubdomains: true,
+          override: true,
+        },
+      },
+    });
   }
 
   /** CloudFront standard logs and the site bucket's server access logs, kept 90 days. */

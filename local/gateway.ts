@@ -17,6 +17,8 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ORIGIN_VERIFY_HEADER, routeKey, routes, type RouteDefinition } from '../lib/platform';
 import { pageFileFor } from '../lib/web-paths';
+// The same security headers, Content-Security-Policy included, as the CloudFront response headers policies.
+import { pageHeadersFor } from '../lib/web-headers';
 import { secretsEqual } from '../lambdas/runtime/tokens';
 import { asApiInvocation } from './api-priority';
 import type { LambdaHandler } from './handlers';
@@ -41,14 +43,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.json': 'application/json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
-};
-
-/** The same security headers the CloudFront response headers policy adds. */
-const PAGE_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=63072000; includeSubDomains',
 };
 
 interface CompiledRoute {
@@ -281,14 +275,14 @@ const servePage = (req: IncomingMessage, res: ServerResponse, url: URL) => {
     }
   }
   if (size < 0) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...PAGE_HEADERS });
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...pageHeadersFor(url.pathname) });
     return res.end('Not found');
   }
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
     'content-length': size,
     'cache-control': 'no-cache',
-    ...PAGE_HEADERS,
+    ...pageHeadersFor(url.pathname),
   });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file).pipe(res);
