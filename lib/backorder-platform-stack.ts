@@ -45,8 +45,6 @@ export interface BackorderPlatformProps extends StackProps {
 
 export const defaults = {
   defaultSender: 'Backorders <no-reply@example.com>',
-  signupRateLimit: 20,
-  emailSendRatePerSecond: 14,
   apiThrottle: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
@@ -108,11 +106,13 @@ export class BackorderPlatformStack extends Stack {
       email: this.email,
       config: {
         PUBLIC_BASE_URL: this.web.url,
-        SIGNUP_RATE_LIMIT: String(props.signupRateLimit ?? defaults.signupRateLimit),
+        ...(props.signupRateLimit === undefined ? {} : { SIGNUP_RATE_LIMIT: String(props.signupRateLimit) }),
         SES_CONFIGURATION_SET: this.email.configurationSetName,
         // The account's SES rate: each sending queue's batches pace themselves to their share of it
         // (lib/platform.ts sendRatePerBatch), so together they stay within it.
-        EMAIL_SEND_RATE_PER_SECOND: String(props.emailSendRatePerSecond ?? defaults.emailSendRatePerSecond),
+        ...(props.emailSendRatePerSecond === undefined
+          ? {}
+          : { EMAIL_SEND_RATE_PER_SECOND: String(props.emailSendRatePerSecond) }),
         DEFAULT_SENDER: defaultSender,
         INVENTORY_WEBHOOK_SECRET_ARN: inventorySecret.arn,
         ORIGIN_VERIFY_SECRET_ARN: originSecret.arn,

@@ -15,7 +15,7 @@ import {
   queueConsumedBy,
   tables as tableSpecs,
   type Access,
-  type ConfigName,
+  type ConfigValues,
   type FunctionDefinition,
   type FunctionName,
   type QueueName,
@@ -28,8 +28,8 @@ export interface FunctionsProps {
   readonly tables: Record<TableName, dynamodb.ITable>;
   readonly queues: Record<QueueName, sqs.IQueue>;
   readonly email: { grantSendRawEmail(grantee: iam.IGrantable): iam.Grant };
-  /** A value for every configuration variable: the type makes a new name in the spec a compile error here. */
-  readonly config: Record<ConfigName, string>;
+  /** A value for every configuration variable without a default: a new one in the spec is a compile error here. */
+  readonly config: ConfigValues;
 }
 
 export class Functions extends Construct {

@@ -19,7 +19,10 @@ import {
   queueEnv,
   tableEnv,
   type Access,
+  configVariables,
+  FUNCTION_ENV,
   type ConfigName,
+  type ConfigVariable,
   type FunctionDefinition,
   type QueueDefinition,
   type QueueName,
@@ -75,7 +78,7 @@ export class PlatformFunction extends NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       role,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      environment: { NODE_OPTIONS: '--enable-source-maps', [FUNCTION_ENV]: spec.name },
       bundling: {
         minify: true,
         sourceMap: true,
@@ -139,10 +142,13 @@ export class PlatformFunction extends NodejsFunction {
     );
   }
 
-  /** Sets the plain configuration variables the spec lists for this function, failing on any without a value. */
+  /**
+   * Sets the plain configuration variables the spec lists for this function (the spec's default where the
+   * deployment gives none), failing on any without a value.
+   */
   configure(values: Partial<Record<ConfigName, string>>): void {
     for (const name of this.spec.config) {
-      const value = values[name];
+      const value = values[name] ?? (configVariables[name] as ConfigVariable).default;
       if (value === undefined) {
         throw new Error(`No value for ${name}, which the ${this.spec.name} function needs`);
       }

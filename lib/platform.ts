@@ -108,21 +108,100 @@ export interface RouteDefinition {
   auth: RouteAuth;
 }
 
-export const configNames = [
-  'PUBLIC_BASE_URL',
-  'SIGNUP_RATE_LIMIT',
-  'SES_CONFIGURATION_SET',
-  'EMAIL_SEND_RATE_PER_SECOND',
-  'DEFAULT_SENDER',
-  'INVENTORY_WEBHOOK_SECRET_ARN',
-  // "1" lets webhooks go to loopback receivers over plain http: the local runner only, never deployed.
-  'WEBHOOK_ALLOW_LOOPBACK',
-  // The secret CloudFront puts on every /api/* request (ORIGIN_VERIFY_HEADER); the API functions refuse the rest.
-  'ORIGIN_VERIFY_SECRET_ARN',
-  // SES identities (domains, addresses) the functions may send from: the console refuses any other sender.
-  'SENDER_IDENTITIES',
-] as const;
-export type ConfigName = (typeof configNames)[number];
+/** How a configuration value is read and checked (lambdas/runtime/config.ts parses each kind one way). */
+export type ConfigKind =
+  /** An absolute http(s) URL; a trailing slash is dropped. */
+  | 'url'
+  /** A whole or decimal number ≥ 0. */
+  | 'amount'
+  /** Text that may be empty. */
+  | 'text'
+  /** Text that must not be empty. */
+  | 'requiredText'
+  /** "0" or "1". */
+  | 'flag'
+  /** Domains and addresses, comma-separated, or "*" (every identity: the local runner only). */
+  | 'identities'
+  /**
+   * A Secrets Manager ARN. The local runner, which has no Secrets Manager, passes the secret itself instead,
+   * under the same name without `_ARN`.
+   */
+  | 'secretArn';
+
+export interface ConfigVariable {
+  kind: ConfigKind;
+  /** The value when neither the stack nor the runner sets one; without it, a function that declares the
+   * variable refuses to start when it is missing. */
+  default?: string;
+  purpose: string;
+}
+
+/**
+ * Every plain configuration variable a function may read. A function reads only those its definition lists
+ * in `config` (the runtime refuses any other, so a read the stack would not set fails in every local test),
+ * and validates them all when it starts.
+ */
+export const configVariables = {
+  PUBLIC_BASE_URL: {
+    kind: 'url',
+    purpose: 'Base URL of the shopper pages, for the links in emails and answers.',
+  },
+  SIGNUP_RATE_LIMIT: {
+    kind: 'amount',
+    default: '20',
+    purpose: 'Signups allowed per client address and per email address per minute; 0 turns the limit off.',
+  },
+  SES_CONFIGURATION_SET: {
+    kind: 'text',
+    default: '',
+    purpose: 'SES configuration set publishing send, bounce and complaint events; empty locally.',
+  },
+  EMAIL_SEND_RATE_PER_SECOND: {
+    kind: 'amount',
+    default: '14',
+    purpose: "The account's SES send rate, shared out between the sending queues; 0 means unpaced.",
+  },
+  DEFAULT_SENDER: {
+    kind: 'requiredText',
+    purpose: 'The From used until a marketer saves one; SENDER_IDENTITIES must cover it.',
+  },
+  INVENTORY_WEBHOOK_SECRET_ARN: { kind: 'secretArn', purpose: "The inventory webhook's shared HMAC secret." },
+  WEBHOOK_ALLOW_LOOPBACK: {
+    kind: 'flag',
+    purpose:
+      '"1" lets webhooks go to loopback receivers over plain http: the local runner only, never deployed.',
+  },
+  ORIGIN_VERIFY_SECRET_ARN: {
+    kind: 'secretArn',
+    purpose:
+      'The secret CloudFront puts on every /api/* request (ORIGIN_VERIFY_HEADER); the API refuses the rest.',
+  },
+  SENDER_IDENTITIES: {
+    kind: 'identities',
+    purpose: 'SES identities (domains, addresses) the platform may send from: the console refuses any other.',
+  },
+  EMAIL_SEND_LEASE_SECONDS: {
+    kind: 'amount',
+    default: '60',
+    purpose:
+      'How long a claimed send belongs to its worker before another may take it over; tests shorten it.',
+  },
+  OUTBOX_GRACE_SECONDS: {
+    kind: 'amount',
+    default: '60',
+    purpose: "How long a state change's writer has to publish its outbox row before the scheduler does.",
+  },
+} as const satisfies Record<string, ConfigVariable>;
+export type ConfigName = keyof typeof configVariables;
+export const configNames = Object.keys(configVariables) as ConfigName[];
+type ConfigWithoutDefault = {
+  [K in ConfigName]: (typeof configVariables)[K] extends { default: string } ? never : K;
+}[ConfigName];
+/** Values a deployment gives: every variable without a default must have one (a compile error otherwise). */
+export type ConfigValues = Record<ConfigWithoutDefault, string> & Partial<Record<ConfigName, string>>;
+
+/** The environment variable naming the function a Lambda runs, so its runtime knows what it may read. */
+export const FUNCTION_ENV = 'PLATFORM_FUNCTION';
 
 export const tables = {
   settings: {
@@ -373,7 +452,14 @@ export const functions = {
     // seal: a signup whose ticket starts a new book asks for the full ones to be sealed.
     sendsTo: ['email', 'restock', 'webhook', 'seal'],
     sendsEmail: false,
-    config: ['PUBLIC_BASE_URL', 'SIGNUP_RATE_LIMIT', 'ORIGIN_VERIFY_SECRET_ARN'],
+    // DEFAULT_SENDER: the shop name the product page and confirmation show before any sender is saved.
+    config: [
+      'PUBLIC_BASE_URL',
+      'SIGNUP_RATE_LIMIT',
+      'DEFAULT_SENDER',
+      'OUTBOX_GRACE_SECONDS',
+      'ORIGIN_VERIFY_SECRET_ARN',
+    ],
     purpose: 'Shopper routes: product page data, signup, status, cancel, health.',
   },
   adminApi: {
@@ -404,6 +490,7 @@ export const functions = {
       'WEBHOOK_ALLOW_LOOPBACK',
       'DEFAULT_SENDER',
       'SENDER_IDENTITIES',
+      'OUTBOX_GRACE_SECONDS',
       'ORIGIN_VERIFY_SECRET_ARN',
     ],
     purpose:
@@ -443,7 +530,13 @@ export const functions = {
     // webhook: backorder.created goes out once the confirmation is sent (and again if that is retried).
     sendsTo: ['webhook'],
     sendsEmail: true,
-    config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
+    config: [
+      'PUBLIC_BASE_URL',
+      'SES_CONFIGURATION_SET',
+      'EMAIL_SEND_RATE_PER_SECOND',
+      'EMAIL_SEND_LEASE_SECONDS',
+      'DEFAULT_SENDER',
+    ],
     purpose: 'Email queue consumer (transactional email): send ledger, MIME rendering, SES SendRawEmail.',
   },
   nurturer: {
@@ -465,7 +558,13 @@ export const functions = {
     },
     sendsTo: [],
     sendsEmail: true,
-    config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
+    config: [
+      'PUBLIC_BASE_URL',
+      'SES_CONFIGURATION_SET',
+      'EMAIL_SEND_RATE_PER_SECOND',
+      'EMAIL_SEND_LEASE_SECONDS',
+      'DEFAULT_SENDER',
+    ],
     purpose: 'Nurture queue consumer: one campaign step per message, through the same mailer as the sender.',
   },
   scheduler: {
@@ -489,7 +588,7 @@ export const functions = {
     // webhook and restock: events and allocation requests left in the outbox.
     sendsTo: ['email', 'nurture', 'webhook', 'restock'],
     sendsEmail: false,
-    config: [],
+    config: ['OUTBOX_GRACE_SECONDS'],
     purpose:
       'Every minute: sweeps nurture steps that fell due, sends suppliers their batches on schedule, and publishes outbox rows left behind.',
   },
@@ -532,7 +631,13 @@ export const functions = {
     tables: { settings: 'read', ledger: 'readWrite' },
     sendsTo: [],
     sendsEmail: true,
-    config: ['PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'EMAIL_SEND_RATE_PER_SECOND', 'DEFAULT_SENDER'],
+    config: [
+      'PUBLIC_BASE_URL',
+      'SES_CONFIGURATION_SET',
+      'EMAIL_SEND_RATE_PER_SECOND',
+      'EMAIL_SEND_LEASE_SECONDS',
+      'DEFAULT_SENDER',
+    ],
     purpose:
       'Alert queue consumer: one restock email per allocated backorder, claimed and recorded per batch.',
   },
@@ -737,6 +842,21 @@ export const queueEnv = (queue: QueueName): string => `QUEUE_${envSegment(queue)
  */
 export const sendRatePerBatch = (queue: QueueDefinition, accountRatePerSecond: number): number =>
   (accountRatePerSecond * (queue.sendRateShare ?? 1)) / queue.maxConcurrency;
+
+/**
+ * Every environment variable a function is given, and so may read: its tables' names, the URLs of the queues
+ * it sends to and of the one it consumes, and its configuration variables.
+ */
+export const environmentOf = (fn: FunctionName): string[] => {
+  const spec: FunctionDefinition = functions[fn];
+  const consumed = queueConsumedBy(fn);
+  const queueNames = new Set([...spec.sendsTo, ...(consumed ? [consumed.name as QueueName] : [])]);
+  return [
+    ...(Object.keys(spec.tables) as TableName[]).map(tableEnv),
+    ...[...queueNames].map(queueEnv),
+    ...spec.config,
+  ];
+};
 
 /** The queue a function consumes, if any. */
 export const queueConsumedBy = (fn: FunctionName): QueueDefinition | undefined =>

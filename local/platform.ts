@@ -142,6 +142,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     SES_CONFIGURATION_SET: '',
     ORIGIN_VERIFY_SECRET: originVerifySecret,
     SENDER_IDENTITIES: [options.senderIdentities ?? '*'].flat().join(','),
+    DEFAULT_SENDER: 'Backorders <no-reply@example.com>',
     // Webhooks may go to an ERP receiver on this machine over plain http (deployed: "0").
     WEBHOOK_ALLOW_LOOPBACK: '1',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -149,12 +150,17 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     ...options.environment,
   });
   const loaded = await loadHandlers();
+  // The handlers' own config module (loaded with them), whose record of the running function they consult.
+  const { runAsFunction } = await import('../lambdas/runtime/config');
   for (const [name, loadedHandler] of Object.entries(loaded) as [FunctionName, LambdaHandler][]) {
     // Confirmations and status links are what a shopper waits for: first among the background requests.
+    // Each invocation runs as its function, so it may read only the configuration the stack would give it.
+    const asItself: LambdaHandler = (event, context) =>
+      runAsFunction(name, () => loadedHandler(event, context));
     const handler: LambdaHandler =
       name === queues.email.consumer
-        ? (event, context) => asTransactionalInvocation(() => loadedHandler(event, context))
-        : loadedHandler;
+        ? (event, context) => asTransactionalInvocation(() => asItself(event, context))
+        : asItself;
     handlers[name] = options.wrapHandler ? options.wrapHandler(name, handler) : handler;
   }
 

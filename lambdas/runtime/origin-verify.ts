@@ -10,16 +10,14 @@
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ORIGIN_VERIFY_HEADER } from '../../lib/platform';
-import { ConfigError } from './config';
+import { ConfigError, secretSource } from './config';
 import { ForbiddenError } from './errors';
 import { secretsEqual } from './tokens';
 
 export const originVerifySecret = async (): Promise<string> => {
-  const local = process.env.ORIGIN_VERIFY_SECRET;
-  if (local) return local;
-  const arn = process.env.ORIGIN_VERIFY_SECRET_ARN;
-  if (!arn) throw new ConfigError('Missing ORIGIN_VERIFY_SECRET_ARN (or ORIGIN_VERIFY_SECRET locally)');
-  const secret = await getSecret(arn, { maxAge: 300 });
+  const source = secretSource('ORIGIN_VERIFY_SECRET_ARN');
+  if ('secret' in source) return source.secret;
+  const secret = await getSecret(source.arn, { maxAge: 300 });
   if (typeof secret !== 'string' || secret.length === 0)
     throw new ConfigError('The origin verify secret is empty');
   return secret;

@@ -6,6 +6,8 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import {
+  environmentOf,
+  FUNCTION_ENV,
   functions as functionSpecs,
   queueEnv,
   queueConsumedBy,
@@ -91,9 +93,16 @@ describe('BackorderPlatform stack', () => {
   it.each(functionList)('%s gets every configuration variable it declares, and only those', (name, spec) => {
     const variables: Record<string, Json> = functionResource(name).Properties.Environment.Variables;
     const config = Object.keys(variables).filter(
-      (key) => !/^(TABLE|QUEUE)_/.test(key) && key !== 'NODE_OPTIONS',
+      (key) => !/^(TABLE|QUEUE)_/.test(key) && key !== 'NODE_OPTIONS' && key !== FUNCTION_ENV,
     );
     expect(config.sort()).toEqual([...spec.config].sort());
+    // The whole environment is what the runtime lets it read (lambdas/runtime/config.ts).
+    expect(
+      Object.keys(variables)
+        .filter((key) => key !== 'NODE_OPTIONS' && key !== FUNCTION_ENV)
+        .sort(),
+    ).toEqual(environmentOf(name as FunctionName).sort());
+    expect(variables[FUNCTION_ENV]).toBe(name);
   });
 
   it('configuration comes from context, the site URL and the SES configuration set', () => {

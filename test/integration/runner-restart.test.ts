@@ -55,8 +55,10 @@ const startRunner = async (): Promise<ChildProcess> => {
       LOCAL_VISIBILITY_TIMEOUT_SECONDS: '3',
       // Slow enough that the kill lands while alerts are still going out.
       EMAIL_SEND_RATE_PER_SECOND: '40',
-      // A claim the dead run held, but never sent, is taken over after this (60 s deployed).
-      EMAIL_SEND_LEASE_SECONDS: '10',
+      // A claim the dead run held, but never sent, is taken over after this (60 s deployed). Its Send event,
+      // if it did send, is recorded from 10 s before then: the restart (a few seconds, many more on a loaded
+      // machine) must fit before that, as a Lambda retry does on AWS.
+      EMAIL_SEND_LEASE_SECONDS: '30',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       // The test's own emulators must not be confused with the ones this runner starts.
       TEST_EMULATOR_ENDPOINTS: '',
