@@ -51,8 +51,11 @@ export interface WebhookDelivery {
   expiresAt: number;
 }
 
-/** The backorder as receivers see it: no tokens, hashes or internal keys. */
-export interface BackorderEventData {
+/**
+ * The backorder as receivers see it: no tokens, hashes or internal keys. (Type aliases, not interfaces, so an
+ * event is a webhook queue message's event as lambdas/messages/webhook.ts checks it, open to more fields.)
+ */
+export type BackorderEventData = {
   id: string;
   sku: string;
   /** null when the event must carry no personal data (the cancel of a shopper's erasure). */
@@ -63,15 +66,15 @@ export interface BackorderEventData {
   quantity: number;
   status: string;
   createdAt: string;
-}
+};
 
-export interface BackorderEvent {
+export type BackorderEvent = {
   /** `<type>:<backorder id>`: the same event always has the same id, so receivers can drop repeats. */
   id: string;
   type: WebhookEventType;
   createdAt: string;
   data: { backorder: BackorderEventData };
-}
+};
 
 /**
  * The event body. `anonymous` leaves out whatever names the shopper (address, name, company): an erasure

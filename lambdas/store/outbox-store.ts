@@ -13,7 +13,7 @@ import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import type { TransactItem } from '../runtime/transact';
 import type { WebhookEventType } from '../domain/webhook';
-import type { EmailMessage } from './email-queue';
+import type { EmailMessage } from '../messages/email';
 
 /** One message owed: each kind is published by lambdas/use-cases/outbox.ts. */
 export type OutboxEntry =

@@ -36,7 +36,8 @@ import {
 import { addEmailToken } from '../store/backorder-store';
 import { leaveQueueOnce } from '../store/queue-store';
 import { enqueueAlerts } from '../store/alert-queue';
-import { enqueueRestockPage, type RestockMessage } from '../store/restock-queue';
+import type { RestockMessage } from '../messages/restock';
+import { enqueueRestockPage } from '../store/restock-queue';
 import { publishBackorderEvents } from './backorder-events';
 
 /** Backorders planned per message: small enough for a few seconds' work, large enough to amortise it. */

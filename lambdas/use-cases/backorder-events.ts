@@ -7,7 +7,8 @@
 import type { Backorder } from '../domain/backorder';
 import { backorderEvent, subscribes, type Webhook } from '../domain/webhook';
 import { listWebhooks } from '../store/webhook-store';
-import { enqueueWebhookDeliveries, type WebhookMessage } from '../store/webhook-queue';
+import type { WebhookMessage } from '../messages/webhook';
+import { enqueueWebhookDeliveries } from '../store/webhook-queue';
 
 export type BackorderEventType =
   'backorder.created' | 'backorder.cancelled' | 'backorder.allocated' | 'backorder.fulfilled';

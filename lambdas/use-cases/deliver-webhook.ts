@@ -18,13 +18,12 @@ import {
   shortError,
   subscribes,
   verdictFor,
-  type BackorderEvent,
   type DeliveryState,
   type Webhook,
 } from '../domain/webhook';
 import { failureText, type DeliveryFailure } from '../domain/webhook-failure';
 import { recordDeliveryAttempt } from '../store/webhook-store';
-import type { WebhookMessage } from '../store/webhook-queue';
+import type { QueuedEvent, WebhookMessage } from '../messages/webhook';
 
 export const USER_AGENT = 'Backorders-Webhooks/1.0';
 
@@ -49,7 +48,7 @@ interface Answer {
 /** One signed POST. Never throws: a network failure or a refused address is an answer without a status. */
 export const postEvent = async (
   webhook: Webhook,
-  event: BackorderEvent,
+  event: QueuedEvent,
   nowMs = Date.now(),
 ): Promise<Answer> => {
   const body = JSON.stringify(event);

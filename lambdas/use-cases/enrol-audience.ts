@@ -5,7 +5,8 @@
 import { audienceMatches } from '../domain/campaign';
 import { waitingConsentingPage } from '../store/backorder-listings';
 import { getCampaign } from '../store/campaign-store';
-import { enqueueEnrolmentJob, type EnrolmentJob } from '../store/enrolment-jobs';
+import type { EnrolmentJob } from '../messages/enrolment';
+import { enqueueEnrolmentJob } from '../store/enrolment-jobs';
 import { enrolInCampaign } from './nurture-enrolment';
 
 const PARALLEL_ENROLMENTS = 16;

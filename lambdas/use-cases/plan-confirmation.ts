@@ -6,7 +6,7 @@
 import { logger } from '../runtime/logger';
 import { renderConfirmation } from '../emails/confirmation';
 import { getBackorder } from '../store/backorder-store';
-import type { EmailMessage } from '../store/email-queue';
+import type { EmailMessage } from '../messages/email';
 import { issueConsentToken } from '../store/shopper-store';
 import type { Delivery } from './deliver-email';
 import { issueEmailLink } from './email-links';

@@ -2,7 +2,7 @@
  * Turns a queued transactional email message into a delivery, or null when there is nothing (left) to send.
  * (Nurture steps have their own queue and consumer: see lambdas/nurturer.)
  */
-import type { EmailMessage } from '../store/email-queue';
+import type { EmailMessage } from '../messages/email';
 import type { Delivery } from './deliver-email';
 import { planConfirmation } from './plan-confirmation';
 import { planMyLinks } from './plan-my-links';

@@ -9,7 +9,7 @@ import { ACTIVE_STATUSES } from '../domain/backorder';
 import { renderMyLinks } from '../emails/my-links';
 import { backordersOfShopper } from '../store/backorder-listings';
 import { getProduct } from '../store/catalog-store';
-import type { EmailMessage } from '../store/email-queue';
+import type { EmailMessage } from '../messages/email';
 import type { Delivery } from './deliver-email';
 import { issueEmailLink } from './email-links';
 import { senderIdentity } from './sender-identity';

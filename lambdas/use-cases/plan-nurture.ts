@@ -10,7 +10,7 @@ import { renderNurtureStep } from '../emails/nurture';
 import { TemplateRefused } from '../emails/render-limits';
 import { getBackorder } from '../store/backorder-store';
 import { getCampaign } from '../store/campaign-store';
-import type { NurtureMessage } from '../store/email-queue';
+import type { NurtureMessage } from '../messages/nurture';
 import { advance, finish, stopEnrolments } from '../store/enrolment-store';
 import { isSuppressed, issueUnsubscribeToken } from '../store/shopper-store';
 import { EmailWithheld, type Delivery } from './deliver-email';

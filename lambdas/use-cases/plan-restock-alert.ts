@@ -4,7 +4,7 @@
  */
 import { normalizeEmail } from '../domain/backorder';
 import { renderRestockAlert } from '../emails/restock';
-import type { RestockAlertMessage } from '../store/alert-queue';
+import type { RestockAlertMessage } from '../messages/alert';
 import type { Delivery } from './deliver-email';
 import { statusUrl } from './links';
 import { recentSenderIdentity } from './sender-identity';

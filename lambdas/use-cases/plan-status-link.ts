@@ -5,7 +5,7 @@
 import { logger } from '../runtime/logger';
 import { renderStatusLink } from '../emails/status-link';
 import { getBackorder } from '../store/backorder-store';
-import type { EmailMessage } from '../store/email-queue';
+import type { EmailMessage } from '../messages/email';
 import type { Delivery } from './deliver-email';
 import { getProduct } from '../store/catalog-store';
 import { issueEmailLink } from './email-links';

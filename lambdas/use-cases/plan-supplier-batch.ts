@@ -9,7 +9,7 @@ import { normalizeEmail } from '../domain/backorder';
 import { batchFileName } from '../domain/supplier';
 import { CSV_CONTENT_TYPE, supplierBatchCsv } from '../domain/supplier-csv';
 import { renderSupplierBatch, supplierBatchEmailData } from '../emails/supplier-batch';
-import type { EmailMessage } from '../store/email-queue';
+import type { EmailMessage } from '../messages/email';
 import { getBatch, markBatchSent } from '../store/supplier-store';
 import type { Delivery } from './deliver-email';
 import { senderIdentity } from './sender-identity';

@@ -6,7 +6,7 @@ import { renderNurtureStep } from '../emails/nurture';
 import { TemplateRefused } from '../emails/render-limits';
 import { sampleVariables } from '../emails/variables';
 import { getCampaign } from '../store/campaign-store';
-import type { EmailMessage } from '../store/email-queue';
+import type { EmailMessage } from '../messages/email';
 import { EmailWithheld, type Delivery } from './deliver-email';
 import { senderIdentity } from './sender-identity';
 

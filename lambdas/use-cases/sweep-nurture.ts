@@ -5,7 +5,8 @@
  * skipping; a claim is a lease, so a step whose message was lost is queued again after it.
  */
 import { BUCKET_MS, bucketStart, shardsOfBucket } from '../domain/due-index';
-import { enqueueNurtureSteps, type NurtureMessage } from '../store/email-queue';
+import type { NurtureMessage } from '../messages/nurture';
+import { enqueueNurtureSteps } from '../store/email-queue';
 import { dueEntries, leaseDueEntry, type DueEntry } from '../store/enrolment-store';
 import { advanceWatermark, getWatermark } from '../store/sweeper-state';
 

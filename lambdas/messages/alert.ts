@@ -1,0 +1,21 @@
+/**
+ * The alert queue's message: one restock alert per allocated backorder. Each carries what the email needs
+ * (taken from the allocation's own write), so sending it costs no read; the raw status token exists only
+ * here, its hash on the backorder. Queued by lambdas/store/alert-queue.ts, read by lambdas/alerter.
+ */
+import * as z from 'zod/mini';
+import { id, sku, text } from './fields';
+
+export const restockAlertMessage = z.object({
+  kind: z.literal('restock'),
+  backorderId: id,
+  sku,
+  productName: text(400),
+  quantity: z.int().check(z.gte(1)),
+  email: z.email(),
+  name: z.optional(z.string().check(z.maxLength(200))),
+  statusToken: text(200),
+  allocatedAt: text(40),
+});
+
+export type RestockAlertMessage = z.infer<typeof restockAlertMessage>;

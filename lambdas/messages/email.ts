@@ -1,0 +1,49 @@
+/**
+ * The email queue's messages: each names one transactional email to send. Queued by
+ * lambdas/store/email-queue.ts (directly or through the outbox), read by lambdas/sender. Nurture steps have
+ * their own queue and message (./nurture.ts), so a burst of marketing email never holds up a confirmation.
+ */
+import * as z from 'zod/mini';
+import { id } from './fields';
+
+const kinds = [
+  /**
+   * A new backorder's confirmation. It carries no token: the sender issues the email's links (status and,
+   * under double opt-in, consent) when it composes it, so the message can wait in the outbox.
+   * (Confirmations queued before links were issued at compose time also carried tokens: they are ignored.)
+   */
+  z.object({ kind: z.literal('confirmation'), backorderId: id }),
+  /**
+   * The links of every active backorder of an address, asked for by the shopper (POST /api/links). `emailId`
+   * names the request (the address's hash, the hour and its count), so one request sends one email.
+   */
+  z.object({
+    kind: z.literal('links'),
+    emailKey: z.string().check(z.minLength(3), z.maxLength(254)),
+    emailId: id,
+  }),
+  z.object({ kind: z.literal('test'), testId: id, campaignId: id, stepId: id, to: z.email() }),
+  /** A supplier's batch of demand, with its CSV; the sender reads the batch row. */
+  z.object({ kind: z.literal('supplierBatch'), supplierId: id, batchId: id }),
+  /**
+   * A fresh status link customer service sends on a shopper's behalf. `requestId` names the request, so a
+   * retried request or a redelivered message sends it once; the link is issued when the email is composed.
+   */
+  z.object({ kind: z.literal('statusLink'), backorderId: id, requestId: id, requestedBy: id }),
+] as const;
+
+export const emailMessage = z.discriminatedUnion('kind', [...kinds]);
+
+export type EmailMessage = z.infer<typeof emailMessage>;
+
+/**
+ * What the email queue may hold: an email message, or a nurture step queued there before nurture email had
+ * its own queue. The sender leaves such a step alone rather than failing it into the dead-letter queue: its
+ * sweeper lease lapses and the sweeper queues it again on the nurture queue.
+ */
+export const emailQueueMessage = z.discriminatedUnion('kind', [
+  ...kinds,
+  z.object({ kind: z.literal('nurture') }),
+]);
+
+export type EmailQueueMessage = z.infer<typeof emailQueueMessage>;
