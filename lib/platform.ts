@@ -678,6 +678,8 @@ export const functions = {
 
 export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/api/health', function: 'publicApi', auth: 'public' },
+  // The OpenAPI document of these routes (docs/openapi.json, built by lib/openapi.ts).
+  { method: 'GET', path: '/api/openapi.json', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/products/{sku}', function: 'publicApi', auth: 'public' },
   { method: 'POST', path: '/api/backorders', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
@@ -764,6 +766,7 @@ export const throttleClasses = {
 /** The throttling class of every route, by route key: test/cdk/edge.test.ts fails for a route without one. */
 export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'GET /api/health': 'shopper',
+  'GET /api/openapi.json': 'shopper',
   'GET /api/products/{sku}': 'shopper',
   'POST /api/backorders': 'signup',
   'GET /api/backorders/{id}': 'shopper',

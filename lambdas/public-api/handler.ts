@@ -1,6 +1,6 @@
 /**
  * Shopper routes: product data for the landing page, signup, status, cancel, the shopper's data (export and
- * erasure), "email me my links", and the health check.
+ * erasure), "email me my links", the health check and the API's own OpenAPI description.
  *
  * A backorder's link token arrives in `Authorization: Bearer <token>` (what the status page sends: headers
  * stay out of request logs) or, as the contract also allows, in `?token=`.
@@ -9,7 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { apiHandler, json, redirect, type ApiRequest, type RouteHandler } from '../runtime/http';
+import { apiHandler, json, redirect, textBody, type ApiRequest, type RouteHandler } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { signUp } from '../use-cases/signup';
 import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
@@ -25,12 +25,32 @@ const linkToken = ({ headers, query }: ApiRequest): string | undefined => {
   return bearer ? bearer[1] : query.token;
 };
 
+/** How long browsers may keep the API's own description: it changes only with a deploy. */
+const OPENAPI_MAX_AGE_SECONDS = 300;
+
+let openApiText: Promise<string> | undefined;
+
+/**
+ * The OpenAPI document (docs/openapi.json, bundled with the function), serialised once per instance. Loaded on
+ * first use, so other routes' cold starts do not pay for it.
+ */
+const openApi = (): Promise<string> =>
+  (openApiText ??= import('../../docs/openapi.json').then(({ default: document }) =>
+    JSON.stringify(document),
+  ));
+
 export const routes: Record<string, RouteHandler> = {
   'GET /api/health': async () => {
     // Proves the function can reach its data, not just that it is deployed.
     await dynamo.send(new GetCommand({ TableName: tableName('settings'), Key: { name: 'site' } }));
     return json(200, { ok: true });
   },
+
+  // Public by design: it describes every route and schema, and holds no secret, setting or data.
+  'GET /api/openapi.json': async () =>
+    textBody(200, await openApi(), 'application/json; charset=utf-8', {
+      'cache-control': `public, max-age=${OPENAPI_MAX_AGE_SECONDS}`,
+    }),
 
   'GET /api/products/{sku}': async ({ pathParameters }) => json(200, await productPage(pathParameters.sku)),
 

@@ -9,7 +9,7 @@ import { parseOrThrow } from '../domain/validation';
 import { getBackorder } from '../store/backorder-store';
 import { listBackorders } from '../store/backorder-listings';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   sku: skuSchema.optional(),
   email: z.string().trim().min(1).max(254).optional(),
   status: z.enum(STATUSES).optional(),

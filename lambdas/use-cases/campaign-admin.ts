@@ -125,7 +125,7 @@ export const removeCampaign = async (rawId: string) => {
 };
 
 const text = z.string().max(200);
-const sampleSchema = z
+export const sampleSchema = z
   .union([
     z.object({ backorderId: z.string().regex(/^[0-9A-Z]{26}$/) }).strict(),
     z
@@ -180,7 +180,7 @@ const renderPreview = async (
   return renderOrRefuse(step, variables, settings.sender.postalAddress, '', withWhom);
 };
 
-const draftSchema = z
+export const draftSchema = z
   .object({
     subject: z.string().max(300),
     html: z.string().max(12_000),
@@ -197,7 +197,7 @@ export const previewDraft = async (body: unknown): Promise<RenderedEmail> => {
   return renderPreview(draft, draft.sample);
 };
 
-const stepRequest = z.object({ stepId: z.string().min(1).max(64), sample: z.unknown().optional() }).strict();
+export const stepRequest = z.object({ stepId: z.string().min(1).max(64), sample: z.unknown().optional() }).strict();
 
 const stepOf = (campaign: Campaign, stepId: string) => {
   const step = campaign.steps.find((s) => s.id === stepId);
@@ -221,7 +221,7 @@ export const previewSavedStep = async (rawId: string, body: unknown): Promise<Re
   return renderPreview(step, request.sample);
 };
 
-const testRequest = z.object({ stepId: z.string().min(1).max(64), to: emailAddress }).strict();
+export const testRequest = z.object({ stepId: z.string().min(1).max(64), to: emailAddress }).strict();
 
 export const sendTestEmail = async (rawId: string, body: unknown) => {
   const request = parseOrThrow(testRequest, body ?? {}, 'test email');

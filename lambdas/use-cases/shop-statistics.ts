@@ -25,7 +25,7 @@ import { FEEDBACK_COUNTER_KEY } from '../store/email-stats-store';
 import { readCounterRows } from '../store/stats-store';
 import type { Product } from '../domain/catalog';
 
-const statsQuery = z.object({
+export const statsQuery = z.object({
   /** How many days the waiting-units series covers, ending today (UTC). */
   days: z.coerce.number().int().min(1).max(366).default(30),
 });

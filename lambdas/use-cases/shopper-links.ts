@@ -23,7 +23,7 @@ export const LINK_EMAILS_PER_HOUR = 3;
 const HOUR_SECONDS = 3600;
 const MINUTE_SECONDS = 60;
 
-const linksRequest = z.object({ email: emailAddress }).strict();
+export const linksRequest = z.object({ email: emailAddress }).strict();
 
 /** The email id of the n-th links email of an address in an hour: each request sends at most one. */
 export const linksEmailId = (emailKey: string, hour: number, n: number): string =>

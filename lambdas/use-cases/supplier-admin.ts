@@ -72,7 +72,7 @@ export const sendSupplierBatchNow = async (rawId: string) => {
   return batchView(batch);
 };
 
-const batchesQuery = z.object({
+export const batchesQuery = z.object({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });

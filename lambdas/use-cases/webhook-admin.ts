@@ -102,7 +102,7 @@ export const removeWebhook = async (rawId: string) => {
   return { id: rawId, deleted: true };
 };
 
-const deliveriesQuery = z.object({
+export const deliveriesQuery = z.object({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });

@@ -246,9 +246,11 @@ const requestFor = (route: RouteDefinition): fc.Arbitrary<HostileRequest> => {
     });
 };
 
-/** The shopper routes, straight from the platform's one description (the health check takes no input). */
+/** Public routes that take no input: the health check and the API's own description. */
+const INPUTLESS = ['/api/health', '/api/openapi.json'];
+/** The shopper routes that take input, straight from the platform's one description. */
 const shopperRoutes = routes.filter(
-  (route) => route.function === 'publicApi' && route.auth === 'public' && route.path !== '/api/health',
+  (route) => route.function === 'publicApi' && route.auth === 'public' && !INPUTLESS.includes(route.path),
 );
 
 /** The confirm link opens a page: a bad link is a redirect to that page saying so, never a confirmation. */
