@@ -29,7 +29,14 @@ function uniqueSku(prefix: string): string {
 async function screenshot(page: Page, name: string): Promise<void> {
   // Sandboxed preview frames paint a moment after their content arrives.
   await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
+  // A full-page picture has one place for a sticky bar (the campaign form's save bar, a step's preview): where
+  // the window was. There it painted over the Audience and Preview boxes as if they were cut off, so the
+  // picture shows them in the flow of the page instead.
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `console-${name}.png`),
+    fullPage: true,
+    style: '.form-actions--sticky, .step-preview { position: static !important; }',
+  });
 }
 
 async function openConsole(viewport = DESKTOP, hash = ''): Promise<Page> {
@@ -499,3 +506,110 @@ test('on AWS, staff sign in with their Cognito user, set a password at first sig
   expect(bearers.every((header) => header === `Bearer ${idToken}`)).toBe(true);
   expect(pageErrors).toEqual([]);
 }, 60_000);
+
+/**
+ * Every console view, on a phone (390 px) and a desktop (1280 px): a screenshot of each in test-results/,
+ * and nothing wider than the screen or cut off at the bottom of its box (an earlier campaign editor cut the
+ * "Audience" and "Preview and test" boxes off).
+ */
+test('every view fits a phone and a desktop: nothing overflows its box', async () => {
+  const sku = uniqueSku('LAYOUT-A-LONG-PRODUCT-SKU');
+  const suffix = Math.random().toString(36).slice(2, 6);
+  const put = async (path: string, body: unknown) => {
+    const response = await platform.admin('PUT', path, body);
+    expect({ path, status: response.status }).toEqual({ path, status: 201 });
+  };
+  await put(`/api/admin/suppliers/layout-${suffix}`, {
+    name: 'Layout Supplies With A Rather Long Trading Name Ltd',
+    email: `orders-${suffix}@supplier.example`,
+    batch: { every: 'week', day: 'MON', hour: 6, minUnits: 1 },
+  });
+  await put(`/api/admin/products/${sku}`, {
+    name: 'A product whose name is long enough to wrap on a phone screen',
+    stock: 0,
+    supplierId: `layout-${suffix}`,
+  });
+  await put(`/api/admin/campaigns/layout-${suffix}`, {
+    name: 'Layout campaign',
+    active: true,
+    audience: { skus: [sku], segments: ['b2c'] },
+    steps: [
+      { id: 'step-1', delay: 'PT0S', subject: 'Hello {{ shopper.name }}', html: '<p>Soon.</p>' },
+      { id: 'step-2', delay: 'P2D', subject: 'Still waiting', html: '<p>Still.</p>', text: 'Still.' },
+    ],
+  });
+  await put(`/api/admin/webhooks/layout-${suffix}`, {
+    url: 'https://93.184.215.14/hooks/backorders',
+    secret: 'a-layout-secret-of-enough-length',
+    events: ['backorder.created', 'backorder.cancelled'],
+  });
+  const email = uniqueEmail('layout');
+  const signup = await platform.request('POST', '/api/backorders', { json: { sku, email, quantity: 2 } });
+  expect(signup.status).toBe(201);
+
+  const views: Array<[string, string]> = [
+    ['settings', '#/settings'],
+    ['products', '#/products'],
+    ['product-editor', `#/products/${sku}`],
+    ['campaigns', '#/campaigns'],
+    ['campaign-editor', `#/campaigns/layout-${suffix}`],
+    ['suppliers', '#/suppliers'],
+    ['supplier-editor', `#/suppliers/layout-${suffix}`],
+    ['supplier-batches', `#/suppliers/layout-${suffix}/batches`],
+    ['lookup', `#/lookup?search=1&email=${encodeURIComponent(email)}`],
+    ['webhooks', '#/webhooks'],
+    ['webhook-editor', `#/webhooks/layout-${suffix}`],
+    ['webhook-deliveries', `#/webhooks/layout-${suffix}/deliveries`],
+    ['dashboard', '#/dashboard'],
+  ];
+  // Every view is looked at before the test fails, so one run shows everything to fix.
+  const problems: string[] = [];
+  for (const viewport of [PHONE, DESKTOP]) {
+    const page = await openConsole(viewport, '#/settings');
+    await signIn(page);
+    await page.locator('#settings-form').waitFor();
+    for (const [name, hash] of views) {
+      await page.evaluate((target) => {
+        location.hash = target;
+      }, hash);
+      await page.waitForFunction(
+        () => document.getElementById('main')?.getAttribute('aria-busy') === 'false',
+      );
+      // Lists and previews fill in after the heading: wait until nothing says it is loading.
+      await page.waitForFunction(
+        () => !/Loading|Searching|Updating the preview/.test(document.body.innerText),
+      );
+      await screenshot(page, `layout-${name}-${viewport.width}`);
+      const overflows = await page.evaluate(() => {
+        const found: string[] = [];
+        const name = (element: Element) =>
+          `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}.${element.className}`;
+        const root = document.documentElement;
+        if (root.scrollWidth > window.innerWidth) {
+          const past = Array.from(document.querySelectorAll('main *'))
+            .filter((element) => element.getBoundingClientRect().right > window.innerWidth)
+            .slice(-3)
+            .map(name);
+          found.push(`page is ${root.scrollWidth}px wide, screen ${window.innerWidth}px: ${past.join(', ')}`);
+        }
+        // Every section can be reached without scrolling a line sideways.
+        for (const link of Array.from(document.querySelectorAll('#console-nav a')))
+          if (link.getBoundingClientRect().right > window.innerWidth)
+            found.push(`the ${link.textContent} link is off the screen`);
+        const boxes = document.querySelectorAll('main fieldset, main .panel, main .card, main .field');
+        for (const box of Array.from(boxes)) {
+          if (!(box instanceof HTMLElement) || box.offsetParent === null) continue;
+          if (box.scrollHeight > box.clientHeight + 1)
+            found.push(`${name(box)} cuts off ${box.scrollHeight - box.clientHeight}px at the bottom`);
+          if (box.scrollWidth > box.clientWidth + 1)
+            found.push(`${name(box)} cuts off ${box.scrollWidth - box.clientWidth}px at the side`);
+        }
+        return found;
+      });
+      for (const overflow of overflows) problems.push(`${name} at ${viewport.width}px: ${overflow}`);
+    }
+    await context.close();
+  }
+  expect(problems).toEqual([]);
+  expect(pageErrors).toEqual([]);
+}, 240_000);

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The pages' only way to talk to the platform's JSON API (docs/api.md).
  *
@@ -39,14 +40,12 @@ export class NetworkError extends Error {
  * @returns {Promise<{status:number, body:any}>}
  */
 export async function request(method, path, body, options = {}) {
-  const init = {
-    method,
-    headers: { Accept: 'application/json', ...options.headers },
-    credentials: 'same-origin',
-    cache: 'no-store',
-  };
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json', ...options.headers };
+  /** @type {RequestInit} */
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
+    headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 /** Dates and counts written the way a shopper reads them, in the page's language. */
 
 const locale = document.documentElement.lang || 'en';

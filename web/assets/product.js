@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Backorder landing page (/p/{sku}): shows one product and signs a shopper up for it (docs/api.md, docs/signup.md).
  *
@@ -6,21 +7,22 @@
  */
 import { ApiError, NetworkError, fieldOfDetail, request } from './api.js';
 import { formatDay, units } from './format.js';
+import { byId, control } from './elements.js';
 
 const SEGMENT_LABELS = { b2c: 'Personal', b2b: 'Business' };
 const FIELDS = ['email', 'quantity', 'name', 'segment', 'company', 'marketingConsent'];
 
-const main = document.getElementById('main');
-const heading = document.getElementById('product-name');
-const details = document.getElementById('product-details');
-const restockDate = document.getElementById('restock-date');
-const closed = document.getElementById('closed');
-const form = document.getElementById('backorder-form');
-const submitButton = document.getElementById('submit');
-const result = document.getElementById('result');
-const loadProblem = document.getElementById('load-problem');
-const loadProblemText = document.getElementById('load-problem-text');
-const loadRetry = document.getElementById('load-retry');
+const main = byId('main');
+const heading = byId('product-name');
+const details = byId('product-details');
+const restockDate = byId('restock-date');
+const closed = byId('closed');
+const form = byId('backorder-form', window.HTMLFormElement);
+const submitButton = byId('submit', window.HTMLButtonElement);
+const result = byId('result');
+const loadProblem = byId('load-problem');
+const loadProblemText = byId('load-problem-text');
+const loadRetry = byId('load-retry', window.HTMLButtonElement);
 
 let product = null;
 let submitting = false;
@@ -91,8 +93,8 @@ function showProduct(p) {
   if (!open) return;
 
   renderSegments(segments);
-  const quantity = form.elements.namedItem('quantity');
-  const hint = document.getElementById('quantity-hint');
+  const quantity = fieldInput('quantity');
+  const hint = byId('quantity-hint');
   if (Number.isInteger(p.maxPerCustomer) && p.maxPerCustomer >= 1) {
     quantity.max = String(p.maxPerCustomer);
     hint.textContent = `Up to ${units(p.maxPerCustomer)} per customer.`;
@@ -103,7 +105,7 @@ function showProduct(p) {
 }
 
 function renderSegments(segments) {
-  const container = document.getElementById('segment-choices');
+  const container = byId('segment-choices');
   container.replaceChildren(
     ...segments.map((segment, index) => {
       const id = `segment-${segment}`;
@@ -131,14 +133,25 @@ function renderSegments(segments) {
 
 // ---- form --------------------------------------------------------------------------------------------
 
+/**
+ * The error line of a field; null for a field that has none (the consent box).
+ * @param {string} field
+ * @returns {HTMLElement|null}
+ */
 function fieldError(field) {
   return document.getElementById(`${field}-error`);
 }
 
+/**
+ * A field's control (for the segment, the chosen radio button or else the first).
+ * @param {string} field
+ * @returns {HTMLInputElement}
+ */
 function fieldInput(field) {
-  if (field === 'segment')
-    return form.querySelector('input[name="segment"]:checked') ?? form.querySelector('input[name="segment"]');
-  return form.elements.namedItem(field);
+  if (field !== 'segment') return control(form, field);
+  const segment =
+    form.querySelector('input[name="segment"]:checked') ?? form.querySelector('input[name="segment"]');
+  return /** @type {HTMLInputElement} */ (segment);
 }
 
 function setFieldError(field, message) {
@@ -146,7 +159,7 @@ function setFieldError(field, message) {
   if (!error) return false;
   error.textContent = message;
   error.hidden = false;
-  const target = field === 'segment' ? document.getElementById('segment-field') : fieldInput(field);
+  const target = field === 'segment' ? byId('segment-field') : fieldInput(field);
   target?.setAttribute('aria-invalid', 'true');
   return true;
 }
@@ -189,7 +202,7 @@ function backorderRequest() {
     sku: product.sku,
     email: fieldInput('email').value.trim(),
     quantity: Number(fieldInput('quantity').value),
-    segment: form.querySelector('input[name="segment"]:checked').value,
+    segment: fieldInput('segment').value,
     marketingConsent: fieldInput('marketingConsent').checked,
   };
   for (const field of ['name', 'company']) {
@@ -200,7 +213,8 @@ function backorderRequest() {
 }
 
 function focusFirstInvalid() {
-  const first = FIELDS.find((field) => !fieldError(field)?.hidden);
+  // Only fields with an error line showing: the consent box has none, and is never the one to correct.
+  const first = FIELDS.find((field) => fieldError(field)?.hidden === false);
   if (first) fieldInput(first)?.focus();
 }
 
@@ -336,7 +350,8 @@ function showApiError(error) {
 }
 
 function segmentPhrase() {
-  const segment = form.querySelector('input[name="segment"]:checked')?.value;
+  const segment = /** @type {HTMLInputElement|null} */ (form.querySelector('input[name="segment"]:checked'))
+    ?.value;
   return segment ? ` for ${SEGMENT_LABELS[segment].toLowerCase()} customers` : '';
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Shopper's status page (/status?id=…#token=…, or the older /status?id=…&token=…): where they stand in the
  * queue, what happened so far, a way to cancel, and their data rights: download everything kept about them,
@@ -10,6 +11,7 @@
  */
 import { ApiError, NetworkError, request } from './api.js';
 import { formatMoment, units } from './format.js';
+import { byId } from './elements.js';
 
 const STATUS_WORDS = {
   waiting: 'Waiting in the queue',
@@ -30,26 +32,26 @@ const EVENT_WORDS = {
 
 const INVALID_LINK = 'This link is not valid or has expired.';
 
-const main = document.getElementById('main');
-const heading = document.getElementById('product-name');
-const state = document.getElementById('state');
-const section = document.getElementById('backorder');
-const loadProblem = document.getElementById('load-problem');
-const loadProblemText = document.getElementById('load-problem-text');
-const loadRetry = document.getElementById('load-retry');
-const cancelArea = document.getElementById('cancel-area');
-const cancelButton = document.getElementById('cancel');
-const cancelError = document.getElementById('cancel-error');
-const dialog = document.getElementById('cancel-dialog');
-const downloadButton = document.getElementById('download-data');
-const deleteButton = document.getElementById('delete-data');
-const dataError = document.getElementById('data-error');
-const deleteDialog = document.getElementById('delete-dialog');
+const main = byId('main');
+const heading = byId('product-name');
+const state = byId('state');
+const section = byId('backorder');
+const loadProblem = byId('load-problem');
+const loadProblemText = byId('load-problem-text');
+const loadRetry = byId('load-retry', window.HTMLButtonElement);
+const cancelArea = byId('cancel-area');
+const cancelButton = byId('cancel', window.HTMLButtonElement);
+const cancelError = byId('cancel-error');
+const dialog = byId('cancel-dialog', window.HTMLDialogElement);
+const downloadButton = byId('download-data', window.HTMLButtonElement);
+const deleteButton = byId('delete-data', window.HTMLButtonElement);
+const dataError = byId('data-error');
+const deleteDialog = byId('delete-dialog', window.HTMLDialogElement);
 
-const dataRights = document.getElementById('data-rights');
-const needsEmailLink = document.getElementById('data-needs-email-link');
-const emailLinksButton = document.getElementById('email-links');
-const emailLinksResult = document.getElementById('email-links-result');
+const dataRights = byId('data-rights');
+const needsEmailLink = byId('data-needs-email-link');
+const emailLinksButton = byId('email-links', window.HTMLButtonElement);
+const emailLinksResult = byId('email-links-result');
 
 const params = new URLSearchParams(location.search);
 const fragment = new URLSearchParams(location.hash.slice(1));
@@ -58,7 +60,7 @@ const token = fragment.get('token') ?? params.get('token');
 if (params.has('token')) {
   // Out of the address bar and history: the fragment is never sent to a server.
   params.delete('token');
-  history.replaceState(null, '', `${location.pathname}?${params}#token=${encodeURIComponent(token)}`);
+  history.replaceState(null, '', `${location.pathname}?${params}#token=${encodeURIComponent(token ?? '')}`);
 }
 const backorderPath = id && token ? `/api/backorders/${encodeURIComponent(id)}` : null;
 const withToken = { headers: { Authorization: `Bearer ${token}` } };
@@ -158,10 +160,10 @@ function show(b) {
   setState(...stateSentences(b));
   state.dataset.status = b.status;
 
-  document.getElementById('quantity').textContent = units(b.quantity);
-  document.getElementById('status-word').textContent = STATUS_WORDS[b.status] ?? b.status;
-  document.getElementById('email').textContent = b.email;
-  document.getElementById('created').textContent = formatMoment(b.createdAt) ?? '';
+  byId('quantity').textContent = units(b.quantity);
+  byId('status-word').textContent = STATUS_WORDS[b.status] ?? b.status;
+  byId('email').textContent = b.email;
+  byId('created').textContent = formatMoment(b.createdAt) ?? '';
   renderTimeline(Array.isArray(b.events) ? b.events : []);
 
   cancelArea.hidden = !(b.status === 'waiting' || b.status === 'allocated');
@@ -183,7 +185,7 @@ function eventWords(type) {
 
 function renderTimeline(events) {
   const sorted = [...events].sort((a, b) => String(a.at).localeCompare(String(b.at)));
-  document.getElementById('timeline').replaceChildren(
+  byId('timeline').replaceChildren(
     ...sorted.map((event) => {
       const item = document.createElement('li');
       const time = document.createElement('time');
@@ -201,7 +203,7 @@ function renderTimeline(events) {
 
 function askToCancel() {
   cancelError.hidden = true;
-  document.getElementById('cancel-dialog-text').textContent =
+  byId('cancel-dialog-text').textContent =
     backorder.status === 'waiting'
       ? `You will lose your place in the queue for ${backorder.productName}. This cannot be undone.`
       : `The ${units(backorder.quantity)} reserved for you will go to the next shopper. This cannot be undone.`;
@@ -210,6 +212,8 @@ function askToCancel() {
 }
 
 async function cancel() {
+  // The buttons show only for a backorder loaded with a valid link.
+  if (!backorderPath) return;
   cancelButton.disabled = true;
   cancelButton.textContent = 'Cancelling…';
   cancelError.hidden = true;
@@ -291,7 +295,7 @@ async function downloadData() {
 
 function askToDelete() {
   dataError.hidden = true;
-  document.getElementById('delete-dialog-text').textContent =
+  byId('delete-dialog-text').textContent =
     'Every backorder you have with this shop is cancelled (reserved units go to the next shopper), and your ' +
     'email address, name and company are deleted from everything we keep. Links in our emails stop ' +
     'working. This cannot be undone.';
@@ -300,6 +304,7 @@ function askToDelete() {
 }
 
 async function deleteData() {
+  if (!backorderPath) return;
   deleteButton.disabled = true;
   deleteButton.textContent = 'Deleting…';
   try {

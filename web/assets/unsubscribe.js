@@ -1,10 +1,12 @@
+// @ts-check
 // The unsubscribe page: a confirm button, so link scanners that open every URL do not unsubscribe anyone.
 import { request, ApiError } from './api.js';
+import { byId } from './elements.js';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
-const form = document.getElementById('unsubscribe-form');
-const button = document.getElementById('unsubscribe-button');
-const result = document.getElementById('result');
+const form = byId('unsubscribe-form', window.HTMLFormElement);
+const button = byId('unsubscribe-button', window.HTMLButtonElement);
+const result = byId('result');
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();

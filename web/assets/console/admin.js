@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Calls to /api/admin/* with the signed-in person's bearer token. A 401 (token wrong, revoked or expired)
  * ends the session: the console goes back to sign-in with a message, and the caller gets a SignedOut error
@@ -15,9 +16,13 @@ export class SignedOut extends Error {
   }
 }
 
+/** @type {(message: string) => void} */
 let onSignedOut = () => {};
 
-/** main.js says what happens when the session ends (show sign-in with a message). */
+/**
+ * main.js says what happens when the session ends (show sign-in with a message).
+ * @param {(message: string) => void} listener
+ */
 export function whenSignedOut(listener) {
   onSignedOut = listener;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Who is signed in to the console, and how they sign in.
  *

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The nurture steps of the campaign editor: each step's card (delay picker, subject, HTML and text bodies,
  * actions, live preview), and keeping numbers, labels and error paths in step with the order.
@@ -234,7 +235,7 @@ export function buildStep(step, samples) {
       text: previewText,
       box: previewBox,
       announce: (text) => {
-        const n = [...li.parentElement.children].indexOf(li) + 1;
+        const n = [...(li.parentElement?.children ?? [])].indexOf(li) + 1;
         previewNews.textContent = `Step ${n}: ${text}`;
       },
     },

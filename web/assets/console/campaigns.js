@@ -1,71 +1,69 @@
+// @ts-check
 /**
  * Campaigns (nurture sequences): the list with activate/deactivate and delete, and the routes into the
  * editor (#/campaigns/new, #/campaigns/{id}). The editor itself is campaign-editor.js.
  */
-import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
-import { confirmAction, h, showResult } from './dom.js';
+import { admin, describeFailure, segment, SignedOut } from './admin.js';
+import { byId, closestTo, confirmAction, h, showResult } from './dom.js';
 import { describeDuration } from './duration.js';
 import { formatMoment } from '../format.js';
 import * as editor from './campaign-editor.js';
+import { Section, counted, itemsOf, loadList } from './section.js';
+import { actionButton, actions, badge, card, fact, facts, linkButton } from './cards.js';
 
+/** @type {Record<string, string>} */
 const SEGMENT_NAMES = { b2c: 'personal (B2C)', b2b: 'business (B2B)' };
 
-const view = document.getElementById('view-campaigns');
-const listPart = document.getElementById('campaigns-list-part');
-const listTitle = document.getElementById('campaigns-title');
-const listResult = document.getElementById('campaigns-result');
-const list = document.getElementById('campaigns-list');
-const editorPart = document.getElementById('campaign-editor-part');
+const listPart = byId('campaigns-list-part');
+const listResult = byId('campaigns-result');
+const list = byId('campaigns-list');
+const editorPart = byId('campaign-editor-part');
 
-let flashMessage = null;
-let shownHeading = listTitle;
+const section = new Section({
+  view: byId('view-campaigns'),
+  listHeading: byId('campaigns-title'),
+  parts: [listPart, editorPart],
+  noun: 'campaign',
+  idName: 'id',
+  listHash: '#/campaigns',
+  itemPath: (id) => `/api/admin/campaigns/${segment(id)}`,
+});
+const listTitle = section.listHeading;
+
 /** The campaigns on the list, by id: activating one sends it back whole. */
 let campaigns = new Map();
 
-editor.configure({
-  flash: (message) => {
-    flashMessage = message;
-  },
-});
+editor.configure({ flash: ({ kind, text }) => section.leaveMessage(kind, text) });
 
-export const element = () => view;
-export const heading = () => shownHeading;
+export const element = section.element;
+export const heading = section.heading;
+/** @param {import('./section.js').Route} route */
 export const title = (route) =>
   route.parts[0] === 'new' ? 'New campaign' : route.parts[0] ? `Campaign ${route.parts[0]}` : 'Campaigns';
 export const hasUnsavedChanges = () => editor.hasUnsavedChanges();
 export const discardChanges = () => editor.discardChanges();
 
+/** @param {import('./section.js').Route} route */
 export async function show(route) {
   const [id] = route.parts;
   if (id) {
-    try {
-      const [campaign, skus] = await Promise.all([
-        id === 'new' ? null : admin('GET', `/api/admin/campaigns/${segment(id)}`).then(({ body }) => body),
-        knownSkus(),
-      ]);
-      listPart.hidden = true;
-      editorPart.hidden = false;
-      shownHeading = editor.editorHeading();
+    const [campaign, skus] = await Promise.all([id === 'new' ? null : section.loadItem(id), knownSkus()]);
+    if (campaign || id === 'new') {
+      section.showPart(editorPart, editor.editorHeading());
       return editor.showEditor(campaign, skus);
-    } catch (error) {
-      if (error instanceof SignedOut) throw error;
-      flashMessage = {
-        kind: 'error',
-        text:
-          error instanceof ApiError && error.status === 404
-            ? `There is no campaign with id ${id}.`
-            : `Campaign ${id} could not be loaded. ${describeFailure(error)}`,
-      };
     }
   }
   return showList();
 }
 
-/** SKUs to suggest in the audience field; the editor works without them. */
+/**
+ * SKUs to suggest in the audience field; the editor works without them.
+ * @returns {Promise<string[]>}
+ */
 async function knownSkus() {
   try {
     const { body } = await admin('GET', '/api/admin/products');
-    return (body?.items ?? []).map((product) => product.sku);
+    return itemsOf(body).map((product) => product.sku);
   } catch (error) {
     if (error instanceof SignedOut) throw error;
     return [];
@@ -76,34 +74,28 @@ async function knownSkus() {
 
 async function showList() {
   editor.discardChanges();
-  editorPart.hidden = true;
-  listPart.hidden = false;
-  shownHeading = listTitle;
+  section.showPart(listPart, listTitle);
   list.replaceChildren();
-  const message = flashMessage;
-  flashMessage = null;
-  if (message) showResult(listResult, message.kind, message.text);
-  else showResult(listResult, 'info', 'Loading campaigns…');
-  try {
-    const { body } = await admin('GET', '/api/admin/campaigns');
-    const items = Array.isArray(body?.items) ? body.items : [];
-    campaigns = new Map(items.map((campaign) => [campaign.id, campaign]));
-    renderList(items);
-    if (!message)
-      showResult(
-        listResult,
-        'info',
-        items.length === 0
-          ? 'No campaigns yet. Create the first one.'
-          : `${items.length} ${items.length === 1 ? 'campaign' : 'campaigns'}, ${items.filter((c) => c.active).length} active.`,
-      );
-  } catch (error) {
-    if (error instanceof SignedOut) throw error;
-    showResult(listResult, 'error', `Campaigns could not be loaded. ${describeFailure(error)}`);
-  }
+  await loadList({
+    result: listResult,
+    message: section.takeMessage(),
+    loading: 'Loading campaigns…',
+    failure: 'Campaigns could not be loaded.',
+    load: async () => {
+      const items = itemsOf((await admin('GET', '/api/admin/campaigns')).body);
+      campaigns = new Map(items.map((campaign) => [campaign.id, campaign]));
+      renderList(items);
+      return items.length;
+    },
+    counted: (count) =>
+      count === 0
+        ? 'No campaigns yet. Create the first one.'
+        : `${counted(count, 'campaign')}, ${[...campaigns.values()].filter((c) => c.active).length} active.`,
+  });
   return listTitle;
 }
 
+/** @param {any[]} items */
 function renderList(items) {
   const sorted = [...items].sort(
     (a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name),
@@ -111,79 +103,42 @@ function renderList(items) {
   list.replaceChildren(h('ul', { className: 'card-list' }, sorted.map(campaignCard)));
 }
 
+/** @param {any} campaign */
 function campaignCard(campaign) {
   const titleId = `campaign-card-${campaign.id}`;
-  return h(
-    'li',
-    { className: 'card', dataset: { campaignId: campaign.id } },
-    h(
-      'div',
-      { className: 'card-heading' },
-      h('h2', { id: titleId, className: 'card-title' }, campaign.name),
-      h(
-        'span',
-        { className: `badge badge--${campaign.active ? 'on' : 'neutral'}` },
-        campaign.active ? 'Active' : 'Inactive',
-      ),
-    ),
-    h(
-      'dl',
-      { className: 'facts facts--compact' },
+  return card(
+    {
+      dataset: { campaignId: campaign.id },
+      titleId,
+      title: campaign.name,
+      aside: badge(campaign.active ? 'on' : 'neutral', campaign.active ? 'Active' : 'Inactive'),
+    },
+    facts(
       fact('Id', h('span', { className: 'mono' }, campaign.id)),
       fact('Audience', describeAudience(campaign.audience)),
       fact('Steps', describeSteps(campaign.steps ?? [])),
       campaign.updatedAt ? fact('Updated', formatMoment(campaign.updatedAt) ?? campaign.updatedAt) : null,
     ),
-    h(
-      'div',
-      { className: 'row-actions' },
-      h(
-        'a',
-        {
-          href: `#/campaigns/${segment(campaign.id)}`,
-          className: 'button button--secondary button--small',
-          attrs: { 'aria-describedby': titleId },
-        },
-        'Edit',
-      ),
-      h(
-        'button',
-        {
-          type: 'button',
-          className: 'button button--small',
-          dataset: { action: 'toggle' },
-          attrs: { 'aria-describedby': titleId },
-        },
-        campaign.active ? 'Deactivate' : 'Activate',
-      ),
-      h(
-        'button',
-        {
-          type: 'button',
-          className: 'button button--danger-outline button--small',
-          dataset: { action: 'delete' },
-          attrs: { 'aria-describedby': titleId },
-        },
-        'Delete',
-      ),
+    actions(
+      linkButton(`#/campaigns/${segment(campaign.id)}`, 'Edit', titleId),
+      actionButton('toggle', campaign.active ? 'Deactivate' : 'Activate', titleId, 'primary'),
+      actionButton('delete', 'Delete', titleId, 'danger'),
     ),
   );
 }
 
-function fact(term, ...description) {
-  return h('div', {}, h('dt', {}, term), h('dd', {}, ...description));
-}
-
+/** @param {any} audience */
 export function describeAudience(audience) {
   const skus = audience?.skus ?? [];
   const segments = audience?.segments ?? [];
   const products = skus.length ? `Backorders of ${skus.join(', ')}` : 'Backorders of every product';
   const who = segments.length
-    ? `, ${segments.map((s) => SEGMENT_NAMES[s] ?? s).join(' and ')} customers only`
+    ? `, ${segments.map((/** @type {string} */ s) => SEGMENT_NAMES[s] ?? s).join(' and ')} customers only`
     : '';
   return `${products}${who}, from shoppers who asked for updates.`;
 }
 
+/** @param {any[]} steps */
 function describeSteps(steps) {
   if (steps.length === 0) return 'No steps';
   const parts = steps.map((step, index) => {
@@ -204,28 +159,31 @@ function describeSteps(steps) {
 }
 
 list.addEventListener('click', async (event) => {
-  const button = event.target.closest('button[data-action]');
-  if (!button) return;
-  const card = button.closest('[data-campaign-id]');
-  const campaign = campaigns.get(card.dataset.campaignId);
-  if (!campaign) return;
+  const button = /** @type {HTMLButtonElement|null} */ (closestTo(event, 'button[data-action]'));
+  const card = button?.closest('li');
+  const campaign = card && campaigns.get(card.dataset.campaignId);
+  if (!button || !card || !campaign) return;
   if (button.dataset.action === 'toggle') await toggle(campaign, button);
   if (button.dataset.action === 'delete') await remove(campaign, card);
 });
 
+/**
+ * @param {any} campaign
+ * @param {HTMLButtonElement} button
+ */
 async function toggle(campaign, button) {
   const active = !campaign.active;
   button.disabled = true;
   try {
     // The stored campaign, not the list's copy: someone may have edited its steps since the list loaded.
-    const { body: current } = await admin('GET', `/api/admin/campaigns/${segment(campaign.id)}`);
+    const { body: current } = await admin('GET', section.itemPath(campaign.id));
     const body = { ...campaignBody(current), active };
-    const { body: answer } = await admin('PUT', `/api/admin/campaigns/${segment(campaign.id)}`, body);
+    const { body: answer } = await admin('PUT', section.itemPath(campaign.id), body);
     const updated = { ...campaign, ...body, ...(answer && typeof answer === 'object' ? answer : {}) };
     campaigns.set(campaign.id, updated);
     const card = campaignCard(updated);
-    list.querySelector(`[data-campaign-id="${window.CSS.escape(campaign.id)}"]`).replaceWith(card);
-    card.querySelector('button[data-action="toggle"]').focus();
+    list.querySelector(`[data-campaign-id="${window.CSS.escape(campaign.id)}"]`)?.replaceWith(card);
+    card.querySelector('button')?.focus();
     showResult(
       listResult,
       'success',
@@ -245,15 +203,20 @@ async function toggle(campaign, button) {
   }
 }
 
-/** Only the fields PUT takes: whatever else a read returns (updatedAt…) stays out. */
+/**
+ * Only the fields PUT takes: whatever else a read returns (updatedAt…) stays out.
+ * @param {any} campaign
+ */
 export function campaignBody(campaign) {
+  /** @type {Record<string, unknown>} */
   const body = {
     name: campaign.name,
     active: campaign.active === true,
-    steps: (campaign.steps ?? []).map(({ id, delay, subject, html, text }) =>
+    steps: (campaign.steps ?? []).map((/** @type {any} */ { id, delay, subject, html, text }) =>
       text === undefined || text === null ? { id, delay, subject, html } : { id, delay, subject, html, text },
     ),
   };
+  /** @type {Record<string, string[]>} */
   const audience = {};
   if (campaign.audience?.skus?.length) audience.skus = campaign.audience.skus;
   if (campaign.audience?.segments?.length) audience.segments = campaign.audience.segments;
@@ -261,6 +224,10 @@ export function campaignBody(campaign) {
   return body;
 }
 
+/**
+ * @param {any} campaign
+ * @param {HTMLElement} card
+ */
 async function remove(campaign, card) {
   const confirmed = await confirmAction({
     title: `Delete campaign “${campaign.name}”?`,
@@ -269,12 +236,12 @@ async function remove(campaign, card) {
   });
   if (!confirmed) return;
   try {
-    await admin('DELETE', `/api/admin/campaigns/${segment(campaign.id)}`);
+    await admin('DELETE', section.itemPath(campaign.id));
     campaigns.delete(campaign.id);
     const next = card.nextElementSibling ?? card.previousElementSibling;
     card.remove();
     showResult(listResult, 'success', `Campaign “${campaign.name}” deleted.`);
-    (next?.querySelector('a, button') ?? listTitle).focus();
+    (next?.querySelector('a') ?? listTitle).focus();
   } catch (error) {
     if (error instanceof SignedOut) return;
     showResult(listResult, 'error', `“${campaign.name}” was not deleted. ${describeFailure(error)}`);
@@ -283,5 +250,5 @@ async function remove(campaign, card) {
 }
 
 export function reset() {
-  flashMessage = null;
+  section.reset();
 }

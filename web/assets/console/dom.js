@@ -1,17 +1,63 @@
+// @ts-check
 /**
- * Small DOM helpers shared by the console's sections: building elements whose text always goes in as text
- * (never markup), showing the API's validation details next to the fields they name, result messages, and
- * the one confirmation dialog.
+ * Small DOM helpers shared by the console's sections: finding the page's elements by id (typed, and failing
+ * loudly when one is missing), building elements whose text always goes in as text (never markup), showing
+ * the API's validation details next to the fields they name, result messages, and the one confirmation
+ * dialog.
  */
+
+/** @typedef {{path?: unknown, message?: string}} Problem a validation detail: the API's, or the form's own */
+/** @typedef {Node|string|number|null|undefined|false} Child */
+
+import { byId, control } from '../elements.js';
+
+export { byId, control };
+
+/**
+ * The element an event happened in (or inside), nearest first, that matches `selector`; null when none.
+ * @param {Event} event
+ * @param {string} selector
+ * @returns {HTMLElement|null}
+ */
+export function closestTo(event, selector) {
+  const target = event.target;
+  return target instanceof window.Element ? target.closest(selector) : null;
+}
+
+/**
+ * The values of the ticked boxes (or radio button) named `name` inside `root`.
+ * @param {ParentNode} root
+ * @param {string} name
+ * @returns {string[]}
+ */
+export function checkedValues(root, name) {
+  return [...root.querySelectorAll(`input[name="${name}"]:checked`)].map(
+    (box) => /** @type {HTMLInputElement} */ (box).value,
+  );
+}
+
+/**
+ * Ticks the boxes (or radio button) named `name` inside `root` whose value is in `values`, and unticks the others.
+ * @param {ParentNode} root
+ * @param {string} name
+ * @param {readonly string[]} values
+ */
+export function setChecked(root, name, values) {
+  root.querySelectorAll(`input[name="${name}"]`).forEach((box) => {
+    const input = /** @type {HTMLInputElement} */ (box);
+    input.checked = values.includes(input.value);
+  });
+}
 
 /**
  * Creates an element. `props` are set as properties (className, type, value, hidden…), except `attrs`
  * (set as attributes), `dataset`, and `on` (event listeners). Children are nodes or strings; strings become
  * text nodes, so data can never turn into markup.
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, any>} [props]
- * @param {...(Node|string|number|null|undefined|false)} children
- * @returns {HTMLElement}
+ * @param {...(Child|Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
@@ -24,13 +70,17 @@ export function h(tag, props = {}, ...children) {
     } else if (key === 'dataset') Object.assign(element.dataset, value);
     else if (key === 'on') {
       for (const [type, listener] of Object.entries(value)) element.addEventListener(type, listener);
-    } else element[key] = value;
+    } else /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (element))[key] = value;
   }
   append(element, children);
   return element;
 }
 
-function append(element, children) {
+/**
+ * @param {Element} element
+ * @param {Array<Child|Child[]>} children
+ */
+export function append(element, children) {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
     element.append(child instanceof window.Node ? child : String(child));
@@ -38,7 +88,10 @@ function append(element, children) {
 }
 
 let uniqueCounter = 0;
-/** An id no other element on the page has, for label/aria-describedby pairs built in code. */
+/**
+ * An id no other element on the page has, for label/aria-describedby pairs built in code.
+ * @param {string} prefix
+ */
 export function uniqueId(prefix) {
   uniqueCounter += 1;
   return `${prefix}-${uniqueCounter}`;
@@ -65,7 +118,8 @@ export function pathOf(detail) {
  * @param {ParentNode} root
  */
 export function clearFieldErrors(root) {
-  root.querySelectorAll('[data-error-for]').forEach((error) => {
+  root.querySelectorAll('[data-error-for]').forEach((element) => {
+    const error = /** @type {HTMLElement} */ (element);
     error.textContent = '';
     error.hidden = true;
   });
@@ -86,14 +140,15 @@ export function setFieldError(root, path, message) {
   const parts = path.split('.');
   while (parts.length > 0) {
     const candidate = parts.join('.');
+    /** @type {HTMLElement|null} */
     const error = root.querySelector(`[data-error-for="${cssEscape(candidate)}"]`);
     if (error) {
       error.textContent = error.hidden || !error.textContent ? message : `${error.textContent} ${message}`;
       error.hidden = false;
+      /** @type {NodeListOf<HTMLElement>} */
       const controls = root.querySelectorAll(`[data-path="${cssEscape(candidate)}"]`);
       controls.forEach((control) => control.setAttribute('aria-invalid', 'true'));
-      const focusable = [...controls].find((control) => typeof control.focus === 'function');
-      return focusable ?? true;
+      return controls[0] ?? true;
     }
     parts.pop();
   }
@@ -104,11 +159,14 @@ export function setFieldError(root, path, message) {
  * Shows every detail of a VALIDATION error next to its field. Returns what could not be placed (to list in
  * the form's summary) and the first control to focus.
  * @param {ParentNode} root
- * @param {Array<{path?: unknown, message?: string}>} details
+ * @param {Problem[]} details
  * @param {(path: string) => string} [mapPath] translates an API path to the form's own (e.g. step indexes)
+ * @returns {{unplaced: Array<{path: string, message: string}>, first: HTMLElement|null}}
  */
 export function showFieldErrors(root, details, mapPath = (path) => path) {
+  /** @type {Array<{path: string, message: string}>} */
   const unplaced = [];
+  /** @type {HTMLElement|null} */
   let first = null;
   for (const detail of details) {
     const message =
@@ -121,6 +179,7 @@ export function showFieldErrors(root, details, mapPath = (path) => path) {
   return { unplaced, first };
 }
 
+/** @param {string} value */
 function cssEscape(value) {
   return window.CSS && typeof window.CSS.escape === 'function'
     ? window.CSS.escape(value)
@@ -134,14 +193,14 @@ function cssEscape(value) {
  * clears it.
  * @param {HTMLElement} region
  * @param {'success'|'error'|'info'} [kind]
- * @param {...(Node|string)} parts paragraphs: strings or nodes
+ * @param {...(Node|string|null)} parts paragraphs: strings or nodes
  */
 export function showResult(region, kind, ...parts) {
   region.classList.remove('result--error', 'result--success');
   if (kind === 'error') region.classList.add('result--error');
   if (kind === 'success') region.classList.add('result--success');
   region.replaceChildren(
-    ...parts.map((part) => (typeof part === 'string' ? h('p', {}, part) : part)).filter(Boolean),
+    ...parts.flatMap((part) => (typeof part === 'string' ? [h('p', {}, part)] : part ? [part] : [])),
   );
 }
 
@@ -154,6 +213,7 @@ export function showResult(region, kind, ...parts) {
 export function controlFor(root, path) {
   const parts = path.split('.');
   while (parts.length > 0) {
+    /** @type {HTMLElement|null} */
     const control = root.querySelector(`[data-path="${cssEscape(parts.join('.'))}"]`);
     if (control) return control;
     parts.pop();
@@ -161,7 +221,10 @@ export function controlFor(root, path) {
   return null;
 }
 
-/** A bulleted list of problems that belong to no single field. */
+/**
+ * A bulleted list of problems that belong to no single field.
+ * @param {Array<{path: string, message: string}>} problems
+ */
 export function problemList(problems) {
   return h(
     'ul',
@@ -179,12 +242,12 @@ export function problemList(problems) {
  * @returns {Promise<boolean>}
  */
 export function confirmAction({ title, text, confirmLabel, cancelLabel = 'Keep it', danger = true }) {
-  const dialog = document.getElementById('confirm-dialog');
+  const dialog = byId('confirm-dialog', window.HTMLDialogElement);
   const opener = document.activeElement;
-  document.getElementById('confirm-dialog-title').textContent = title;
-  document.getElementById('confirm-dialog-text').textContent = text;
-  const confirm = document.getElementById('confirm-dialog-confirm');
-  const cancel = document.getElementById('confirm-dialog-cancel');
+  byId('confirm-dialog-title').textContent = title;
+  byId('confirm-dialog-text').textContent = text;
+  const confirm = byId('confirm-dialog-confirm');
+  const cancel = byId('confirm-dialog-cancel');
   confirm.textContent = confirmLabel;
   confirm.className = danger ? 'button button--danger' : 'button';
   cancel.textContent = cancelLabel;
@@ -193,7 +256,7 @@ export function confirmAction({ title, text, confirmLabel, cancelLabel = 'Keep i
     dialog.addEventListener(
       'close',
       () => {
-        if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+        if (opener instanceof window.HTMLElement && opener.isConnected) opener.focus();
         resolve(dialog.returnValue === 'confirm');
       },
       { once: true },
@@ -204,7 +267,14 @@ export function confirmAction({ title, text, confirmLabel, cancelLabel = 'Keep i
   });
 }
 
-/** Runs `work` with the button disabled and relabelled, so a double click sends one request. */
+/**
+ * Runs `work` with the button disabled and relabelled, so a double click sends one request.
+ * @template R
+ * @param {HTMLButtonElement} button
+ * @param {string} busyLabel
+ * @param {() => Promise<R>} work
+ * @returns {Promise<R>}
+ */
 export async function whileBusy(button, busyLabel, work) {
   const label = button.textContent;
   button.disabled = true;

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Nurture step delays: ISO 8601 durations (what the API stores) to and from the console's picker, a whole
  * number and one unit. Pure functions, no DOM: the browser test imports this module directly.
@@ -48,7 +49,7 @@ export function parseDuration(iso) {
   const total = durationSeconds(iso);
   if (total === null || total % 60 !== 0) return null;
   if (total === 0) return { amount: 0, unit: 'minutes' };
-  for (const unit of ['weeks', 'days', 'hours', 'minutes']) {
+  for (const unit of /** @type {const} */ (['weeks', 'days', 'hours', 'minutes'])) {
     if (total % SECONDS[unit] === 0) return { amount: total / SECONDS[unit], unit };
   }
   return null;

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The console's shell: sign-in, the section navigation, and a hash router (#/products/SKU, #/lookup?email=…)
  * so the browser's back button, reloads and shared links land on the same screen.
@@ -16,7 +17,7 @@ import {
   rememberBearer,
   signInWithPassword,
 } from './auth.js';
-import { clearFieldErrors, confirmAction, setFieldError, showResult } from './dom.js';
+import { byId, clearFieldErrors, confirmAction, control, setFieldError, showResult } from './dom.js';
 import * as settings from './settings.js';
 import * as products from './products.js';
 import * as campaigns from './campaigns.js';
@@ -26,24 +27,39 @@ import * as webhooks from './webhooks.js';
 import * as dashboard from './dashboard.js';
 import { DEFAULT_SECTION, currentRoute, onQuietChange } from './router.js';
 
+/**
+ * What main.js asks of each section module.
+ * @typedef {object} ConsoleSection
+ * @property {() => HTMLElement} element the section's <section>
+ * @property {() => HTMLElement|null} heading what takes focus when the section shows again
+ * @property {(route: import('./section.js').Route) => string} title the document title
+ * @property {(route: import('./section.js').Route) => Promise<HTMLElement|null>} show
+ * @property {() => boolean} [hasUnsavedChanges]
+ * @property {() => void} [discardChanges]
+ * @property {() => void} [reset] forgets what was shown (signing out)
+ */
+
+/** @type {Record<string, ConsoleSection>} */
 const SECTIONS = { settings, products, campaigns, suppliers, lookup, webhooks, dashboard };
 
-const main = document.getElementById('main');
-const nav = document.getElementById('console-nav');
-const signOutButton = document.getElementById('sign-out');
-const signInView = document.getElementById('view-signin');
-const signInTitle = document.getElementById('signin-title');
-const signInMessage = document.getElementById('signin-message');
-const tokenForm = document.getElementById('token-form');
-const passwordForm = document.getElementById('password-form');
-const challengeForm = document.getElementById('challenge-form');
+const main = byId('main');
+const nav = byId('console-nav');
+const signOutButton = byId('sign-out', window.HTMLButtonElement);
+const signInView = byId('view-signin');
+const signInTitle = byId('signin-title');
+const signInMessage = byId('signin-message');
+const tokenForm = byId('token-form', window.HTMLFormElement);
+const passwordForm = byId('password-form', window.HTMLFormElement);
+const challengeForm = byId('challenge-form', window.HTMLFormElement);
+/** @param {HTMLFormElement} form */
+const submitButton = (form) => /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
 
 /** @type {import('./auth.js').SignInMode} */
 let signInMode = { mode: 'token' };
 /** The hash last shown, and whether it finished loading (so signing in again need not reload it). */
-let shown = { hash: null, complete: false };
+let shown = { hash: /** @type {string|null} */ (null), complete: false };
 /** A Cognito challenge in progress: {challenge, session, username}. */
-let pendingChallenge = null;
+let pendingChallenge = /** @type {any} */ (null);
 
 // ---- routing ------------------------------------------------------------------------------------------
 
@@ -79,8 +95,10 @@ async function showRoute() {
   }
 }
 
+/** @param {string} view */
 function markCurrentNav(view) {
-  nav.querySelectorAll('a[data-view]').forEach((link) => {
+  nav.querySelectorAll('a[data-view]').forEach((element) => {
+    const link = /** @type {HTMLAnchorElement} */ (element);
     if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   });
@@ -115,6 +133,7 @@ async function onHashChange() {
 
 // ---- sign-in ------------------------------------------------------------------------------------------
 
+/** @param {string} [message] */
 function showSignIn(message) {
   for (const section of Object.values(SECTIONS)) section.element().hidden = true;
   nav.hidden = true;
@@ -132,6 +151,7 @@ function showSignIn(message) {
   signInTitle.focus();
 }
 
+/** @param {string} token */
 async function signedIn(token) {
   rememberBearer(token);
   showResult(signInMessage);
@@ -145,14 +165,14 @@ tokenForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearFieldErrors(tokenForm);
   showResult(signInMessage);
-  const input = tokenForm.elements.namedItem('token');
+  const input = control(tokenForm, 'token');
   const token = input.value.trim();
   if (!token) {
     setFieldError(tokenForm, 'token', 'Paste the admin token.');
     input.focus();
     return;
   }
-  const button = tokenForm.querySelector('button[type="submit"]');
+  const button = submitButton(tokenForm);
   button.disabled = true;
   try {
     // Any admin read tells whether the token is right, before the console shows anything.
@@ -184,26 +204,27 @@ passwordForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearFieldErrors(passwordForm);
   showResult(signInMessage);
-  const username = passwordForm.elements.namedItem('username');
-  const password = passwordForm.elements.namedItem('password');
+  const username = control(passwordForm, 'username');
+  const password = control(passwordForm, 'password');
   let invalid = null;
   if (!username.value.trim())
     invalid ??= setFieldError(passwordForm, 'username', 'Enter your email address.');
   if (!password.value) invalid ??= setFieldError(passwordForm, 'password', 'Enter your password.');
   if (invalid) {
-    invalid.focus?.();
+    if (invalid !== true) invalid.focus();
     return;
   }
-  await cognitoStep(passwordForm, () =>
-    signInWithPassword(signInMode, username.value.trim(), password.value),
-  );
+  // The form shows only in Cognito mode.
+  const mode = signInMode;
+  if (mode.mode !== 'cognito') return;
+  await cognitoStep(passwordForm, () => signInWithPassword(mode, username.value.trim(), password.value));
 });
 
 challengeForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearFieldErrors(challengeForm);
   showResult(signInMessage);
-  const answer = challengeForm.elements.namedItem('answer');
+  const answer = control(challengeForm, 'answer');
   if (!answer.value.trim()) {
     setFieldError(challengeForm, 'answer', 'This is required.');
     answer.focus();
@@ -215,8 +236,12 @@ challengeForm.addEventListener('submit', async (event) => {
   );
 });
 
+/**
+ * @param {HTMLFormElement} form
+ * @param {() => Promise<any>} call
+ */
 async function cognitoStep(form, call) {
-  const button = form.querySelector('button[type="submit"]');
+  const button = submitButton(form);
   button.disabled = true;
   try {
     const step = await call();
@@ -229,32 +254,33 @@ async function cognitoStep(form, call) {
     if (!(error instanceof CognitoError)) throw error;
     showResult(signInMessage, 'error', error.message);
     if (form === passwordForm) {
-      const password = passwordForm.elements.namedItem('password');
+      const password = control(passwordForm, 'password');
       password.value = '';
       password.focus();
     } else if (error.type === 'CodeMismatchException' || error.type === 'InvalidPasswordException') {
-      challengeForm.elements.namedItem('answer').focus();
+      control(challengeForm, 'answer').focus();
     } else if (error.type === 'NotAuthorizedException' && form === challengeForm) {
       // The challenge session expired (3 minutes): start again.
       pendingChallenge = null;
       challengeForm.hidden = true;
       passwordForm.hidden = false;
-      passwordForm.elements.namedItem('password').focus();
+      control(passwordForm, 'password').focus();
     }
   } finally {
     button.disabled = false;
   }
 }
 
+/** @param {any} step */
 function showChallenge(step) {
   pendingChallenge = step;
   passwordForm.hidden = true;
   challengeForm.hidden = false;
   challengeForm.reset();
-  const input = challengeForm.elements.namedItem('answer');
-  const intro = document.getElementById('challenge-intro');
-  const label = document.getElementById('challenge-label');
-  const hint = document.getElementById('challenge-hint');
+  const input = control(challengeForm, 'answer');
+  const intro = byId('challenge-intro');
+  const label = byId('challenge-label');
+  const hint = byId('challenge-hint');
   if (step.challenge === 'NEW_PASSWORD_REQUIRED') {
     intro.textContent = 'This is your first sign-in: choose your own password to replace the temporary one.';
     label.textContent = 'New password';
@@ -304,7 +330,7 @@ window.addEventListener('beforeunload', (event) => {
 
 async function start() {
   signInMode = await loadSignInMode();
-  document.getElementById('booting').hidden = true;
+  byId('booting').hidden = true;
   window.addEventListener('hashchange', onHashChange);
   if (!location.hash) history.replaceState(null, '', `#/${DEFAULT_SECTION}`);
   previousHash = location.hash;

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Live preview of one nurture step while a marketer types: after a pause (300 ms) the step's templates go
  * to POST /api/admin/templates/preview, and the answer shows as the subject, the HTML inside a sandboxed

@@ -1,146 +1,93 @@
+// @ts-check
 /**
  * Products (GET /api/admin/products, PUT /api/admin/products/{sku}): the list, and one editor for new and
  * existing products. A product either follows the site's backorder setting (no `backorders` sent) or has
  * its own: open to some segments with an optional limit per customer, or closed.
  */
-import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
-import { clearFieldErrors, h, showResult } from './dom.js';
+import { admin, describeFailure, segment } from './admin.js';
+import { byId, checkedValues, clearFieldErrors, control, h, setChecked, showResult } from './dom.js';
 import { formatDay, formatMoment } from '../format.js';
-import { wireEditorSave } from './editor-save.js';
 import { fillSupplierSelect } from './suppliers.js';
+import { PagedList, Section, counted, loadList, pagePath } from './section.js';
+import { actions, appendRows, badge, cell, rowHeading, rowsIn } from './cards.js';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** @type {Record<string, string>} */
 const SEGMENT_NAMES = { b2c: 'B2C', b2b: 'B2B' };
+const LIST_FAILURE = 'Products could not be loaded.';
+const COLUMNS = ['SKU', 'Name', 'Free stock', 'Backorders', 'Expected restock', 'Updated', 'Actions'];
 
-const view = document.getElementById('view-products');
-const listPart = document.getElementById('products-list-part');
-const listTitle = document.getElementById('products-title');
-const listResult = document.getElementById('products-result');
-const list = document.getElementById('products-list');
-const moreButton = document.getElementById('products-more');
-const editorPart = document.getElementById('product-editor-part');
-const editorTitle = document.getElementById('product-editor-title');
-const landing = document.getElementById('product-landing');
-const form = document.getElementById('product-form');
-const ownRules = document.getElementById('product-own-rules');
-const result = document.getElementById('product-result');
-const saveButton = document.getElementById('product-save');
+const listPart = byId('products-list-part');
+const listResult = byId('products-result');
+const list = byId('products-list');
+const editorPart = byId('product-editor-part');
+const editorTitle = byId('product-editor-title');
+const landing = byId('product-landing');
+const form = byId('product-form', window.HTMLFormElement);
+const ownRules = byId('product-own-rules');
+const result = byId('product-result');
 
-const field = (name) => form.elements.namedItem(name);
+/** @param {string} name */
+const field = (name) => control(form, name);
+
+const section = new Section({
+  view: byId('view-products'),
+  listHeading: byId('products-title'),
+  parts: [listPart, editorPart],
+  noun: 'product',
+  idName: 'SKU',
+  listHash: '#/products',
+  itemPath: (sku) => `/api/admin/products/${segment(sku)}`,
+});
 
 /** The product being edited (null for a new one). */
-let editing = null;
-/** A message to show on the list after the editor hands back to it. */
-let flash = null;
-let cursor = null;
-let shownHeading = listTitle;
+let editing = /** @type {any} */ (null);
 
-export const element = () => view;
-export const heading = () => shownHeading;
-export const title = (route) =>
-  route.parts[0] === 'new' ? 'New product' : route.parts[0] ? `Product ${route.parts[0]}` : 'Products';
+export const element = section.element;
+export const heading = section.heading;
+/** @param {import('./section.js').Route} route */
+export const title = (route) => Section.title(route, { list: 'Products', one: 'Product' });
 
-export async function show(route) {
-  const [sku] = route.parts;
-  if (sku === 'new') return showEditor(null);
-  if (sku) {
-    try {
-      const { body } = await admin('GET', `/api/admin/products/${segment(sku)}`);
-      return showEditor(body);
-    } catch (error) {
-      if (error instanceof SignedOut) throw error;
-      flash = {
-        kind: 'error',
-        text:
-          error instanceof ApiError && error.status === 404
-            ? `There is no product with SKU ${sku}.`
-            : `Product ${sku} could not be loaded. ${describeFailure(error)}`,
-      };
-    }
-  }
-  return showList();
-}
+/** @param {import('./section.js').Route} route */
+export const show = (route) => section.route(route, { list: showList, editor: showEditor });
 
 // ---- list -----------------------------------------------------------------------------------------------
 
+const pages = new PagedList({
+  moreButton: byId('products-more', window.HTMLButtonElement),
+  fetchPage: async (cursor) => (await admin('GET', pagePath('/api/admin/products', cursor))).body,
+  append: (items) => appendRows(list, 'Products', COLUMNS, items.map(productRow)),
+  failed: (error) => showResult(listResult, 'error', `${LIST_FAILURE} ${describeFailure(error)}`),
+  count: () => rowsIn(list).length,
+  entry: (index) => rowsIn(list)[index]?.querySelector('a'),
+  afterMore: () => showResult(listResult, 'info', listCount(rowsIn(list).length)),
+});
+
+/** @param {number} count */
+const listCount = (count) =>
+  count === 0 ? 'No products yet. Create the first one.' : `${counted(count, 'product')}.`;
+
 async function showList() {
-  editorPart.hidden = true;
-  listPart.hidden = false;
-  shownHeading = listTitle;
+  section.showPart(listPart, section.listHeading);
   list.replaceChildren();
-  moreButton.hidden = true;
-  cursor = null;
-  if (flash) showResult(listResult, flash.kind, flash.text);
-  else showResult(listResult, 'info', 'Loading products…');
-  const message = flash;
-  flash = null;
-  await loadPage(message);
-  return listTitle;
+  pages.restart();
+  await loadList({
+    result: listResult,
+    message: section.takeMessage(),
+    loading: 'Loading products…',
+    failure: LIST_FAILURE,
+    load: async () => ((await pages.next()) ? rowsIn(list).length : null),
+    counted: listCount,
+  });
+  return section.listHeading;
 }
 
-async function loadPage(message) {
-  try {
-    const { body } = await admin(
-      'GET',
-      `/api/admin/products${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    const items = Array.isArray(body?.items) ? body.items : [];
-    appendRows(items);
-    cursor = typeof body?.cursor === 'string' && body.cursor ? body.cursor : null;
-    moreButton.hidden = cursor === null;
-    if (!message) {
-      const count = list.querySelectorAll('tbody tr').length;
-      showResult(
-        listResult,
-        'info',
-        count === 0
-          ? 'No products yet. Create the first one.'
-          : `${count} ${count === 1 ? 'product' : 'products'}.`,
-      );
-    }
-  } catch (error) {
-    if (error instanceof SignedOut) throw error;
-    showResult(listResult, 'error', `Products could not be loaded. ${describeFailure(error)}`);
-  }
-}
-
-function appendRows(items) {
-  let tbody = list.querySelector('tbody');
-  if (!tbody) {
-    tbody = h('tbody');
-    list.append(
-      h(
-        'table',
-        { className: 'data-table' },
-        h('caption', { className: 'visually-hidden' }, 'Products'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['SKU', 'Name', 'Free stock', 'Backorders', 'Expected restock', 'Updated', 'Actions'].map(
-              (label) => h('th', { attrs: { scope: 'col' } }, label),
-            ),
-          ),
-        ),
-        tbody,
-      ),
-    );
-  }
-  for (const product of items) tbody.append(productRow(product));
-}
-
+/** @param {any} product */
 function productRow(product) {
-  const cell = (label, ...content) => h('td', { dataset: { label } }, h('div', {}, ...content));
   return h(
     'tr',
     {},
-    h(
-      'th',
-      { attrs: { scope: 'row' }, dataset: { label: 'SKU' } },
-      h('div', { className: 'mono' }, product.sku),
-    ),
+    rowHeading('SKU', h('span', { className: 'mono' }, product.sku)),
     cell('Name', product.name),
     cell('Free stock', String(product.stock ?? 0)),
     cell('Backorders', policyBadge(product.backorders)),
@@ -148,9 +95,7 @@ function productRow(product) {
     cell('Updated', formatMoment(product.updatedAt) ?? '—'),
     cell(
       'Actions',
-      h(
-        'div',
-        { className: 'row-actions' },
+      actions(
         h(
           'a',
           { href: `#/products/${segment(product.sku)}`, className: 'button button--secondary button--small' },
@@ -168,10 +113,14 @@ function productRow(product) {
   );
 }
 
-/** "Follows site", "Open · B2B · max 5", "Closed". */
+/**
+ * "Follows site", "Open to B2B, max 5 each", "Closed".
+ * @param {any} policy
+ */
 export function describePolicy(policy) {
   if (!policy) return { text: 'Follows site setting', kind: 'neutral' };
   if (!policy.enabled) return { text: 'Closed', kind: 'off' };
+  /** @type {string[]} */
   const segments = Array.isArray(policy.segments) ? policy.segments : ['b2c', 'b2b'];
   const parts = [
     segments.length
@@ -182,34 +131,20 @@ export function describePolicy(policy) {
   return { text: parts.join(', '), kind: segments.length ? 'on' : 'off' };
 }
 
+/** @param {any} policy */
 function policyBadge(policy) {
   const { text, kind } = describePolicy(policy);
-  return h('span', { className: `badge badge--${kind}` }, text);
+  return badge(kind, text);
 }
-
-moreButton.addEventListener('click', async () => {
-  moreButton.disabled = true;
-  const before = list.querySelectorAll('tbody tr').length;
-  try {
-    await loadPage();
-    // Keyboard users continue from the first new row rather than from the top.
-    list.querySelectorAll('tbody tr')[before]?.querySelector('a')?.focus();
-  } catch (error) {
-    if (!(error instanceof SignedOut)) throw error;
-  } finally {
-    moreButton.disabled = false;
-  }
-});
 
 // ---- editor ---------------------------------------------------------------------------------------------
 
+/** @param {any} product */
 async function showEditor(product) {
   // The supplier choice lists the current suppliers before the form shows the product's own.
-  await fillSupplierSelect(field('supplierId'), product?.supplierId);
+  await fillSupplierSelect(control(form, 'supplierId', window.HTMLSelectElement), product?.supplierId);
   editing = product;
-  listPart.hidden = true;
-  editorPart.hidden = false;
-  shownHeading = editorTitle;
+  section.showPart(editorPart, editorTitle);
   form.reset();
   clearFieldErrors(form);
   showResult(result);
@@ -217,53 +152,41 @@ async function showEditor(product) {
   const sku = field('sku');
   sku.readOnly = product !== null;
   editorTitle.textContent = product ? `Edit ${product.sku}` : 'New product';
-  if (product) {
-    sku.value = product.sku;
-    field('name').value = product.name ?? '';
-    field('stock').value = String(product.stock ?? 0);
-    field('expectedRestockDate').value = product.expectedRestockDate ?? '';
-    field('supplierId').value = product.supplierId ?? '';
-    const policy = product.backorders;
-    const mode = !policy ? 'site' : policy.enabled ? 'open' : 'closed';
-    form.querySelector(`input[name="policy"][value="${mode}"]`).checked = true;
-    const segments = policy && Array.isArray(policy.segments) ? policy.segments : ['b2c', 'b2b'];
-    form.querySelectorAll('input[name="segments"]').forEach((box) => {
-      box.checked = segments.includes(box.value);
-    });
-    field('maxPerCustomer').value = Number.isInteger(policy?.maxPerCustomer)
-      ? String(policy.maxPerCustomer)
-      : '';
+  const policy = product?.backorders;
+  const mode = !policy ? 'site' : policy.enabled ? 'open' : 'closed';
+  setChecked(form, 'policy', [mode]);
+  setChecked(form, 'segments', Array.isArray(policy?.segments) ? policy.segments : ['b2c', 'b2b']);
+  sku.value = product?.sku ?? '';
+  field('name').value = product?.name ?? '';
+  field('stock').value = String(product?.stock ?? 0);
+  field('expectedRestockDate').value = product?.expectedRestockDate ?? '';
+  control(form, 'supplierId', window.HTMLSelectElement).value = product?.supplierId ?? '';
+  field('maxPerCustomer').value = Number.isInteger(policy?.maxPerCustomer)
+    ? String(policy.maxPerCustomer)
+    : '';
+  landing.hidden = !product;
+  if (product)
     landing.replaceChildren(
       'Shoppers sign up on ',
       h('a', { href: `/p/${segment(product.sku)}`, target: '_blank', rel: 'noopener' }, `/p/${product.sku}`),
       h('span', { className: 'visually-hidden' }, ' (opens in a new tab)'),
       '.',
     );
-    landing.hidden = false;
-  } else {
-    field('stock').value = '0';
-    form.querySelectorAll('input[name="segments"]').forEach((box) => {
-      box.checked = true;
-    });
-    landing.hidden = true;
-  }
   syncPolicy();
   return editorTitle;
 }
 
-function selectedPolicy() {
-  return form.querySelector('input[name="policy"]:checked')?.value ?? 'site';
-}
+const selectedPolicy = () => checkedValues(form, 'policy')[0] ?? 'site';
 
 function syncPolicy() {
   ownRules.hidden = selectedPolicy() !== 'open';
 }
 
 form.addEventListener('change', (event) => {
-  if (event.target.name === 'policy') syncPolicy();
+  if (event.target instanceof window.HTMLInputElement && event.target.name === 'policy') syncPolicy();
 });
 
-/** Reads the form; returns {sku, body, problems}. */
+/** Reads the form: the SKU, the request body, and what the form can tell is wrong. */
 function productFromForm() {
   const problems = [];
   const sku = field('sku').value.trim();
@@ -274,6 +197,7 @@ function productFromForm() {
       message: 'Use letters, digits, ".", "_" or "-", starting with a letter or digit.',
     });
 
+  /** @type {Record<string, any>} */
   const body = { name: field('name').value.trim() };
   if (!body.name) problems.push({ path: 'name', message: 'Enter the product name.' });
 
@@ -289,13 +213,13 @@ function productFromForm() {
   if (date) body.expectedRestockDate = date;
   else if (editing?.expectedRestockDate) body.expectedRestockDate = null;
 
-  const supplierId = field('supplierId').value.trim();
+  const supplierId = control(form, 'supplierId', window.HTMLSelectElement).value.trim();
   if (supplierId) body.supplierId = supplierId;
 
   const policy = selectedPolicy();
   if (policy === 'closed') body.backorders = { enabled: false };
   if (policy === 'open') {
-    const segments = [...form.querySelectorAll('input[name="segments"]:checked')].map((box) => box.value);
+    const segments = checkedValues(form, 'segments');
     if (segments.length === 0)
       problems.push({
         path: 'backorders.segments',
@@ -313,29 +237,20 @@ function productFromForm() {
       body.backorders.maxPerCustomer = max;
     }
   }
-  return { sku, body, problems };
+  return { value: { id: sku, body }, problems };
 }
 
-wireEditorSave({
+section.wireEditorSave({
   form,
   result,
-  saveButton,
-  saveLabel: 'Save product',
-  failure: 'The product was not saved.',
-  read: () => {
-    const { sku, body, problems } = productFromForm();
-    return { id: sku, body, problems };
-  },
-  path: (sku) => `/api/admin/products/${segment(sku)}`,
+  saveButton: byId('product-save', window.HTMLButtonElement),
+  read: productFromForm,
   idField: 'sku',
   idMessage: /sku/i,
-  onSaved: (created, sku) => {
-    flash = { kind: 'success', text: created ? `Product ${sku} created.` : `Product ${sku} saved.` };
-    location.hash = '#/products';
-  },
+  saved: ({ id }) => `Product ${id}`,
 });
 
 export function reset() {
   editing = null;
-  flash = null;
+  section.reset();
 }

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The console's address: "#/campaigns/spring-sale?x=1" names a section, its sub-page and its query. One
  * place reads it, and one place changes it quietly (after creating something, the address takes its id

@@ -1,203 +1,153 @@
+// @ts-check
 /**
- * Webhooks (GET/PUT/DELETE /api/admin/webhooks/{id}, GET …/deliveries): the shop's endpoints, one editor for
- * new and existing ones, and each endpoint's deliveries with their state, so a failing receiver is seen
- * rather than lost. Secrets are write-only: the API says only how a saved one ends.
+ * Webhooks (GET/PUT/DELETE /api/admin/webhooks/{id}): the shop's endpoints, and one editor for new and
+ * existing ones; each endpoint's deliveries are webhook-deliveries.js. Secrets are write-only: the API says
+ * only how a saved one ends.
  */
-import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
-import { clearFieldErrors, confirmAction, h, showResult } from './dom.js';
+import { admin, describeFailure, segment, SignedOut } from './admin.js';
+import {
+  byId,
+  checkedValues,
+  clearFieldErrors,
+  closestTo,
+  confirmAction,
+  control,
+  h,
+  setChecked,
+  showResult,
+} from './dom.js';
 import { formatMoment } from '../format.js';
-import { wireEditorSave } from './editor-save.js';
+import { Section, counted, itemsOf, loadList } from './section.js';
+import { actionButton, actions, badge, card, fact, facts, linkButton } from './cards.js';
+import { showDeliveries, stopDeliveries } from './webhook-deliveries.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** @type {Record<string, string>} */
 const EVENT_NAMES = {
   'backorder.created': 'created',
   'backorder.cancelled': 'cancelled',
   'backorder.allocated': 'allocated',
   'backorder.fulfilled': 'fulfilled',
 };
-const STATES = {
-  delivered: { text: 'Delivered', kind: 'on' },
-  pending: { text: 'Retrying', kind: 'neutral' },
-  failed: { text: 'Failed, not retried', kind: 'off' },
-  dead: { text: 'Dead-lettered', kind: 'off' },
-  blocked: {
-    text: 'Blocked, not sent',
-    kind: 'off',
-    // The platform never posts to private or internal networks: the endpoint's name points there now.
-    note: 'Not sent: the address is private or internal. Point the endpoint at a public https address.',
-  },
-};
 
-const view = document.getElementById('view-webhooks');
-const listPart = document.getElementById('webhooks-list-part');
-const listTitle = document.getElementById('webhooks-title');
-const listResult = document.getElementById('webhooks-result');
-const list = document.getElementById('webhooks-list');
-const editorPart = document.getElementById('webhook-editor-part');
-const editorTitle = document.getElementById('webhook-editor-title');
-const form = document.getElementById('webhook-form');
-const result = document.getElementById('webhook-result');
-const saveButton = document.getElementById('webhook-save');
-const secretHint = document.getElementById('webhook-secret-hint');
-const deliveriesPart = document.getElementById('webhook-deliveries-part');
-const deliveriesTitle = document.getElementById('webhook-deliveries-title');
-const deliveriesUrl = document.getElementById('webhook-deliveries-url');
-const deliveriesResult = document.getElementById('webhook-deliveries-result');
-const deliveries = document.getElementById('webhook-deliveries');
-const moreButton = document.getElementById('webhook-deliveries-more');
-const refreshButton = document.getElementById('webhook-deliveries-refresh');
+const listPart = byId('webhooks-list-part');
+const listResult = byId('webhooks-result');
+const list = byId('webhooks-list');
+const editorPart = byId('webhook-editor-part');
+const editorTitle = byId('webhook-editor-title');
+const form = byId('webhook-form', window.HTMLFormElement);
+const result = byId('webhook-result');
+const secretHint = byId('webhook-secret-hint');
+const deliveriesPart = byId('webhook-deliveries-part');
 
 const SECRET_HINT = secretHint.textContent;
-const field = (name) => form.elements.namedItem(name);
+/** @param {string} name */
+const field = (name) => control(form, name);
+
+const section = new Section({
+  view: byId('view-webhooks'),
+  listHeading: byId('webhooks-title'),
+  parts: [listPart, editorPart, deliveriesPart],
+  noun: 'webhook endpoint',
+  idName: 'id',
+  listHash: '#/webhooks',
+  itemPath: (id) => `/api/admin/webhooks/${segment(id)}`,
+});
 
 /** The endpoint being edited (null for a new one). */
-let editing = null;
+let editing = /** @type {any} */ (null);
 /** The endpoints on the list, by id. */
 let endpoints = new Map();
-/** The endpoint whose deliveries are shown, and where the next page starts. */
-let deliveriesOf = null;
-let cursor = null;
-let flash = null;
-let shownHeading = listTitle;
 
-export const element = () => view;
-export const heading = () => shownHeading;
-export const title = (route) => {
-  const [id, sub] = route.parts;
-  if (id === 'new') return 'New webhook endpoint';
-  if (id && sub === 'deliveries') return `Deliveries to ${id}`;
-  return id ? `Webhook ${id}` : 'Webhooks';
-};
+export const element = section.element;
+export const heading = section.heading;
+/** @param {import('./section.js').Route} route */
+export const title = (route) =>
+  Section.title(route, {
+    list: 'Webhooks',
+    one: 'Webhook',
+    sub: ['deliveries', (id) => `Deliveries to ${id}`],
+  });
 
-export async function show(route) {
-  const [id, sub] = route.parts;
-  if (id === 'new') return showEditor(null);
-  if (id) {
-    try {
-      const { body } = await admin('GET', `/api/admin/webhooks/${segment(id)}`);
-      return sub === 'deliveries' ? showDeliveries(body) : showEditor(body);
-    } catch (error) {
-      if (error instanceof SignedOut) throw error;
-      flash = {
-        kind: 'error',
-        text:
-          error instanceof ApiError && error.status === 404
-            ? `There is no webhook endpoint with id ${id}.`
-            : `Webhook ${id} could not be loaded. ${describeFailure(error)}`,
-      };
-    }
-  }
-  return showList();
-}
-
-function showPart(part) {
-  listPart.hidden = part !== listPart;
-  editorPart.hidden = part !== editorPart;
-  deliveriesPart.hidden = part !== deliveriesPart;
-}
+/** @param {import('./section.js').Route} route */
+export const show = (route) =>
+  section.route(route, {
+    list: showList,
+    editor: showEditor,
+    sub: {
+      name: 'deliveries',
+      part: deliveriesPart,
+      heading: byId('webhook-deliveries-title'),
+      show: showDeliveries,
+    },
+  });
 
 // ---- list -----------------------------------------------------------------------------------------------
 
 async function showList() {
-  showPart(listPart);
-  shownHeading = listTitle;
+  section.showPart(listPart, section.listHeading);
   list.replaceChildren();
-  const message = flash;
-  flash = null;
-  if (message) showResult(listResult, message.kind, message.text);
-  else showResult(listResult, 'info', 'Loading webhook endpoints…');
-  try {
-    const { body } = await admin('GET', '/api/admin/webhooks');
-    const items = Array.isArray(body?.items) ? body.items : [];
-    endpoints = new Map(items.map((endpoint) => [endpoint.id, endpoint]));
-    list.replaceChildren(h('ul', { className: 'card-list' }, items.map(endpointCard)));
-    if (!message)
-      showResult(
-        listResult,
-        'info',
-        items.length === 0
-          ? 'No endpoints yet. Add one to send backorder events to another system.'
-          : `${items.length} ${items.length === 1 ? 'endpoint' : 'endpoints'}.`,
-      );
-  } catch (error) {
-    if (error instanceof SignedOut) throw error;
-    showResult(listResult, 'error', `Webhook endpoints could not be loaded. ${describeFailure(error)}`);
-  }
-  return listTitle;
+  await loadList({
+    result: listResult,
+    message: section.takeMessage(),
+    loading: 'Loading webhook endpoints…',
+    failure: 'Webhook endpoints could not be loaded.',
+    load: async () => {
+      const items = itemsOf((await admin('GET', '/api/admin/webhooks')).body);
+      endpoints = new Map(items.map((endpoint) => [endpoint.id, endpoint]));
+      list.replaceChildren(h('ul', { className: 'card-list' }, items.map(endpointCard)));
+      return items.length;
+    },
+    counted: (count) =>
+      count === 0
+        ? 'No endpoints yet. Add one to send backorder events to another system.'
+        : `${counted(count, 'endpoint')}.`,
+  });
+  return section.listHeading;
 }
 
+/** @param {any} endpoint */
 function endpointCard(endpoint) {
   const titleId = `webhook-card-${endpoint.id}`;
   const active = endpoint.active !== false;
-  return h(
-    'li',
-    { className: 'card', dataset: { webhookId: endpoint.id } },
-    h(
-      'div',
-      { className: 'card-heading' },
-      h('h2', { id: titleId, className: 'card-title mono' }, endpoint.id),
-      h('span', { className: `badge badge--${active ? 'on' : 'neutral'}` }, active ? 'Active' : 'Inactive'),
-    ),
-    h(
-      'dl',
-      { className: 'facts facts--compact' },
+  return card(
+    {
+      dataset: { webhookId: endpoint.id },
+      titleId,
+      title: endpoint.id,
+      titleClass: 'mono',
+      aside: badge(active ? 'on' : 'neutral', active ? 'Active' : 'Inactive'),
+    },
+    facts(
       fact('URL', h('span', { className: 'mono' }, endpoint.url)),
       fact('Events', describeEvents(endpoint.events)),
       fact('Secret', endpoint.secretLast4 ? `Set, ends in …${endpoint.secretLast4}` : 'Set'),
       endpoint.updatedAt ? fact('Updated', formatMoment(endpoint.updatedAt) ?? endpoint.updatedAt) : null,
     ),
-    h(
-      'div',
-      { className: 'row-actions' },
-      h(
-        'a',
-        {
-          href: `#/webhooks/${segment(endpoint.id)}/deliveries`,
-          className: 'button button--small',
-          attrs: { 'aria-describedby': titleId },
-        },
-        'Deliveries',
-      ),
-      h(
-        'a',
-        {
-          href: `#/webhooks/${segment(endpoint.id)}`,
-          className: 'button button--secondary button--small',
-          attrs: { 'aria-describedby': titleId },
-        },
-        'Edit',
-      ),
-      h(
-        'button',
-        {
-          type: 'button',
-          className: 'button button--danger-outline button--small',
-          dataset: { action: 'delete' },
-          attrs: { 'aria-describedby': titleId },
-        },
-        'Delete',
-      ),
+    actions(
+      linkButton(`#/webhooks/${segment(endpoint.id)}/deliveries`, 'Deliveries', titleId, 'primary'),
+      linkButton(`#/webhooks/${segment(endpoint.id)}`, 'Edit', titleId),
+      actionButton('delete', 'Delete', titleId, 'danger'),
     ),
   );
 }
 
-function fact(term, ...description) {
-  return h('div', {}, h('dt', {}, term), h('dd', {}, ...description));
-}
-
+/** @param {unknown} events */
 function describeEvents(events) {
   const names = (Array.isArray(events) ? events : []).map((event) => EVENT_NAMES[event] ?? event);
   return names.length ? `Backorder ${names.join(', ')}` : 'None';
 }
 
 list.addEventListener('click', async (event) => {
-  const button = event.target.closest('button[data-action="delete"]');
-  if (!button) return;
-  const card = button.closest('[data-webhook-id]');
-  const endpoint = endpoints.get(card.dataset.webhookId);
-  if (endpoint) await remove(endpoint, card);
+  const card = closestTo(event, 'button[data-action="delete"]')?.closest('li');
+  const endpoint = card && endpoints.get(card.dataset.webhookId);
+  if (card && endpoint) await remove(endpoint, card);
 });
 
+/**
+ * @param {any} endpoint
+ * @param {HTMLElement} card
+ */
 async function remove(endpoint, card) {
   const confirmed = await confirmAction({
     title: `Delete webhook endpoint ${endpoint.id}?`,
@@ -206,12 +156,12 @@ async function remove(endpoint, card) {
   });
   if (!confirmed) return;
   try {
-    await admin('DELETE', `/api/admin/webhooks/${segment(endpoint.id)}`);
+    await admin('DELETE', section.itemPath(endpoint.id));
     endpoints.delete(endpoint.id);
     const next = card.nextElementSibling ?? card.previousElementSibling;
     card.remove();
     showResult(listResult, 'success', `Webhook endpoint ${endpoint.id} deleted.`);
-    (next?.querySelector('a, button') ?? listTitle).focus();
+    (next?.querySelector('a') ?? section.listHeading).focus();
   } catch (error) {
     if (error instanceof SignedOut) return;
     showResult(listResult, 'error', `${endpoint.id} was not deleted. ${describeFailure(error)}`);
@@ -221,29 +171,26 @@ async function remove(endpoint, card) {
 
 // ---- editor ---------------------------------------------------------------------------------------------
 
+/** @param {any} endpoint */
 function showEditor(endpoint) {
   editing = endpoint;
-  showPart(editorPart);
-  shownHeading = editorTitle;
+  section.showPart(editorPart, editorTitle);
   form.reset();
   clearFieldErrors(form);
   showResult(result);
   field('id').readOnly = endpoint !== null;
   editorTitle.textContent = endpoint ? `Edit endpoint ${endpoint.id}` : 'New webhook endpoint';
   field('active').checked = endpoint ? endpoint.active !== false : true;
-  const events = endpoint ? (endpoint.events ?? []) : ['backorder.created'];
-  form.querySelectorAll('input[name="events"]').forEach((box) => {
-    box.checked = events.includes(box.value);
-  });
-  if (endpoint) {
-    field('id').value = endpoint.id;
-    field('url').value = endpoint.url ?? '';
-    secretHint.textContent = `${SECRET_HINT} The saved one ends in …${endpoint.secretLast4 ?? '????'}: enter it again, or a new one.`;
-  } else secretHint.textContent = SECRET_HINT;
+  setChecked(form, 'events', endpoint ? (endpoint.events ?? []) : ['backorder.created']);
+  field('id').value = endpoint?.id ?? '';
+  field('url').value = endpoint?.url ?? '';
+  secretHint.textContent = endpoint
+    ? `${SECRET_HINT} The saved one ends in …${endpoint.secretLast4 ?? '????'}: enter it again, or a new one.`
+    : SECRET_HINT;
   return editorTitle;
 }
 
-/** Reads the form; returns {id, body, problems}. */
+/** Reads the form: the id, the request body, and what the form can tell is wrong. */
 function endpointFromForm() {
   const problems = [];
   const id = editing ? editing.id : field('id').value.trim();
@@ -255,166 +202,23 @@ function endpointFromForm() {
   const secret = field('secret').value;
   if (secret.length < 16 || secret.length > 256)
     problems.push({ path: 'secret', message: 'Enter a secret of 16 to 256 characters.' });
-  const events = [...form.querySelectorAll('input[name="events"]:checked')].map((box) => box.value);
+  const events = checkedValues(form, 'events');
   if (events.length === 0) problems.push({ path: 'events', message: 'Tick at least one event.' });
-  return { id, body: { url, secret, events, active: field('active').checked }, problems };
+  return { value: { id, body: { url, secret, events, active: field('active').checked } }, problems };
 }
 
-wireEditorSave({
+section.wireEditorSave({
   form,
   result,
-  saveButton,
-  saveLabel: 'Save endpoint',
-  failure: 'The endpoint was not saved.',
+  saveButton: byId('webhook-save', window.HTMLButtonElement),
   read: endpointFromForm,
-  path: (id) => `/api/admin/webhooks/${segment(id)}`,
   idField: 'id',
   idMessage: /webhook id/i,
-  onSaved: (created, id) => {
-    flash = {
-      kind: 'success',
-      text: created ? `Webhook endpoint ${id} created.` : `Webhook endpoint ${id} saved.`,
-    };
-    location.hash = '#/webhooks';
-  },
-});
-
-// ---- deliveries -----------------------------------------------------------------------------------------
-
-async function showDeliveries(endpoint) {
-  deliveriesOf = endpoint;
-  showPart(deliveriesPart);
-  shownHeading = deliveriesTitle;
-  deliveriesTitle.textContent = `Deliveries to ${endpoint.id}`;
-  deliveriesUrl.replaceChildren(
-    'Posted to ',
-    h('span', { className: 'mono' }, endpoint.url),
-    '. Newest first.',
-  );
-  await reloadDeliveries();
-  return deliveriesTitle;
-}
-
-async function reloadDeliveries() {
-  deliveries.replaceChildren();
-  moreButton.hidden = true;
-  cursor = null;
-  showResult(deliveriesResult, 'info', 'Loading deliveries…');
-  await loadDeliveries();
-}
-
-async function loadDeliveries() {
-  const endpoint = deliveriesOf;
-  try {
-    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    const { body } = await admin('GET', `/api/admin/webhooks/${segment(endpoint.id)}/deliveries${query}`);
-    if (deliveriesOf !== endpoint) return;
-    appendDeliveryRows(Array.isArray(body?.items) ? body.items : []);
-    cursor = typeof body?.cursor === 'string' && body.cursor ? body.cursor : null;
-    moreButton.hidden = cursor === null;
-    const count = deliveries.querySelectorAll('tbody tr').length;
-    showResult(
-      deliveriesResult,
-      'info',
-      count === 0
-        ? 'No deliveries yet. Events appear here once they were first tried.'
-        : `${count} ${count === 1 ? 'delivery' : 'deliveries'}${cursor ? ' so far' : ''}.`,
-    );
-  } catch (error) {
-    if (error instanceof SignedOut) throw error;
-    showResult(deliveriesResult, 'error', `Deliveries could not be loaded. ${describeFailure(error)}`);
-  }
-}
-
-function appendDeliveryRows(items) {
-  let tbody = deliveries.querySelector('tbody');
-  if (!tbody) {
-    tbody = h('tbody');
-    deliveries.append(
-      h(
-        'table',
-        { className: 'data-table' },
-        h('caption', { className: 'visually-hidden' }, 'Deliveries'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Event', 'Backorder', 'State', 'Attempts', 'Last answer', 'Last attempt'].map((label) =>
-              h('th', { attrs: { scope: 'col' } }, label),
-            ),
-          ),
-        ),
-        tbody,
-      ),
-    );
-  }
-  for (const delivery of items) tbody.append(deliveryRow(delivery));
-}
-
-function deliveryRow(delivery) {
-  const cell = (label, ...content) => h('td', { dataset: { label } }, h('div', {}, ...content));
-  const state = STATES[delivery.state] ?? { text: String(delivery.state ?? 'unknown'), kind: 'neutral' };
-  // Our own words only ("HTTP 503", "no answer within 5 s", "not sent: …"): the API never passes on what a
-  // receiver answered beyond its status.
-  const answer =
-    delivery.lastError ??
-    (delivery.lastStatus !== null && delivery.lastStatus !== undefined ? `HTTP ${delivery.lastStatus}` : '—');
-  return h(
-    'tr',
-    { dataset: { eventId: delivery.eventId ?? '' } },
-    h(
-      'th',
-      { attrs: { scope: 'row' }, dataset: { label: 'Event' } },
-      h(
-        'div',
-        {},
-        delivery.eventType ?? '',
-        h('br'),
-        h('small', { className: 'mono' }, delivery.eventId ?? ''),
-      ),
-    ),
-    cell('Backorder', h('span', { className: 'mono' }, delivery.backorderId ?? '—')),
-    cell(
-      'State',
-      h('span', { className: `badge badge--${state.kind}` }, state.text),
-      state.note ? h('p', { className: 'field-hint' }, state.note) : null,
-    ),
-    cell('Attempts', String(delivery.attempts ?? 0)),
-    cell('Last answer', answer),
-    cell('Last attempt', formatMoment(delivery.lastAttemptAt) ?? '—'),
-  );
-}
-
-moreButton.addEventListener('click', async () => {
-  moreButton.disabled = true;
-  const before = deliveries.querySelectorAll('tbody tr').length;
-  try {
-    await loadDeliveries();
-    deliveries.querySelectorAll('tbody tr')[before]?.querySelector('th')?.setAttribute('tabindex', '-1');
-    deliveries.querySelectorAll('tbody tr')[before]?.querySelector('th')?.focus();
-  } catch (error) {
-    if (!(error instanceof SignedOut)) throw error;
-  } finally {
-    moreButton.disabled = false;
-  }
-});
-
-refreshButton.addEventListener('click', async () => {
-  if (!deliveriesOf) return;
-  refreshButton.disabled = true;
-  try {
-    await reloadDeliveries();
-  } catch (error) {
-    if (!(error instanceof SignedOut)) throw error;
-  } finally {
-    refreshButton.disabled = false;
-  }
+  saved: ({ id }) => `Webhook endpoint ${id}`,
 });
 
 export function reset() {
   editing = null;
-  flash = null;
-  deliveriesOf = null;
+  section.reset();
+  stopDeliveries();
 }
