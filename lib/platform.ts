@@ -428,6 +428,15 @@ export const queues = {
   },
 } as const satisfies Record<QueueName, QueueDefinition>;
 
+/** What every function that sends email reads: links, SES events, its share of the send rate, the claim lease, the From. */
+const MAILER_CONFIG: ConfigName[] = [
+  'PUBLIC_BASE_URL',
+  'SES_CONFIGURATION_SET',
+  'EMAIL_SEND_RATE_PER_SECOND',
+  'EMAIL_SEND_LEASE_SECONDS',
+  'DEFAULT_SENDER',
+];
+
 export const functions = {
   publicApi: {
     name: 'publicApi',
@@ -530,13 +539,7 @@ export const functions = {
     // webhook: backorder.created goes out once the confirmation is sent (and again if that is retried).
     sendsTo: ['webhook'],
     sendsEmail: true,
-    config: [
-      'PUBLIC_BASE_URL',
-      'SES_CONFIGURATION_SET',
-      'EMAIL_SEND_RATE_PER_SECOND',
-      'EMAIL_SEND_LEASE_SECONDS',
-      'DEFAULT_SENDER',
-    ],
+    config: MAILER_CONFIG,
     purpose: 'Email queue consumer (transactional email): send ledger, MIME rendering, SES SendRawEmail.',
   },
   nurturer: {
@@ -558,13 +561,7 @@ export const functions = {
     },
     sendsTo: [],
     sendsEmail: true,
-    config: [
-      'PUBLIC_BASE_URL',
-      'SES_CONFIGURATION_SET',
-      'EMAIL_SEND_RATE_PER_SECOND',
-      'EMAIL_SEND_LEASE_SECONDS',
-      'DEFAULT_SENDER',
-    ],
+    config: MAILER_CONFIG,
     purpose: 'Nurture queue consumer: one campaign step per message, through the same mailer as the sender.',
   },
   scheduler: {
@@ -631,13 +628,7 @@ export const functions = {
     tables: { settings: 'read', ledger: 'readWrite' },
     sendsTo: [],
     sendsEmail: true,
-    config: [
-      'PUBLIC_BASE_URL',
-      'SES_CONFIGURATION_SET',
-      'EMAIL_SEND_RATE_PER_SECOND',
-      'EMAIL_SEND_LEASE_SECONDS',
-      'DEFAULT_SENDER',
-    ],
+    config: MAILER_CONFIG,
     purpose:
       'Alert queue consumer: one restock email per allocated backorder, claimed and recorded per batch.',
   },

@@ -5,20 +5,21 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { receiveInventory } from '../use-cases/inventory';
-import { defaultSender } from '../runtime/config';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../runtime/errors';
+import { UnauthorizedError } from '../runtime/errors';
 import { apiHandler, json, textBody, type ApiRequest, type RouteHandler } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { productSchema, siteSettingsSchema } from '../domain/catalog';
-import { skuSchema } from '../domain/backorder-schema';
-import { defaultSiteSettings } from '../domain/site-defaults';
-import { parseOrThrow } from '../domain/validation';
-import { getProduct, getSiteSettings, listProducts } from '../store/catalog-store';
-import { saveProductFromConsole, saveSiteSettings } from '../use-cases/product-admin';
+import {
+  productForConsole,
+  productsForConsole,
+  saveProductFromConsole,
+  saveSiteSettings,
+  siteSettingsForConsole,
+} from '../use-cases/product-admin';
 import { adminView, backorderById, lookUpBackorders } from '../use-cases/admin-backorders';
 import { cancelBackorder, fulfilBackorder } from '../use-cases/shopper-backorder';
-import { backorderDetail, resendStatusLink } from '../use-cases/customer-service';
+import { backorderDetail, emailsSentToShopper, resendStatusLink } from '../use-cases/customer-service';
 import {
+  allCampaigns,
   campaignById,
   previewDraft,
   previewSavedStep,
@@ -26,7 +27,6 @@ import {
   saveCampaignFromConsole,
   sendTestEmail,
 } from '../use-cases/campaign-admin';
-import { listCampaigns } from '../store/campaign-store';
 import { shopStatistics } from '../use-cases/shop-statistics';
 import {
   allWebhooks,
@@ -44,18 +44,10 @@ import {
   supplierById,
 } from '../use-cases/supplier-admin';
 import { CSV_CONTENT_TYPE } from '../domain/supplier-csv';
-import { emailsSentTo } from '../store/sent-emails-store';
-import { normalizeEmail } from '../domain/backorder';
 
 const principalOf = (request: ApiRequest): string => {
   if (!request.principal) throw new UnauthorizedError();
   return request.principal;
-};
-
-const validSku = (raw: string): string => {
-  const sku = skuSchema.safeParse(raw);
-  if (!sku.success) throw new NotFoundError(`Product ${raw} not found`);
-  return sku.data;
 };
 
 const authenticated =
@@ -64,28 +56,22 @@ const authenticated =
     route(request, principalOf(request));
 
 export const routes: Record<string, RouteHandler> = {
-  'GET /api/admin/settings': authenticated(async () =>
-    json(200, (await getSiteSettings()) ?? defaultSiteSettings(defaultSender())),
+  'GET /api/admin/settings': authenticated(async () => json(200, await siteSettingsForConsole())),
+
+  'PUT /api/admin/settings': authenticated(async ({ body }, principal) =>
+    json(200, await saveSiteSettings(body, principal)),
   ),
 
-  'PUT /api/admin/settings': authenticated(async ({ body }, principal) => {
-    const settings = parseOrThrow(siteSettingsSchema, body, 'settings');
-    await saveSiteSettings(settings, principal);
-    return json(200, settings);
-  }),
+  'GET /api/admin/products': authenticated(async ({ query }) =>
+    json(200, await productsForConsole(query.cursor)),
+  ),
 
-  'GET /api/admin/products': authenticated(async ({ query }) => json(200, await listProducts(query.cursor))),
-
-  'GET /api/admin/products/{sku}': authenticated(async ({ pathParameters }) => {
-    const product = await getProduct(validSku(pathParameters.sku));
-    if (!product) throw new NotFoundError(`Product ${pathParameters.sku} not found`);
-    return json(200, product);
-  }),
+  'GET /api/admin/products/{sku}': authenticated(async ({ pathParameters }) =>
+    json(200, await productForConsole(pathParameters.sku)),
+  ),
 
   'PUT /api/admin/products/{sku}': authenticated(async ({ pathParameters, body }) => {
-    const sku = parseOrThrow(skuSchema, pathParameters.sku, 'SKU');
-    const input = parseOrThrow(productSchema, body, 'product');
-    const { product, created } = await saveProductFromConsole(sku, input);
+    const { product, created } = await saveProductFromConsole(pathParameters.sku, body);
     return json(created ? 201 : 200, product);
   }),
 
@@ -114,7 +100,7 @@ export const routes: Record<string, RouteHandler> = {
     },
   ),
 
-  'GET /api/admin/campaigns': authenticated(async () => json(200, { items: await listCampaigns() })),
+  'GET /api/admin/campaigns': authenticated(async () => json(200, await allCampaigns())),
 
   'GET /api/admin/campaigns/{id}': authenticated(async ({ pathParameters }) =>
     json(200, await campaignById(pathParameters.id)),
@@ -141,12 +127,9 @@ export const routes: Record<string, RouteHandler> = {
 
   'GET /api/admin/stats': authenticated(async ({ query }) => json(200, await shopStatistics(query))),
 
-  'GET /api/admin/emails': authenticated(async ({ query }) => {
-    if (!query.email || query.email.length > 254) {
-      throw new ValidationError('Say whose emails to list', [{ path: 'email', message: 'required' }]);
-    }
-    return json(200, { items: await emailsSentTo(normalizeEmail(query.email)) });
-  }),
+  'GET /api/admin/emails': authenticated(async ({ query }) =>
+    json(200, await emailsSentToShopper(query.email)),
+  ),
 
   'GET /api/admin/webhooks': authenticated(async () => json(200, await allWebhooks())),
 

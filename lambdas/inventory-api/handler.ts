@@ -7,7 +7,7 @@ import { UnauthorizedError } from '../runtime/errors';
 import { apiHandler, json, type RouteHandler } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { SIGNATURE_HEADER, signedRequestFingerprint, verifySignature } from '../runtime/signature';
-import { inventoryWebhookSecret } from '../runtime/webhook-secret';
+import { inventoryWebhookSecret } from '../runtime/secrets';
 import { receiveInventory } from '../use-cases/inventory';
 
 export const routes: Record<string, RouteHandler> = {

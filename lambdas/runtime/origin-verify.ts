@@ -8,20 +8,10 @@
  * parameters utility and cached for five minutes; the local runner, which plays CloudFront, passes its own
  * secret as ORIGIN_VERIFY_SECRET. With neither, every request fails with a ConfigError: closed, never open.
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ORIGIN_VERIFY_HEADER } from '../../lib/platform';
-import { ConfigError, secretSource } from './config';
 import { ForbiddenError } from './errors';
+import { originVerifySecret } from './secrets';
 import { secretsEqual } from './tokens';
-
-export const originVerifySecret = async (): Promise<string> => {
-  const source = secretSource('ORIGIN_VERIFY_SECRET_ARN');
-  if ('secret' in source) return source.secret;
-  const secret = await getSecret(source.arn, { maxAge: 300 });
-  if (typeof secret !== 'string' || secret.length === 0)
-    throw new ConfigError('The origin verify secret is empty');
-  return secret;
-};
 
 /**
  * Checks the origin header (in constant time) and removes it from the request's headers, so no handler, log

@@ -19,7 +19,7 @@ import { TemplateRefused } from '../emails/render-limits';
 import type { RenderedEmail } from '../emails/templating';
 import { checkTemplate, sampleVariables, type NurtureVariables } from '../emails/variables';
 import { getBackorder } from '../store/backorder-store';
-import { deleteCampaign, getCampaign, saveCampaign } from '../store/campaign-store';
+import { deleteCampaign, getCampaign, listCampaigns, saveCampaign } from '../store/campaign-store';
 import { enqueueEmail } from '../store/email-queue';
 import { enqueueEnrolmentJob } from '../store/enrolment-jobs';
 import { backorderVariables } from './email-variables';
@@ -113,6 +113,8 @@ export const saveCampaignFromConsole = async (rawId: string, body: unknown) => {
   return { campaign, created: !previous };
 };
 
+export const allCampaigns = async (): Promise<{ items: Campaign[] }> => ({ items: await listCampaigns() });
+
 export const campaignById = async (rawId: string): Promise<Campaign> => {
   const campaign = await getCampaign(validCampaignId(rawId));
   if (!campaign) throw new NotFoundError(`Campaign ${rawId} not found`);
@@ -197,7 +199,9 @@ export const previewDraft = async (body: unknown): Promise<RenderedEmail> => {
   return renderPreview(draft, draft.sample);
 };
 
-export const stepRequest = z.object({ stepId: z.string().min(1).max(64), sample: z.unknown().optional() }).strict();
+export const stepRequest = z
+  .object({ stepId: z.string().min(1).max(64), sample: z.unknown().optional() })
+  .strict();
 
 const stepOf = (campaign: Campaign, stepId: string) => {
   const step = campaign.steps.find((s) => s.id === stepId);

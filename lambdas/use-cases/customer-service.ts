@@ -1,11 +1,12 @@
 /**
- * Customer service on a shopper's behalf: one backorder with its whole timeline, and a fresh status link
- * by email for a shopper who lost theirs.
+ * Customer service on a shopper's behalf: one backorder with its whole timeline, the emails sent to an
+ * address, and a fresh status link by email for a shopper who lost theirs.
  */
-import { NotFoundError, RateLimitedError } from '../runtime/errors';
-import type { Backorder } from '../domain/backorder';
+import { NotFoundError, RateLimitedError, ValidationError } from '../runtime/errors';
+import { normalizeEmail, type Backorder } from '../domain/backorder';
 import { enqueueEmail } from '../store/email-queue';
 import { countHit } from '../store/rate-limit-store';
+import { emailsSentTo } from '../store/sent-emails-store';
 import { adminView } from './admin-backorders';
 import { backorderTimeline } from './backorder-history';
 import { statusLinkEmailId } from './plan-status-link';
@@ -15,6 +16,13 @@ export const backorderDetail = async (backorder: Backorder) => ({
   ...adminView(backorder),
   timeline: await backorderTimeline(backorder),
 });
+
+/** The emails the platform sent to an address, newest first ("did they get it?"). */
+export const emailsSentToShopper = async (rawEmail: string | undefined) => {
+  if (!rawEmail || rawEmail.length > 254)
+    throw new ValidationError('Say whose emails to list', [{ path: 'email', message: 'required' }]);
+  return { items: await emailsSentTo(normalizeEmail(rawEmail)) };
+};
 
 /**
  * At most this many resent links per backorder and hour. Staff are trusted, but a stuck button, a script or

@@ -1,24 +1,53 @@
 /**
- * The console's products: saving one (a new product or an edit), and the shop-wide settings. A product saved
- * with free stock starts an allocation, as a stock update from the ERP would: units and a waiting queue
- * should never sit side by side.
+ * The console's products and shop-wide settings: reading them, saving a product (new or edited) and the
+ * settings. A product saved with free stock starts an allocation, as a stock update from the ERP would:
+ * units and a waiting queue should never sit side by side.
  */
+import { defaultSender } from '../runtime/config';
+import { NotFoundError } from '../runtime/errors';
 import { requestAllocation } from '../store/restock-queue';
-import { putSiteSettings, saveProduct } from '../store/catalog-store';
-import type { Product, ProductInput, SiteSettings } from '../domain/catalog';
+import {
+  getProduct,
+  getSiteSettings,
+  listProducts,
+  putSiteSettings,
+  saveProduct,
+} from '../store/catalog-store';
+import { skuSchema } from '../domain/backorder-schema';
+import { productSchema, siteSettingsSchema, type Product, type SiteSettings } from '../domain/catalog';
+import { defaultSiteSettings } from '../domain/site-defaults';
+import { parseOrThrow } from '../domain/validation';
 import { assertVerifiedSender } from './sender-identities';
 
+/** The settings as saved, or the ones a new shop starts with. */
+export const siteSettingsForConsole = async (): Promise<SiteSettings> =>
+  (await getSiteSettings()) ?? defaultSiteSettings(defaultSender());
+
+export const productsForConsole = (cursor: string | undefined) => listProducts(cursor);
+
+/** A product by the SKU in the path; a SKU that could never exist is simply not found. */
+export const productForConsole = async (rawSku: string): Promise<Product> => {
+  const sku = skuSchema.safeParse(rawSku);
+  const product = sku.success ? await getProduct(sku.data) : undefined;
+  if (!product) throw new NotFoundError(`Product ${rawSku} not found`);
+  return product;
+};
+
 export const saveProductFromConsole = async (
-  sku: string,
-  input: ProductInput,
+  rawSku: string,
+  body: unknown,
 ): Promise<{ product: Product; created: boolean }> => {
+  const sku = parseOrThrow(skuSchema, rawSku, 'SKU');
+  const input = parseOrThrow(productSchema, body, 'product');
   const saved = await saveProduct(sku, input);
   if (saved.product.stock > 0) await requestAllocation([sku], 'product saved with free stock');
   return saved;
 };
 
-export const saveSiteSettings = async (settings: SiteSettings, principal: string): Promise<void> => {
+export const saveSiteSettings = async (body: unknown, principal: string): Promise<SiteSettings> => {
+  const settings = parseOrThrow(siteSettingsSchema, body, 'settings');
   // Only a From SES lets the platform send from: any other would fail at every send.
   assertVerifiedSender(settings);
   await putSiteSettings(settings, principal);
+  return settings;
 };

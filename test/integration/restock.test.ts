@@ -328,7 +328,8 @@ test('a long queue is allocated page by page, oldest first, each alerted once', 
   }
   expect(counts.size).toBe(550);
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
-});
+  // Its own waits (60 s to settle, 30 s for the alerts) bound it, not jest's default.
+}, 120_000);
 
 test('two restocks of one SKU at once, racing cancels, never allocate twice or more units than exist', async () => {
   const { sku, queue } = await seedQueue(

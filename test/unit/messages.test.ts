@@ -108,11 +108,11 @@ test('webhook deliveries are read by the webhook sender, which posts the event e
     sku: 'TEE-1',
     email: 'ann@example.com',
     name: 'Ann',
-    segment: 'retail',
+    segment: 'b2c',
     quantity: 2,
     status: 'waiting',
     createdAt: '2024-05-01T10:00:00.000Z',
-  } as Backorder;
+  } as unknown as Backorder;
   const at = '2024-05-02T10:00:00.000Z';
   await enqueueWebhookDeliveries([
     { webhookId: 'hook-1', event: backorderEvent('backorder.created', backorder, at) },

@@ -1,0 +1,23 @@
+/**
+ * The platform's secrets: the inventory webhook's shared HMAC secret and the origin secret CloudFront adds to
+ * every /api/* request. On AWS each lives in Secrets Manager (its ARN in the environment), fetched through
+ * Powertools' parameters utility and cached for five minutes, so a rotated secret takes effect without a
+ * deployment; locally the runner passes the secret itself (lambdas/runtime/config.ts `secretSource`).
+ */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { ConfigError, secretSource } from './config';
+
+const readSecret = async (
+  name: 'INVENTORY_WEBHOOK_SECRET_ARN' | 'ORIGIN_VERIFY_SECRET_ARN',
+): Promise<string> => {
+  const source = secretSource(name);
+  if ('secret' in source) return source.secret;
+  const secret = await getSecret(source.arn, { maxAge: 300 });
+  if (typeof secret !== 'string' || secret.length === 0)
+    throw new ConfigError(`The secret in ${name} is empty`);
+  return secret;
+};
+
+export const inventoryWebhookSecret = (): Promise<string> => readSecret('INVENTORY_WEBHOOK_SECRET_ARN');
+
+export const originVerifySecret = (): Promise<string> => readSecret('ORIGIN_VERIFY_SECRET_ARN');
