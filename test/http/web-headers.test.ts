@@ -62,6 +62,12 @@ describe('security headers of the site', () => {
     }
   });
 
+  it('a page added later (the API reference at /api-docs/) gets the site policy without doing anything', async () => {
+    const response = await platform.request('GET', '/api-docs/');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(SITE_CONTENT_SECURITY_POLICY);
+  });
+
   it('scripts and styles answer with the site policy, whatever page loads them', async () => {
     for (const path of ['/assets/console/main.js', '/assets/product.js', '/assets/console.css']) {
       const response = await platform.request('GET', path);
