@@ -319,7 +319,8 @@ export const tables = {
     partitionKey: { name: 'id', type: 'S' },
     indexes: [
       {
-        // Sparse and sharded: rows a writer left unpublished, oldest due first, for the scheduler.
+        // Sharded: every outbox row, oldest due first, for the scheduler to publish what a writer left (a row
+        // lives milliseconds when its writer publishes it).
         name: 'pendingByShard',
         partitionKey: { name: 'pendingShard', type: 'S' },
         sortKey: { name: 'dueAt', type: 'S' },

@@ -16,6 +16,10 @@ export const CONFLICT_TRIES = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether a single write was refused because its condition did not hold (the one way to ask it). */
+export const isConditionFailure = (error: unknown): boolean =>
+  (error as { name?: unknown } | undefined)?.name === 'ConditionalCheckFailedException';
+
 /** Whether a cancelled transaction was cancelled (at least in part) for this reason. */
 export const cancelledBecause = (error: unknown, code: string): boolean =>
   error instanceof TransactionCanceledException &&

@@ -15,7 +15,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { conditionFailedAt, transactWrite } from '../runtime/transact';
+import { conditionFailedAt, transactWrite, isConditionFailure } from '../runtime/transact';
 import { listPartitions, type Backorder } from '../domain/backorder';
 import type { CounterChanges } from '../domain/statistics';
 import type { WaitingDemand } from '../domain/allocation';
@@ -60,8 +60,6 @@ const toState = (item: Record<string, unknown>): RunState => ({
   rerun: item.rerun === true,
   reserved: item.reserved as Reservation | undefined,
 });
-
-const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
 /** Runs an update; a failed condition answers undefined instead of throwing. */
 const conditionalUpdate = async (

@@ -8,6 +8,7 @@ import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { anonymousActor, type Backorder, type BackorderEvent } from '../domain/backorder';
 import { claimKey } from './backorder-store';
+import { isConditionFailure } from '../runtime/transact';
 
 /**
  * First step of an erasure: from now on this backorder's status link answers 404. Keeps the first moment
@@ -26,7 +27,7 @@ export const markErasing = async (id: string, at: string): Promise<boolean> => {
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };
@@ -45,7 +46,7 @@ export const releaseClaimOf = async (
       }),
     )
     .catch((error) => {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     });
 };
 
@@ -96,7 +97,7 @@ export const anonymiseBackorder = async (
     );
     return 'done';
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return 'changed';
+    if (isConditionFailure(error)) return 'changed';
     throw error;
   }
 };

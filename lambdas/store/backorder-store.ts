@@ -9,7 +9,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { listKeysOf, type Backorder, type BackorderEvent, type BackorderStatus } from '../domain/backorder';
-import { conditionFailedAt, transactWrite, type TransactItem } from '../runtime/transact';
+import { conditionFailedAt, transactWrite, type TransactItem, isConditionFailure } from '../runtime/transact';
 import { cancelledAfterStepsChanges, signupChanges, statusChanges } from '../domain/statistics';
 import { lastStepsSent } from './enrolment-store';
 import { counterUpdates } from './stats-store';
@@ -254,7 +254,6 @@ export const MAX_EMAIL_LINKS = 100;
  * there is room; at the bound, the oldest link gives way (a write conditioned on the list as read).
  */
 export const addEmailToken = async (id: string, tokenHash: string): Promise<void> => {
-  const conditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
   let seen: Backorder | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const links = seen?.emailTokenHashes ?? [];
@@ -287,7 +286,7 @@ export const addEmailToken = async (id: string, tokenHash: string): Promise<void
       );
       return;
     } catch (error) {
-      if (!conditionFailed(error)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
     seen = await getBackorder(id);
     // Gone or erased: refused (the caller's email must not go out with a link that leads nowhere).
@@ -317,7 +316,7 @@ export const confirmConsent = async (id: string, at: string): Promise<Backorder 
       }),
     );
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailure(error)) throw error;
   }
   return getBackorder(id);
 };

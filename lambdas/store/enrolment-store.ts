@@ -3,11 +3,11 @@
  * pending the row carries `dueBucket`/`dueKey`, which place it in the sparse `dueByBucket` index the sweeper
  * reads. Stopping a sequence is an update of these rows (found by the backorder's key), never a scan.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { dueBucket, dueKey, dueKeyCeiling } from '../domain/due-index';
+import { isConditionFailure } from '../runtime/transact';
 
 export type EnrolmentState = 'active' | 'paused' | 'done' | 'stopped';
 
@@ -26,8 +26,6 @@ export interface Enrolment {
   /** The step this sequence sent last (what a cancel while waiting is counted against). */
   lastSentStepId?: string;
 }
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 const placement = (dueMs: number, backorderId: string, campaignId: string) => ({
   nextDueAt: dueMs,

@@ -14,6 +14,7 @@ import { tableName } from '../runtime/config';
 import type { TransactItem } from '../runtime/transact';
 import type { WebhookEventType } from '../domain/webhook';
 import type { EmailMessage } from '../messages/email';
+import { isConditionFailure } from '../runtime/transact';
 
 /** One message owed: each kind is published by lambdas/use-cases/outbox.ts. */
 export type OutboxEntry =
@@ -83,7 +84,7 @@ export const postponeOutboxRow = async (row: OutboxRow, nowMs: number): Promise<
       }),
     )
     .catch((error: unknown) => {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     });
 };
 

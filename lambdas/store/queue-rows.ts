@@ -6,7 +6,7 @@
  * - `page#<sku>#<page>` → `slots` (number set of the page's waiting tickets), `version`, `sealed`.
  * - `book#<sku>#<book>` → `pages` (waiting per page): written once the book is sealed.
  * - `summary#<sku>` → `lowestBook, sealedBelow, books` (waiting per sealed book), `legacyDone`.
- * - `settled#<ref>#<chunk>`: an allocation page's queue changes, made once.
+ * - `settled#<sku>#<ref>#<n>`: an allocation page's queue changes (chunk n), made once.
  *
  * Tickets are issued in ticket-store.ts, counts moved and places read in queue-store.ts, books sealed in
  * queue-sealing.ts.
@@ -22,9 +22,6 @@ export const shardKey = (sku: string, shard: number) => `shard#${sku}#${shard}`;
 export const pageKey = (sku: string, page: number) => `page#${sku}#${page}`;
 export const bookKey = (sku: string, book: number) => `book#${sku}#${book}`;
 export const summaryKey = (sku: string) => `summary#${sku}`;
-
-export const conditionFailed = (error: unknown) =>
-  (error as Error).name === 'ConditionalCheckFailedException';
 
 export const toSummary = (
   item: Record<string, unknown> | undefined,

@@ -6,7 +6,7 @@
  * (feedback marks, erasure).
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { conditionFailedAt, transactWrite } from '../runtime/transact';
+import { conditionFailedAt, transactWrite, isConditionFailure } from '../runtime/transact';
 import { anyShard, CounterChanges, emailsSentChanges } from '../domain/statistics';
 import { counterUpdates } from './stats-store';
 
@@ -70,7 +70,7 @@ export const claimSend = async (
     await dynamo.send(new PutCommand(claimPut(emailId, details, claimId, leaseMs, nowMs)));
     return { outcome: 'claimed', claimId };
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!isConditionFailure(error)) throw error;
     const { Item } = await dynamo.send(
       new GetCommand({
         TableName: tableName('ledger'),
@@ -293,7 +293,7 @@ export const withholdClaimedSend = async (
       }),
     )
     .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     });
 };
 
@@ -310,6 +310,6 @@ export const releaseSend = async (emailId: string, claimId: string): Promise<voi
       }),
     )
     .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     });
 };

@@ -3,11 +3,11 @@
  * index), the email an SES message id belongs to, SES feedback marked on its email's row, and the erasure of a
  * recipient from every row that named them.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { everyQueryPage } from './every-page';
+import { isConditionFailure } from '../runtime/transact';
 
 export interface SentEmailRecord {
   emailId: string;
@@ -132,7 +132,7 @@ export const markEmailFeedback = async (
     );
     return { erased: Attributes?.erasedAt !== undefined };
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!isConditionFailure(error)) throw error;
     return { erased: false };
   }
 };
@@ -165,7 +165,7 @@ export const forgetRecipient = async (
       return;
     } catch (error) {
       // Recorded sent meanwhile: stripped as any sent email below.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
   await dynamo
@@ -180,7 +180,7 @@ export const forgetRecipient = async (
       }),
     )
     .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     });
 };
 
@@ -203,6 +203,6 @@ export const withholdEmail = async (
       }),
     )
     .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     });
 };

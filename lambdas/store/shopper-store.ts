@@ -7,7 +7,7 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { addressHash, hashToken, newToken } from '../runtime/tokens';
-import { cancelledBecause, transactWrite } from '../runtime/transact';
+import { cancelledBecause, transactWrite, isConditionFailure } from '../runtime/transact';
 import { anyShard, unsubscribedChanges } from '../domain/statistics';
 import { counterUpdates } from './stats-store';
 
@@ -64,7 +64,7 @@ export const suppress = async (emailKey: string, reason: SuppressionReason, at: 
     )
     .then(() => true)
     .catch((error) => {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       return false;
     });
 };
@@ -181,7 +181,7 @@ export const suppressAnonymously = async (
       }),
     )
     .catch((error) => {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     });
 };
 
@@ -210,7 +210,7 @@ export const keepSuppressionAnonymously = async (emailKey: string): Promise<void
       }),
     )
     .catch((error) => {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     });
   await dynamo.send(
     new DeleteCommand({ TableName: tableName('ledger'), Key: { key: `suppressed#${emailKey}` } }),

@@ -5,11 +5,11 @@
  * - Products link to a supplier by their `supplierId`. The catalogue is small (hundreds of products, read by
  *   the console's list the same way), so one Scan with a projection serves every supplier due in a tick;
  *   an index by supplier would pay a write on every product save to save a read once a week.
- * - Demand comes from the sparse `waitingBySku` index (sku, waitingKey = queueKey while waiting), not from
- *   `bySku`: same key order, but it holds only waiting backorders and projects only `quantity`, so a batch
- *   reads exactly what it counts. One Query per SKU: `waitingKey BETWEEN <previous bound> AND <cutoff bound>`
- *   (a key condition allows one comparison on the sort key; the bounds never equal a real key, so BETWEEN
- *   is "after the previous batch, up to this one").
+ * - Demand comes from `bySku` (skuShard, queueKey = signup time and id), filtered to waiting backorders: a
+ *   window covers the signups made in it, and only signup time can bound one (the waiting index is ordered
+ *   by ticket, which says nothing about when). One Query per shard of the SKU: `queueKey BETWEEN <previous
+ *   bound> AND <cutoff bound>` (the bounds never equal a real key, so BETWEEN is "after the previous batch,
+ *   up to this one"); the filter reads the rows that left the queue too, which a weekly batch can afford.
  */
 import { tableName } from '../runtime/config';
 import { windowBound } from '../domain/supplier';

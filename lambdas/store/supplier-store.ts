@@ -12,6 +12,7 @@ import { latestSlot, type Supplier, type SupplierBatch } from '../domain/supplie
 import type { SupplierInput } from '../domain/supplier-schema';
 import { decodeCursor, encodeCursor } from './cursor';
 import { everyRowById } from './every-page';
+import { isConditionFailure } from '../runtime/transact';
 
 export const getSupplier = async (id: string): Promise<Supplier | undefined> => {
   const { Item } = await dynamo.send(
@@ -139,7 +140,7 @@ export const skipScheduledSlot = async (
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };
@@ -208,7 +209,7 @@ export const claimRequeue = async (
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

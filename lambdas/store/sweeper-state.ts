@@ -2,10 +2,10 @@
  * The nurture sweeper's watermark: the start of the first hourly bucket not yet fully swept. Kept in the settings table and only
  * ever moved forward (a conditional write), so two sweepers running at once cannot move it back.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
+import { isConditionFailure } from '../runtime/transact';
 
 const KEY = { name: 'nurture-sweeper' };
 
@@ -28,6 +28,6 @@ export const advanceWatermark = async (bucketStartMs: number): Promise<void> => 
       }),
     )
     .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     });
 };

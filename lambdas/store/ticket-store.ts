@@ -5,7 +5,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { BLOCK_FRESH_MS, bookOf, nextBlockSize, SHARDS } from '../domain/queue-tickets';
-import { conditionFailed, queueTable, shardKey, ticketsKey } from './queue-rows';
+import { queueTable, shardKey, ticketsKey } from './queue-rows';
+import { isConditionFailure } from '../runtime/transact';
 
 export interface IssuedTicket {
   ticket: number;
@@ -45,7 +46,7 @@ export const issueTicket = async (sku: string, nowMs = Date.now()): Promise<Issu
       const block = Attributes as ShardBlock;
       return { ticket: block.start + block.used - 1 };
     } catch (error) {
-      if (!conditionFailed(error)) throw error;
+      if (!isConditionFailure(error)) throw error;
       const old = (error as { Item?: Record<string, { N?: string }> }).Item;
       previous = old?.start
         ? {
@@ -97,7 +98,7 @@ export const issueTicket = async (sku: string, nowMs = Date.now()): Promise<Issu
       return { ticket: start, crossedIntoBook };
     } catch (error) {
       // Another signup renewed this shard first: this block is abandoned (a gap), try again.
-      if (!conditionFailed(error)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
   throw new Error(`No ticket for ${sku}: its shards kept changing`);

@@ -22,6 +22,7 @@ import {
 import { failureText, type DeliveryFailure } from '../domain/webhook-failure';
 import { decodeCursor, encodeCursor } from './cursor';
 import { everyRowById } from './every-page';
+import { isConditionFailure } from '../runtime/transact';
 
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
 
@@ -141,7 +142,7 @@ export const recordDeliveryAttempt = async (
     );
     return Attributes as WebhookDelivery;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 };

@@ -10,18 +10,17 @@
  */
 import * as z from 'zod';
 import { signupRateLimit } from '../runtime/config';
-import { RateLimitedError } from '../runtime/errors';
 import { addressHash } from '../runtime/tokens';
 import { normalizeEmail } from '../domain/backorder';
 import { emailAddress } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
 import { enqueueEmail } from '../store/email-queue';
 import { countHit } from '../store/rate-limit-store';
+import { enforceLinksRateLimit } from './rate-limit';
 
 export const LINK_EMAILS_PER_HOUR = 3;
 
 const HOUR_SECONDS = 3600;
-const MINUTE_SECONDS = 60;
 
 export const linksRequest = z.object({ email: emailAddress }).strict();
 
@@ -38,18 +37,8 @@ export const emailMyLinks = async (
   const emailKey = normalizeEmail(email);
   const nowSeconds = Math.floor(nowMs / 1000);
 
-  // Per client address, like signups: bounds how many addresses one client can have mailed. The answer says
-  // nothing about the address asked for.
-  const limit = signupRateLimit();
-  if (limit > 0) {
-    const minute = Math.floor(nowSeconds / MINUTE_SECONDS);
-    const windowEnds = (minute + 1) * MINUTE_SECONDS;
-    if ((await countHit(`rate#links#ip#${clientAddress}#${minute}`, windowEnds)) > limit)
-      throw new RateLimitedError(
-        Math.max(1, windowEnds - nowSeconds),
-        'Too many requests, please try again shortly',
-      );
-  }
+  // Per client (IPv6 per /64), like signups. The answer says nothing about the address asked for.
+  await enforceLinksRateLimit(signupRateLimit(), clientAddress, nowMs);
 
   const hour = Math.floor(nowSeconds / HOUR_SECONDS);
   // The address as its hash: a window row must not keep what an erasure removes.

@@ -183,6 +183,19 @@ describe('the per-address signup limit counts the address CloudFront saw', () =>
     expect((await signUpAs('2001:db8:60:2::1', 'v6-next-lan')).status).toBe(201);
   });
 
+  test('"email me my links" counts an IPv6 client per /64 too, so rotating the host half gains nothing', async () => {
+    await awayFromMinuteBoundary();
+    const askAs = (address: string, label: string) =>
+      direct('POST', '/api/links', {
+        json: { email: uniqueEmail(label) },
+        headers: asCloudFrontFor(address),
+      });
+    for (let i = 0; i < LIMIT; i++)
+      expect((await askAs(`2001:db8:61:1::${i + 1}`, `links-v6-${i}`)).status).toBe(202);
+    expectError(await askAs('2001:db8:61:1:ffff::9', 'links-v6-same-lan'), 429, 'RATE_LIMITED');
+    expect((await askAs('2001:db8:61:2::1', 'links-v6-next-lan')).status).toBe(202);
+  });
+
   test('an IPv4-mapped IPv6 viewer counts as the IPv4 address it is', async () => {
     const sku = await newProduct(platform, 'origin-mapped');
     await awayFromMinuteBoundary();
