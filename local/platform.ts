@@ -82,6 +82,8 @@ export interface RunningPlatform {
   deadLetterQueueUrls: Record<QueueName, string>;
   /** The origin secret the gateway adds as CloudFront does (what Secrets Manager holds on AWS). */
   originVerifySecret: string;
+  /** The SES configuration set its email goes through: its mail in the shared SES emulator's store. */
+  sesConfigurationSet: string;
   /** API Gateway's own endpoint, when `executeApiEndpoint` asked for it. */
   executeApiUrl?: string;
   stop(): Promise<void>;
@@ -120,6 +122,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
   const executeApiUrl = executeApi && `http://127.0.0.1:${await listen(executeApi, 0)}`;
 
   const clients = emulatorClients(options.endpoints);
+  const sesConfigurationSet = `${options.prefix}events`;
   const resources = await createLocalResources({
     prefix: options.prefix,
     dynamo: clients.dynamo,
@@ -139,7 +142,8 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     SCHEDULER_TICK_SECONDS: String(options.schedulerTickSeconds),
     INVENTORY_WEBHOOK_SECRET: options.webhookSecret,
     EMAIL_SEND_RATE_PER_SECOND: String(options.emailSendRatePerSecond ?? 0),
-    SES_CONFIGURATION_SET: '',
+    // Its own configuration set, so the SES simulator publishes events for this platform's email only.
+    SES_CONFIGURATION_SET: sesConfigurationSet,
     ORIGIN_VERIFY_SECRET: originVerifySecret,
     SENDER_IDENTITIES: [options.senderIdentities ?? '*'].flat().join(','),
     DEFAULT_SENDER: 'Backorders <no-reply@example.com>',
@@ -193,6 +197,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
   // SES's mailbox simulator: mail to bounce@ / complaint@simulator.amazonses.com feeds the feedback queue.
   const sesFeedback = startSesFeedbackSimulator({
     sesUrl: options.endpoints.ses,
+    configurationSet: sesConfigurationSet,
     sqs: clients.sqs,
     queueUrl: resources.queueUrls.feedback,
     since: options.sesEventsSince,
@@ -216,6 +221,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     port,
     ...resources,
     originVerifySecret,
+    sesConfigurationSet,
     executeApiUrl,
     stop: async () => {
       ready = false;

@@ -28,6 +28,8 @@ export interface StoredSesEmail {
   at: number;
   /** The message tags it was sent with (kept by local/ses-server.js). */
   tags?: Record<string, string>;
+  /** The configuration set it was sent through (kept by local/ses-server.js). */
+  configurationSet?: string;
 }
 
 export type SimulatedOutcome = 'bounce' | 'complaint';
@@ -72,7 +74,7 @@ const mailObject = (email: StoredSesEmail, destination: string[]) => {
     },
     tags: {
       ...Object.fromEntries(Object.entries(email.tags ?? {}).map(([name, value]) => [name, [value]])),
-      'ses:configuration-set': ['local'],
+      'ses:configuration-set': [email.configurationSet ?? 'local'],
       'ses:source-ip': ['127.0.0.1'],
       'ses:from-domain': [fromDomain],
       'ses:caller-identity': ['local'],
@@ -142,6 +144,11 @@ export interface SesFeedbackSimulatorOptions {
    * emulators of one that died starts at 0, so the Send events the dead run never published are published.
    */
   since?: number;
+  /**
+   * Publishes only for email sent through this configuration set, as SES does: the emulator's store is shared
+   * by every platform running against it (parallel test files), and each must hear about its own email only.
+   */
+  configurationSet: string;
   onError?: (error: unknown) => void;
 }
 
@@ -184,7 +191,9 @@ export const startSesFeedbackSimulator = (options: SesFeedbackSimulatorOptions) 
     const response = await fetch(`${options.sesUrl}/store?since=${since}`, { signal: abort.signal });
     if (!response.ok) throw new Error(`SES store answered ${response.status}`);
     const { emails } = (await response.json()) as { emails: StoredSesEmail[] };
-    const fresh = emails.filter((email) => !handled.has(email.messageId));
+    const fresh = emails.filter(
+      (email) => email.configurationSet === options.configurationSet && !handled.has(email.messageId),
+    );
     const failed = new Set(await publish(fresh));
     for (const email of fresh) {
       // Not handled: stay at its second so the next poll tries again (a repeated event is harmless).

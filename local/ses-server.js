@@ -6,7 +6,9 @@ const path = require('node:path');
  * aws-ses-v2-local 2.x drops the message tags of SendRawEmail; SES repeats them in the events it publishes,
  * and the platform tags each email with its id so a Send event can confirm it (lambdas/domain/email-tag.ts).
  * This keeps them: each SendRawEmail runs with its request's tags at hand, and the stored email gets a
- * `tags` field (`{ name: value }`) that GET /store lists. Both hooks replace module exports the emulator reads
+ * `tags` field (`{ name: value }`) that GET /store lists, and its `configurationSet` (SES publishes events
+ * only for email sent through a configuration set, so several local platforms sharing this emulator each
+ * hear about their own email only). Both hooks replace module exports the emulator reads
  * at call time; if a release no longer has them, it warns and runs without tags.
  */
 const dist = path.dirname(require.resolve('aws-ses-v2-local'));
@@ -27,11 +29,18 @@ try {
   if (typeof sendRaw.default !== 'function' || typeof store.saveEmail !== 'function')
     throw new Error('layout');
   const handle = sendRaw.default;
-  sendRaw.default = (req, res, next) => requestTags.run(tagsOf(req.body), () => handle(req, res, next));
+  sendRaw.default = (req, res, next) =>
+    requestTags.run({ tags: tagsOf(req.body), configurationSet: req.body?.ConfigurationSetName }, () =>
+      handle(req, res, next),
+    );
   const save = store.saveEmail;
   store.saveEmail = (email) => {
-    const tags = requestTags.getStore();
-    save(tags && Object.keys(tags).length > 0 ? { ...email, tags } : email);
+    const { tags, configurationSet } = requestTags.getStore() ?? {};
+    save({
+      ...email,
+      ...(tags && Object.keys(tags).length > 0 ? { tags } : {}),
+      ...(configurationSet ? { configurationSet } : {}),
+    });
   };
 } catch {
   console.warn('aws-ses-v2-local: message tags not kept (unknown version)');

@@ -44,7 +44,7 @@ beforeAll(async () => {
   await batchWrite(documentClient(), platform.tableNames.backorders, [guard.row]);
   guardedId = guard.id;
   before = await settledSnapshot(platform);
-  mailBefore = await sesMessageIds(platform.sesUrl);
+  mailBefore = await sesMessageIds(platform);
 });
 afterAll(async () => platform?.stop());
 
@@ -244,7 +244,7 @@ describe('every admin route refuses a caller without valid credentials: 401, and
     const email = `barrier.${tag}@example.com`;
     expect((await signUp(platform, { sku: guardedSku, email })).status).toBe(201);
     expect(await waitForEmails(platform.sesUrl, email)).toHaveLength(1);
-    const added = [...(await sesMessageIds(platform.sesUrl))].filter((id) => !mailBefore.has(id));
+    const added = [...(await sesMessageIds(platform))].filter((id) => !mailBefore.has(id));
     expect(added).toHaveLength(1);
   });
 

@@ -69,7 +69,7 @@ beforeAll(async () => {
   await batchWrite(documentClient(), platform.tableNames.backorders, [seeded.row]);
   guard = { id: seeded.id, token: seeded.token, email: seeded.email };
   before = await settledSnapshot(platform);
-  mailBefore = await sesMessageIds(platform.sesUrl);
+  mailBefore = await sesMessageIds(platform);
 });
 afterAll(async () => {
   const lines = [...casesTried].map(([label, n]) => `  ${label.padEnd(48)} ${n}`);
@@ -344,7 +344,7 @@ describe('every shopper route refuses hostile input with a 4xx in the contract s
     const email = `${MARKER}.barrier@example.com`;
     expect((await signUp(platform, { sku: OPEN_SKU, email })).status).toBe(201);
     expect(await waitForEmails(platform.sesUrl, email)).toHaveLength(1);
-    const after = await sesMessageIds(platform.sesUrl);
+    const after = await sesMessageIds(platform);
     const added = [...after].filter((id) => !mailBefore.has(id));
     expect(added).toHaveLength(1);
     // The guard backorder is untouched: waiting, only its "created" event, not erased.

@@ -53,7 +53,7 @@ beforeAll(async () => {
   const [waiting] = waitingBackorders(WAITING, [1], { label: `waiting.${Date.now()}` });
   await batchWrite(documentClient(), platform.tableNames.backorders, [waiting.row]);
   before = await settledSnapshot(platform);
-  mailBefore = await sesMessageIds(platform.sesUrl);
+  mailBefore = await sesMessageIds(platform);
 });
 afterAll(async () => {
   const lines = [...casesTried].map(([label, n]) => `  ${label.padEnd(52)} ${n}`);
@@ -321,7 +321,7 @@ describe(`POST ${PATH} under hostile input`, () => {
     // On the product without stock, so the barrier's own confirmation is all it causes.
     expect((await signUp(platform, { sku: WAITING, email })).status).toBe(201);
     expect(await waitForEmails(platform.sesUrl, email)).toHaveLength(1);
-    const added = [...(await sesMessageIds(platform.sesUrl))].filter((id) => !mailBefore.has(id));
+    const added = [...(await sesMessageIds(platform))].filter((id) => !mailBefore.has(id));
     expect(added).toHaveLength(1);
   });
 

@@ -277,11 +277,18 @@ export const settledSnapshot = async (platform: TestPlatform): Promise<Record<st
 
 export const rowsOf = async (platform: TestPlatform, table: TableName) => scanAll(platform.tableNames[table]);
 
-/** Ids of every message the SES emulator holds. */
-export const sesMessageIds = async (sesUrl: string): Promise<Set<string>> => {
-  const response = await fetch(`${sesUrl}/store`);
-  const { emails } = (await response.json()) as { emails: { messageId: string }[] };
-  return new Set(emails.map((email) => email.messageId));
+/**
+ * Ids of every message the platform sent that the SES emulator holds: its configuration set's, since other
+ * test files' platforms share the emulator.
+ */
+export const sesMessageIds = async (platform: TestPlatform): Promise<Set<string>> => {
+  const response = await fetch(`${platform.sesUrl}/store`);
+  const { emails } = (await response.json()) as {
+    emails: { messageId: string; configurationSet?: string }[];
+  };
+  return new Set(
+    emails.filter((email) => email.configurationSet === platform.sesConfigurationSet).map((e) => e.messageId),
+  );
 };
 
 // ---- generating ----------------------------------------------------------------------------------------
