@@ -35,6 +35,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildMime } from '../../lambdas/emails/mime';
+import type { RestockAlertMessage } from '../../lambdas/messages/alert';
 import { renderRestockAlert } from '../../lambdas/emails/restock';
 import { signatureHeader } from '../../lambdas/runtime/signature';
 import { queues, type QueueName } from '../../lib/platform';
@@ -258,7 +259,7 @@ const runFloor = async (
     },
     { ...email, subject: `[floor] ${email.subject}` },
   );
-  // What an alert message weighs on the queue (lambdas/store/alert-queue.ts).
+  // What an alert message weighs on the queue (lambdas/messages/alert.ts).
   const messageBody = JSON.stringify({
     kind: 'restock',
     backorderId: '01JBENCHFLOOR000000000000000',
@@ -269,7 +270,7 @@ const runFloor = async (
     name: 'Shopper 0',
     statusToken: randomBytes(32).toString('base64url'),
     allocatedAt: new Date().toISOString(),
-  });
+  } satisfies RestockAlertMessage);
   const requests = { PutItem: 0, SendRawEmail: 0, SendMessageBatch: 0 };
   const cpu = new CpuAccount('bench process (floor)');
   let next = 0;
