@@ -9,7 +9,7 @@ import type { HttpResult, TestPlatform } from '../support/platform';
 export const uniqueSku = (label: string): string =>
   `${label}-${randomBytes(5).toString('hex')}`.toUpperCase();
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from '../support/wait';
 
 /** Traces of a stack trace or of the server's file system, which an error body must never carry. */
 const LEAKS = [/\n\s*at\s/, /\bat \S+ \(/, /:\d+:\d+/, /node_modules/, /\/work\//, /lambdas\//, /\.ts\b/];

@@ -9,6 +9,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { linkParts } from '../http/helpers';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let erp: WebhookReceiver;
@@ -25,7 +26,6 @@ afterAll(async () => {
   sqs?.destroy();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rand = () => Math.random().toString(36).slice(2, 8);
 
 const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000) => {

@@ -6,6 +6,7 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/c
 import type { SQSRecord } from 'aws-lambda';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -22,8 +23,6 @@ afterAll(async () => {
   await platform?.stop();
   sqs?.destroy();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Signs a shopper up and captures the confirmation message the signup queued, by reading it back. */
 const signUp = async (label: string) => {

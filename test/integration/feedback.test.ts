@@ -12,6 +12,7 @@ import type { EmailCounters } from '../../lambdas/store/email-stats-store';
 import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { useSingleOptIn } from '../support/settings';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -37,8 +38,6 @@ afterAll(async () => {
   sqs?.destroy();
   dynamo?.destroy();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fresh simulator address (SES's simulator accepts +labels), so each test has its own shopper. */
 const simulatorAddress = (kind: 'bounce' | 'complaint', label: string) =>

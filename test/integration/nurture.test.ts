@@ -10,6 +10,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { useSingleOptIn } from '../support/settings';
 import { linkParts } from '../http/helpers';
 import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../support/mailbox';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -36,7 +37,6 @@ beforeEach(async () => {
 });
 
 const HOUR = 3_600_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   // The scheduler does not tick on its own here: each test sweeps at the time it chooses.

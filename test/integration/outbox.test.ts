@@ -17,6 +17,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 import { deadLetters } from '../support/invariants';
 import { rowsOf } from '../support/hostile';
 import { linkParts } from '../http/helpers';
+import { sleep } from '../support/wait';
 
 /** The invocation the SDK call belongs to, so only the one under test dies. */
 const invocation = new AsyncLocalStorage<{ kill: () => void }>();
@@ -80,8 +81,6 @@ afterAll(async () => {
 afterEach(() => {
   killAfterOutboxWrite = false;
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const newProduct = async (label: string, stock = 0): Promise<string> => {
   const sku = `OUTBOX-${label}-${Date.now().toString(36)}`.toUpperCase();

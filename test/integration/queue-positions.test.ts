@@ -21,6 +21,7 @@ import { emulatorClients } from '../../local/platform';
 import { emulatorEndpoints } from '../support/platform';
 import { uniqueEmail } from '../support/mailbox';
 import { linkParts } from '../http/helpers';
+import { sleep } from '../support/wait';
 
 /** The remaining time the next publicApi invocations see (undefined: the function's own). */
 let remainingForApi: number | undefined;
@@ -42,7 +43,6 @@ afterAll(async () => {
   sqs.destroy();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let counter = 0;
 const newSku = async (label: string, firstTicket?: number): Promise<string> => {
   const sku = `QP-${label}-${++counter}-${Date.now().toString(36)}`.toUpperCase();

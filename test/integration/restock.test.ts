@@ -12,6 +12,7 @@ import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../supp
 import { emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { linkParts } from '../http/helpers';
 import { batchWrite, waitingBackorders, type SeededBackorder } from '../support/backorder-rows';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let dynamo: DynamoDBDocumentClient;
@@ -28,8 +29,6 @@ afterAll(async () => {
   dynamo?.destroy();
   sqs?.destroy();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let skuCounter = 0;
 const newProduct = async (label: string, stock?: number): Promise<string> => {

@@ -12,12 +12,12 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailLinkTokenFor, waitForEmails, type StoredEmail } from '../support/mailbox';
 import { useSingleOptIn } from '../support/settings';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let erp: WebhookReceiver;
 let dynamo: DynamoDBClient;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rand = () => Math.random().toString(36).slice(2, 8);
 
 const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000) => {

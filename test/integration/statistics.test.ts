@@ -15,6 +15,7 @@ import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../supp
 import { uniqueEmail, waitForEmails } from '../support/mailbox';
 import { useSingleOptIn } from '../support/settings';
 import { linkParts } from '../http/helpers';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let dynamo: DynamoDBDocumentClient;
@@ -33,8 +34,6 @@ afterAll(async () => {
   dynamo?.destroy();
   sqs?.destroy();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let skuCounter = 0;
 const newProduct = async (label: string): Promise<string> => {

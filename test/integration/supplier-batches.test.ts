@@ -14,6 +14,7 @@ import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../suppo
 import { batchWrite, waitingBackorders } from '../support/backorder-rows';
 import { parse as parseCsv } from '../support/csv-reader';
 import type * as SupplierBatches from '../../lambdas/use-cases/supplier-batches';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let dynamo: DynamoDBDocumentClient;
@@ -33,7 +34,6 @@ afterAll(async () => {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let counter = 0;
 const unique = (label: string) => `${label}-${++counter}-${Date.now().toString(36)}`;

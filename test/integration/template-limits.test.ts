@@ -11,6 +11,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { queueDepth } from '../support/invariants';
+import { sleep } from '../support/wait';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -18,7 +19,6 @@ let dynamo: DynamoDBDocumentClient;
 let sweepDueSteps: (nowMs: number) => Promise<{ due: number; queued: number }>;
 
 const HOUR = 3_600_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The sweeper's clock, moved only forward from real time (as in nurture.test.ts). */
 let clock = Date.now();
 const advanceClock = (ms: number) => (clock = Math.max(clock, Date.now()) + ms);

@@ -15,6 +15,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth } from '../support/invariants';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { sleep } from '../support/wait';
 
 const SECRET = 'erp-signing-secret-0123456789';
 /** What the stand-in resolver answers now, by name; names not listed go to the system resolver. */
@@ -37,8 +38,6 @@ afterAll(async () => {
   await erp?.close();
   sqs?.destroy();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000) => {
   const deadline = Date.now() + timeoutMs;

@@ -24,6 +24,7 @@ import {
   type ReceivedRequest,
   type WebhookReceiver,
 } from '../support/webhook-receiver';
+import { sleep } from '../support/wait';
 
 const SKU = 'HOOKS-1';
 const SECRET = 'erp-signing-secret-0123456789';
@@ -75,8 +76,6 @@ afterEach(async () => {
   for (const id of saved) await platform.admin('DELETE', `/api/admin/webhooks/${id}`);
   saved = [];
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const waitFor = async <T>(
   what: string,

@@ -7,8 +7,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { QueueName } from '../../lib/platform';
 import { emailsTo, type StoredEmail } from './mailbox';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from './wait';
 
 /** Messages on a queue, visible, delayed or being handled. */
 export const queueDepth = async (sqs: SQSClient, url: string): Promise<number> => {
