@@ -27,7 +27,7 @@ import {
   type FunctionName,
   type RouteDefinition,
 } from '../../lib/platform';
-import { bareStack, logicalId, skipBundling, synthesizePlatform, type SynthesizedPlatform } from './stacks';
+import { bareStack, logicalId, synthesizePlatform, type SynthesizedPlatform } from './stacks';
 
 type Json = any;
 
@@ -78,7 +78,7 @@ describe('the AWS edge', () => {
   };
 
   beforeAll(() => {
-    platform = synthesizePlatform({ ...context, ...skipBundling });
+    platform = synthesizePlatform({ ...context });
     template = platform.template;
     resources = template.toJSON().Resources;
   });
@@ -350,7 +350,7 @@ describe('the AWS edge', () => {
 
     it('without the context, the identity is the sender domain, else the default sender’s domain', () => {
       expect(checkedSenderIdentities(['shop.example'], 'Shop <hi@shop.example>')).toEqual(['shop.example']);
-      const defaults = synthesizePlatform({ defaultSender: 'Shop <hi@corner.example>', ...skipBundling });
+      const defaults = synthesizePlatform({ defaultSender: 'Shop <hi@corner.example>' });
       const variables =
         defaults.template.toJSON().Resources[logicalId(defaults.stack.functions.functions.adminApi)]
           .Properties.Environment.Variables;
@@ -362,9 +362,7 @@ describe('the AWS edge', () => {
       ['shop.example,*.shop.example', /domains or addresses/],
       ['other.example', /default sender hello@shop\.example is not among/],
     ])('a deployment with senderIdentities "%s" fails the synth', (identities, error) => {
-      expect(() => synthesizePlatform({ ...context, senderIdentities: identities, ...skipBundling })).toThrow(
-        error,
-      );
+      expect(() => synthesizePlatform({ ...context, senderIdentities: identities })).toThrow(error);
     });
   });
 });

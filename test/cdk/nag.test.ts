@@ -4,7 +4,7 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { skipBundling, synthesizePlatform, type SynthesizedPlatform } from './stacks';
+import { synthesizePlatform, type SynthesizedPlatform } from './stacks';
 
 interface Acknowledgement {
   readonly path: string;
@@ -29,9 +29,10 @@ describe('cdk-nag AWS Solutions checks', () => {
   let platform: SynthesizedPlatform;
 
   beforeAll(() => {
-    // synthesizePlatform registers the checks as bin/app.ts does; a violation would make the synth throw.
-    // The rules read resources, never the bundled code: esbuild is skipped (platform-stack.test.ts bundles).
-    platform = synthesizePlatform(skipBundling);
+    // synthesizePlatform registers the checks as bin/app.ts does; a violation would make the synth throw. So
+    // would a template CloudFormation's schema refuses: CDK's own check runs here, as in `cdk synth`. The
+    // rules read resources, never the bundled code: esbuild is skipped (config-reach.test.ts bundles).
+    platform = synthesizePlatform({}, { validate: true });
   });
 
   it('synthesizes with no unacknowledged finding, error or warning', () => {

@@ -1,5 +1,5 @@
 /**
- * The whole stack, bundled as `cdk synth` bundles it, against the spec in lib/platform.ts: every function
+ * The whole stack, as `cdk synth` builds it (bar the bundling: config-reach.test.ts bundles each function), against the spec in lib/platform.ts: every function
  * runs on the agreed runtime with exactly the tables, queues and configuration it declares (its
  * permissions: security.test.ts), queue consumers report partial batch failures, and every route reaches the
  * function the spec names.

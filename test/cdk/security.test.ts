@@ -29,7 +29,7 @@ import {
   type TableName,
 } from '../../lib/platform';
 import type { Scheduling } from '../../lib/scheduling';
-import { logicalId, skipBundling, synthesizePlatform, type SynthesizedPlatform } from './stacks';
+import { logicalId, synthesizePlatform, type SynthesizedPlatform } from './stacks';
 
 type Json = any;
 
@@ -121,7 +121,7 @@ describe('BackorderPlatform security', () => {
 
   beforeAll(() => {
     // IAM, encryption and routing do not depend on the bundled code: skip esbuild here.
-    platform = synthesizePlatform({ ...context, ...skipBundling });
+    platform = synthesizePlatform({ ...context });
     resources = platform.template.toJSON().Resources;
     const { stack } = platform;
     names = new Map<string, string>([['*', '*']]);

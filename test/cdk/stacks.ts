@@ -14,7 +14,15 @@ import { repositoryRoot } from '../../lib/platform-function';
 export const cdkJsonContext = (): Record<string, unknown> =>
   JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'cdk.json'), 'utf8')).context;
 
-export const bareStack = (): Stack => new Stack(new App({ context: cdkJsonContext() }), 'Bare');
+/**
+ * CDK checks every synthesized template against the CloudFormation schema with a WebAssembly validator that
+ * takes seconds to load in each test file. The whole app is checked that way once, by nag.test.ts, as
+ * `cdk synth` checks it; the other tests assert on the template and leave it out.
+ */
+const quickApp = (context: Record<string, unknown>, validate = false): App =>
+  new App({ context: { ...cdkJsonContext(), ...context }, builtinCloudFormationValidation: validate });
+
+export const bareStack = (): Stack => new Stack(quickApp({}), 'Bare');
 
 export interface SynthesizedPlatform {
   readonly app: App;
@@ -23,14 +31,22 @@ export interface SynthesizedPlatform {
 }
 
 /**
- * Context that skips esbuild (CDK's own `aws:cdk:bundling-stacks`), for tests of IAM, encryption and routing,
- * which do not depend on the bundled code: the functions get placeholder assets, everything else is the same.
+ * Context that skips esbuild (CDK's own `aws:cdk:bundling-stacks`): the stack tests check IAM, encryption,
+ * routing and configuration, which do not depend on the bundled code, so the functions get placeholder assets
+ * and everything else is the same. That every function bundles is checked by config-reach.test.ts, which
+ * builds each one as the deploy does, in-process and much faster than CDK's esbuild run per function.
  */
-export const skipBundling: Record<string, unknown> = { 'aws:cdk:bundling-stacks': [] };
+const skipBundling: Record<string, unknown> = { 'aws:cdk:bundling-stacks': [] };
 
-/** The whole app, functions bundled with esbuild for real: call once per test file (beforeAll). */
-export const synthesizePlatform = (context: Record<string, unknown> = {}): SynthesizedPlatform => {
-  const app = new App({ context: { ...cdkJsonContext(), ...context } });
+/**
+ * The whole app as `cdk synth` builds it, bar the bundling (and the schema check unless `validate`): call once
+ * per test file (beforeAll).
+ */
+export const synthesizePlatform = (
+  context: Record<string, unknown> = {},
+  { validate = false } = {},
+): SynthesizedPlatform => {
+  const app = quickApp({ ...context, ...skipBundling }, validate);
   const stack = buildPlatformApp(app);
   return { app, stack, template: Template.fromStack(stack) };
 };

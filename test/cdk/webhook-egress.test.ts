@@ -6,7 +6,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { functions as functionSpecs, type FunctionDefinition, type FunctionName } from '../../lib/platform';
-import { logicalId, skipBundling, synthesizePlatform, type SynthesizedPlatform } from './stacks';
+import { logicalId, synthesizePlatform, type SynthesizedPlatform } from './stacks';
 
 type Json = any;
 
@@ -15,7 +15,7 @@ describe('webhook egress as deployed', () => {
   let template: Template;
 
   beforeAll(() => {
-    platform = synthesizePlatform(skipBundling);
+    platform = synthesizePlatform();
     template = platform.template;
   });
 

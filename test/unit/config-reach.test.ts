@@ -29,7 +29,11 @@ const readers = (): Map<string, string> => {
   return found;
 };
 
-/** Modules of lambdas/ bundled into the function. */
+/**
+ * Modules of lambdas/ bundled into the function. The build is the deployed one (every package bundled but the
+ * SDK the Lambda runtime ships, as lib/platform-function.ts bundles), so a function whose import graph does not
+ * bundle fails here, without the CDK tests running esbuild once per function.
+ */
 const modulesOf = async (entry: string): Promise<string[]> => {
   const result = await build({
     entryPoints: [path.join(ROOT, entry)],
@@ -38,7 +42,9 @@ const modulesOf = async (entry: string): Promise<string[]> => {
     write: false,
     metafile: true,
     platform: 'node',
-    packages: 'external',
+    target: 'node22',
+    format: 'cjs',
+    external: ['@aws-sdk/*'],
     logLevel: 'silent',
   });
   return Object.keys(result.metafile.inputs).filter((input) => input.startsWith('lambdas/'));
