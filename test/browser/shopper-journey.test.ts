@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { signatureHeader } from '../../lambdas/runtime/signature';
+import { postInventory } from '../support/shop';
 import { linkParts } from '../http/helpers';
 import { launchChromium } from '../support/browser';
 import { emailsTo, uniqueEmail, type StoredEmail } from '../support/mailbox';
@@ -50,14 +50,7 @@ async function outOfStockProduct(label: string, name: string): Promise<string> {
 
 /** The ERP reports free units, signed with the shared secret exactly as it would be in production. */
 async function restockFromErp(sku: string, available: number): Promise<void> {
-  const body = JSON.stringify({ eventId: `erp-${randomUUID()}`, sku, available });
-  const response = await platform.request('POST', '/api/webhooks/inventory', {
-    raw: body,
-    headers: {
-      'content-type': 'application/json',
-      'x-signature': signatureHeader(platform.webhookSecret, body),
-    },
-  });
+  const response = await postInventory(platform, { eventId: `erp-${randomUUID()}`, sku, available });
   expect(response.status).toBe(202);
 }
 

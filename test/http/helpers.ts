@@ -3,13 +3,12 @@
  * every file.
  */
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { HttpResult, TestPlatform } from '../support/platform';
 
-export const uniqueSku = (label: string): string =>
-  `${label}-${randomBytes(5).toString('hex')}`.toUpperCase();
+import { linkParts } from '../support/shop';
 
 export { sleep } from '../support/wait';
+export { linkParts, newProduct, putProduct, uniqueSku, type ProductBody } from '../support/shop';
 
 /** Traces of a stack trace or of the server's file system, which an error body must never carry. */
 const LEAKS = [/\n\s*at\s/, /\bat \S+ \(/, /:\d+:\d+/, /node_modules/, /\/work\//, /lambdas\//, /\.ts\b/];
@@ -35,33 +34,6 @@ export const expectError = (response: HttpResult, status: number, code: string):
   for (const leak of LEAKS) expect(text).not.toMatch(leak);
 };
 
-export interface ProductBody {
-  name: string;
-  stock?: number;
-  supplierId?: string;
-  expectedRestockDate?: string | null;
-  backorders?: { enabled: boolean; segments?: string[]; maxPerCustomer?: number };
-}
-
-/** Creates (or replaces) a product through the console API and returns its SKU. */
-export const putProduct = async (
-  platform: TestPlatform,
-  sku: string,
-  body: ProductBody = { name: `Product ${sku}` },
-): Promise<string> => {
-  const response = await platform.admin('PUT', `/api/admin/products/${encodeURIComponent(sku)}`, body);
-  if (response.status !== 200 && response.status !== 201) {
-    throw new Error(`PUT product ${sku} answered ${response.status} ${JSON.stringify(response.body)}`);
-  }
-  return sku;
-};
-
-/** A new product open to backorders for everyone (unless `body` says otherwise). */
-export const newProduct = async (platform: TestPlatform, label: string, body?: Partial<ProductBody>) => {
-  const sku = uniqueSku(label);
-  return putProduct(platform, sku, { name: `Product ${sku}`, ...body });
-};
-
 export const signUp = (
   platform: TestPlatform,
   body: Record<string, unknown>,
@@ -71,13 +43,6 @@ export const signUp = (
 /** Queue order of the contract: oldest first (createdAt, then id as the tie-break of the same millisecond). */
 export const oldestFirst = <T extends { createdAt: string; id: string }>(items: T[]): T[] =>
   [...items].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-
-/** The id and token of a status link (`/status?id=…#token=…`; older links carried `&token=`). */
-export const linkParts = (statusUrl: string): { id: string; token: string } => {
-  const url = new URL(statusUrl);
-  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? url.searchParams.get('token');
-  return { id: url.searchParams.get('id') ?? '', token: token ?? '' };
-};
 
 export const statusOf = (platform: TestPlatform, statusUrl: string) => {
   const { id, token } = linkParts(statusUrl);

@@ -10,6 +10,7 @@ import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { linkParts } from '../http/helpers';
 import { sleep } from '../support/wait';
+import { signUpShopper } from '../support/shop';
 
 let platform: TestPlatform;
 let erp: WebhookReceiver;
@@ -48,11 +49,8 @@ const product = async (label: string) => {
   return sku;
 };
 
-const signUp = async (sku: string, email: string) => {
-  const response = await platform.request('POST', '/api/backorders', { json: { sku, email, name: 'Ida' } });
-  expect(response.status).toBe(201);
-  return response.body.id as string;
-};
+const signUp = async (sku: string, email: string) =>
+  (await signUpShopper(platform, { sku, email, name: 'Ida' })).id;
 
 const detail = async (id: string) => {
   const response = await platform.admin('GET', `/api/admin/backorders/${id}`);

@@ -9,6 +9,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { useSingleOptIn } from '../support/settings';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { queueDepth as depthOf } from '../support/invariants';
+import { signUpShopper } from '../support/shop';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -49,13 +50,8 @@ const waitFor = async (condition: () => Promise<boolean>, what: string, timeoutM
   }
 };
 
-const signUp = async (sku: string, email: string) => {
-  const response = await platform.request('POST', '/api/backorders', {
-    json: { sku, email, marketingConsent: true, name: 'Ann' },
-  });
-  expect(response.status).toBe(201);
-  return response.body as { id: string };
-};
+const signUp = (sku: string, email: string) =>
+  signUpShopper(platform, { sku, email, marketingConsent: true, name: 'Ann' });
 
 test('a confirmation goes out while a nurture step for every other shopper waits on its own queue', async () => {
   const sku = `PRIORITY-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();

@@ -15,7 +15,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { emulatorClients } from '../../local/platform';
 import type { LambdaHandler } from '../../local/handlers';
-import { signatureHeader, verifySignature } from '../../lambdas/runtime/signature';
+import { verifySignature } from '../../lambdas/runtime/signature';
 import { queues, type FunctionName } from '../../lib/platform';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
 import { emailLinkTokenFor, uniqueEmail } from '../support/mailbox';
@@ -24,6 +24,7 @@ import { linkParts } from '../http/helpers';
 import { batchWrite, waitingBackorders, type SeededBackorder } from '../support/backorder-rows';
 import { deadLetters, inboxCounts, statusesOf, waitForInboxes, waitUntilQuiet } from '../support/invariants';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { newProduct as newProductIn, postInventory } from '../support/shop';
 
 const HOUR = 3_600_000;
 const CONSUMERS = new Set<string>(Object.values(queues).map((q) => q.consumer));
@@ -119,15 +120,12 @@ afterAll(async () => {
 const CONFIRMATION = /^You're on the list for /;
 const RESTOCK_ALERT = /^Good news: .* is back, and yours is set aside$/;
 
-let skuCounter = 0;
 const newProduct = async (label: string): Promise<{ sku: string; name: string }> => {
-  const sku = `FAULT-${label}-${++skuCounter}-${Date.now().toString(36)}`.toUpperCase();
   const name = `Fault ${label} tee`;
-  const saved = await platform.admin('PUT', `/api/admin/products/${sku}`, {
+  const sku = await newProductIn(platform, `FAULT-${label}`, {
     name,
     backorders: { enabled: true, maxPerCustomer: 10 },
   });
-  expect(saved.status).toBe(201);
   return { sku, name };
 };
 
@@ -169,15 +167,8 @@ const signUp = async (sku: string, label: string, marketingConsent = false) => {
 };
 
 const restock = async (sku: string, available: number) => {
-  const raw = JSON.stringify({ eventId: `restock-${sku}`, sku, available });
   for (let attempt = 1; ; attempt++) {
-    const response = await platform.request('POST', '/api/webhooks/inventory', {
-      raw,
-      headers: {
-        'content-type': 'application/json',
-        'x-signature': signatureHeader(platform.webhookSecret, raw),
-      },
-    });
+    const response = await postInventory(platform, { eventId: `restock-${sku}`, sku, available });
     // An ERP retries a webhook that did not get through; the event id makes the retry harmless.
     if (response.status === 503 && attempt < 20) {
       await new Promise((r) => setTimeout(r, 1000));

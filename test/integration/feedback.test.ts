@@ -13,6 +13,7 @@ import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../suppo
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { useSingleOptIn } from '../support/settings';
 import { sleep } from '../support/wait';
+import { signUpShopper } from '../support/shop';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -95,13 +96,8 @@ const product = async (label: string) => {
   return sku;
 };
 
-const signUp = async (sku: string, email: string, marketingConsent = false) => {
-  const response = await platform.request('POST', '/api/backorders', {
-    json: { sku, email, marketingConsent },
-  });
-  expect(response.status).toBe(201);
-  return response.body as { id: string };
-};
+const signUp = (sku: string, email: string, marketingConsent = false) =>
+  signUpShopper(platform, { sku, email, marketingConsent });
 
 const subjects = (emails: StoredEmail[]) => emails.map((e) => e.subject);
 

@@ -11,6 +11,7 @@ import { useSingleOptIn } from '../support/settings';
 import { linkParts } from '../http/helpers';
 import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../support/mailbox';
 import { sleep } from '../support/wait';
+import { signUpShopper } from '../support/shop';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -81,13 +82,10 @@ const campaign = async (id: string, skus: string[], delays: string[], active = t
 };
 
 const signUp = async (sku: string, email: string, marketingConsent = true, name = 'Ann') => {
-  const response = await platform.request('POST', '/api/backorders', {
-    json: { sku, email, marketingConsent, name },
-  });
-  expect(response.status).toBe(201);
+  const shopper = await signUpShopper(platform, { sku, email, marketingConsent, name });
   await waitForEmails(platform.sesUrl, email, 1); // the confirmation; its delivery enrols the shopper
   await sleep(300);
-  return response.body as { id: string; statusUrl: string };
+  return shopper;
 };
 
 const subjects = (emails: StoredEmail[]) => emails.map((e) => e.subject);

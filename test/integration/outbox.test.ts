@@ -18,6 +18,7 @@ import { deadLetters } from '../support/invariants';
 import { rowsOf } from '../support/hostile';
 import { linkParts } from '../http/helpers';
 import { sleep } from '../support/wait';
+import { newProduct as newProductIn } from '../support/shop';
 
 /** The invocation the SDK call belongs to, so only the one under test dies. */
 const invocation = new AsyncLocalStorage<{ kill: () => void }>();
@@ -82,12 +83,8 @@ afterEach(() => {
   killAfterOutboxWrite = false;
 });
 
-const newProduct = async (label: string, stock = 0): Promise<string> => {
-  const sku = `OUTBOX-${label}-${Date.now().toString(36)}`.toUpperCase();
-  const saved = await platform.admin('PUT', `/api/admin/products/${sku}`, { name: `Outbox ${label}`, stock });
-  expect(saved.status).toBe(201);
-  return sku;
-};
+const newProduct = (label: string, stock = 0): Promise<string> =>
+  newProductIn(platform, `OUTBOX-${label}`, { name: `Outbox ${label}`, stock });
 
 /** Events of one backorder the ERP received, by type. */
 const eventsAbout = (backorderId: string) =>

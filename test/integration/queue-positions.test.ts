@@ -22,6 +22,7 @@ import { emulatorEndpoints } from '../support/platform';
 import { uniqueEmail } from '../support/mailbox';
 import { linkParts } from '../http/helpers';
 import { sleep } from '../support/wait';
+import { signUpShopper, type Shopper } from '../support/shop';
 
 /** The remaining time the next publicApi invocations see (undefined: the function's own). */
 let remainingForApi: number | undefined;
@@ -61,18 +62,8 @@ const newSku = async (label: string, firstTicket?: number): Promise<string> => {
   return sku;
 };
 
-interface Shopper {
-  id: string;
-  token: string;
-}
-
-const signUpShopper = async (sku: string, quantity = 1): Promise<Shopper> => {
-  const response = await platform.request('POST', '/api/backorders', {
-    json: { sku, email: uniqueEmail('qp'), quantity },
-  });
-  expect(response.status).toBe(201);
-  return { id: response.body.id, token: linkParts(response.body.statusUrl).token };
-};
+const signUp = (sku: string, quantity = 1): Promise<Shopper> =>
+  signUpShopper(platform, { sku, quantity, label: 'qp' });
 
 /** Every backorder of the SKU as stored: id, status, ticket. */
 const rowsOf = async (sku: string) =>
@@ -145,7 +136,7 @@ class SignUp implements Step {
   check = () => true;
   async run(_m: object, world: World) {
     const joined = await Promise.all(
-      Array.from({ length: this.count }, () => signUpShopper(world.sku, this.quantity)),
+      Array.from({ length: this.count }, () => signUp(world.sku, this.quantity)),
     );
     for (const shopper of joined) world.shoppers.set(shopper.id, shopper);
     await expectPlacesExact(world.sku, world.shoppers);
@@ -228,7 +219,7 @@ test('places are exact through interleaved signups, cancels, fulfilments, restoc
 test('a drop of 300 concurrent signups on one SKU: unique tickets, places 1…300 once each', async () => {
   const sku = await newSku('drop');
   const shoppers = new Map<string, Shopper>();
-  const joined = await Promise.all(Array.from({ length: 300 }, () => signUpShopper(sku)));
+  const joined = await Promise.all(Array.from({ length: 300 }, () => signUp(sku)));
   for (const shopper of joined) shoppers.set(shopper.id, shopper);
   const tickets = (await rowsOf(sku)).map((r) => r.ticket);
   expect(new Set(tickets).size).toBe(300);
@@ -281,8 +272,8 @@ test('a place costs the same requests at the back of a million-shopper queue as 
       Item: { key: `summary#${empty}`, legacyDone: true },
     }),
   );
-  const first = await signUpShopper(empty);
-  const last = await signUpShopper(deep);
+  const first = await signUp(empty);
+  const last = await signUp(deep);
   const read = (sku: string, shopper: Shopper) =>
     platform.request('GET', `/api/backorders/${shopper.id}?token=${shopper.token}`);
   expect((await read(empty, first)).body.position).toBe(1);

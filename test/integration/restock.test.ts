@@ -9,10 +9,11 @@ import { emulatorClients } from '../../local/platform';
 import { signatureHeader } from '../../lambdas/runtime/signature';
 import { queueDepth as depthOf } from '../support/invariants';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
-import { emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';
+import { emailsTo, statusLinksIn, waitForEmails } from '../support/mailbox';
 import { linkParts } from '../http/helpers';
 import { batchWrite, waitingBackorders, type SeededBackorder } from '../support/backorder-rows';
 import { sleep } from '../support/wait';
+import { newProduct as newProductIn, postInventory, signUpShopper } from '../support/shop';
 
 let platform: TestPlatform;
 let dynamo: DynamoDBDocumentClient;
@@ -30,37 +31,18 @@ afterAll(async () => {
   sqs?.destroy();
 });
 
-let skuCounter = 0;
-const newProduct = async (label: string, stock?: number): Promise<string> => {
-  const sku = `RS-${label}-${++skuCounter}-${Date.now().toString(36)}`.toUpperCase();
-  const saved = await platform.admin('PUT', `/api/admin/products/${sku}`, {
+const newProduct = (label: string, stock?: number): Promise<string> =>
+  newProductIn(platform, `RS-${label}`, {
     name: `Restock ${label} "tee" & co`,
     ...(stock === undefined ? {} : { stock }),
     backorders: { enabled: true, maxPerCustomer: 10 },
   });
-  expect(saved.status).toBe(201);
-  return sku;
-};
 
-const signUp = async (sku: string, quantity: number, label: string) => {
-  const email = uniqueEmail(label);
-  const response = await platform.request('POST', '/api/backorders', { json: { sku, email, quantity } });
-  expect(response.status).toBe(201);
-  const { token } = linkParts(response.body.statusUrl);
-  return { id: response.body.id as string, email, quantity, token };
-};
+const signUp = (sku: string, quantity: number, label: string) =>
+  signUpShopper(platform, { sku, quantity, label });
 
-const signedWebhook = (body: unknown, options: { secret?: string; atMs?: number; header?: string } = {}) => {
-  const raw = JSON.stringify(body);
-  return platform.request('POST', '/api/webhooks/inventory', {
-    raw,
-    headers: {
-      'content-type': 'application/json',
-      'x-signature':
-        options.header ?? signatureHeader(options.secret ?? platform.webhookSecret, raw, options.atMs),
-    },
-  });
-};
+const signedWebhook = (body: unknown, options?: Parameters<typeof postInventory>[2]) =>
+  postInventory(platform, body, options);
 
 const backorder = async (id: string) =>
   (await dynamo.send(new GetCommand({ TableName: platform.tableNames.backorders, Key: { id } }))).Item!;

@@ -12,10 +12,10 @@ import { hashToken, newToken } from '../../lambdas/runtime/tokens';
 import { medianFromHistogram, waitBucket } from '../../lambdas/domain/statistics';
 import { queueDepth as depthOf } from '../support/invariants';
 import { startTestPlatform, emulatorEndpoints, type TestPlatform } from '../support/platform';
-import { uniqueEmail, waitForEmails } from '../support/mailbox';
+import { waitForEmails } from '../support/mailbox';
 import { useSingleOptIn } from '../support/settings';
-import { linkParts } from '../http/helpers';
 import { sleep } from '../support/wait';
+import { newProduct as newProductIn, signUpShopper, type Shopper } from '../support/shop';
 
 let platform: TestPlatform;
 let dynamo: DynamoDBDocumentClient;
@@ -35,33 +35,14 @@ afterAll(async () => {
   sqs?.destroy();
 });
 
-let skuCounter = 0;
-const newProduct = async (label: string): Promise<string> => {
-  const sku = `ST-${label}-${++skuCounter}-${Date.now().toString(36)}`.toUpperCase();
-  const saved = await platform.admin('PUT', `/api/admin/products/${sku}`, {
+const newProduct = (label: string): Promise<string> =>
+  newProductIn(platform, `ST-${label}`, {
     name: `Stats ${label} <b>tee</b>`,
     backorders: { enabled: true, maxPerCustomer: 10 },
   });
-  expect(saved.status).toBe(201);
-  return sku;
-};
 
-interface Shopper {
-  id: string;
-  email: string;
-  token: string;
-  quantity: number;
-}
-
-const signUp = async (sku: string, quantity: number, label: string, marketingConsent = false) => {
-  const email = uniqueEmail(label);
-  const response = await platform.request('POST', '/api/backorders', {
-    json: { sku, email, quantity, marketingConsent },
-  });
-  expect(response.status).toBe(201);
-  const { token } = linkParts(response.body.statusUrl);
-  return { id: response.body.id as string, email, quantity, token } satisfies Shopper;
-};
+const signUp = (sku: string, quantity: number, label: string, marketingConsent = false) =>
+  signUpShopper(platform, { sku, quantity, label, marketingConsent });
 
 const cancelByShopper = (s: Shopper) =>
   platform.request('POST', `/api/backorders/${s.id}/cancel?token=${encodeURIComponent(s.token)}`);

@@ -15,6 +15,7 @@ import { batchWrite, waitingBackorders } from '../support/backorder-rows';
 import { parse as parseCsv } from '../support/csv-reader';
 import type * as SupplierBatches from '../../lambdas/use-cases/supplier-batches';
 import { sleep } from '../support/wait';
+import { newProduct as newProductIn } from '../support/shop';
 
 let platform: TestPlatform;
 let dynamo: DynamoDBDocumentClient;
@@ -61,16 +62,8 @@ const newSupplier = async (label: string, batch: Record<string, unknown>) => {
   return { id, email, batch: saved.body.batch as BatchSchedule };
 };
 
-const newProduct = async (supplierId: string, name: string) => {
-  const sku = unique('SB').toUpperCase();
-  const saved = await platform.admin('PUT', `/api/admin/products/${sku}`, {
-    name,
-    supplierId,
-    backorders: { enabled: true },
-  });
-  expect(saved.status).toBe(201);
-  return sku;
-};
+const newProduct = (supplierId: string, name: string) =>
+  newProductIn(platform, 'SB', { name, supplierId, backorders: { enabled: true } });
 
 /** Waiting backorders of `sku` created one second apart, the last at `endMs`; or cancelled ones. */
 const seed = async (sku: string, quantities: number[], endMs: number, status = 'waiting') => {

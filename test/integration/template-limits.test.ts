@@ -12,6 +12,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { queueDepth } from '../support/invariants';
 import { sleep } from '../support/wait';
+import { signUpShopper } from '../support/shop';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -64,12 +65,9 @@ const product = async (label: string) => {
 };
 
 const signUp = async (sku: string, email: string, quantity: number) => {
-  const response = await platform.request('POST', '/api/backorders', {
-    json: { sku, email, quantity, marketingConsent: true, name: 'Ann' },
-  });
-  expect(response.status).toBe(201);
+  const { id } = await signUpShopper(platform, { sku, email, quantity, marketingConsent: true, name: 'Ann' });
   await waitForEmails(platform.sesUrl, email, 1); // the confirmation; its delivery enrols the shopper
-  return response.body.id as string;
+  return id;
 };
 
 const ledgerRow = async (emailId: string) =>

@@ -18,13 +18,13 @@ import {
 import { verifySignature } from '../../lambdas/runtime/signature';
 import { queues } from '../../lib/platform';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { uniqueEmail } from '../support/mailbox';
 import {
   startWebhookReceiver,
   type ReceivedRequest,
   type WebhookReceiver,
 } from '../support/webhook-receiver';
 import { sleep } from '../support/wait';
+import { signUpShopper } from '../support/shop';
 
 const SKU = 'HOOKS-1';
 const SECRET = 'erp-signing-secret-0123456789';
@@ -102,13 +102,8 @@ const saveEndpoint = async (url: string, events = ['backorder.created']): Promis
   return id;
 };
 
-const signUp = async (label: string, sku = SKU): Promise<string> => {
-  const response = await platform.request('POST', '/api/backorders', {
-    json: { sku, email: uniqueEmail(label), name: 'Ada Lovelace', quantity: 2 },
-  });
-  expect(response.status).toBe(201);
-  return response.body.id;
-};
+const signUp = async (label: string, sku = SKU): Promise<string> =>
+  (await signUpShopper(platform, { sku, label, name: 'Ada Lovelace', quantity: 2 })).id;
 
 const deliveryOf = async (webhookId: string, backorderId: string) => {
   const { body } = await platform.admin('GET', `/api/admin/webhooks/${webhookId}/deliveries`);

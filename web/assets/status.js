@@ -11,7 +11,7 @@
  */
 import { ApiError, NetworkError, request } from './api.js';
 import { formatMoment, units } from './format.js';
-import { byId } from './elements.js';
+import { byId, confirmAction } from './elements.js';
 
 const STATUS_WORDS = {
   waiting: 'Waiting in the queue',
@@ -42,11 +42,9 @@ const loadRetry = byId('load-retry', window.HTMLButtonElement);
 const cancelArea = byId('cancel-area');
 const cancelButton = byId('cancel', window.HTMLButtonElement);
 const cancelError = byId('cancel-error');
-const dialog = byId('cancel-dialog', window.HTMLDialogElement);
 const downloadButton = byId('download-data', window.HTMLButtonElement);
 const deleteButton = byId('delete-data', window.HTMLButtonElement);
 const dataError = byId('data-error');
-const deleteDialog = byId('delete-dialog', window.HTMLDialogElement);
 
 const dataRights = byId('data-rights');
 const needsEmailLink = byId('data-needs-email-link');
@@ -201,14 +199,18 @@ function renderTimeline(events) {
 
 // ---- cancelling -------------------------------------------------------------------------------------
 
-function askToCancel() {
+async function askToCancel() {
   cancelError.hidden = true;
-  byId('cancel-dialog-text').textContent =
-    backorder.status === 'waiting'
-      ? `You will lose your place in the queue for ${backorder.productName}. This cannot be undone.`
-      : `The ${units(backorder.quantity)} reserved for you will go to the next shopper. This cannot be undone.`;
-  dialog.returnValue = '';
-  dialog.showModal();
+  const confirmed = await confirmAction({
+    title: 'Cancel this backorder?',
+    text:
+      backorder.status === 'waiting'
+        ? `You will lose your place in the queue for ${backorder.productName}. This cannot be undone.`
+        : `The ${units(backorder.quantity)} reserved for you will go to the next shopper. This cannot be undone.`,
+    confirmLabel: 'Yes, cancel it',
+    cancelLabel: 'Keep my backorder',
+  });
+  if (confirmed) await cancel();
 }
 
 async function cancel() {
@@ -293,14 +295,18 @@ async function downloadData() {
   }
 }
 
-function askToDelete() {
+async function askToDelete() {
   dataError.hidden = true;
-  byId('delete-dialog-text').textContent =
-    'Every backorder you have with this shop is cancelled (reserved units go to the next shopper), and your ' +
-    'email address, name and company are deleted from everything we keep. Links in our emails stop ' +
-    'working. This cannot be undone.';
-  deleteDialog.returnValue = '';
-  deleteDialog.showModal();
+  const confirmed = await confirmAction({
+    title: 'Delete all your data?',
+    text:
+      'Every backorder you have with this shop is cancelled (reserved units go to the next shopper), and your ' +
+      'email address, name and company are deleted from everything we keep. Links in our emails stop ' +
+      'working. This cannot be undone.',
+    confirmLabel: 'Yes, delete everything',
+    cancelLabel: 'Keep my data',
+  });
+  if (confirmed) await deleteData();
 }
 
 async function deleteData() {
@@ -360,12 +366,6 @@ async function emailMyLinks() {
 downloadButton.addEventListener('click', downloadData);
 emailLinksButton.addEventListener('click', emailMyLinks);
 deleteButton.addEventListener('click', askToDelete);
-deleteDialog.addEventListener('close', () => {
-  if (deleteDialog.returnValue === 'delete') deleteData();
-});
 cancelButton.addEventListener('click', askToCancel);
-dialog.addEventListener('close', () => {
-  if (dialog.returnValue === 'cancel') cancel();
-});
 loadRetry.addEventListener('click', load);
 load();

@@ -24,10 +24,12 @@ import { readRecipient, rememberRecipient, sendTest } from './campaign-test-emai
 import { wireVariables } from './campaign-variables.js';
 import { wireFormSave } from './form-save.js';
 import { replaceHash } from './router.js';
+import { fillSegmentChoices } from './choices.js';
 
 const part = byId('campaign-editor-part');
 const titleElement = byId('campaign-editor-title');
 const form = byId('campaign-form', window.HTMLFormElement);
+fillSegmentChoices(byId('campaign-segments-choices'), { short: true });
 const nameInput = byId('campaign-name', window.HTMLInputElement);
 const idInput = byId('campaign-id', window.HTMLInputElement);
 const activeInput = byId('campaign-active', window.HTMLInputElement);

@@ -2,16 +2,15 @@
 /**
  * Small DOM helpers shared by the console's sections: finding the page's elements by id (typed, and failing
  * loudly when one is missing), building elements whose text always goes in as text (never markup), showing
- * the API's validation details next to the fields they name, result messages, and the one confirmation
- * dialog.
+ * the API's validation details next to the fields they name, and result messages.
  */
 
 /** @typedef {{path?: unknown, message?: string}} Problem a validation detail: the API's, or the form's own */
 /** @typedef {Node|string|number|null|undefined|false} Child */
 
-import { byId, control } from '../elements.js';
+import { byId, confirmAction, control } from '../elements.js';
 
-export { byId, control };
+export { byId, confirmAction, control };
 
 /**
  * The element an event happened in (or inside), nearest first, that matches `selector`; null when none.
@@ -231,40 +230,6 @@ export function problemList(problems) {
     { className: 'problem-list' },
     problems.map(({ path, message }) => h('li', {}, path ? `${path}: ${message}` : message)),
   );
-}
-
-// ---- confirmation dialog -------------------------------------------------------------------------------
-
-/**
- * Asks a yes/no question in the page's <dialog id="confirm-dialog">. Resolves true only when the person
- * chose the confirming button; Escape and "keep" resolve false. Focus goes back where it was.
- * @param {{title:string, text:string, confirmLabel:string, cancelLabel?:string, danger?:boolean}} question
- * @returns {Promise<boolean>}
- */
-export function confirmAction({ title, text, confirmLabel, cancelLabel = 'Keep it', danger = true }) {
-  const dialog = byId('confirm-dialog', window.HTMLDialogElement);
-  const opener = document.activeElement;
-  byId('confirm-dialog-title').textContent = title;
-  byId('confirm-dialog-text').textContent = text;
-  const confirm = byId('confirm-dialog-confirm');
-  const cancel = byId('confirm-dialog-cancel');
-  confirm.textContent = confirmLabel;
-  confirm.className = danger ? 'button button--danger' : 'button';
-  cancel.textContent = cancelLabel;
-  dialog.returnValue = '';
-  return new Promise((resolve) => {
-    dialog.addEventListener(
-      'close',
-      () => {
-        if (opener instanceof window.HTMLElement && opener.isConnected) opener.focus();
-        resolve(dialog.returnValue === 'confirm');
-      },
-      { once: true },
-    );
-    dialog.showModal();
-    // The safe choice has focus, so a stray Enter never deletes anything.
-    cancel.focus();
-  });
 }
 
 /**

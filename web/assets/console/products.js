@@ -10,6 +10,7 @@ import { formatDay, formatMoment } from '../format.js';
 import { fillSupplierSelect } from './suppliers.js';
 import { PagedList, Section, counted, loadList, pagePath } from './section.js';
 import { actions, appendRows, badge, cell, rowHeading, rowsIn } from './cards.js';
+import { fillSegmentChoices } from './choices.js';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** @type {Record<string, string>} */
@@ -24,6 +25,7 @@ const editorPart = byId('product-editor-part');
 const editorTitle = byId('product-editor-title');
 const landing = byId('product-landing');
 const form = byId('product-form', window.HTMLFormElement);
+fillSegmentChoices(byId('product-segments-choices'));
 const ownRules = byId('product-own-rules');
 const result = byId('product-result');
 

@@ -6,10 +6,12 @@
 import { admin, describeFailure, SignedOut } from './admin.js';
 import { byId, checkedValues, clearFieldErrors, control, setChecked, showResult } from './dom.js';
 import { wireFormSave } from './form-save.js';
+import { fillSegmentChoices } from './choices.js';
 
 const view = byId('view-settings');
 const headingElement = byId('settings-title');
 const form = byId('settings-form', window.HTMLFormElement);
+fillSegmentChoices(byId('settings-segments-choices'));
 const loadResult = byId('settings-load');
 const result = byId('settings-result');
 

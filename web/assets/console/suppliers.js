@@ -10,6 +10,7 @@ import { formatMoment } from '../format.js';
 import { Section, counted, cursorOf, itemsOf, loadList, pagePath } from './section.js';
 import { actions, card, fact, facts, linkButton } from './cards.js';
 import { showBatches, stopBatches } from './supplier-batches.js';
+import { fillChoices } from './choices.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** @type {Record<string, string>} */
@@ -29,6 +30,14 @@ const list = byId('suppliers-list');
 const editorPart = byId('supplier-editor-part');
 const editorTitle = byId('supplier-editor-title');
 const form = byId('supplier-form', window.HTMLFormElement);
+fillChoices(byId('supplier-every-choices'), {
+  name: 'every',
+  type: 'radio',
+  choices: [
+    ['week', 'Every week'],
+    ['day', 'Every day'],
+  ],
+});
 const result = byId('supplier-result');
 const dayField = byId('supplier-day-field');
 const batchesPart = byId('supplier-batches-part');

@@ -20,6 +20,7 @@ import { formatMoment } from '../format.js';
 import { Section, counted, itemsOf, loadList } from './section.js';
 import { actionButton, actions, badge, card, fact, facts, linkButton } from './cards.js';
 import { showDeliveries, stopDeliveries } from './webhook-deliveries.js';
+import { fillChoices } from './choices.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** @type {Record<string, string>} */
@@ -36,6 +37,16 @@ const list = byId('webhooks-list');
 const editorPart = byId('webhook-editor-part');
 const editorTitle = byId('webhook-editor-title');
 const form = byId('webhook-form', window.HTMLFormElement);
+fillChoices(byId('webhook-events-choices'), {
+  name: 'events',
+  type: 'checkbox',
+  choices: [
+    ['backorder.created', 'Backorder created'],
+    ['backorder.cancelled', 'Backorder cancelled'],
+    ['backorder.allocated', 'Backorder allocated (units reserved at restock)'],
+    ['backorder.fulfilled', 'Backorder fulfilled'],
+  ],
+});
 const result = byId('webhook-result');
 const secretHint = byId('webhook-secret-hint');
 const deliveriesPart = byId('webhook-deliveries-part');
