@@ -68,6 +68,31 @@ export interface RouteDoc {
 
 const backorderId = z.string().describe('The backorder id (26 characters, as in its links)');
 
+/** The CORS preflight a browser sends before the storefront embed calls `route` from a shop's page. */
+const preflightOf = (route: string): RouteDoc => ({
+  tag: 'Storefront embed',
+  summary: `CORS preflight of ${route}`,
+  description:
+    'Answers 204. From an origin listed in the settings (`embed.allowedOrigins`): ' +
+    '`Access-Control-Allow-Origin` with that origin, the allowed method and `content-type`; from any other ' +
+    'origin, no CORS header, so the browser does not send the request.',
+  guard: 'none',
+  answers: [
+    {
+      status: 204,
+      description: 'Preflight answered',
+      headers: {
+        'Access-Control-Allow-Origin': 'The calling origin, only when the shop allows it',
+        'Access-Control-Allow-Methods': 'The route method',
+        'Access-Control-Allow-Headers': 'content-type',
+        'Access-Control-Max-Age': 'Seconds a browser may reuse this answer (600)',
+        Vary: 'Origin',
+      },
+    },
+  ],
+  errors: [],
+});
+
 export const shopperRouteDocs: Record<string, RouteDoc> = {
   'GET /api/health': {
     tag: 'Platform',
@@ -178,6 +203,9 @@ export const shopperRouteDocs: Record<string, RouteDoc> = {
     ],
     errors: [429],
   },
+  'OPTIONS /api/products/{sku}': { ...preflightOf('GET /api/products/{sku}'), path: { sku: skuSchema } },
+  'OPTIONS /api/backorders': preflightOf('POST /api/backorders'),
+  'OPTIONS /api/links': preflightOf('POST /api/links'),
   'POST /api/unsubscribe': {
     tag: 'Shopper',
     summary: 'Unsubscribe from marketing email',

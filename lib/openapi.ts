@@ -36,6 +36,8 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = { ...shopperRouteDo
 const TAGS: Record<string, string> = {
   Shopper: 'The landing page, signup, the status page, consent',
   'Shopper data': "The shopper's own data: links by email, download, erase",
+  'Storefront embed':
+    "CORS preflights of the routes a shop's own pages may call (settings embed.allowedOrigins)",
   ERP: "The shop's ERP: signed stock updates",
   Settings: 'Console: site-wide policy and sender',
   Products: 'Console: the catalogue and free stock',
@@ -247,7 +249,7 @@ const parametersOf = (route: RouteDefinition, doc: RouteDoc): Json[] => {
 };
 
 const operationOf = (route: RouteDefinition, doc: RouteDoc, components: Components): Json => {
-  const takesBody = route.method !== 'GET';
+  const takesBody = route.method !== 'GET' && route.method !== 'OPTIONS';
   const errors = new Set([403, 503, ...doc.errors]);
   if (doc.guard === 'admin' || doc.guard === 'signature') errors.add(401);
   if (doc.guard === 'emailLink' || doc.guard === 'link') errors.add(404);

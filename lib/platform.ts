@@ -101,7 +101,8 @@ export interface FunctionDefinition {
 export type RouteAuth = 'public' | 'admin';
 
 export interface RouteDefinition {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** `OPTIONS`: a CORS preflight of a route the storefront embed calls (lambdas/domain/cors.ts). */
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
   /** API Gateway v2 path template, e.g. /api/products/{sku}. */
   path: string;
   function: FunctionName;
@@ -208,7 +209,7 @@ export const tables = {
     name: 'settings',
     partitionKey: { name: 'name', type: 'S' },
     indexes: [],
-    purpose: 'Site-wide settings: backorder policy, double opt-in, sender, public base URL.',
+    purpose: 'Site-wide settings: backorder policy, double opt-in, sender, public base URL, embed origins.',
   },
   products: {
     name: 'products',
@@ -682,6 +683,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'DELETE', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
   // A shopper who lost their links asks for them by email: always 202, whether or not the address is known.
   { method: 'POST', path: '/api/links', function: 'publicApi', auth: 'public' },
+  // CORS preflights of the routes a shop's own pages may call (the storefront embed); the answer's headers
+  // say whether the page's origin is one the shop allowed.
+  { method: 'OPTIONS', path: '/api/products/{sku}', function: 'publicApi', auth: 'public' },
+  { method: 'OPTIONS', path: '/api/backorders', function: 'publicApi', auth: 'public' },
+  { method: 'OPTIONS', path: '/api/links', function: 'publicApi', auth: 'public' },
   // Authenticated by its HMAC signature, not by the admin authorizer.
   { method: 'POST', path: '/api/webhooks/inventory', function: 'inventoryApi', auth: 'public' },
 
@@ -768,6 +774,9 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'GET /api/backorders/{id}/export': 'shopper',
   'DELETE /api/backorders/{id}': 'shopper',
   'POST /api/links': 'signup',
+  'OPTIONS /api/products/{sku}': 'shopper',
+  'OPTIONS /api/backorders': 'shopper',
+  'OPTIONS /api/links': 'shopper',
   'POST /api/webhooks/inventory': 'erp',
   'GET /api/admin/settings': 'console',
   'PUT /api/admin/settings': 'console',

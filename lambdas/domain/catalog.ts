@@ -6,6 +6,7 @@ import { SEGMENTS } from './backorder';
 import { emailAddress } from './backorder-schema';
 import type { BackorderPolicy } from './eligibility';
 import { CONTROL_CHARACTERS } from './validation';
+import { isWebOrigin } from './cors';
 
 const line = (max: number) =>
   z
@@ -50,6 +51,24 @@ const httpUrl = z
     { message: 'must be an http(s) URL' },
   );
 
+/** Most origins a shop may list: its storefronts and their staging copies, not a directory of the web. */
+export const MAX_ALLOWED_ORIGINS = 50;
+
+/** Which of the shop's own web pages may embed the signup form (lambdas/domain/cors.ts). */
+const embedSettings = z
+  .object({
+    allowedOrigins: z
+      .array(
+        z.string().max(300).refine(isWebOrigin, {
+          message:
+            'must be an origin such as https://shop.example: scheme, host and port only, in lower case',
+        }),
+      )
+      .max(MAX_ALLOWED_ORIGINS)
+      .refine((list) => new Set(list).size === list.length, { message: 'must not repeat an origin' }),
+  })
+  .strict();
+
 /**
  * The site settings a PUT replaces whole. The backorder policy, the opt-in choice and the sender are always
  * said; optional sections left out take their defaults (a shop that never saved settings has those of
@@ -61,6 +80,7 @@ export const siteSettingsSchema = z
     doubleOptIn: z.boolean(),
     sender: z.object({ from: mailbox, replyTo: mailbox.optional(), postalAddress: line(500) }).strict(),
     publicBaseUrl: httpUrl.optional(),
+    embed: embedSettings.optional(),
   })
   .strict();
 

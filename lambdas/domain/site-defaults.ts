@@ -13,4 +13,11 @@ export const defaultSiteSettings = (defaultSender: string): SiteSettings => ({
   backorders: { enabled: true, segments: [...SEGMENTS] },
   doubleOptIn: true,
   sender: { from: defaultSender, postalAddress: 'Postal address not configured' },
+  embed: { allowedOrigins: [] },
+});
+
+/** Optional sections a PUT left out (or settings saved before they existed), as their defaults. */
+export const withSectionDefaults = (settings: SiteSettings): SiteSettings => ({
+  ...settings,
+  embed: settings.embed ?? { allowedOrigins: [] },
 });

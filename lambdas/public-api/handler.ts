@@ -16,6 +16,7 @@ import { eraseShopperData, exportFileName, exportShopperData } from '../use-case
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
 import { emailMyLinks } from '../use-cases/shopper-links';
 import { NotFoundError } from '../runtime/errors';
+import { corsFor } from '../use-cases/cors';
 
 /** The link token of a backorder request: the bearer header wins over the query string. */
 const linkToken = ({ headers, query }: ApiRequest): string | undefined => {
@@ -36,6 +37,12 @@ const openApi = (): Promise<string> =>
   (openApiText ??= import('../../docs/openapi.json').then(({ default: document }) =>
     JSON.stringify(document),
   ));
+
+/**
+ * A browser's CORS preflight for a route a shop's own pages may call (the storefront embed): the answer's
+ * CORS headers, added for every answer, say whether the page's origin may go on.
+ */
+const preflight: RouteHandler = async () => ({ status: 204 });
 
 export const routes: Record<string, RouteHandler> = {
   'GET /api/health': async () => json(200, await checkHealth()),
@@ -95,8 +102,12 @@ export const routes: Record<string, RouteHandler> = {
     }
     return redirect(`/confirm?result=${result}`);
   },
+
+  'OPTIONS /api/products/{sku}': preflight,
+  'OPTIONS /api/backorders': preflight,
+  'OPTIONS /api/links': preflight,
 };
 
-const api = apiHandler(routes, { formRoutes: ['POST /api/unsubscribe'] });
+const api = apiHandler(routes, { formRoutes: ['POST /api/unsubscribe'], cors: corsFor });
 export const dispatch = api.dispatch;
 export const handler = api.handler.use(injectLambdaContext(logger));

@@ -142,7 +142,22 @@ export interface RouterOptions {
    * unauthenticated caller learns nothing from validation errors. Throws a ContractError to refuse.
    */
   authenticate?: (request: { headers: Record<string, string>; rawBody: string }) => Promise<void>;
+  /**
+   * The CORS headers of every answer (lambdas/use-cases/cors.ts), decided before the work: a page allowed to
+   * call must be able to read its answer, errors included, and a request whose answer could not be read (the
+   * list unreadable) is not processed.
+   */
+  cors?: (request: {
+    path: string;
+    origin: string | undefined;
+    preflight: boolean;
+  }) => Promise<Record<string, string>>;
 }
+
+const withHeaders = (
+  response: APIGatewayProxyStructuredResultV2,
+  headers: Record<string, string>,
+): APIGatewayProxyStructuredResultV2 => ({ ...response, headers: { ...response.headers, ...headers } });
 
 /** Builds the Lambda handler for a set of routes keyed by API Gateway route key ("POST /api/backorders"). */
 export const apiHandler = (routes: Record<string, RouteHandler>, options: RouterOptions = {}) => {
@@ -150,10 +165,18 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
     event: APIGatewayProxyEventV2,
     context?: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
+    let cors: Record<string, string> = options.cors ? { vary: 'Origin' } : {};
     try {
       const headers = lowerCaseHeaders(event.headers);
       // Before anything else (route, body, signature): a caller that went around CloudFront learns nothing.
       await verifyOrigin(headers, event.headers);
+      if (options.cors) {
+        cors = await options.cors({
+          path: event.rawPath,
+          origin: headers.origin,
+          preflight: event.requestContext.http.method === 'OPTIONS',
+        });
+      }
       const route = routes[event.routeKey];
       if (!route) throw new NotFoundError(`No route ${event.routeKey}`);
       const raw = decodeBody(event);
@@ -179,9 +202,9 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
         event,
         remainingMs: () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
       });
-      return toResponse(result);
+      return withHeaders(toResponse(result), cors);
     } catch (error) {
-      return errorResponse(error);
+      return withHeaders(errorResponse(error), cors);
     }
   };
   return { dispatch, handler: middy(dispatch) };

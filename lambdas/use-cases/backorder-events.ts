@@ -5,10 +5,11 @@
  * SQS call at all when nobody listens. Events are at least once: receivers drop repeats by event id.
  */
 import type { Backorder } from '../domain/backorder';
-import { backorderEvent, subscribes, type Webhook } from '../domain/webhook';
+import { backorderEvent, subscribes } from '../domain/webhook';
 import { listWebhooks } from '../store/webhook-store';
 import type { WebhookMessage } from '../messages/webhook';
 import { enqueueWebhookDeliveries } from '../store/webhook-queue';
+import { recent } from '../runtime/recent';
 
 export type BackorderEventType =
   'backorder.created' | 'backorder.cancelled' | 'backorder.allocated' | 'backorder.fulfilled';
@@ -16,25 +17,10 @@ export type BackorderEventType =
 /** How long an instance trusts its copy of the endpoints: a console change reaches every instance by then. */
 const ENDPOINT_CACHE_MS = 30_000;
 
-let cached: { loadedAt: number; endpoints: Promise<Webhook[]> } | undefined;
-
-const endpoints = (nowMs: number): Promise<Webhook[]> => {
-  if (!cached || nowMs - cached.loadedAt >= ENDPOINT_CACHE_MS) {
-    const loading = listWebhooks();
-    const entry = { loadedAt: nowMs, endpoints: loading };
-    cached = entry;
-    // A failed read is not remembered: the next event tries again.
-    loading.catch(() => {
-      if (cached === entry) cached = undefined;
-    });
-  }
-  return cached.endpoints;
-};
+const endpoints = recent(listWebhooks, ENDPOINT_CACHE_MS);
 
 /** Drops this instance's copy of the endpoints (after the console changed them, and in tests). */
-export const forgetWebhookCache = (): void => {
-  cached = undefined;
-};
+export const forgetWebhookCache = (): void => endpoints.forget();
 
 /** Queues one signed delivery per subscribed endpoint and backorder; no endpoint subscribed → no SQS call. Throws if SQS refuses any. */
 export const publishBackorderEvents = async (
@@ -44,7 +30,7 @@ export const publishBackorderEvents = async (
   options: { anonymous?: boolean } = {},
 ): Promise<void> => {
   if (backorders.length === 0) return;
-  const subscribed = (await endpoints(Date.now())).filter((webhook) => subscribes(webhook, type));
+  const subscribed = (await endpoints.get()).filter((webhook) => subscribes(webhook, type));
   if (subscribed.length === 0) return;
   const messages: WebhookMessage[] = [];
   for (const backorder of backorders) {

@@ -15,13 +15,16 @@ import {
 } from '../store/catalog-store';
 import { skuSchema } from '../domain/backorder-schema';
 import { productSchema, siteSettingsSchema, type Product, type SiteSettings } from '../domain/catalog';
-import { defaultSiteSettings } from '../domain/site-defaults';
+import { defaultSiteSettings, withSectionDefaults } from '../domain/site-defaults';
 import { parseOrThrow } from '../domain/validation';
 import { assertVerifiedSender } from './sender-identities';
+import { forgetAllowedOrigins } from './cors';
 
 /** The settings as saved, or the ones a new shop starts with. */
-export const siteSettingsForConsole = async (): Promise<SiteSettings> =>
-  (await getSiteSettings()) ?? defaultSiteSettings(defaultSender());
+export const siteSettingsForConsole = async (): Promise<SiteSettings> => {
+  const saved = await getSiteSettings();
+  return saved ? withSectionDefaults(saved) : defaultSiteSettings(defaultSender());
+};
 
 export const productsForConsole = (cursor: string | undefined) => listProducts(cursor);
 
@@ -49,5 +52,7 @@ export const saveSiteSettings = async (body: unknown, principal: string): Promis
   // Only a From SES lets the platform send from: any other would fail at every send.
   assertVerifiedSender(settings);
   await putSiteSettings(settings, principal);
-  return settings;
+  // This instance answers with the new origins at once; the public function's others within 30 s.
+  forgetAllowedOrigins();
+  return withSectionDefaults(settings);
 };

@@ -6,6 +6,7 @@ import type { SiteSettings } from '../domain/catalog';
 import { defaultSiteSettings } from '../domain/site-defaults';
 import { getSiteSettings } from '../store/catalog-store';
 import { baseUrl } from './links';
+import { recent } from '../runtime/recent';
 
 export interface SenderIdentity {
   settings: SiteSettings;
@@ -24,20 +25,10 @@ export const senderIdentity = async (): Promise<SenderIdentity> => {
   };
 };
 
-let recent: { loadedAtMs: number; identity: Promise<SenderIdentity> } | undefined;
+const recentIdentity = recent(senderIdentity, 30_000);
 
 /**
- * The sender identity, reloaded at most every `maxAgeMs` per instance: a burst of thousands of restock alerts
- * reads the settings a handful of times, and a change in the console shows within half a minute.
+ * The sender identity, reloaded at most every 30 s per instance: a burst of thousands of restock alerts reads
+ * the settings a handful of times, and a change in the console shows within half a minute.
  */
-export const recentSenderIdentity = (maxAgeMs = 30_000, nowMs = Date.now()): Promise<SenderIdentity> => {
-  if (!recent || nowMs - recent.loadedAtMs > maxAgeMs) {
-    const identity = senderIdentity();
-    recent = { loadedAtMs: nowMs, identity };
-    // A failed load is not kept: the next call tries again.
-    identity.catch(() => {
-      if (recent?.identity === identity) recent = undefined;
-    });
-  }
-  return recent.identity;
-};
+export const recentSenderIdentity = (): Promise<SenderIdentity> => recentIdentity.get();

@@ -128,7 +128,13 @@ test('a marketer sets up a nurture campaign, the shopper gets it, and customer s
   expect(await from.getAttribute('aria-invalid')).toBe('true');
   await screenshot(page, 'settings-error');
 
+  // A site that is not an origin is refused next to the embed field; a pasted page address is cut to its site.
+  const origins = page.getByRole('textbox', { name: /Shop pages that may show the backorder form/ });
   await from.fill('Console Shop <shop@example.com>');
+  await origins.fill('shop.example');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  expect(await waitForFieldError(origins, /origin/i)).toMatch(/origin/i);
+  await origins.fill('https://shop.example/products/tee?colour=blue\nhttp://localhost:8080');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.locator('#settings-result').filter({ hasText: 'Settings saved.' }).waitFor();
   expect(await from.getAttribute('aria-invalid')).toBeNull();
@@ -140,6 +146,7 @@ test('a marketer sets up a nurture campaign, the shopper gets it, and customer s
       from: 'Console Shop <shop@example.com>',
       postalAddress: 'Console Shop Ltd, 1 Quay Street, Bristol',
     },
+    embed: { allowedOrigins: ['https://shop.example', 'http://localhost:8080'] },
   });
 
   // ---- a product open to business customers only -----------------------------------------------------

@@ -24,9 +24,12 @@ const settings = (overrides: { enabled?: boolean; segments?: string[]; publicBas
   ...(overrides.publicBaseUrl ? { publicBaseUrl: overrides.publicBaseUrl } : {}),
 });
 
-const putSettings = async (body: unknown) => {
+/** Settings as saved and read back: an optional section left out takes its default. */
+const withDefaults = (body: Record<string, unknown>) => ({ embed: { allowedOrigins: [] }, ...body });
+
+const putSettings = async (body: Record<string, unknown>) => {
   const response = await platform.admin('PUT', '/api/admin/settings', body);
-  expect({ status: response.status, body: response.body }).toEqual({ status: 200, body });
+  expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: withDefaults(body) });
   return response;
 };
 
@@ -51,7 +54,7 @@ describe('PUT /api/admin/settings', () => {
     await putSettings(body);
     const read = await platform.admin('GET', '/api/admin/settings');
     expect(read.status).toBe(200);
-    expect(read.body).toEqual(body);
+    expect(read.body).toEqual(withDefaults(body));
 
     const minimal = {
       backorders: { enabled: true, segments: ['b2c'] },
@@ -59,7 +62,14 @@ describe('PUT /api/admin/settings', () => {
       sender: { from: 'shop@corner.example', postalAddress: 'PO Box 1' },
     };
     await putSettings(minimal);
-    expect((await platform.admin('GET', '/api/admin/settings')).body).toEqual(minimal);
+    expect((await platform.admin('GET', '/api/admin/settings')).body).toEqual(withDefaults(minimal));
+
+    const embedding = {
+      ...minimal,
+      embed: { allowedOrigins: ['https://shop.example', 'http://localhost:8080'] },
+    };
+    await putSettings(embedding);
+    expect((await platform.admin('GET', '/api/admin/settings')).body).toEqual(embedding);
   });
 
   const valid = settings();
@@ -84,6 +94,28 @@ describe('PUT /api/admin/settings', () => {
     ['sender missing', { backorders: valid.backorders, doubleOptIn: false }],
     ['a javascript: publicBaseUrl', { ...valid, publicBaseUrl: 'javascript:alert(1)' }],
     ['a publicBaseUrl that is not a URL', { ...valid, publicBaseUrl: 'shop' }],
+    ['an allowed origin with a path', { ...valid, embed: { allowedOrigins: ['https://shop.example/p'] } }],
+    [
+      'an allowed origin with a trailing slash',
+      { ...valid, embed: { allowedOrigins: ['https://shop.example/'] } },
+    ],
+    ['an allowed origin in upper case', { ...valid, embed: { allowedOrigins: ['https://Shop.example'] } }],
+    [
+      'an allowed origin with its default port',
+      { ...valid, embed: { allowedOrigins: ['https://shop.example:443'] } },
+    ],
+    ['an allowed origin "null"', { ...valid, embed: { allowedOrigins: ['null'] } }],
+    ['an allowed origin "*"', { ...valid, embed: { allowedOrigins: ['*'] } }],
+    ['a javascript: allowed origin', { ...valid, embed: { allowedOrigins: ['javascript:alert(1)'] } }],
+    [
+      'a repeated allowed origin',
+      { ...valid, embed: { allowedOrigins: ['https://a.example', 'https://a.example'] } },
+    ],
+    [
+      '51 allowed origins',
+      { ...valid, embed: { allowedOrigins: Array.from({ length: 51 }, (_, i) => `https://s${i}.example`) } },
+    ],
+    ['an unknown field in embed', { ...valid, embed: { allowedOrigins: [], theme: 'dark' } }],
     ['null', null],
     ['an array', [valid]],
     ['no body', undefined],

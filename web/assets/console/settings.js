@@ -17,6 +17,7 @@ const result = byId('settings-result');
 
 /** @param {string} name */
 const field = (name) => control(form, name);
+const allowedOrigins = control(form, 'allowedOrigins', window.HTMLTextAreaElement);
 
 export const element = () => view;
 export const heading = () => headingElement;
@@ -52,6 +53,27 @@ function fill(settings) {
   field('replyTo').value = settings?.sender?.replyTo ?? '';
   field('postalAddress').value = settings?.sender?.postalAddress ?? '';
   field('publicBaseUrl').value = settings?.publicBaseUrl ?? '';
+  const origins = settings?.embed?.allowedOrigins;
+  allowedOrigins.value = Array.isArray(origins) ? origins.join('\n') : '';
+}
+
+/**
+ * The origins typed one a line, each cut to its origin when it reads as an http(s) address (a pasted page
+ * address is what a marketer has at hand); anything else goes as typed, for the API to say what is wrong.
+ */
+function originsFromForm() {
+  return allowedOrigins.value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      try {
+        const url = new URL(line);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : line;
+      } catch {
+        return line;
+      }
+    });
 }
 
 /** The request body (optional fields left out when empty, as the API expects), and what is missing. */
@@ -68,6 +90,7 @@ function settingsFromForm() {
     backorders: { enabled: field('enabled').checked, segments: checkedValues(form, 'segments') },
     doubleOptIn: field('doubleOptIn').checked,
     sender,
+    embed: { allowedOrigins: [...new Set(originsFromForm())] },
   };
   const publicBaseUrl = field('publicBaseUrl').value.trim();
   if (publicBaseUrl) settings.publicBaseUrl = publicBaseUrl;
