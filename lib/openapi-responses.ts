@@ -10,7 +10,7 @@ import { SEGMENTS, STATUSES } from '../lambdas/domain/backorder';
 import type { ErrorDetail } from '../lambdas/runtime/errors';
 import { DELIVERY_STATES, WEBHOOK_EVENT_TYPES } from '../lambdas/domain/webhook';
 import type { InventoryReceipt } from '../lambdas/use-cases/inventory';
-import type { productPage } from '../lambdas/use-cases/product-page';
+import type { productPage, productVariants } from '../lambdas/use-cases/product-page';
 import type { cancelBackorder, shopperView } from '../lambdas/use-cases/shopper-backorder';
 import type { eraseShopperData, exportShopperData } from '../lambdas/use-cases/shopper-data';
 import type { NewSignup, RepeatedSignup } from '../lambdas/use-cases/signup';
@@ -49,15 +49,39 @@ type _ErrorDetail = Proof<Describes<typeof errorBody.shape.error.shape.details.e
 
 // ---- shopper routes ------------------------------------------------------------------------------------
 
+const variantOptions = z
+  .record(z.string(), z.string())
+  .describe('What sets the variant apart, e.g. {"size":"M","colour":"Blue"}; {} when nothing');
+
+export const variantAnswer = z.object({
+  sku: z.string(),
+  name: z.string(),
+  options: variantOptions,
+  backordersEnabled: z.boolean(),
+});
+
 export const productPageAnswer = z.object({
   sku: z.string(),
   name: z.string(),
+  productId: z.string().nullable().describe('The product this SKU is a variant of; null when none'),
+  options: variantOptions,
   backordersEnabled: z.boolean(),
   segments: z.array(z.enum(SEGMENTS)).describe('Who may back-order; empty when closed'),
   expectedRestockDate: z.string().nullable(),
   maxPerCustomer: z.number().nullable(),
+  variants: z
+    .array(variantAnswer)
+    .describe(
+      'The SKUs of the same product, this one included, by SKU (200 at most); itself alone without a productId',
+    ),
 });
 type _ProductPage = Proof<Describes<typeof productPageAnswer, Answer<typeof productPage>>>;
+
+export const productVariantsAnswer = z.object({
+  productId: z.string(),
+  variants: z.array(variantAnswer).describe('By SKU, 200 at most'),
+});
+type _ProductVariants = Proof<Describes<typeof productVariantsAnswer, Answer<typeof productVariants>>>;
 
 export const newSignupAnswer = z.object({
   id: z.string(),

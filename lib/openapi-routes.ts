@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { signupSchema, skuSchema } from '../lambdas/domain/backorder-schema';
 import { inventorySchema } from '../lambdas/domain/inventory-schema';
+import { productIdSchema } from '../lambdas/domain/catalog';
 import { linksRequest } from '../lambdas/use-cases/shopper-links';
 import {
   cancelAnswer,
@@ -15,6 +16,7 @@ import {
   inventoryReceipt,
   newSignupAnswer,
   productPageAnswer,
+  productVariantsAnswer,
   repeatedSignupAnswer,
   shopperBackorder,
   shopperData,
@@ -128,6 +130,19 @@ export const shopperRouteDocs: Record<string, RouteDoc> = {
     answers: [{ status: 200, description: 'The product', body: named('ProductPage', productPageAnswer) }],
     errors: [404],
   },
+  'GET /api/products/by-product/{productId}': {
+    tag: 'Shopper',
+    summary: "A product's variants",
+    description:
+      'The SKUs that share this product id, with their options and whether each takes backorders: the ' +
+      "storefront embed's variant picker.",
+    guard: 'none',
+    path: { productId: productIdSchema },
+    answers: [
+      { status: 200, description: 'The variants', body: named('ProductVariants', productVariantsAnswer) },
+    ],
+    errors: [404],
+  },
   'POST /api/backorders': {
     tag: 'Shopper',
     summary: 'Sign up for a backorder',
@@ -204,6 +219,10 @@ export const shopperRouteDocs: Record<string, RouteDoc> = {
     errors: [429],
   },
   'OPTIONS /api/products/{sku}': { ...preflightOf('GET /api/products/{sku}'), path: { sku: skuSchema } },
+  'OPTIONS /api/products/by-product/{productId}': {
+    ...preflightOf('GET /api/products/by-product/{productId}'),
+    path: { productId: productIdSchema },
+  },
   'OPTIONS /api/backorders': preflightOf('POST /api/backorders'),
   'OPTIONS /api/links': preflightOf('POST /api/links'),
   'POST /api/unsubscribe': {

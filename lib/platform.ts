@@ -214,8 +214,18 @@ export const tables = {
   products: {
     name: 'products',
     partitionKey: { name: 'sku', type: 'S' },
-    indexes: [],
-    purpose: 'Products: name, free stock, restock date, per-product backorder policy.',
+    indexes: [
+      {
+        // Sparse: only SKUs that are variants of a product (`productId`) are in it. It projects what a variant
+        // picker shows, so the allocation's frequent writes to stock and run bookkeeping never touch it.
+        name: 'byProduct',
+        partitionKey: { name: 'productId', type: 'S' },
+        sortKey: { name: 'sku', type: 'S' },
+        projection: ['name', 'options', 'backorders'],
+      },
+    ],
+    purpose:
+      'Products: name, variant of which product, free stock, restock date, per-product backorder policy.',
   },
   backorders: {
     name: 'backorders',
@@ -674,6 +684,8 @@ export const routes: readonly RouteDefinition[] = [
   // The OpenAPI document of these routes (docs/openapi.json, built by lib/openapi.ts).
   { method: 'GET', path: '/api/openapi.json', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/products/{sku}', function: 'publicApi', auth: 'public' },
+  // The variants of one product, for the landing page's and the embed's picker.
+  { method: 'GET', path: '/api/products/by-product/{productId}', function: 'publicApi', auth: 'public' },
   { method: 'POST', path: '/api/backorders', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
   { method: 'POST', path: '/api/backorders/{id}/cancel', function: 'publicApi', auth: 'public' },
@@ -686,6 +698,7 @@ export const routes: readonly RouteDefinition[] = [
   // CORS preflights of the routes a shop's own pages may call (the storefront embed); the answer's headers
   // say whether the page's origin is one the shop allowed.
   { method: 'OPTIONS', path: '/api/products/{sku}', function: 'publicApi', auth: 'public' },
+  { method: 'OPTIONS', path: '/api/products/by-product/{productId}', function: 'publicApi', auth: 'public' },
   { method: 'OPTIONS', path: '/api/backorders', function: 'publicApi', auth: 'public' },
   { method: 'OPTIONS', path: '/api/links', function: 'publicApi', auth: 'public' },
   // Authenticated by its HMAC signature, not by the admin authorizer.
@@ -766,6 +779,7 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'GET /api/health': 'shopper',
   'GET /api/openapi.json': 'shopper',
   'GET /api/products/{sku}': 'shopper',
+  'GET /api/products/by-product/{productId}': 'shopper',
   'POST /api/backorders': 'signup',
   'GET /api/backorders/{id}': 'shopper',
   'POST /api/backorders/{id}/cancel': 'shopper',
@@ -775,6 +789,7 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'DELETE /api/backorders/{id}': 'shopper',
   'POST /api/links': 'signup',
   'OPTIONS /api/products/{sku}': 'shopper',
+  'OPTIONS /api/products/by-product/{productId}': 'shopper',
   'OPTIONS /api/backorders': 'shopper',
   'OPTIONS /api/links': 'shopper',
   'POST /api/webhooks/inventory': 'erp',

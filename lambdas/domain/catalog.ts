@@ -97,9 +97,36 @@ const isoDate = z
     },
   );
 
+/** Most variants one product lists (size × colour grids stay well under it); more are not shown. */
+export const MAX_VARIANTS = 200;
+
+/** What groups variants: the shop's own product id, spelt like a SKU. */
+export const productIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'must be letters, digits, ".", "_" or "-"' });
+
+/** What sets a variant apart, as the shopper reads it: `{"size":"M","colour":"Blue"}`. */
+const variantOptions = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(30)
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]*$/u, {
+        message: 'option names are letters, digits, spaces, "_" or "-"',
+      }),
+    line(60),
+  )
+  .refine((options) => Object.keys(options).length <= 5, { message: 'at most 5 options' });
+
 export const productSchema = z
   .object({
     name: line(200),
+    productId: productIdSchema.optional(),
+    options: variantOptions.optional(),
     // Free units for backorders. Omitted: a new product has none, an existing one keeps what it has (the
     // platform spends it as it allocates, so a form that did not show it must not reset it).
     stock: z.number().int().min(0).max(1_000_000_000).optional(),
@@ -124,6 +151,8 @@ export type ProductInput = z.infer<typeof productSchema>;
 export interface Product {
   sku: string;
   name: string;
+  productId?: string;
+  options?: Record<string, string>;
   stock: number;
   supplierId?: string;
   expectedRestockDate?: string | null;

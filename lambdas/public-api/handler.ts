@@ -11,7 +11,7 @@ import { logger } from '../runtime/logger';
 import { checkHealth } from '../use-cases/health';
 import { signUp } from '../use-cases/signup';
 import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
-import { productPage } from '../use-cases/product-page';
+import { productPage, productVariants } from '../use-cases/product-page';
 import { eraseShopperData, exportFileName, exportShopperData } from '../use-cases/shopper-data';
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
 import { emailMyLinks } from '../use-cases/shopper-links';
@@ -54,6 +54,9 @@ export const routes: Record<string, RouteHandler> = {
     }),
 
   'GET /api/products/{sku}': async ({ pathParameters }) => json(200, await productPage(pathParameters.sku)),
+
+  'GET /api/products/by-product/{productId}': async ({ pathParameters }) =>
+    json(200, await productVariants(pathParameters.productId)),
 
   'POST /api/backorders': async ({ body, sourceIp, remainingMs }) => {
     const { created, backorder } = await signUp(body, sourceIp, { remainingMs });
@@ -104,6 +107,7 @@ export const routes: Record<string, RouteHandler> = {
   },
 
   'OPTIONS /api/products/{sku}': preflight,
+  'OPTIONS /api/products/by-product/{productId}': preflight,
   'OPTIONS /api/backorders': preflight,
   'OPTIONS /api/links': preflight,
 };

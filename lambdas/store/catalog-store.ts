@@ -6,12 +6,13 @@ import {
   type BatchGetCommandOutput,
   GetCommand,
   PutCommand,
+  QueryCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import type { Product, ProductInput, SiteSettings } from '../domain/catalog';
+import { MAX_VARIANTS, type Product, type ProductInput, type SiteSettings } from '../domain/catalog';
 import { decodeCursor, encodeCursor } from './cursor';
 
 const SITE = 'site';
@@ -71,6 +72,8 @@ export const saveProduct = async (
   const now = new Date().toISOString();
   const fields: Record<string, unknown> = {
     name: input.name,
+    productId: input.productId,
+    options: input.options,
     supplierId: input.supplierId,
     expectedRestockDate: input.expectedRestockDate,
     backorders: input.backorders,
@@ -137,4 +140,24 @@ export const listProducts = async (cursor?: string): Promise<{ items: Product[];
   );
   const items = (Items ?? []).map(toProduct).sort((a, b) => a.sku.localeCompare(b.sku));
   return { items, cursor: encodeCursor(LastEvaluatedKey) };
+};
+
+/** What the variant index holds of a product: enough for a picker. */
+export type Variant = Pick<Product, 'sku' | 'name' | 'options' | 'backorders'> & { productId: string };
+
+/**
+ * The variants of a product, by SKU: one query of the sparse `byProduct` index, the first MAX_VARIANTS only
+ * (a product with more shows those), so its cost does not grow with a product's size.
+ */
+export const variantsOf = async (productId: string): Promise<Variant[]> => {
+  const { Items } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('products'),
+      IndexName: 'byProduct',
+      KeyConditionExpression: 'productId = :productId',
+      ExpressionAttributeValues: { ':productId': productId },
+      Limit: MAX_VARIANTS,
+    }),
+  );
+  return (Items ?? []) as Variant[];
 };

@@ -156,6 +156,8 @@ test('a marketer sets up a nurture campaign, the shopper gets it, and customer s
   await page.getByRole('heading', { level: 1, name: 'New product' }).waitFor();
   await page.getByRole('textbox', { name: 'SKU', exact: true }).fill(sku);
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Standing desk, oak');
+  await page.getByRole('textbox', { name: /Product id/ }).fill('DESK');
+  await page.getByRole('textbox', { name: /Options/ }).fill('Wood: oak\nWidth: 160 cm');
   await page.getByRole('radio', { name: 'Open, with its own rules' }).check();
   await page.getByRole('checkbox', { name: 'Personal customers (B2C)' }).uncheck();
   await page.getByRole('spinbutton', { name: /Most units per customer/ }).fill('3');
@@ -168,10 +170,17 @@ test('a marketer sets up a nurture campaign, the shopper gets it, and customer s
     .waitFor();
   const row = page.getByRole('row').filter({ hasText: sku });
   expect(await row.textContent()).toContain('Open to B2B, max 3 each');
+  expect(await row.textContent()).toContain('Variant of DESK: oak / 160 cm');
   expect(await row.getByRole('link', { name: /Landing page/ }).getAttribute('href')).toBe(`/p/${sku}`);
   await screenshot(page, 'products');
   const product = await platform.request('GET', `/api/products/${sku}`);
-  expect(product.body).toMatchObject({ backordersEnabled: true, segments: ['b2b'], maxPerCustomer: 3 });
+  expect(product.body).toMatchObject({
+    backordersEnabled: true,
+    segments: ['b2b'],
+    maxPerCustomer: 3,
+    productId: 'DESK',
+    options: { Wood: 'oak', Width: '160 cm' },
+  });
 
   // ---- a two-step campaign, with live preview --------------------------------------------------------
   await page.getByRole('link', { name: 'Campaigns' }).click();

@@ -183,6 +183,36 @@ test('a product that cannot be backordered says so and shows no form', async () 
   expect(pageErrors).toEqual([]);
 }, 30_000);
 
+test('a product with variants offers a picker: a closed variant says so, choosing one opens its page', async () => {
+  const productId = uniqueSku('TEE');
+  const [small, medium, large] = [uniqueSku('TEE-S'), uniqueSku('TEE-M'), uniqueSku('TEE-L')];
+  await putProduct(small, { name: 'Tee', productId, options: { size: 'S', colour: 'Blue' } });
+  await putProduct(medium, { name: 'Tee', productId, options: { size: 'M', colour: '<b>Blue</b>' } });
+  await putProduct(large, {
+    name: 'Tee',
+    productId,
+    options: { size: 'L', colour: 'Blue' },
+    backorders: { enabled: false },
+  });
+
+  const page = await openLandingPage(small);
+  const picker = page.getByRole('combobox', { name: 'Choose a variant' });
+  await picker.waitFor();
+  expect(await picker.inputValue()).toBe(small);
+  const labels = await picker.locator('option').allTextContents();
+  // By SKU, options shown as text (markup in a value stays text), the closed one marked.
+  expect(labels.sort()).toEqual(
+    ['L / Blue (not available for backorder)', 'M / <b>Blue</b>', 'S / Blue'].sort(),
+  );
+  await screenshot(page, 'shopper-landing-variants');
+
+  await Promise.all([page.waitForURL(`**/p/${large}`), picker.selectOption(large)]);
+  await page.getByText('This product cannot be backordered.').waitFor();
+  expect(await page.getByRole('combobox', { name: 'Choose a variant' }).inputValue()).toBe(large);
+  expect(await page.locator('input[name="email"]').isVisible()).toBe(false);
+  expect(pageErrors).toEqual([]);
+}, 30_000);
+
 test('a bot that fills the hidden honeypot field is thanked but not signed up', async () => {
   const sku = uniqueSku('HONEY');
   await putProduct(sku, { name: 'Honey jar', backorders: { enabled: true } });

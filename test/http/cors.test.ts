@@ -32,7 +32,11 @@ const allowOrigins = async (origins: string[]) =>
 beforeAll(async () => {
   platform = await startTestPlatform();
   await allowOrigins([ALLOWED, LOCAL_SHOP]);
-  sku = await newProduct(platform, 'CORS', { name: 'Embeddable tee' });
+  sku = await newProduct(platform, 'CORS', {
+    name: 'Embeddable tee',
+    productId: 'CORS-TEE',
+    options: { size: 'M' },
+  });
   const shopper = await signUpShopper(platform, { sku, label: 'cors-status' });
   statusPath = `/api/backorders/${shopper.id}?token=${encodeURIComponent(shopper.token)}`;
 });
@@ -44,9 +48,13 @@ interface Call {
   json?: () => unknown;
 }
 
-/** What the embed calls: the product, a signup, "email me my links". */
+/** What the embed calls: a product or its variants, a signup, "email me my links". */
 const embeddable: Array<[string, Call]> = [
   ['GET /api/products/{sku}', { method: 'GET', path: () => `/api/products/${sku}` }],
+  [
+    'GET /api/products/by-product/{productId}',
+    { method: 'GET', path: () => '/api/products/by-product/CORS-TEE' },
+  ],
   [
     'POST /api/backorders',
     { method: 'POST', path: () => '/api/backorders', json: () => ({ sku, email: uniqueEmail('cors') }) },

@@ -284,6 +284,8 @@ describe('every shopper route refuses hostile input with a 4xx in the contract s
         'GET /api/backorders/{id}/export',
         'GET /api/confirm',
         'GET /api/products/{sku}',
+        'GET /api/products/by-product/{productId}',
+        'OPTIONS /api/products/by-product/{productId}',
         'POST /api/backorders',
         'POST /api/backorders/{id}/cancel',
         'POST /api/links',

@@ -5,7 +5,7 @@
  * site-settings.test.ts.
  */
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { expectError, newProduct, uniqueSku } from './helpers';
+import { expectError, newProduct, uniqueSku, type ProductBody } from './helpers';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -27,10 +27,14 @@ describe('GET /api/products/{sku}', () => {
     expect(response.body).toEqual({
       sku,
       name: 'Linen shirt',
+      productId: null,
+      options: {},
       backordersEnabled: true,
       segments: ['b2c', 'b2b'],
       expectedRestockDate: '2027-03-15',
       maxPerCustomer: 10,
+      // Without a product id, the SKU is its own only variant.
+      variants: [{ sku, name: 'Linen shirt', options: {}, backordersEnabled: true }],
     });
   });
 
@@ -51,10 +55,13 @@ describe('GET /api/products/{sku}', () => {
     expect(response.body).toEqual({
       sku,
       name: 'Pallet of bricks',
+      productId: null,
+      options: {},
       backordersEnabled: true,
       segments: ['b2b'],
       expectedRestockDate: null,
       maxPerCustomer: 500,
+      variants: [{ sku, name: 'Pallet of bricks', options: {}, backordersEnabled: true }],
     });
   });
 
@@ -77,7 +84,17 @@ describe('GET /api/products/{sku}', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ sku, name: 'Antique clock', backordersEnabled: false });
     expect(Object.keys(response.body).sort()).toEqual(
-      ['backordersEnabled', 'expectedRestockDate', 'maxPerCustomer', 'name', 'segments', 'sku'].sort(),
+      [
+        'backordersEnabled',
+        'expectedRestockDate',
+        'maxPerCustomer',
+        'name',
+        'options',
+        'productId',
+        'segments',
+        'sku',
+        'variants',
+      ].sort(),
     );
   });
 
@@ -105,6 +122,73 @@ describe('GET /api/products/{sku}', () => {
 const put = (sku: string, body: unknown) =>
   platform.admin('PUT', `/api/admin/products/${encodeURIComponent(sku)}`, body);
 const get = (sku: string) => platform.admin('GET', `/api/admin/products/${encodeURIComponent(sku)}`);
+
+describe('variants: products sharing a productId', () => {
+  const byProduct = (productId: string) =>
+    platform.request('GET', `/api/products/by-product/${encodeURIComponent(productId)}`);
+
+  test('each variant lists them all, by SKU, with its options and whether it takes backorders', async () => {
+    const productId = uniqueSku('TEE');
+    const variant = (size: string, colour: string, body: Partial<ProductBody> = {}) =>
+      newProduct(platform, `${productId}-${size}-${colour}`, {
+        name: `Tee ${size} ${colour}`,
+        productId,
+        options: { size, colour },
+        ...body,
+      });
+    const blueM = await variant('M', 'Blue');
+    const redL = await variant('L', 'Red', { backorders: { enabled: false } });
+    const blueS = await variant('S', 'Blue');
+    const expected = [
+      { sku: blueM, name: 'Tee M Blue', options: { size: 'M', colour: 'Blue' }, backordersEnabled: true },
+      { sku: redL, name: 'Tee L Red', options: { size: 'L', colour: 'Red' }, backordersEnabled: false },
+      { sku: blueS, name: 'Tee S Blue', options: { size: 'S', colour: 'Blue' }, backordersEnabled: true },
+    ].sort((a, b) => a.sku.localeCompare(b.sku));
+
+    const page = await productPage(blueM);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ sku: blueM, productId, options: { size: 'M', colour: 'Blue' } });
+    expect(page.body.variants).toEqual(expected);
+    // The closed variant's own page says it is closed, and still offers the others.
+    expect((await productPage(redL)).body).toMatchObject({ backordersEnabled: false, variants: expected });
+
+    const listed = await byProduct(productId);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({ productId, variants: expected });
+
+    // A variant moved to another product leaves this one.
+    await platform.admin('PUT', `/api/admin/products/${blueS}`, {
+      name: 'Tee S Blue',
+      productId: 'OTHER-TEE',
+    });
+    expect((await byProduct(productId)).body.variants.map((v: { sku: string }) => v.sku)).toEqual(
+      expected.map((v) => v.sku).filter((sku) => sku !== blueS),
+    );
+  });
+
+  test('the console reads back productId and options; PUT without them removes them', async () => {
+    const sku = await newProduct(platform, 'variant-edit', {
+      name: 'Mug',
+      productId: 'MUG',
+      options: { colour: 'Grün' },
+    });
+    expect((await platform.admin('GET', `/api/admin/products/${sku}`)).body).toMatchObject({
+      productId: 'MUG',
+      options: { colour: 'Grün' },
+    });
+    await platform.admin('PUT', `/api/admin/products/${sku}`, { name: 'Mug' });
+    const read = (await platform.admin('GET', `/api/admin/products/${sku}`)).body;
+    expect(read.productId).toBeUndefined();
+    expect(read.options).toBeUndefined();
+    expect((await productPage(sku)).body).toMatchObject({ productId: null, options: {} });
+  });
+
+  test('an unknown product id, or one that could never exist, is 404 NOT_FOUND', async () => {
+    for (const productId of [uniqueSku('no-such-product'), 'with space', 'a'.repeat(300), '.dot']) {
+      expectError(await byProduct(productId), 404, 'NOT_FOUND');
+    }
+  });
+});
 
 describe('PUT /api/admin/products/{sku}', () => {
   test('a new product → 201, the same SKU again → 200 with the new values; GET reads it', async () => {
@@ -188,6 +272,17 @@ describe('PUT /api/admin/products/{sku}', () => {
     ['maxPerCustomer 0', { name: 'x', backorders: { enabled: true, maxPerCustomer: 0 } }],
     ['maxPerCustomer 2.5', { name: 'x', backorders: { enabled: true, maxPerCustomer: 2.5 } }],
     ['a malformed supplierId', { name: 'x', supplierId: 'has space' }],
+    ['a productId with a space', { name: 'x', productId: 'tee shirt' }],
+    ['a productId over 64 characters', { name: 'x', productId: 'p'.repeat(65) }],
+    ['options that are a list', { name: 'x', productId: 'TEE', options: ['M'] }],
+    ['an option value that is a number', { name: 'x', productId: 'TEE', options: { size: 42 } }],
+    ['an empty option value', { name: 'x', productId: 'TEE', options: { size: '' } }],
+    ['an option name with markup', { name: 'x', productId: 'TEE', options: { '<b>size</b>': 'M' } }],
+    ['an option value with CR LF', { name: 'x', productId: 'TEE', options: { size: 'M\r\nX' } }],
+    [
+      'six options',
+      { name: 'x', productId: 'TEE', options: { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' } },
+    ],
   ])('%s → 400 VALIDATION, and nothing is created', async (_label, body) => {
     const sku = uniqueSku('prod-bad');
     expectError(await put(sku, body), 400, 'VALIDATION');

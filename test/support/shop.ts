@@ -12,6 +12,8 @@ export const uniqueSku = (label: string): string =>
 
 export interface ProductBody {
   name: string;
+  productId?: string;
+  options?: Record<string, string>;
   stock?: number;
   supplierId?: string;
   expectedRestockDate?: string | null;

@@ -8,8 +8,8 @@
 import { ApiError, NetworkError, fieldOfDetail, request } from './api.js';
 import { formatDay, units } from './format.js';
 import { byId, control } from './elements.js';
+import { SEGMENT_LABELS, renderSegments, renderVariants } from './product-choices.js';
 
-const SEGMENT_LABELS = { b2c: 'Personal', b2b: 'Business' };
 const FIELDS = ['email', 'quantity', 'name', 'segment', 'company', 'marketingConsent'];
 
 const main = byId('main');
@@ -90,9 +90,10 @@ function showProduct(p) {
   closed.hidden = open;
   form.hidden = !open;
   details.hidden = false;
+  renderVariants(byId('variant-field'), byId('variant', window.HTMLSelectElement), p);
   if (!open) return;
 
-  renderSegments(segments);
+  renderSegments(byId('segment-choices'), segments);
   const quantity = fieldInput('quantity');
   const hint = byId('quantity-hint');
   if (Number.isInteger(p.maxPerCustomer) && p.maxPerCustomer >= 1) {
@@ -101,33 +102,6 @@ function showProduct(p) {
   } else {
     quantity.removeAttribute('max');
     hint.textContent = 'How many you would like to order.';
-  }
-}
-
-function renderSegments(segments) {
-  const container = byId('segment-choices');
-  container.replaceChildren(
-    ...segments.map((segment, index) => {
-      const id = `segment-${segment}`;
-      const input = document.createElement('input');
-      Object.assign(input, { type: 'radio', name: 'segment', id, value: segment, checked: index === 0 });
-      const label = document.createElement('label');
-      label.htmlFor = id;
-      label.textContent = SEGMENT_LABELS[segment];
-      const choice = document.createElement('div');
-      choice.className = 'choice';
-      choice.append(input, label);
-      return choice;
-    }),
-  );
-  if (segments.length === 1) {
-    const only = document.createElement('p');
-    only.className = 'field-hint';
-    only.textContent =
-      segments[0] === 'b2b'
-        ? 'This product can only be backordered by business customers.'
-        : 'This product can only be backordered by personal customers.';
-    container.append(only);
   }
 }
 

@@ -84,13 +84,27 @@ async function showList() {
   return section.listHeading;
 }
 
+/**
+ * "Variant of TEE: M / Blue" under the name of a SKU that is one.
+ * @param {any} product
+ */
+function variantNote(product) {
+  if (!product.productId) return null;
+  const options = Object.values(product.options ?? {}).join(' / ');
+  return h(
+    'small',
+    { className: 'muted block' },
+    `Variant of ${product.productId}${options ? `: ${options}` : ''}`,
+  );
+}
+
 /** @param {any} product */
 function productRow(product) {
   return h(
     'tr',
     {},
     rowHeading('SKU', h('span', { className: 'mono' }, product.sku)),
-    cell('Name', product.name),
+    cell('Name', product.name, variantNote(product)),
     cell('Free stock', String(product.stock ?? 0)),
     cell('Backorders', policyBadge(product.backorders)),
     cell('Expected restock', formatDay(product.expectedRestockDate) ?? '—'),
@@ -163,6 +177,10 @@ async function showEditor(product) {
   field('stock').value = String(product?.stock ?? 0);
   field('expectedRestockDate').value = product?.expectedRestockDate ?? '';
   control(form, 'supplierId', window.HTMLSelectElement).value = product?.supplierId ?? '';
+  field('productId').value = product?.productId ?? '';
+  control(form, 'options', window.HTMLTextAreaElement).value = Object.entries(product?.options ?? {})
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
   field('maxPerCustomer').value = Number.isInteger(policy?.maxPerCustomer)
     ? String(policy.maxPerCustomer)
     : '';
@@ -187,6 +205,25 @@ function syncPolicy() {
 form.addEventListener('change', (event) => {
   if (event.target instanceof window.HTMLInputElement && event.target.name === 'policy') syncPolicy();
 });
+
+/**
+ * "Size: M" lines → {"Size":"M"}; null when a line is not "name: value".
+ * @param {string} text
+ * @returns {Record<string, string>|null}
+ */
+function optionsFromText(text) {
+  /** @type {Record<string, string>} */
+  const options = {};
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
+    const colon = line.indexOf(':');
+    if (colon < 1 || colon === line.length - 1) return null;
+    options[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return options;
+}
 
 /** Reads the form: the SKU, the request body, and what the form can tell is wrong. */
 function productFromForm() {
@@ -217,6 +254,13 @@ function productFromForm() {
 
   const supplierId = control(form, 'supplierId', window.HTMLSelectElement).value.trim();
   if (supplierId) body.supplierId = supplierId;
+
+  const productId = field('productId').value.trim();
+  if (productId) body.productId = productId;
+  const options = optionsFromText(control(form, 'options', window.HTMLTextAreaElement).value);
+  if (options === null)
+    problems.push({ path: 'options', message: 'Write each option as "Name: value", one a line.' });
+  else if (Object.keys(options).length > 0) body.options = options;
 
   const policy = selectedPolicy();
   if (policy === 'closed') body.backorders = { enabled: false };
