@@ -3,7 +3,7 @@
  */
 import * as z from 'zod';
 import { SEGMENTS } from './backorder';
-import { emailAddress } from './backorder-schema';
+import { emailAddress, skuSchema } from './backorder-schema';
 import type { BackorderPolicy } from './eligibility';
 import { CONTROL_CHARACTERS } from './validation';
 import { isWebOrigin } from './cors';
@@ -101,12 +101,7 @@ const isoDate = z
 export const MAX_VARIANTS = 200;
 
 /** What groups variants: the shop's own product id, spelt like a SKU. */
-export const productIdSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'must be letters, digits, ".", "_" or "-"' });
+export const productIdSchema = skuSchema;
 
 /** What sets a variant apart, as the shopper reads it: `{"size":"M","colour":"Blue"}`. */
 const variantOptions = z
