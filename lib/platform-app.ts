@@ -8,6 +8,7 @@
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildEmbed } from '../scripts/build-embed';
 import { BackorderPlatformStack, defaults } from './backorder-platform-stack';
 
 export const stackName = 'BackorderPlatform';
@@ -40,6 +41,9 @@ const numberContext = (app: App, key: string): number | undefined => {
 };
 
 export function buildPlatformApp(app: App): BackorderPlatformStack {
+  // web/embed.js is generated: built before web/ is packaged as the site's asset, so a deploy ships the
+  // storefront embed of this very source.
+  buildEmbed();
   const stack = new BackorderPlatformStack(app, stackName, {
     alarmEmail: stringContext(app, 'alarmEmail'),
     senderDomain: stringContext(app, 'senderDomain'),

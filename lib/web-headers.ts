@@ -51,6 +51,15 @@ export const CONSOLE_CONTENT_SECURITY_POLICY = [
  */
 export const CONSOLE_PATH_PATTERN = '/console*';
 
+/**
+ * The storefront embed's script (docs/embed.md): shops load it as a module script from their own pages, on
+ * any origin, and a browser runs a cross-origin module only when its answer allows that origin. It is public
+ * code sent without credentials, so every origin may read it; which origins may call the API is decided
+ * there (settings `embed.allowedOrigins`). The other security headers stay as on every file.
+ */
+export const EMBED_PATH = '/embed.js';
+export const EMBED_HEADERS: Readonly<Record<string, string>> = { 'access-control-allow-origin': '*' };
+
 /** Two years, sub-domains included: the site is only ever served over HTTPS. */
 export const STRICT_TRANSPORT_SECURITY_SECONDS = 63_072_000;
 
@@ -68,8 +77,9 @@ export const contentSecurityPolicyFor = (pathname: string): string =>
     ? CONSOLE_CONTENT_SECURITY_POLICY
     : SITE_CONTENT_SECURITY_POLICY;
 
-/** Every security header of a static file's response, for the local gateway. */
+/** Every security header of a static file's response (and the embed's CORS header), for the local gateway. */
 export const pageHeadersFor = (pathname: string): Record<string, string> => ({
   ...SECURITY_HEADERS,
   'content-security-policy': contentSecurityPolicyFor(pathname),
+  ...(pathname === EMBED_PATH ? EMBED_HEADERS : {}),
 });

@@ -9,6 +9,8 @@
  *
  * Every page and static file carries the security headers of lib/web-headers.ts (the Content-Security-Policy
  * among them), from a response headers policy: the console's under /console*, the shopper pages' elsewhere.
+ * The storefront embed's script (/embed.js, built into the site directory by scripts/build-embed.ts) has a
+ * behaviour of its own whose policy adds `Access-Control-Allow-Origin: *`: shops load it from any origin.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -20,6 +22,8 @@ import { pageRewriteFunctionCode } from './page-rewrite';
 import {
   CONSOLE_CONTENT_SECURITY_POLICY,
   CONSOLE_PATH_PATTERN,
+  EMBED_HEADERS,
+  EMBED_PATH,
   SITE_CONTENT_SECURITY_POLICY,
   STRICT_TRANSPORT_SECURITY_SECONDS,
 } from './web-headers';
@@ -83,6 +87,17 @@ export class Web extends Construct {
           ...pageFiles,
           responseHeadersPolicy: this.pageHeaders('ConsoleHeaders', CONSOLE_CONTENT_SECURITY_POLICY),
         },
+        [EMBED_PATH]: {
+          ...pageFiles,
+          responseHeadersPolicy: this.pageHeaders('EmbedHeaders', SITE_CONTENT_SECURITY_POLICY, {
+            accessControlAllowOrigins: [EMBED_HEADERS['access-control-allow-origin']],
+            accessControlAllowMethods: ['GET', 'HEAD'],
+            accessControlAllowHeaders: ['*'],
+            accessControlAllowCredentials: false,
+            // Over anything S3 might send: the answer is the same for every origin.
+            originOverride: true,
+          }),
+        },
         '/api/*': {
           origin: new HttpOrigin(props.apiDomainName, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -132,10 +147,18 @@ export class Web extends Construct {
     return `https://${this.distribution.distributionDomainName}`;
   }
 
-  /** The security headers of lib/web-headers.ts with one Content-Security-Policy, over whatever S3 sends. */
-  private pageHeaders(id: string, contentSecurityPolicy: string): cloudfront.ResponseHeadersPolicy {
+  /**
+   * The security headers of lib/web-headers.ts with one Content-Security-Policy, over whatever S3 sends, and
+   * CORS headers for a file other sites may load.
+   */
+  private pageHeaders(
+    id: string,
+    contentSecurityPolicy: string,
+    corsBehavior?: cloudfront.ResponseHeadersCorsBehavior,
+  ): cloudfront.ResponseHeadersPolicy {
     return new cloudfront.ResponseHeadersPolicy(this, id, {
       comment: 'Security headers of the site (lib/web-headers.ts)',
+      corsBehavior,
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy, override: true },
         contentTypeOptions: { override: true },

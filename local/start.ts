@@ -3,6 +3,7 @@
  * Ctrl-C stops every child process.
  */
 import { randomBytes } from 'node:crypto';
+import { buildEmbed } from '../scripts/build-embed';
 import { checkJava, MissingJavaError, startEmulators } from './emulators';
 import { startPlatform } from './platform';
 import { DEMO_PRODUCTS, seedDemoShop } from './seed';
@@ -38,6 +39,8 @@ const main = async () => {
   const webhookSecret = process.env.INVENTORY_WEBHOOK_SECRET || randomBytes(24).toString('base64url');
   const dataDir = process.env.DATA_DIR || undefined;
 
+  // web/embed.js is generated from embed/: built at every start, so an edit shows after a restart.
+  buildEmbed();
   console.log('Starting emulators…');
   const emulators = await startEmulators(ports, dataDir);
   if (emulators.reused)
