@@ -40,10 +40,11 @@ export const signupSchema = z
     company: text(200).optional(),
     segment: z.enum(SEGMENTS).default('b2c'),
     marketingConsent: z.boolean().default(false),
+    // Absent: the browser's Accept-Language decides (lambdas/use-cases/signup.ts).
     locale: z
       .string()
       .regex(/^[a-z]{2}(-[A-Z]{2})?$/, { message: 'must look like "en" or "en-GB"' })
-      .default('en'),
+      .optional(),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { SEGMENTS } from './backorder';
 import { skuSchema } from './backorder-schema';
 import { durationMs, MAX_DELAY_MS } from './durations';
 import { CONTROL_CHARACTERS } from './validation';
+import { SUPPORTED_LOCALES } from '../../i18n/locales';
 
 const delay = z.string().superRefine((value, ctx) => {
   try {
@@ -24,20 +25,27 @@ export const campaignIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'must be lower-case letters, digits and "-", at most 64' });
 
+/** What a step says: its subject, HTML and optional text part (Liquid templates). */
+const stepContent = {
+  subject: z
+    .string()
+    .trim()
+    .min(1)
+    .max(300)
+    .refine((v) => !CONTROL_CHARACTERS.test(v), { message: 'must be one line' }),
+  html: z.string().min(1).max(12_000),
+  text: z.string().max(12_000).optional(),
+};
+
 const stepSchema = z
   .object({
     id: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be letters, digits, "-" or "_"' }),
     delay,
-    subject: z
-      .string()
-      .trim()
-      .min(1)
-      .max(300)
-      .refine((v) => !CONTROL_CHARACTERS.test(v), { message: 'must be one line' }),
-    html: z.string().min(1).max(12_000),
-    text: z.string().max(12_000).optional(),
+    ...stepContent,
+    // The step in other languages: a shopper whose language has one gets it, anyone else the step itself.
+    locales: z.partialRecord(z.enum(SUPPORTED_LOCALES), z.object(stepContent).strict()).optional(),
   })
   .strict();
 
@@ -64,3 +72,5 @@ export const campaignSchema = z
 
 export type CampaignInput = z.infer<typeof campaignSchema>;
 export type NurtureStep = CampaignInput['steps'][number];
+/** The part of a step that is written in a language. */
+export type StepContent = Pick<NurtureStep, 'subject' | 'html' | 'text'>;

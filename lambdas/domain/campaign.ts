@@ -5,9 +5,10 @@
  */
 import { durationMs } from './durations';
 import type { Segment } from './backorder';
-import type { CampaignInput, NurtureStep } from './campaign-schema';
+import type { CampaignInput, NurtureStep, StepContent } from './campaign-schema';
+import { pickLocale } from '../../i18n/locales';
 
-export type { CampaignInput, NurtureStep };
+export type { CampaignInput, NurtureStep, StepContent };
 
 export interface Campaign extends CampaignInput {
   id: string;
@@ -55,3 +56,21 @@ export const currentStep = (
 /** When a step falls due: its delay after the anchor (enrolment or the previous send), never in the past. */
 export const dueAt = (anchorMs: number, step: Pick<NurtureStep, 'delay'>, nowMs: number): number =>
   Math.max(anchorMs + durationMs(step.delay), nowMs);
+
+/**
+ * What the step says to a shopper of this locale ("de-AT" → its German version): the version in their
+ * language when the marketer wrote one, else the step itself.
+ */
+export const stepIn = (step: NurtureStep, locale: string | undefined): StepContent => {
+  const version = step.locales?.[pickLocale([locale])];
+  return version ?? { subject: step.subject, html: step.html, text: step.text };
+};
+
+/** Every version of a step, each with where its fields are in the step (`""` or `"locales.de."`). */
+export const stepVersions = (step: NurtureStep): Array<{ path: string; content: StepContent }> => [
+  { path: '', content: step },
+  ...Object.entries(step.locales ?? {}).map(([locale, content]) => ({
+    path: `locales.${locale}.`,
+    content: content as StepContent,
+  })),
+];

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { id } from './fields';
+import { SUPPORTED_LOCALES } from '../../i18n/locales';
 
 const kinds = [
   /**
@@ -22,7 +23,15 @@ const kinds = [
     emailKey: z.string().check(z.minLength(3), z.maxLength(254)),
     emailId: id,
   }),
-  z.object({ kind: z.literal('test'), testId: id, campaignId: id, stepId: id, to: z.email() }),
+  z.object({
+    kind: z.literal('test'),
+    testId: id,
+    campaignId: id,
+    stepId: id,
+    to: z.email(),
+    /** The step's version to send (its language); absent: the step itself. */
+    locale: z.optional(z.enum(SUPPORTED_LOCALES)),
+  }),
   /** A supplier's batch of demand, with its CSV; the sender reads the batch row. */
   z.object({ kind: z.literal('supplierBatch'), supplierId: id, batchId: id }),
   /**

@@ -58,8 +58,11 @@ export const routes: Record<string, RouteHandler> = {
   'GET /api/products/by-product/{productId}': async ({ pathParameters }) =>
     json(200, await productVariants(pathParameters.productId)),
 
-  'POST /api/backorders': async ({ body, sourceIp, remainingMs }) => {
-    const { created, backorder } = await signUp(body, sourceIp, { remainingMs });
+  'POST /api/backorders': async ({ body, sourceIp, remainingMs, headers }) => {
+    const { created, backorder } = await signUp(body, sourceIp, {
+      remainingMs,
+      acceptLanguage: headers['accept-language'],
+    });
     return json(created ? 201 : 200, backorder);
   },
 

@@ -10,8 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { NotFoundError, ValidationError, type ErrorDetail } from '../runtime/errors';
-import type { Campaign, NurtureStep } from '../domain/campaign';
+import { stepIn, stepVersions, type Campaign, type NurtureStep } from '../domain/campaign';
 import { campaignIdSchema, campaignSchema } from '../domain/campaign-schema';
+import { SUPPORTED_LOCALES } from '../../i18n/locales';
 import { emailAddress } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
 import { renderNurtureStep } from '../emails/nurture';
@@ -74,7 +75,7 @@ const renderOrRefuse = async (
   }
 };
 
-/** Every step trial-rendered with the sample shopper, as the test send renders it. */
+/** Every version of every step (each language) trial-rendered with the sample shopper, as a test send renders it. */
 const trialProblems = async (
   steps: readonly NurtureStep[],
   prefix: (i: number) => string,
@@ -82,19 +83,26 @@ const trialProblems = async (
   const { base, settings } = await senderIdentity();
   const problems: ErrorDetail[] = [];
   for (const [i, step] of steps.entries()) {
-    try {
-      await renderNurtureStep(step, sampleVariables(base), settings.sender.postalAddress);
-    } catch (error) {
-      if (!(error instanceof TemplateRefused)) throw error;
-      problems.push(refusalDetail(error, prefix(i), 'the sample shopper'));
+    for (const version of stepVersions(step)) {
+      try {
+        await renderNurtureStep(version.content, sampleVariables(base), settings.sender.postalAddress);
+      } catch (error) {
+        if (!(error instanceof TemplateRefused)) throw error;
+        problems.push(refusalDetail(error, `${prefix(i)}${version.path}`, 'the sample shopper'));
+      }
     }
   }
   return problems;
 };
 
-/** Refuses a step whose templates have errors or cannot be rendered within the limits with the sample. */
+/**
+ * Refuses a step any version of which (each language) has template errors or cannot be rendered within the
+ * limits with the sample.
+ */
 const checkSteps = async (steps: readonly NurtureStep[], prefix: (i: number) => string): Promise<void> => {
-  const problems = steps.flatMap((step, i) => templateProblems(step, prefix(i)));
+  const problems = steps.flatMap((step, i) =>
+    stepVersions(step).flatMap((version) => templateProblems(version.content, `${prefix(i)}${version.path}`)),
+  );
   if (problems.length > 0) throw new ValidationError('A template has errors', problems);
   const refused = await trialProblems(steps, prefix);
   if (refused.length > 0) throw cannotRender(refused);
@@ -199,8 +207,11 @@ export const previewDraft = async (body: unknown): Promise<RenderedEmail> => {
   return renderPreview(draft, draft.sample);
 };
 
+/** Which version of a step (its language); absent: the step itself. */
+const stepLocale = z.enum(SUPPORTED_LOCALES).optional();
+
 export const stepRequest = z
-  .object({ stepId: z.string().min(1).max(64), sample: z.unknown().optional() })
+  .object({ stepId: z.string().min(1).max(64), sample: z.unknown().optional(), locale: stepLocale })
   .strict();
 
 const stepOf = (campaign: Campaign, stepId: string) => {
@@ -220,12 +231,15 @@ export const previewSavedStep = async (rawId: string, body: unknown): Promise<Re
   const request = parseOrThrow(stepRequest, body ?? {}, 'preview');
   const campaign = await campaignById(rawId);
   const step = stepOf(campaign, request.stepId);
-  const problems = templateProblems(step, '');
+  const content = request.locale ? stepIn(step, request.locale) : step;
+  const problems = templateProblems(content, '');
   if (problems.length > 0) throw new ValidationError('The step has template errors', problems);
-  return renderPreview(step, request.sample);
+  return renderPreview(content, request.sample);
 };
 
-export const testRequest = z.object({ stepId: z.string().min(1).max(64), to: emailAddress }).strict();
+export const testRequest = z
+  .object({ stepId: z.string().min(1).max(64), to: emailAddress, locale: stepLocale })
+  .strict();
 
 export const sendTestEmail = async (rawId: string, body: unknown) => {
   const request = parseOrThrow(testRequest, body ?? {}, 'test email');
@@ -239,6 +253,7 @@ export const sendTestEmail = async (rawId: string, body: unknown) => {
     campaignId: campaign.id,
     stepId: request.stepId,
     to: request.to,
+    ...(request.locale ? { locale: request.locale } : {}),
   });
   return { queued: true, to: request.to };
 };

@@ -5,7 +5,7 @@
  * links whose tokens only exist as hashes. A step whose template breaks the render limits with this
  * shopper's data is withheld (recorded with the reason) and the sequence moves on.
  */
-import { currentStep, dueAt, stepAfter } from '../domain/campaign';
+import { currentStep, dueAt, stepAfter, stepIn } from '../domain/campaign';
 import { renderNurtureStep } from '../emails/nurture';
 import { TemplateRefused } from '../emails/render-limits';
 import { getBackorder } from '../store/backorder-store';
@@ -67,7 +67,7 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
       ]);
       const link = await issueEmailLink(base, backorder.id);
       const email = await renderNurtureStep(
-        step,
+        stepIn(step, backorder.locale),
         {
           ...(await backorderVariables(backorder, link)),
           unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,

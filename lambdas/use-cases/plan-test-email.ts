@@ -6,6 +6,7 @@ import { renderNurtureStep } from '../emails/nurture';
 import { TemplateRefused } from '../emails/render-limits';
 import { sampleVariables } from '../emails/variables';
 import { getCampaign } from '../store/campaign-store';
+import { stepIn } from '../domain/campaign';
 import type { EmailMessage } from '../messages/email';
 import { EmailWithheld, type Delivery } from './deliver-email';
 import { senderIdentity } from './sender-identity';
@@ -26,13 +27,15 @@ export const planTestEmail = async (
     compose: async () => {
       const { base, settings, from, replyTo } = await senderIdentity();
       // Checked when the test was asked for; a step edited since, or a render slower this time, is withheld.
-      const email = await renderNurtureStep(step, sampleVariables(base), settings.sender.postalAddress).catch(
-        (error: unknown) => {
-          if (error instanceof TemplateRefused)
-            throw new EmailWithheld(`the ${error.part} template, with the sample shopper: ${error.reason}`);
-          throw error;
-        },
-      );
+      const email = await renderNurtureStep(
+        message.locale ? stepIn(step, message.locale) : step,
+        sampleVariables(base),
+        settings.sender.postalAddress,
+      ).catch((error: unknown) => {
+        if (error instanceof TemplateRefused)
+          throw new EmailWithheld(`the ${error.part} template, with the sample shopper: ${error.reason}`);
+        throw error;
+      });
       return {
         envelope: {
           from,

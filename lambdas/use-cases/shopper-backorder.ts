@@ -59,6 +59,8 @@ export const shopperView = async ({ backorder, link }: LinkedBackorder) => {
     status: backorder.status,
     position,
     createdAt: backorder.createdAt,
+    // The language the shopper signed up in: the status page speaks it, as the emails do.
+    locale: backorder.locale,
     events: backorder.events.map(({ at, type }) => ({ at, type })),
     // Which link opened the page: only an email link may export or erase, so the page says where to find one.
     link,

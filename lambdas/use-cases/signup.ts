@@ -26,6 +26,8 @@ import { requestAllocation } from '../store/restock-queue';
 import { enforceSignupRateLimit } from './rate-limit';
 import { baseUrl, statusUrl } from './links';
 import { owe, publishOwedOrLeave } from './outbox';
+import { acceptedLanguages } from '../domain/accept-language';
+import { pickLocale } from '../../i18n/locales';
 
 /** A new backorder: 201 with its page link. */
 export interface NewSignup {
@@ -74,12 +76,14 @@ export interface SignupOptions {
   nowMs?: number;
   /** Milliseconds the function has left (the Lambda context's): what follows the write must fit in them. */
   remainingMs?: () => number;
+  /** The request's Accept-Language: the shopper's language when the signup does not say it. */
+  acceptLanguage?: string;
 }
 
 export const signUp = async (
   input: unknown,
   clientAddress: string,
-  { nowMs = Date.now(), remainingMs = () => Number.POSITIVE_INFINITY }: SignupOptions = {},
+  { nowMs = Date.now(), remainingMs = () => Number.POSITIVE_INFINITY, acceptLanguage }: SignupOptions = {},
 ): Promise<SignupResult> => {
   const request = parseOrThrow(signupSchema, input, 'signup');
   const emailKey = normalizeEmail(request.email);
@@ -111,7 +115,7 @@ export const signUp = async (
     company: request.company || undefined,
     segment: request.segment,
     marketingConsent: request.marketingConsent,
-    locale: request.locale,
+    locale: request.locale ?? pickLocale(acceptedLanguages(acceptLanguage)),
     status: 'waiting',
     createdAt,
     updatedAt: createdAt,

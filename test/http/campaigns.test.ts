@@ -163,3 +163,64 @@ test('customer service sees the emails an address was sent', async () => {
   ]);
   expect((await platform.admin('GET', '/api/admin/emails')).status).toBe(400);
 });
+
+describe('a step in other languages', () => {
+  const german = { subject: 'Neues zu {{ product.name }}', html: '<p>Hallo {{ shopper.name }}</p>' };
+
+  test('is saved, read back, previewed and test-sent in the language asked for', async () => {
+    const body = { name: 'Languages', active: false, steps: [step({ locales: { de: german } })] };
+    expect((await put('languages', body)).status).toBe(201);
+    expect((await platform.admin('GET', '/api/admin/campaigns/languages')).body.steps[0].locales).toEqual({
+      de: german,
+    });
+
+    const preview = (locale?: string) =>
+      platform.admin('POST', '/api/admin/campaigns/languages/preview', {
+        stepId: 'welcome',
+        sample: { shopper: { name: 'Bo' } },
+        ...(locale ? { locale } : {}),
+      });
+    expect((await preview('de')).body).toMatchObject({ subject: 'Neues zu Organic T-shirt, blue, M' });
+    expect((await preview('de')).body.html).toContain('Hallo Bo');
+    // A language the step was not written in, or none: the step itself.
+    expect((await preview('fr')).body.subject).toBe('News about Organic T-shirt, blue, M');
+    expect((await preview()).body.subject).toBe('News about Organic T-shirt, blue, M');
+    expect((await preview('it')).status).toBe(400);
+
+    const to = uniqueEmail('marketer-de');
+    expect(
+      (
+        await platform.admin('POST', '/api/admin/campaigns/languages/test', {
+          stepId: 'welcome',
+          to,
+          locale: 'de',
+        })
+      ).status,
+    ).toBe(202);
+    const [received] = await waitForEmails(platform.sesUrl, to, 1);
+    expect(received.subject).toBe('[Test] Neues zu Organic T-shirt, blue, M');
+  });
+
+  test.each([
+    ['a language the platform does not speak', { it: german }, /^steps\.0\.locales/],
+    ['a version without html', { de: { subject: 'Hallo' } }, /^steps\.0\.locales\.de\.html$/],
+    ['a version with an unknown field', { de: { ...german, delay: 'PT0S' } }, /^steps\.0\.locales\.de/],
+    [
+      'an unknown variable in a version',
+      { de: { ...german, html: '{{ shopper.nmae }}' } },
+      /^steps\.0\.locales\.de\.html$/,
+    ],
+    [
+      'a file-reading tag in a version',
+      { de: { ...german, text: "{% include 'x' %}" } },
+      /^steps\.0\.locales\.de\.text$/,
+    ],
+  ])('with %s is refused, naming the field, and nothing is saved', async (_label, locales, path) => {
+    const response = await put('bad-language', { name: 'Bad', active: false, steps: [step({ locales })] });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining([expect.stringMatching(path)]),
+    );
+    expect((await platform.admin('GET', '/api/admin/campaigns/bad-language')).status).toBe(404);
+  });
+});

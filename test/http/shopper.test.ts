@@ -125,6 +125,34 @@ describe('a new signup', () => {
   });
 });
 
+describe("the shopper's language", () => {
+  const localeOf = async (json: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const response = await signUp(platform, json, headers);
+    expect(response.status).toBe(201);
+    return (await statusOf(platform, response.body.statusUrl)).body.locale;
+  };
+
+  test('is the locale the signup says, else the best of Accept-Language the platform speaks, else en', async () => {
+    const sku = await newProduct(platform, 'signup-language');
+    const body = () => ({ sku, email: uniqueEmail('language') });
+    expect(await localeOf({ ...body(), locale: 'fr-CA' }, { 'accept-language': 'de' })).toBe('fr-CA');
+    expect(await localeOf(body(), { 'accept-language': 'it;q=0.9, es-MX;q=0.8, de;q=0.5' })).toBe('es');
+    expect(await localeOf(body(), { 'accept-language': 'ja, zh' })).toBe('en');
+    expect(await localeOf(body())).toBe('en');
+  });
+
+  test('a locale that is not a language tag is refused', async () => {
+    const sku = await newProduct(platform, 'signup-language-bad');
+    for (const locale of ['german', 'de_DE', '<b>', 42]) {
+      expectError(
+        await signUp(platform, { sku, email: uniqueEmail('bad-language'), locale }),
+        400,
+        'VALIDATION',
+      );
+    }
+  });
+});
+
 describe('signing up again', () => {
   test('the same email, differently cased and with spaces, for the same SKU → 200 {id,sku,created:false,statusUrl:null} and no second email', async () => {
     const sku = await newProduct(platform, 'signup-again');
@@ -316,7 +344,7 @@ const queueOf = async (label: string, count: number) => {
 const positionOf = async (statusUrl: string) => (await statusOf(platform, statusUrl)).body.position;
 
 describe('GET /api/backorders/{id}?token=T', () => {
-  test('answers exactly {id,sku,productName,email,quantity,status,position,createdAt,events:[{at,type}],link}', async () => {
+  test('answers exactly {id,sku,productName,email,quantity,status,position,createdAt,locale,events:[{at,type}],link}', async () => {
     const sku = await newProduct(platform, 'status-shape', { name: 'Ceramic mug' });
     const email = uniqueEmail('status-shape');
     const signup = await signUp(platform, { sku, email, quantity: 4, name: 'Grace', marketingConsent: true });
@@ -332,6 +360,7 @@ describe('GET /api/backorders/{id}?token=T', () => {
       status: 'waiting',
       position: 1,
       createdAt: signup.body.createdAt,
+      locale: 'en',
       events: [{ at: expect.stringMatching(ISO_TIMESTAMP), type: 'created' }],
       // Opened with the sign-up page's link: the page offers no export or erase with it.
       link: 'page',

@@ -135,6 +135,48 @@ test('steps go out once each, in order, when they fall due, and catch up after t
   expect(await emailsTo(platform.sesUrl, email)).toHaveLength(4);
 }, 60_000);
 
+test('each shopper gets a step in their language when the marketer wrote it, else the step itself', async () => {
+  const sku = await product('lang');
+  const response = await platform.admin('PUT', '/api/admin/campaigns/lang', {
+    name: 'Languages',
+    active: true,
+    audience: { skus: [sku] },
+    steps: [
+      {
+        id: 'hello',
+        delay: 'PT0S',
+        subject: 'Hello about {{ product.name }}',
+        html: '<p>Hi {{ shopper.name }}</p>',
+        locales: {
+          de: { subject: 'Hallo wegen {{ product.name }}', html: '<p>Hallo {{ shopper.name }}</p>' },
+          es: { subject: 'Hola por {{ product.name }}', html: '<p>Hola {{ shopper.name }}</p>' },
+        },
+      },
+    ],
+  });
+  expect(response.status).toBe(201);
+  const shoppers = {
+    'de-AT': uniqueEmail('lang-de'),
+    es: uniqueEmail('lang-es'),
+    it: uniqueEmail('lang-it'),
+  };
+  const confirmations = new Map<string, string>();
+  for (const [locale, email] of Object.entries(shoppers)) {
+    await signUpShopper(platform, { sku, email, marketingConsent: true, name: 'Ana', locale });
+    confirmations.set(email, (await waitForEmails(platform.sesUrl, email, 1))[0].subject);
+  }
+  await sleep(300);
+  await sweepAt(advanceClock(1000));
+  const nurtureSubject = async (email: string) =>
+    subjects(await waitForEmails(platform.sesUrl, email, 2)).find(
+      (subject) => subject !== confirmations.get(email),
+    );
+  expect(await nurtureSubject(shoppers['de-AT'])).toBe('Hallo wegen lang tee');
+  expect(await nurtureSubject(shoppers.es)).toBe('Hola por lang tee');
+  // Italian was not written: the step itself.
+  expect(await nurtureSubject(shoppers.it)).toBe('Hello about lang tee');
+}, 60_000);
+
 test('two sweepers at once and redelivered messages still send each step once', async () => {
   const sku = await product('race');
   await campaign('race', [sku], ['PT0S']);

@@ -74,6 +74,8 @@ export interface Signup {
   company?: string;
   segment?: 'b2c' | 'b2b';
   marketingConsent?: boolean;
+  /** The shopper's language (`de`, `de-AT`…): which version of their emails they get. */
+  locale?: string;
 }
 
 /** A shopper's signup through the public API, which must be a new backorder (201). */

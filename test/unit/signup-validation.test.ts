@@ -21,7 +21,6 @@ describe('signup validation', () => {
       quantity: 1,
       segment: 'b2c',
       marketingConsent: false,
-      locale: 'en',
     });
   });
 
