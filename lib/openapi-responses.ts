@@ -113,6 +113,7 @@ export const shopperBackorder = z.object({
   status,
   position: z.number().nullable(),
   createdAt: instant,
+  locale: z.string().describe('The language the shopper signed up in ("de", "de-AT"…)'),
   events: z.array(z.object({ at: instant, type: eventType })),
   link: z.enum(['page', 'email']).describe('Which link opened it: only an email link exports or erases'),
 });
