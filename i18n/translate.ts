@@ -42,10 +42,7 @@ export interface Translate<K = MessageKey | PluralKey> {
    * The message as pieces, each placeholder replaced by its value as given: how a page puts an element (a
    * link, a bold address) where the translation wants it, in whatever order the language puts it.
    */
-  parts<T>(
-    key: MessageKey | PluralKey,
-    values: Readonly<Record<string, T | string | number>>,
-  ): Array<string | T>;
+  parts<T>(key: K, values: Readonly<Record<string, T | string | number>>): Array<string | T>;
   /** A calendar day ("2025-03-01") as the locale writes it, the same day in every time zone; null if unreadable. */
   day(value: unknown): string | null;
 }

@@ -1,9 +1,10 @@
 /**
- * The transactional confirmation a shopper gets once for every new backorder: what they asked for, their
- * place in the queue, and the private status link.
+ * The transactional confirmation a shopper gets once for every new backorder, in their language: what they
+ * asked for, their place in the queue, and the private status link.
  */
-import { htmlEngine, textEngine, type RenderedEmail } from './templating';
-import { renderTransactional } from './layout';
+import { button, heading, link, markup, paragraph, smallPrint, strong } from './html';
+import { renderTransactional, wordsFor } from './layout';
+import type { RenderedEmail } from './templating';
 
 export interface ConfirmationData {
   shopper: { name: string; email: string };
@@ -12,35 +13,51 @@ export interface ConfirmationData {
   /** Under double opt-in, the link that confirms marketing consent; empty otherwise. */
   confirmUrl: string;
   postalAddress: string;
+  /** The shopper's locale, as they signed up ("de-AT"). */
+  locale?: string;
 }
 
-const SUBJECT = textEngine.parse(`You're on the list for {{ product.name }}`);
-
-const HTML = htmlEngine.parse(`<h1 style="font-size:22px;margin:0 0 16px;">You're on the list</h1>
-<p style="margin:0 0 12px;">{% if shopper.name != "" %}Hi {{ shopper.name }}, w{% else %}W{% endif %}e have your backorder for
-<strong>{{ backorder.quantity }} × {{ product.name }}</strong>.</p>
-{% if backorder.position %}<p style="margin:0 0 12px;">You are number <strong>{{ backorder.position }}</strong> in the queue. Units go to the people who asked first.</p>{% endif %}
-{% if product.expectedRestockDate != "" %}<p style="margin:0 0 12px;">We expect new stock around {{ product.expectedRestockDate }}.</p>{% endif %}
-{% if confirmUrl != "" %}<p style="margin:0 0 20px;">You asked for updates while you wait. <a href="{{ confirmUrl }}">Confirm that you want them</a>; until you do, we only send what is needed for your backorder.</p>{% endif %}
-<p style="margin:0 0 20px;">When your units are in, we will email you straight away. Nothing is charged until then.</p>
-<p style="margin:0 0 20px;"><a href="{{ backorder.statusUrl }}" style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;">See your place in the queue</a></p>
-<p style="margin:0;font-size:14px;color:#52525b;overflow-wrap:anywhere;word-break:break-word;">This private link also lets you cancel at any time: {{ backorder.statusUrl }}</p>`);
-
-const TEXT = textEngine.parse(`{% if shopper.name != "" %}Hi {{ shopper.name }},
-
-{% endif %}We have your backorder for {{ backorder.quantity }} x {{ product.name }}.
-{% if backorder.position %}You are number {{ backorder.position }} in the queue. Units go to the people who asked first.
-{% endif %}{% if product.expectedRestockDate != "" %}We expect new stock around {{ product.expectedRestockDate }}.
-{% endif %}{% if confirmUrl != "" %}
-You asked for updates while you wait. Confirm that you want them: {{ confirmUrl }}
-{% endif %}
-When your units are in, we will email you straight away. Nothing is charged until then.
-
-See your place in the queue, or cancel: {{ backorder.statusUrl }}
-
---
-{{ postalAddress }}
-`);
-
-export const renderConfirmation = (data: ConfirmationData): Promise<RenderedEmail> =>
-  renderTransactional({ subject: SUBJECT, html: HTML, text: TEXT }, data);
+export const renderConfirmation = (data: ConfirmationData): Promise<RenderedEmail> => {
+  const t = wordsFor(data.locale);
+  const { shopper, product, backorder, confirmUrl } = data;
+  const item = t('email.item', { quantity: backorder.quantity, product: product.name });
+  const date = t.day(product.expectedRestockDate);
+  const statusUrl = backorder.statusUrl;
+  return renderTransactional({
+    t,
+    postalAddress: data.postalAddress,
+    subject: t('email.confirmation.subject', { product: product.name }),
+    html: markup(
+      heading(t('email.confirmation.heading')),
+      shopper.name && paragraph(t('email.greeting', { name: shopper.name })),
+      paragraph(t.parts('email.confirmation.have', { item: strong(item) })),
+      backorder.position &&
+        paragraph(t.parts('email.confirmation.position', { position: strong(String(backorder.position)) })),
+      date && paragraph(t('email.confirmation.restock', { date })),
+      confirmUrl &&
+        paragraph(
+          t.parts('email.confirmation.consent', {
+            link: link(confirmUrl, t('email.confirmation.consent.link')),
+          }),
+        ),
+      paragraph(t('email.confirmation.next')),
+      button(statusUrl, t('email.confirmation.button')),
+      smallPrint(t('email.confirmation.cancelAnytime', { url: statusUrl })),
+    ),
+    text: [
+      shopper.name && t('email.greeting', { name: shopper.name }),
+      [
+        t('email.confirmation.have', { item }),
+        backorder.position && t('email.confirmation.position', { position: String(backorder.position) }),
+        date && t('email.confirmation.restock', { date }),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      confirmUrl && t('email.confirmation.consent.text', { url: confirmUrl }),
+      t('email.confirmation.next'),
+      t('email.confirmation.link.text', { url: statusUrl }),
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+  });
+};

@@ -3,10 +3,13 @@
  * phone, inline styles only (mail clients drop <style> blocks unevenly), and a footer with the sender's
  * postal address and, for marketing, the unsubscribe link.
  */
-import { htmlEngine, oneLine, textEngine, type RenderedEmail } from './templating';
+import { emailTranslator, type EmailTranslate } from '../../i18n/email-translate';
+import { pickLocale } from '../../i18n/locales';
+import type { Html } from './html';
+import { htmlEngine, oneLine, type RenderedEmail } from './templating';
 
 const LAYOUT = `<!doctype html>
-<html lang="en">
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -22,7 +25,7 @@ const LAYOUT = `<!doctype html>
 </td></tr>
 </table>
 <p style="max-width:560px;margin:16px auto 0;font-family:Helvetica,Arial,sans-serif;font-size:12px;line-height:1.5;color:#52525b;">
-{% if statusUrl != "" %}<a href="{{ statusUrl }}" style="color:#52525b;">Your place in the queue</a><br>{% endif %}{{ postalAddress }}{% if unsubscribeUrl != "" %}<br><a href="{{ unsubscribeUrl }}" style="color:#52525b;">Unsubscribe from these emails</a>{% endif %}
+{% if statusUrl != "" %}<a href="{{ statusUrl }}" style="color:#52525b;">{{ labels.status }}</a><br>{% endif %}{{ postalAddress }}{% if unsubscribeUrl != "" %}<br><a href="{{ unsubscribeUrl }}" style="color:#52525b;">{{ labels.unsubscribe }}</a>{% endif %}
 </p>
 </td></tr>
 </table>
@@ -36,11 +39,15 @@ export const wrapInLayout = async (params: {
   /** Already rendered (and escaped) HTML of the email's body. */
   contentHtml: string;
   postalAddress: string;
+  /** The shopper's language: the footer's words and the document's `lang`. */
+  t: EmailTranslate;
   statusUrl?: string;
   unsubscribeUrl?: string;
 }): Promise<string> =>
   htmlEngine.render(layout, {
     subject: params.subject,
+    lang: params.t.locale,
+    labels: { status: params.t('email.footer.status'), unsubscribe: params.t('email.footer.unsubscribe') },
     // The body's variables were escaped when it was rendered; `| raw` keeps its markup.
     content: params.contentHtml,
     postalAddress: params.postalAddress,
@@ -48,23 +55,30 @@ export const wrapInLayout = async (params: {
     unsubscribeUrl: params.unsubscribeUrl ?? '',
   });
 
-/** The parsed templates of a transactional email the platform writes itself (not a marketer's campaign). */
-export interface TransactionalTemplates {
-  subject: ReturnType<typeof htmlEngine.parse>;
-  html: ReturnType<typeof htmlEngine.parse>;
-  text: ReturnType<typeof htmlEngine.parse>;
+/** The words of a shopper's emails: in their language (`de-AT` reads German), English when it is not spoken. */
+export const wordsFor = (locale: string | undefined): EmailTranslate => emailTranslator(pickLocale([locale]));
+
+/** A transactional email the platform writes itself (not a marketer's campaign), in the shopper's language. */
+export interface TransactionalEmail {
+  subject: string;
+  html: Html;
+  /** The plain-text part without its footer. */
+  text: string;
+  postalAddress: string;
+  t: EmailTranslate;
 }
 
-/** Renders one: the subject on one line, the HTML body (escaped) in the layout, the plain text alongside. */
-export const renderTransactional = async (
-  templates: TransactionalTemplates,
-  data: { postalAddress: string },
-): Promise<RenderedEmail> => {
-  const subject = oneLine(await textEngine.render(templates.subject, data));
-  const content = await htmlEngine.render(templates.html, data);
+/** Renders one: the subject on one line, the HTML body in the layout, the plain text with the postal address. */
+export const renderTransactional = async (email: TransactionalEmail): Promise<RenderedEmail> => {
+  const subject = oneLine(email.subject);
   return {
     subject,
-    html: await wrapInLayout({ subject, contentHtml: content, postalAddress: data.postalAddress }),
-    text: await textEngine.render(templates.text, data),
+    html: await wrapInLayout({
+      subject,
+      contentHtml: email.html.markup,
+      postalAddress: email.postalAddress,
+      t: email.t,
+    }),
+    text: `${email.text.trim()}\n\n--\n${email.postalAddress}\n`,
   };
 };

@@ -4,7 +4,7 @@
  * The marketer's parts render within the limits of render-limits.ts (TemplateRefused otherwise).
  */
 import type { NurtureStep } from '../domain/campaign';
-import { wrapInLayout } from './layout';
+import { wordsFor, wrapInLayout } from './layout';
 import { renderBudget, TemplateRefused } from './render-limits';
 import { htmlEngine, oneLine, textEngine, type RenderedEmail } from './templating';
 import type { NurtureVariables } from './variables';
@@ -89,10 +89,12 @@ export const renderNurtureStep = async (
   step: Pick<NurtureStep, 'subject' | 'html' | 'text'>,
   variables: NurtureVariables,
   postalAddress: string,
+  /** The shopper's locale: the footer's language. */
+  locale?: string,
 ): Promise<RenderedEmail> => {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await renderOnce(step, variables, postalAddress);
+      return await renderOnce(step, variables, postalAddress, locale);
     } catch (error) {
       if (!(error instanceof TemplateRefused) || error.problem !== 'time' || attempt >= TIME_ATTEMPTS)
         throw error;
@@ -104,7 +106,9 @@ const renderOnce = async (
   step: Pick<NurtureStep, 'subject' | 'html' | 'text'>,
   variables: NurtureVariables,
   postalAddress: string,
+  locale: string | undefined,
 ): Promise<RenderedEmail> => {
+  const t = wordsFor(locale);
   const budget = renderBudget();
   const subject = oneLine(budget.render(textEngine, step.subject, variables, 'subject'));
   const content = budget.render(htmlEngine, step.html, variables, 'html');
@@ -115,9 +119,15 @@ const renderOnce = async (
       subject,
       contentHtml: content,
       postalAddress,
+      t,
       statusUrl: variables.backorder.statusUrl,
       unsubscribeUrl: variables.unsubscribeUrl,
     }),
-    text: `${body}\n\n--\nYour place in the queue: ${variables.backorder.statusUrl}\nUnsubscribe: ${variables.unsubscribeUrl}\n${postalAddress}\n`,
+    text: [
+      `${body}\n\n--`,
+      t('email.footer.status.text', { url: variables.backorder.statusUrl }),
+      t('email.footer.unsubscribe.text', { url: variables.unsubscribeUrl }),
+      `${postalAddress}\n`,
+    ].join('\n'),
   };
 };

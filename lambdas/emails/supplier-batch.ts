@@ -1,9 +1,11 @@
 /**
  * The email a supplier gets with each batch: a short summary of the demand (the first lines, the totals) and
- * the full list in the attached CSV. Transactional, in the shop's layout.
+ * the full list in the attached CSV. Transactional, in the shop's layout. In English: a supplier has no
+ * language of its own yet.
  */
 import { htmlEngine, textEngine, type RenderedEmail } from './templating';
-import { renderTransactional } from './layout';
+import { Html } from './html';
+import { renderTransactional, wordsFor } from './layout';
 import type { SupplierBatch } from '../domain/supplier';
 
 /** Lines shown in the email body; the CSV has them all. */
@@ -45,10 +47,7 @@ const TEXT = textEngine.parse(`Backorders for {{ supplier.name }}
 {% endif %}
 Every line, with the number of backorders and the oldest one's date, is in the attached {{ fileName }}.
 {% else %}No new backorders for your products {{ period }}. The attached {{ fileName }} has the column headings only.
-{% endif %}
---
-{{ postalAddress }}
-`);
+{% endif %}`);
 
 const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
@@ -74,5 +73,12 @@ export const supplierBatchEmailData = (
   };
 };
 
-export const renderSupplierBatch = (data: SupplierBatchEmailData): Promise<RenderedEmail> =>
-  renderTransactional({ subject: SUBJECT, html: HTML, text: TEXT }, data);
+export const renderSupplierBatch = async (data: SupplierBatchEmailData): Promise<RenderedEmail> =>
+  renderTransactional({
+    t: wordsFor('en'),
+    postalAddress: data.postalAddress,
+    subject: await textEngine.render(SUBJECT, data),
+    // The Liquid HTML engine escaped every variable.
+    html: new Html(await htmlEngine.render(HTML, data)),
+    text: await textEngine.render(TEXT, data),
+  });

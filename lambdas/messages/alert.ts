@@ -14,6 +14,8 @@ export const restockAlertMessage = z.object({
   quantity: z.int().check(z.gte(1)),
   email: z.email(),
   name: z.optional(z.string().check(z.maxLength(200))),
+  /** The shopper's locale ("de-AT"): the alert's language. Absent on alerts queued before languages. */
+  locale: z.optional(text(20)),
   statusToken: text(200),
   allocatedAt: text(40),
 });

@@ -14,6 +14,23 @@ export interface IssuedTicket {
   crossedIntoBook?: number;
 }
 
+/** Tries for a ticket before the signup is answered 503 (the shopper's retry then finds a calmer moment). */
+const ATTEMPTS = 12;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Every try lost its race to another signup on the same product: transient (lambdas/runtime/transient-failure.ts
+ * answers it 503 with Retry-After), never a 500, and nothing was written but abandoned numbers.
+ */
+export class TicketContention extends Error {
+  override readonly name = 'TicketContention';
+
+  constructor(sku: string) {
+    super(`No ticket for ${sku}: its shards kept changing`);
+  }
+}
+
 interface ShardBlock {
   start: number;
   size: number;
@@ -28,7 +45,9 @@ interface ShardBlock {
  * within BLOCK_FRESH_MS is abandoned (its numbers are never anyone's: gaps count for nothing).
  */
 export const issueTicket = async (sku: string, nowMs = Date.now()): Promise<IssuedTicket> => {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    // After a lost race, a short random pause: the contenders of a drop spread out instead of meeting again.
+    if (attempt > 0) await sleep(5 * attempt * (0.5 + Math.random()));
     const shard = Math.floor(Math.random() * SHARDS);
     let previous: ShardBlock | undefined;
     try {
@@ -101,7 +120,7 @@ export const issueTicket = async (sku: string, nowMs = Date.now()): Promise<Issu
       if (!isConditionFailure(error)) throw error;
     }
   }
-  throw new Error(`No ticket for ${sku}: its shards kept changing`);
+  throw new TicketContention(sku);
 };
 
 // ---- changes of waiting ----------------------------------------------------------------------------------

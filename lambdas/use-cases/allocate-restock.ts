@@ -225,6 +225,7 @@ const completeReservation = async (state: RunState, nowMs: number): Promise<RunS
         quantity: b.quantity,
         email: b.email,
         ...(b.name ? { name: b.name } : {}),
+        ...(b.locale ? { locale: b.locale } : {}),
         statusToken: b.token,
         allocatedAt: b.allocatedAt ?? at,
       })),

@@ -45,6 +45,7 @@ export const planConfirmation = async (
         ...(await backorderVariables(backorder, link)),
         confirmUrl: consentToken ? `${base}/api/confirm?token=${encodeURIComponent(consentToken)}` : '',
         postalAddress: settings.sender.postalAddress,
+        locale: backorder.locale,
       });
       return {
         envelope: { from, replyTo, to: { name: backorder.name, address: backorder.email }, emailId },

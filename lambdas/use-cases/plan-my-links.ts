@@ -43,6 +43,7 @@ export const planMyLinks = async (
         shopper: { name: latest.name ?? '', email: latest.email },
         backorders,
         postalAddress: settings.sender.postalAddress,
+        locale: latest.locale,
       });
       return {
         envelope: {

@@ -73,6 +73,7 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
           unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
         },
         settings.sender.postalAddress,
+        backorder.locale,
       ).catch(withheldWhenRefused);
       const envelope = {
         from,

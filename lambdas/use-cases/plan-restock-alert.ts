@@ -29,6 +29,7 @@ export const planRestockAlert = (alert: RestockAlertMessage): Delivery => {
           statusUrl: statusUrl(base, alert.backorderId, alert.statusToken),
         },
         postalAddress: settings.sender.postalAddress,
+        locale: alert.locale,
       });
       return { envelope: { from, replyTo, to: { name: alert.name, address: alert.email }, emailId }, email };
     },

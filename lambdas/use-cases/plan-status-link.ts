@@ -45,6 +45,7 @@ export const planStatusLink = async (
           statusUrl: link,
         },
         postalAddress: settings.sender.postalAddress,
+        locale: backorder.locale,
       });
       return {
         envelope: { from, replyTo, to: { name: backorder.name, address: backorder.email }, emailId },

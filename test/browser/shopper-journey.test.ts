@@ -179,7 +179,7 @@ test('a shopper signs up, follows the confirmation email to their place in the q
   await restockFromErp(sku, 2);
 
   const restock = await waitForEmail(email, /Good news: Brass desk lamp is back/);
-  expect(restock.body.text).toContain('2 x Brass desk lamp are now set aside for you');
+  expect(restock.body.text).toContain('2 × Brass desk lamp are now set aside for you');
   // Tokens are kept only as hashes, so each email carries a fresh token for the same backorder.
   const restockStatusUrl = statusLinkIn(restock);
   expect(new URL(restockStatusUrl).searchParams.get('id')).toBe(new URL(statusUrl).searchParams.get('id'));

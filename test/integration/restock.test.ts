@@ -76,6 +76,26 @@ const settled = async (sku: string, timeoutMs = 30_000) => {
 
 const statuses = async (ids: string[]) => Promise.all(ids.map(async (id) => (await backorder(id)).status));
 
+test('each shopper hears in their own language: confirmation and restock alert', async () => {
+  const sku = await newProduct('language');
+  const german = await signUpShopper(platform, { sku, quantity: 2, label: 'lang-de', locale: 'de-AT' });
+  const spanish = await signUpShopper(platform, { sku, quantity: 1, label: 'lang-es', locale: 'es' });
+  expect((await waitForEmails(platform.sesUrl, german.email, 1))[0].subject).toMatch(
+    /^Sie stehen auf der Liste für Restock language/,
+  );
+  expect((await waitForEmails(platform.sesUrl, spanish.email, 1))[0].subject).toMatch(
+    /^Estás en la lista de Restock language/,
+  );
+  expect((await signedWebhook({ eventId: `evt-${sku}`, sku, available: 3 })).status).toBe(202);
+  await settled(sku);
+  const alertTo = async (email: string) => (await waitForEmails(platform.sesUrl, email, 2))[1];
+  const germanAlert = await alertTo(german.email);
+  expect(germanAlert.subject).toMatch(/^Gute Nachricht: Restock language .* ist wieder da/);
+  expect(germanAlert.body.text).toContain('2 × Restock language');
+  expect(germanAlert.body.text).toContain('sind jetzt für Sie reserviert');
+  expect((await alertTo(spanish.email)).subject).toMatch(/^Buenas noticias: Restock language/);
+});
+
 test('a signed webhook allocates oldest first, whole backorders only, and alerts each shopper once', async () => {
   const sku = await newProduct('fifo');
   const a = await signUp(sku, 1, 'fifo-a');
@@ -96,8 +116,8 @@ test('a signed webhook allocates oldest first, whole backorders only, and alerts
   const alerts = (await emailsTo(platform.sesUrl, a.email)).filter((m) => /is back/.test(m.subject));
   expect(alerts).toHaveLength(1);
   expect(alerts[0].subject).toContain('Restock fifo');
-  expect(alerts[0].body.html).toContain('&#34;tee&#34; &amp; co');
-  expect(alerts[0].body.text).toContain('1 x Restock fifo');
+  expect(alerts[0].body.html).toContain('&quot;tee&quot; &amp; co');
+  expect(alerts[0].body.text).toContain('1 × Restock fifo');
   expect(alert).toBeDefined();
   // The alert's status link works and shows the allocation; positions of those still waiting moved up.
   const [link] = statusLinksIn(alerts[0]);

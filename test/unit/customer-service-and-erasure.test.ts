@@ -22,7 +22,7 @@ describe('status link email', () => {
   test('carries the link, says why it came, and is transactional', async () => {
     const email = await renderStatusLink(data);
     expect(email.text).toContain('https://shop.example/status?id=B1&token=T1');
-    expect(email.text).toContain('You asked us for the link to your backorder of 2 x Tee');
+    expect(email.text).toContain('You asked us for the link to your backorder of 2 × Tee');
     expect(email.text).toContain('Did not ask for it?');
     expect(email.text).toContain('1 Shop Street, Town');
     expect(email.html).toContain('href="https://shop.example/status?id=B1&amp;token=T1"');

@@ -20,7 +20,8 @@ describe('confirmation email', () => {
     for (const part of [email.html, email.text]) {
       expect(part).toContain('number');
       expect(part).toContain('3');
-      expect(part).toContain('2026-12-24');
+      // The date as the shopper's language writes it.
+      expect(part).toContain('December 24, 2026');
       expect(part).toContain('1 Harbour Street, Bristol');
     }
     expect(email.html).toContain('href="https://shop.example/status?id=X&amp;token=T"');
@@ -117,7 +118,7 @@ describe('restock alert', () => {
 
   test('says the units are set aside, what happens next, and how to give them up', async () => {
     const email = await renderRestockAlert(data);
-    expect(email.text).toContain('2 x Tee "blue" & <i>bold</i>');
+    expect(email.text).toContain('2 × Tee "blue" & <i>bold</i>');
     expect(email.text).toContain('are now set aside for you');
     expect(email.text).toContain('What happens next');
     expect(email.text).toContain('https://shop.example/status?id=B1&token=T1');
@@ -143,5 +144,45 @@ describe('restock alert', () => {
     expect(headers).not.toMatch(/^Bcc:/im);
     // Transactional: no unsubscribe header.
     expect(headers).not.toMatch(/^List-Unsubscribe/im);
+  });
+});
+
+describe("the shopper's language", () => {
+  test('a German shopper gets the confirmation in German, with the date written the German way', async () => {
+    const email = await renderConfirmation({
+      ...data(),
+      locale: 'de-AT',
+      confirmUrl: 'https://shop.example/c?t=1',
+    });
+    expect(email.subject).toBe('Sie stehen auf der Liste für Organic T-shirt');
+    expect(email.html).toContain('<html lang="de">');
+    expect(email.html).toContain('Sie sind Nummer <strong>3</strong> in der Warteschlange');
+    expect(email.html).toContain('24. Dezember 2026');
+    expect(email.html).toContain('<a href="https://shop.example/c?t=1"');
+    expect(email.text).toContain('Wir haben Ihre Vorbestellung für 2 × Organic T-shirt erhalten.');
+    expect(email.text).toContain('1 Harbour Street, Bristol');
+  });
+
+  test.each([
+    ['fr', 'Bonne nouvelle : Tee est de retour, et le vôtre est mis de côté', 'sont maintenant mis de côté'],
+    ['es-MX', 'Buenas noticias: Tee ha vuelto y el tuyo está reservado', 'ya están reservados para ti'],
+    ['it', 'Good news: Tee is back, and yours is set aside', 'are now set aside for you'],
+  ])('a restock alert in %s', async (locale, subject, sentence) => {
+    const email = await renderRestockAlert({
+      shopper: { name: '', email: 'a@example.com' },
+      product: { name: 'Tee', sku: 'T' },
+      backorder: { quantity: 2, statusUrl: 'https://shop.example/s' },
+      postalAddress: 'Street',
+      locale,
+    });
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(sentence);
+  });
+
+  test('shopper text stays escaped inside a translated sentence', async () => {
+    const email = await renderConfirmation({ ...data({ name: '<b>x</b>' }, '<i>Tee</i>'), locale: 'fr' });
+    expect(email.html).toContain('Bonjour &lt;b&gt;x&lt;/b&gt;,');
+    expect(email.html).toContain('<strong>2 × &lt;i&gt;Tee&lt;/i&gt;</strong>');
+    expect(email.html).not.toContain('<i>Tee</i>');
   });
 });

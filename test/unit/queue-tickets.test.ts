@@ -116,3 +116,12 @@ describe('block sizes', () => {
     expect(nextBlockSize({ size: MAX_BLOCK, used: MAX_BLOCK, claimedAt: now - 10 }, now)).toBe(MAX_BLOCK);
   });
 });
+
+test('a signup that lost every race for a ticket is answered 503 with Retry-After, never 500', async () => {
+  const { errorResponse } = await import('../../lambdas/runtime/http');
+  const { TicketContention } = await import('../../lambdas/store/ticket-store');
+  const answer = errorResponse(new TicketContention('DROP-1'));
+  expect(answer.statusCode).toBe(503);
+  expect(JSON.parse(String(answer.body)).error.code).toBe('UNAVAILABLE');
+  expect(answer.headers?.['Retry-After']).toBe('1');
+});
