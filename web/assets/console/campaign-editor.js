@@ -3,7 +3,7 @@
  * The campaign editor: name, id, audience, the sample the previews use, and the ordered nurture steps
  * (their cards are campaign-steps.js): adding, moving and removing them, saving and deleting. Saving sends
  * the whole campaign (PUT /api/admin/campaigns/{id}); template errors come back with paths like
- * "steps.1.html" and show next to that step's field. Reading the form is campaign-form.js, test emails
+ * "steps.1.html" (or "steps.1.locales.de.html", a step's German version) and show next to that step's field. Reading the form is campaign-form.js, test emails
  * campaign-test-email.js, the variable buttons campaign-variables.js.
  */
 import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
@@ -22,6 +22,7 @@ import { buildStep, clearError, nextStepId, partsOf, renumber } from './campaign
 import { campaignId, readCampaign, showProblems, slugify } from './campaign-form.js';
 import { readRecipient, rememberRecipient, sendTest } from './campaign-test-email.js';
 import { wireVariables } from './campaign-variables.js';
+import { isFilled, markVersionErrors } from './step-versions.js';
 import { wireFormSave } from './form-save.js';
 import { replaceHash } from './router.js';
 import { fillSegmentChoices } from './choices.js';
@@ -149,12 +150,12 @@ stepList.addEventListener('click', async (event) => {
     li.nextElementSibling.after(li);
     afterMove(li, button);
   } else if (action === 'remove') {
-    const hasContent = parts.subject.value.trim() || parts.html.value.trim() || parts.text.value.trim();
+    const hasContent = parts.versions.some(isFilled);
     if (
       hasContent &&
       !(await confirmAction({
         title: `Remove step ${position}?`,
-        text: 'Its subject and bodies go with it. Nothing changes for shoppers until you save the campaign.',
+        text: 'Its subjects and bodies, in every language, go with it. Nothing changes for shoppers until you save the campaign.',
         confirmLabel: 'Remove step',
       }))
     )
@@ -301,6 +302,7 @@ wireFormSave({
     const created = !saved;
     saved = { ...body, ...(answer && typeof answer === 'object' ? answer : {}), id };
     savedBody = JSON.stringify(body);
+    markVersionErrors(stepList); // saving cleared the errors; the tabs' marks go with them
     idInput.readOnly = true;
     idTyped = true;
     deleteButton.hidden = false;

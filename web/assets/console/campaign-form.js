@@ -8,6 +8,7 @@ import { byId, checkedValues, controlFor, h, pathOf, showFieldErrors, showResult
 import { formatDuration } from './duration.js';
 import { partsOf } from './campaign-steps.js';
 import { describePath } from './campaign-test-email.js';
+import { LANGUAGE_NAMES, isFilled, markVersionErrors, revealControl } from './step-versions.js';
 
 const CAMPAIGN_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -66,15 +67,41 @@ export function readCampaign() {
         delay = parts.amount.value;
       } else delay = formatDuration(amount, parts.unit.value);
     }
-    /** @type {Record<string, string>} */
+    /** @type {Record<string, any>} */
     const step = { id: parts.id, delay, subject: parts.subject.value, html: parts.html.value };
     if (parts.text.value.trim()) step.text = parts.text.value;
     if (!step.subject.trim()) problems.push({ path: `${path}.subject`, message: 'Enter a subject.' });
     if (!step.html.trim()) problems.push({ path: `${path}.html`, message: 'Enter the HTML body.' });
-    return step;
+    const locales = readLocales(parts.versions, path, problems);
+    return locales ? { ...step, locales } : step;
   });
   if (body.steps.length === 0) problems.push({ path: 'steps', message: 'Add at least one step.' });
   return { body, problems };
+}
+
+/**
+ * A step's versions in other languages, the filled ones only (an empty tab is no version); undefined when
+ * there are none.
+ * @param {import('./step-versions.js').Version[]} versions
+ * @param {string} path e.g. "steps.1"
+ * @param {Array<{path: string, message: string}>} problems
+ */
+function readLocales(versions, path, problems) {
+  /** @type {Record<string, {subject: string, html: string, text?: string}>} */
+  const locales = {};
+  for (const version of versions.filter((each) => each.locale && isFilled(each))) {
+    const at = `${path}.locales.${version.locale}`;
+    const language = LANGUAGE_NAMES[version.locale];
+    /** @type {{subject: string, html: string, text?: string}} */
+    const content = { subject: version.subject.value, html: version.html.value };
+    if (version.text.value.trim()) content.text = version.text.value;
+    if (!content.subject.trim())
+      problems.push({ path: `${at}.subject`, message: `Enter the ${language} subject, or empty this tab.` });
+    if (!content.html.trim())
+      problems.push({ path: `${at}.html`, message: `Enter the ${language} HTML body, or empty this tab.` });
+    locales[version.locale] = content;
+  }
+  return Object.keys(locales).length ? locales : undefined;
 }
 
 /**
@@ -106,6 +133,8 @@ export function campaignId(saved, idTyped) {
  */
 export function showProblems(summary, problems) {
   const { first } = showFieldErrors(form, problems);
+  // An error in a language not on screen: its tab is marked, and shown when the step's own tab has none.
+  markVersionErrors(form, { reveal: true });
   const items = problems.map((problem) => {
     const path = pathOf(problem);
     const control = path ? controlFor(form, path) : null;
@@ -116,7 +145,16 @@ export function showProblems(summary, problems) {
       control
         ? h(
             'button',
-            { type: 'button', className: 'link-button', on: { click: () => control.focus() } },
+            {
+              type: 'button',
+              className: 'link-button',
+              on: {
+                click: () => {
+                  revealControl(control);
+                  control.focus();
+                },
+              },
+            },
             label,
           )
         : label,
@@ -129,5 +167,6 @@ export function showProblems(summary, problems) {
     `${summary} Correct each field (choose one to go to it):`,
     h('ul', { className: 'problem-list' }, items),
   );
+  if (first) revealControl(first);
   (first ?? result).focus();
 }

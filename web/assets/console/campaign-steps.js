@@ -9,6 +9,7 @@
 import { h, setFieldError, uniqueId } from './dom.js';
 import { UNITS, parseDuration } from './duration.js';
 import { livePreview } from './preview.js';
+import { LANGUAGE_NAMES, buildVersions, markVersionErrors, renumberVersions } from './step-versions.js';
 
 /** Per step element: its controls and its live preview. */
 const stepParts = new WeakMap();
@@ -17,8 +18,8 @@ const stepParts = new WeakMap();
 export const partsOf = (li) => stepParts.get(li);
 
 /**
- * One step's card: fields, actions and live preview.
- * @param {{id:string, delay:string, subject?:string, html?:string, text?:string}} step
+ * One step's card: fields (per language), actions and live preview.
+ * @param {{id:string, delay:string, subject?:string, html?:string, text?:string, locales?:Record<string, any>}} step
  * @param {{sample: () => object, showSampleError: (message:string) => boolean, clearSampleError: () => void}} samples
  *   the campaign-wide sample the preview fills variables with, and where errors about it show
  */
@@ -27,9 +28,6 @@ export function buildStep(step, samples) {
   const ids = {
     amount: `${key}-amount`,
     unit: `${key}-unit`,
-    subject: `${key}-subject`,
-    html: `${key}-html`,
-    text: `${key}-text`,
   };
   const errorId = (name) => `${key}-${name}-error`;
   const error = (name) =>
@@ -77,35 +75,12 @@ export function buildStep(step, samples) {
     error('delay'),
   );
 
-  const subject = h('input', {
-    id: ids.subject,
-    type: 'text',
-    maxLength: 300,
-    className: 'template-field',
-    value: step.subject ?? '',
-    dataset: { template: 'subject' },
-    attrs: { 'aria-describedby': errorId('subject') },
+  // Subject and bodies, per language: the default version's fields are the step's own.
+  const languages = buildVersions(key, step, () => {
+    markVersionErrors(languages.element);
+    parts.preview.now();
   });
-  const html = h('textarea', {
-    id: ids.html,
-    rows: 10,
-    spellcheck: false,
-    className: 'template-field code',
-    value: step.html ?? '',
-    dataset: { template: 'html' },
-    attrs: { 'aria-describedby': errorId('html') },
-  });
-  const text = h('textarea', {
-    id: ids.text,
-    rows: 5,
-    className: 'template-field code',
-    value: step.text ?? '',
-    dataset: { template: 'text' },
-    attrs: { 'aria-describedby': `${key}-text-hint ${errorId('text')}` },
-  });
-
-  const fieldBox = (name, label, control, ...rest) =>
-    h('div', { className: 'field' }, h('label', { htmlFor: ids[name] }, ...label), control, ...rest);
+  const [{ subject, html, text }] = languages.versions;
 
   const moveUp = h(
     'button',
@@ -181,15 +156,7 @@ export function buildStep(step, samples) {
           'div',
           { className: 'step-fields' },
           delayField,
-          fieldBox('subject', ['Subject'], subject, error('subject')),
-          fieldBox('html', ['HTML body'], html, error('html')),
-          fieldBox(
-            'text',
-            ['Text body ', h('span', { className: 'optional' }, '(optional)')],
-            text,
-            h('p', { id: `${key}-text-hint`, className: 'field-hint' }, 'Empty: made from the HTML body.'),
-            error('text'),
-          ),
+          languages.element,
           h('div', { className: 'step-actions' }, moveUp, moveDown, remove, sendTest),
           stepStatus,
         ),
@@ -208,6 +175,8 @@ export function buildStep(step, samples) {
     subject,
     html,
     text,
+    versions: languages.versions,
+    selectedVersion: languages.selected,
     moveUp,
     moveDown,
     remove,
@@ -217,15 +186,32 @@ export function buildStep(step, samples) {
     previewFrame,
     legend,
   };
+  /** The error path of a field of the version on screen: "steps.1.html", "steps.1.locales.de.html". */
+  const fieldPath = (field) => {
+    const { locale } = languages.selected();
+    return `${li.dataset.path}${locale ? `.locales.${locale}` : ''}.${field}`;
+  };
   parts.preview = livePreview({
-    read: () => ({ subject: subject.value, html: html.value, text: text.value }),
+    read: () => {
+      const version = languages.selected();
+      return { subject: version.subject.value, html: version.html.value, text: version.text.value };
+    },
+    emptyText: () => {
+      const { locale } = languages.selected();
+      return locale
+        ? `No version in ${LANGUAGE_NAMES[locale]}: shoppers whose language it is get the default. Type a subject and an HTML body to write one.`
+        : 'Type a subject and an HTML body to see the preview.';
+    },
     sample: samples.sample,
-    showError: (field, message) =>
-      field === 'sample'
-        ? samples.showSampleError(message)
-        : setFieldError(li, `${li.dataset.path}.${field}`, message) !== null,
+    showError: (field, message) => {
+      if (field === 'sample') return samples.showSampleError(message);
+      const shown = setFieldError(li, fieldPath(field), message) !== null;
+      markVersionErrors(li);
+      return shown;
+    },
     clearErrors: () => {
-      for (const field of ['subject', 'html', 'text']) clearError(li, `${li.dataset.path}.${field}`);
+      for (const field of ['subject', 'html', 'text']) clearError(li, fieldPath(field));
+      markVersionErrors(li);
       samples.clearSampleError();
     },
     out: {
@@ -283,13 +269,9 @@ export function renumber(stepList) {
       button.replaceChildren(label, h('span', { className: 'visually-hidden' }, ` (step ${n})`));
     }
     li.querySelector('.step-fieldset > .field-error').dataset.errorFor = path;
-    for (const name of ['delay', 'subject', 'html', 'text']) {
-      li.querySelector(`.field-error[data-field="${name}"]`).dataset.errorFor = `${path}.${name}`;
-    }
+    li.querySelector('.field-error[data-field="delay"]').dataset.errorFor = `${path}.delay`;
     parts.amount.dataset.path = `${path}.delay`;
-    parts.subject.dataset.path = `${path}.subject`;
-    parts.html.dataset.path = `${path}.html`;
-    parts.text.dataset.path = `${path}.text`;
+    renumberVersions(parts.versions, path, n);
   });
 }
 

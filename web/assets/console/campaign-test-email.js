@@ -7,6 +7,7 @@
 import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
 import { byId, pathOf, setFieldError, showFieldErrors, showResult } from './dom.js';
 import { clearError, partsOf } from './campaign-steps.js';
+import { LANGUAGE_NAMES, markVersionErrors } from './step-versions.js';
 
 const TEST_RECIPIENT_KEY = 'backorders.console.testRecipient';
 /** @type {Record<string, string>} */
@@ -23,14 +24,15 @@ const TOP_LABELS = {
 const recipientInput = byId('test-recipient', window.HTMLInputElement);
 
 /**
- * "steps.1.html" → "Step 2, HTML body".
+ * "steps.1.html" → "Step 2, HTML body"; "steps.1.locales.de.html" → "Step 2, Deutsch, HTML body".
  * @param {string} path
  */
 export function describePath(path) {
-  const step = /^steps\.(\d+)(?:\.(\w+))?/.exec(path);
+  const step = /^steps\.(\d+)(?:\.locales\.(\w+))?(?:\.(\w+))?/.exec(path);
   if (step) {
-    const field = step[2] ? (FIELD_LABELS[step[2]] ?? step[2]) : '';
-    return `Step ${Number(step[1]) + 1}${field ? `, ${field}` : ''}`;
+    const language = step[2] ? (LANGUAGE_NAMES[step[2]] ?? step[2]) : '';
+    const field = step[3] ? (FIELD_LABELS[step[3]] ?? step[3]) : '';
+    return [`Step ${Number(step[1]) + 1}`, language, field].filter(Boolean).join(', ');
   }
   const top = path.split('.')[0];
   if (top === 'audience') return path.includes('skus') ? 'Audience products' : 'Audience customers';
@@ -38,7 +40,7 @@ export function describePath(path) {
 }
 
 /**
- * Sends a test email of one step, as the campaign is saved; says how it went in the step's own status.
+ * Sends a test email of one step, as the campaign is saved, in the language of the tab on screen; says how it went in the step's own status.
  * @param {HTMLFormElement} form
  * @param {HTMLLIElement} li the step
  * @param {HTMLButtonElement} button
@@ -49,8 +51,17 @@ export async function sendTest(form, li, button, { saved, position, unsaved }) {
   const parts = partsOf(li);
   showResult(parts.stepStatus);
   clearError(form, 'to');
-  if (!saved || !(saved.steps ?? []).some((/** @type {any} */ step) => step.id === parts.id)) {
-    showResult(parts.stepStatus, 'error', 'Save the campaign first: test emails use the saved version.');
+  // The version on screen: the default, or the language of the tab chosen.
+  const { locale } = parts.selectedVersion();
+  const savedStep = (saved?.steps ?? []).find((/** @type {any} */ step) => step.id === parts.id);
+  if (!savedStep || (locale && !savedStep.locales?.[locale])) {
+    showResult(
+      parts.stepStatus,
+      'error',
+      savedStep
+        ? `Save the campaign first: this step has no saved ${LANGUAGE_NAMES[locale]} version yet.`
+        : 'Save the campaign first: test emails use the saved version.',
+    );
     return;
   }
   const to = recipientInput.value.trim();
@@ -63,11 +74,15 @@ export async function sendTest(form, li, button, { saved, position, unsaved }) {
   rememberRecipient(to);
   button.disabled = true;
   try {
-    await admin('POST', `/api/admin/campaigns/${segment(saved.id)}/test`, { stepId: parts.id, to });
+    await admin('POST', `/api/admin/campaigns/${segment(saved.id)}/test`, {
+      stepId: parts.id,
+      to,
+      ...(locale ? { locale } : {}),
+    });
     showResult(
       parts.stepStatus,
       'success',
-      `Test email of step ${position} sent to ${to}.${unsaved ? ' It is the saved version: your unsaved changes are not in it.' : ''}`,
+      `Test email of step ${position}${locale ? ` (${LANGUAGE_NAMES[locale]})` : ''} sent to ${to}.${unsaved ? ' It is the saved version: your unsaved changes are not in it.' : ''}`,
     );
   } catch (error) {
     if (error instanceof SignedOut) return;
@@ -81,6 +96,7 @@ export async function sendTest(form, li, button, { saved, position, unsaved }) {
       showResult(parts.stepStatus, 'error', 'The test email was not sent: check the recipient.');
     } else if (templates.length) {
       showFieldErrors(form, templates);
+      markVersionErrors(form, { reveal: true });
       showResult(
         parts.stepStatus,
         'error',

@@ -25,6 +25,7 @@ import * as suppliers from './suppliers.js';
 import * as lookup from './lookup.js';
 import * as webhooks from './webhooks.js';
 import * as dashboard from './dashboard.js';
+import * as embed from './embed-page.js';
 import { DEFAULT_SECTION, currentRoute, onQuietChange } from './router.js';
 
 /**
@@ -40,7 +41,7 @@ import { DEFAULT_SECTION, currentRoute, onQuietChange } from './router.js';
  */
 
 /** @type {Record<string, ConsoleSection>} */
-const SECTIONS = { settings, products, campaigns, suppliers, lookup, webhooks, dashboard };
+const SECTIONS = { settings, products, campaigns, suppliers, lookup, webhooks, dashboard, embed };
 
 const main = byId('main');
 const nav = byId('console-nav');

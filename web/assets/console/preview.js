@@ -16,6 +16,7 @@ const TEMPLATE_FIELDS = ['subject', 'html', 'text'];
 /**
  * @typedef {object} PreviewTarget
  * @property {() => {subject:string, html:string, text:string}} read the step's templates as typed now
+ * @property {() => string} [emptyText] what the preview says while the subject and HTML body are empty
  * @property {() => ({backorderId?:string})} sample what to fill the variables with; {} for the default
  * @property {(field:'subject'|'html'|'text'|'sample', message:string) => boolean} showError whether it is on screen
  * @property {() => void} clearErrors removes the errors a previous preview showed
@@ -55,7 +56,10 @@ export function livePreview(target) {
     const { subject, html, text } = target.read();
     if (!subject.trim() && !html.trim()) {
       target.clearErrors();
-      setState('Type a subject and an HTML body to see the preview.', 'empty');
+      target.out.subject.textContent = '';
+      target.out.frame.srcdoc = '';
+      target.out.text.textContent = '';
+      setState(target.emptyText?.() ?? 'Type a subject and an HTML body to see the preview.', 'empty');
       return;
     }
     const body = { subject, html };

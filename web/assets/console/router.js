@@ -13,6 +13,7 @@ export const SECTION_NAMES = [
   'lookup',
   'webhooks',
   'dashboard',
+  'embed',
 ];
 export const DEFAULT_SECTION = 'settings';
 
