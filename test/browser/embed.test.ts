@@ -7,8 +7,6 @@
  * Screenshots at 390 px and 1280 px land in test-results/embed-*.png.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
@@ -16,63 +14,21 @@ import { uniqueEmail, waitForEmails } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { allowEmbedOrigins } from '../support/settings';
 import { newProduct, putProduct, uniqueSku } from '../support/shop';
+import { shopProductPage, startShopSite, type ShopSite } from '../support/shop-site';
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
-
-/** A shop's web server: serves whatever page a test gives it, from its own origin. */
-interface Shop {
-  origin: string;
-  /** Publishes `html` at a fresh path and returns its URL. */
-  page(html: string): string;
-  close(): Promise<void>;
-}
-
-const startShop = async (): Promise<Shop> => {
-  const pages = new Map<string, string>();
-  const server = http.createServer((req, res) => {
-    const html = pages.get(req.url ?? '');
-    res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html ?? 'Not found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    page(html) {
-      const at = `/products/${pages.size + 1}`;
-      pages.set(at, html);
-      return `${origin}${at}`;
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-};
 
 let platform: TestPlatform;
 let browser: Browser;
 let context: BrowserContext;
 /** The shop whose origin is allowed, and a stranger's whose is not. */
-let shop: Shop;
-let stranger: Shop;
+let shop: ShopSite;
+let stranger: ShopSite;
 let consoleErrors: string[];
 let pageErrors: string[];
 
 /** A shop's product page with the two lines a shop pastes, and its own CSS. */
-const shopPage = (element: string, css = '') => `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Corner Shop</title>
-    <link rel="icon" href="data:," />
-    <style>body { margin: 0 auto; max-width: 60rem; padding: 1rem; font-family: Georgia, serif; } ${css}</style>
-    <script type="module" src="${platform.baseUrl}/embed.js"></script>
-  </head>
-  <body>
-    <h1>Corner Shop</h1>
-    <p>Our best tee, sold out again.</p>
-    ${element}
-  </body>
-</html>`;
+const shopPage = (element: string, css = '') => shopProductPage(platform.baseUrl, element, css);
 
 const open = async (url: string): Promise<{ page: Page; form: Locator }> => {
   const page = await context.newPage();
@@ -109,7 +65,7 @@ const backordersOf = async (query: string) => {
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   platform = await startTestPlatform();
-  [shop, stranger] = await Promise.all([startShop(), startShop()]);
+  [shop, stranger] = await Promise.all([startShopSite(), startShopSite()]);
   // Before any public call: the public function reads the list at most every 30 s.
   await allowEmbedOrigins(platform, [shop.origin]);
   browser = await launchChromium();

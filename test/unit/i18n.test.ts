@@ -12,6 +12,7 @@ import {
   type Locale,
 } from '../../i18n/translate';
 import { EMAIL_CATALOGUES } from '../../i18n/email-translate';
+import { PAGE_CATALOGUES, translator as pageTranslator } from '../../i18n/page-translate';
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const others = SUPPORTED_LOCALES.filter((locale) => locale !== 'en');
@@ -19,6 +20,7 @@ const others = SUPPORTED_LOCALES.filter((locale) => locale !== 'en');
 describe.each<[string, Readonly<Record<Locale, Catalogue>>]>([
   ['pages and embed', CATALOGUES],
   ['emails', EMAIL_CATALOGUES],
+  ['pages alone', PAGE_CATALOGUES],
 ])('catalogues of the %s', (_name, CATALOGUES) => {
   it('there is one per supported language', () => {
     expect(Object.keys(CATALOGUES).sort()).toEqual([...SUPPORTED_LOCALES].sort());
@@ -64,6 +66,14 @@ describe.each<[string, Readonly<Record<Locale, Catalogue>>]>([
       expect(copied.map(([key]) => `${locale} ${key}`)).toEqual([]);
     }
   });
+});
+
+it("the pages' own words name no key of the embed's (one text per key), and reach the pages with them", () => {
+  const embedKeys = Object.keys(CATALOGUES.en);
+  expect(Object.keys(PAGE_CATALOGUES.en).filter((key) => embedKeys.includes(key))).toEqual([]);
+  const t = pageTranslator('de');
+  expect(t('units', { count: 2 })).toBe('2 Stück');
+  expect(t('signup.submit')).toBe(CATALOGUES.de['signup.submit']);
 });
 
 describe('pickLocale', () => {

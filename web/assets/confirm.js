@@ -1,15 +1,16 @@
 // @ts-check
 // The page a shopper lands on after following the consent confirmation link (GET /api/confirm redirects here).
 import { byId } from './elements.js';
+import { pageLanguage } from './language.js';
 
-/** @type {Record<string, [string, string]>} */
-const outcomes = {
-  confirmed: ['Thanks, you are subscribed', 'We will keep you posted while you wait for your backorder.'],
-  'not-waiting': ['Nothing to confirm', 'This backorder is no longer waiting, so there is nothing to send.'],
-  invalid: ['Link not valid', 'This confirmation link is not valid or has expired.'],
-};
-const result = new URLSearchParams(location.search).get('result') ?? '';
-const [title, message] = outcomes[result] ?? outcomes.invalid;
+const t = pageLanguage();
+/**
+ * What the confirmation link did (the redirect's `result`), as the catalogue names it.
+ * @type {Record<string, 'confirm.confirmed' | 'confirm.notWaiting' | 'confirm.invalid'>}
+ */
+const outcomes = { confirmed: 'confirm.confirmed', 'not-waiting': 'confirm.notWaiting' };
+const outcome = outcomes[new URLSearchParams(location.search).get('result') ?? ''] ?? 'confirm.invalid';
+const title = t(`${outcome}.title`);
 document.title = title;
 byId('title').textContent = title;
-byId('message').textContent = message;
+byId('message').textContent = t(`${outcome}.text`);

@@ -1,37 +1,29 @@
 // @ts-check
-/** Dates and counts written the way a shopper reads them, in the page's language. */
+/**
+ * Dates and counts written the way a reader reads them, in the page's language (<html lang>): the console's
+ * helpers. The shopper pages pick their language at run time and ask their translator (language.js).
+ */
+import { pickLocale, translator } from './translate.js';
 
-const locale = document.documentElement.lang || 'en';
-
-const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-const momentFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+const t = translator(pickLocale([document.documentElement.lang]));
 
 /**
- * A calendar date such as an expected restock date. "2025-03-01" is a day, not an instant, so it is
- * formatted in UTC to stay the same day in every time zone. Returns null for an unreadable value.
+ * A calendar date such as an expected restock date, the same day in every time zone; null if unreadable.
  * @param {string|null|undefined} value
  */
-export function formatDay(value) {
-  if (typeof value !== 'string' || value === '') return null;
-  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const date = new Date(dayOnly ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) return null;
-  return dayOnly
-    ? dayFormat.format(date)
-    : new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(date);
-}
+export const formatDay = (value) => t.day(value);
 
 /**
- * An instant (an event in the timeline) in the shopper's own time zone.
+ * An instant (an event in the timeline) in the reader's own time zone, written the locale's way.
  * @param {string|null|undefined} value
+ * @param {string} [locale]
  */
-export function formatMoment(value) {
+export function formatMoment(value, locale = t.locale) {
   if (typeof value !== 'string' || value === '') return null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : momentFormat.format(date);
+  if (Number.isNaN(date.getTime())) return null;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 /** "1 unit", "3 units". */
-export function units(count) {
-  return `${count} ${count === 1 ? 'unit' : 'units'}`;
-}
+export const units = (count) => t('units', { count });

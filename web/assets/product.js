@@ -6,16 +6,18 @@
  * contain markup, which must show as text.
  */
 import { ApiError, NetworkError, fieldOfDetail, request } from './api.js';
-import { formatDay, units } from './format.js';
 import { byId, control } from './elements.js';
-import { SEGMENT_LABELS, renderSegments, renderVariants } from './product-choices.js';
+import { pageLanguage } from './language.js';
+import { SEGMENTS, renderSegments, renderVariants } from './product-choices.js';
+
+const t = pageLanguage();
 
 const FIELDS = ['email', 'quantity', 'name', 'segment', 'company', 'marketingConsent'];
 
 const main = byId('main');
 const heading = byId('product-name');
 const details = byId('product-details');
-const restockDate = byId('restock-date');
+const restock = byId('restock');
 const closed = byId('closed');
 const form = byId('backorder-form', window.HTMLFormElement);
 const submitButton = byId('submit', window.HTMLButtonElement);
@@ -59,49 +61,47 @@ async function loadProduct() {
 }
 
 function showNotFound() {
-  heading.textContent = 'Product not found';
-  document.title = 'Product not found';
-  loadProblemText.textContent =
-    'We could not find this product. The link may be mistyped, or the product is no longer sold.';
+  heading.textContent = t('product.notFound.title');
+  document.title = t('product.notFound.title');
+  loadProblemText.textContent = t('product.notFound.text');
   loadRetry.hidden = true;
   loadProblem.hidden = false;
 }
 
 function showLoadProblem(error) {
-  heading.textContent = 'Backorder';
-  loadProblemText.textContent =
-    error instanceof NetworkError
-      ? 'We could not reach the shop. Check your connection and try again.'
-      : 'Something went wrong while loading this product. Please try again in a moment.';
+  heading.textContent = t('embed.fallbackTitle');
+  loadProblemText.textContent = t(error instanceof NetworkError ? 'embed.loadNetwork' : 'embed.loadFailed');
   loadRetry.hidden = false;
   loadProblem.hidden = false;
 }
 
 function showProduct(p) {
   heading.textContent = p.name;
-  document.title = `Backorder: ${p.name}`;
-  restockDate.textContent = formatDay(p.expectedRestockDate) ?? 'date not yet known';
+  document.title = t('product.page.titleOf', { name: p.name });
+  const date = strong(t.day(p.expectedRestockDate) ?? t('product.restock.unknown'));
+  date.id = 'restock-date';
+  restock.replaceChildren(...t.parts('product.restock', { date }));
 
   // No `segments` at all means no restriction; an empty list means no shopper may sign up.
-  const segments = (Array.isArray(p.segments) ? p.segments : ['b2c', 'b2b']).filter(
-    (s) => s in SEGMENT_LABELS,
+  const segments = (Array.isArray(p.segments) ? p.segments : ['b2c', 'b2b']).filter((s) =>
+    SEGMENTS.includes(s),
   );
   const open = p.backordersEnabled === true && segments.length > 0;
   closed.hidden = open;
   form.hidden = !open;
   details.hidden = false;
-  renderVariants(byId('variant-field'), byId('variant', window.HTMLSelectElement), p);
+  renderVariants(t, byId('variant-field'), byId('variant', window.HTMLSelectElement), p);
   if (!open) return;
 
-  renderSegments(byId('segment-choices'), segments);
+  renderSegments(t, byId('segment-choices'), segments);
   const quantity = fieldInput('quantity');
   const hint = byId('quantity-hint');
   if (Number.isInteger(p.maxPerCustomer) && p.maxPerCustomer >= 1) {
     quantity.max = String(p.maxPerCustomer);
-    hint.textContent = `Up to ${units(p.maxPerCustomer)} per customer.`;
+    hint.textContent = t('signup.quantity.max', { count: p.maxPerCustomer });
   } else {
     quantity.removeAttribute('max');
-    hint.textContent = 'How many you would like to order.';
+    hint.textContent = t('signup.quantity.hint');
   }
 }
 
@@ -153,24 +153,28 @@ function clearErrors() {
 function validate() {
   const problems = {};
   const email = fieldInput('email');
-  if (email.validity.valueMissing) problems.email = 'Enter your email address.';
-  else if (!email.validity.valid) problems.email = 'Enter a valid email address, like name@example.com.';
+  if (email.validity.valueMissing) problems.email = t('signup.error.email.missing');
+  else if (!email.validity.valid) problems.email = t('signup.error.email.invalid');
 
   const quantity = fieldInput('quantity');
   if (!quantity.validity.valid) {
     problems.quantity = quantity.max
-      ? `Enter a whole number from 1 to ${quantity.max}.`
-      : 'Enter a whole number of at least 1.';
+      ? t('signup.error.quantity.range', { max: Number(quantity.max) })
+      : t('signup.error.quantity.min');
   }
 
   for (const field of ['name', 'company']) {
-    if (fieldInput(field).value.trim().length > 200) problems[field] = 'Use at most 200 characters.';
+    if (fieldInput(field).value.trim().length > 200)
+      problems[field] = t('signup.error.tooLong', { max: 200 });
   }
-  if (!form.querySelector('input[name="segment"]:checked')) problems.segment = 'Choose personal or business.';
+  if (!form.querySelector('input[name="segment"]:checked')) problems.segment = t('signup.error.segment');
   return problems;
 }
 
-/** The request body: only the contract's fields, without empty optional strings (and never the honeypot). */
+/**
+ * The request body: only the contract's fields, without empty optional strings (and never the honeypot);
+ * the page's language goes with it, so the emails that follow speak it too.
+ */
 function backorderRequest() {
   const body = {
     sku: product.sku,
@@ -178,6 +182,7 @@ function backorderRequest() {
     quantity: Number(fieldInput('quantity').value),
     segment: fieldInput('segment').value,
     marketingConsent: fieldInput('marketingConsent').checked,
+    locale: t.locale,
   };
   for (const field of ['name', 'company']) {
     const value = fieldInput(field).value.trim();
@@ -217,12 +222,12 @@ function link(href, text) {
 }
 
 function showSignedUp(email, backorder) {
-  const nodes = [paragraph(strong('You are on the waiting list.'))];
+  const nodes = [paragraph(strong(t('signup.done.title')))];
   if (backorder && Number.isInteger(backorder.position)) {
-    nodes.push(paragraph(`You are number ${backorder.position} in the queue.`));
+    nodes.push(paragraph(t('signup.done.place', { position: backorder.position })));
   }
-  nodes.push(paragraph('We sent a confirmation email to ', strong(email), '.'));
-  if (backorder?.statusUrl) nodes.push(paragraph(link(backorder.statusUrl, 'Check your place in the queue')));
+  nodes.push(paragraph(...t.parts('signup.done.email', { email: strong(email) })));
+  if (backorder?.statusUrl) nodes.push(paragraph(link(backorder.statusUrl, t('signup.done.link'))));
   showResult(...nodes);
   result.classList.add('result--success');
   form.hidden = true;
@@ -237,25 +242,26 @@ function showAlreadySignedUp(email) {
   const resend = document.createElement('button');
   resend.type = 'button';
   resend.className = 'button button--secondary';
-  resend.textContent = 'Email me my links';
+  resend.textContent = t('signup.already.resend');
   const sent = paragraph();
   resend.addEventListener('click', async () => {
     resend.disabled = true;
     try {
       await request('POST', '/api/links', { email });
-      sent.replaceChildren('If this address has backorders, we have sent its links to ', strong(email), '.');
+      sent.replaceChildren(...t.parts('signup.already.sent', { email: strong(email) }));
     } catch (error) {
-      sent.textContent =
+      sent.textContent = t(
         error instanceof ApiError && error.status === 429
-          ? 'Too many requests. Please try again in a minute.'
-          : 'We could not send the email. Please try again in a moment.';
+          ? 'signup.already.tooMany'
+          : 'signup.already.failed',
+      );
     } finally {
       resend.disabled = false;
     }
   });
   showResult(
-    paragraph(strong('This address is already on the waiting list for this product.')),
-    paragraph('The private link to the backorder is in the emails we sent to ', strong(email), '.'),
+    paragraph(strong(t('signup.already.title'))),
+    paragraph(...t.parts('signup.already.text', { email: strong(email) })),
     paragraph(resend),
     sent,
   );
@@ -276,13 +282,11 @@ function showApiError(error) {
       for (const detail of error.details) {
         const field = fieldOfDetail(detail);
         if (field && FIELDS.includes(field)) {
-          placed =
-            setFieldError(field, typeof detail.message === 'string' ? detail.message : 'Check this field.') ||
-            placed;
+          placed = setFieldError(field, fieldMessage(detail)) || placed;
         }
       }
       if (placed) {
-        showError('Please correct the highlighted fields.');
+        showError(t('signup.error.correct'));
         focusFirstInvalid();
       } else {
         showError(error.message);
@@ -291,42 +295,44 @@ function showApiError(error) {
     }
     case 'QUANTITY_LIMIT': {
       const max = product.maxPerCustomer;
-      setFieldError(
-        'quantity',
-        max ? `You can backorder up to ${units(max)} of this product.` : error.message,
-      );
-      showError('Please choose a smaller quantity.');
+      setFieldError('quantity', max ? t('signup.error.quantityLimit', { count: max }) : error.message);
+      showError(t('signup.error.smaller'));
       fieldInput('quantity').focus();
       return;
     }
     case 'BACKORDERS_DISABLED':
-      showError(`Sorry, backorders for this product are not open${segmentPhrase()} right now.`);
+      showError(t(closedKey()));
       return;
     case 'RATE_LIMITED': {
       const wait = error.retryAfterSeconds;
       showError(
-        wait != null
-          ? `Too many attempts. Please try again in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`
-          : 'Too many attempts. Please try again in a minute.',
+        wait != null ? t('signup.error.rateLimited', { count: wait }) : t('signup.error.rateLimitedLater'),
       );
       return;
     }
     case 'NOT_FOUND':
-      showError('This product is no longer available for backorder.');
+      showError(t('signup.error.gone'));
       return;
     default:
-      showError(
-        error.status >= 500
-          ? 'Something went wrong on our side. Please try again in a moment.'
-          : error.message,
-      );
+      showError(error.status >= 500 ? t('signup.error.server') : error.message);
   }
 }
 
-function segmentPhrase() {
+/**
+ * The API words its validation details in English: an English page shows them as they are, the other
+ * languages their own words for the field.
+ * @param {{message?: unknown}} detail
+ */
+function fieldMessage(detail) {
+  return t.locale === 'en' && typeof detail.message === 'string' ? detail.message : t('signup.error.field');
+}
+
+/** "Not open right now", for the customers the shopper chose to order as. */
+function closedKey() {
   const segment = /** @type {HTMLInputElement|null} */ (form.querySelector('input[name="segment"]:checked'))
     ?.value;
-  return segment ? ` for ${SEGMENT_LABELS[segment].toLowerCase()} customers` : '';
+  if (segment === 'b2c') return 'signup.error.closed.b2c';
+  return segment === 'b2b' ? 'signup.error.closed.b2b' : 'signup.error.closed';
 }
 
 async function onSubmit(event) {
@@ -337,7 +343,7 @@ async function onSubmit(event) {
   const problems = validate();
   if (Object.keys(problems).length > 0) {
     for (const [field, message] of Object.entries(problems)) setFieldError(field, message);
-    showError('Please correct the highlighted fields.');
+    showError(t('signup.error.correct'));
     focusFirstInvalid();
     return;
   }
@@ -351,7 +357,7 @@ async function onSubmit(event) {
 
   submitting = true;
   submitButton.disabled = true;
-  submitButton.textContent = 'Signing you up…';
+  submitButton.textContent = t('signup.submitting');
   showResult();
   try {
     const { status, body: backorder } = await request('POST', '/api/backorders', body);
@@ -360,12 +366,12 @@ async function onSubmit(event) {
   } catch (error) {
     if (error instanceof ApiError) showApiError(error);
     else if (error instanceof NetworkError) {
-      showError('We could not reach the shop. Check your connection and press the button again.');
+      showError(t('signup.error.network'));
     } else throw error;
   } finally {
     submitting = false;
     submitButton.disabled = false;
-    submitButton.textContent = 'Join the waiting list';
+    submitButton.textContent = t('signup.submit');
   }
 }
 

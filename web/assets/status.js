@@ -10,27 +10,32 @@
  * an email link, and can have one sent.
  */
 import { ApiError, NetworkError, request } from './api.js';
-import { formatMoment, units } from './format.js';
+import { formatMoment } from './format.js';
 import { byId, confirmAction } from './elements.js';
+import { pageLanguage } from './language.js';
 
+// Each status and event type the catalogue has words for (status.word.*, status.event.*), by its key there.
+/** @type {Record<string, 'waiting' | 'allocated' | 'fulfilled' | 'cancelled'>} */
 const STATUS_WORDS = {
-  waiting: 'Waiting in the queue',
-  allocated: 'Reserved for you',
-  fulfilled: 'Fulfilled',
-  cancelled: 'Cancelled',
+  waiting: 'waiting',
+  allocated: 'allocated',
+  fulfilled: 'fulfilled',
+  cancelled: 'cancelled',
 };
 
+/** @type {Record<string, 'created' | 'confirmed' | 'allocated' | 'fulfilled' | 'cancelled' | 'unsubscribed'>} */
 const EVENT_WORDS = {
-  created: 'You joined the waiting list',
-  confirmed: 'You confirmed email updates',
-  consent_confirmed: 'You confirmed email updates',
-  allocated: 'Units were reserved for you',
-  fulfilled: 'Your order was fulfilled',
-  cancelled: 'The backorder was cancelled',
-  unsubscribed: 'You unsubscribed from updates',
+  created: 'created',
+  confirmed: 'confirmed',
+  consent_confirmed: 'confirmed',
+  allocated: 'allocated',
+  fulfilled: 'fulfilled',
+  cancelled: 'cancelled',
+  unsubscribed: 'unsubscribed',
 };
 
-const INVALID_LINK = 'This link is not valid or has expired.';
+// The browser's language until the backorder is read; then the backorder's own, unless ?lang= says otherwise.
+let t = pageLanguage();
 
 const main = byId('main');
 const heading = byId('product-name');
@@ -85,52 +90,39 @@ async function load() {
 }
 
 function showInvalidLink() {
-  heading.textContent = 'Backorder not found';
-  document.title = 'Backorder not found';
+  heading.textContent = t('status.invalid.title');
+  document.title = t('status.invalid.title');
   section.hidden = true;
-  setState(INVALID_LINK, 'Please use the link from your most recent email about this backorder.');
+  setState(t('status.invalid.text'), t('status.invalid.hint'));
   state.classList.add('result--error');
 }
 
 function showLoadProblem(error) {
-  heading.textContent = 'Your backorder';
-  loadProblemText.textContent =
-    error instanceof NetworkError
-      ? 'We could not reach the shop. Check your connection and try again.'
-      : 'Something went wrong while loading your backorder. Please try again in a moment.';
+  heading.textContent = t('status.title');
+  loadProblemText.textContent = t(error instanceof NetworkError ? 'embed.loadNetwork' : 'status.loadFailed');
   loadRetry.hidden = false;
   loadProblem.hidden = false;
 }
 
 /** The sentence that says where the shopper stands, in the page's one live region. */
 function stateSentences(b) {
-  const name = b.productName;
+  const product = b.productName;
   switch (b.status) {
     case 'waiting':
-      return Number.isInteger(b.position)
-        ? [
-            `You are number ${b.position} in the queue.`,
-            `We will email you as soon as ${name} is back in stock.`,
-          ]
-        : ['You are waiting in the queue.', `We will email you as soon as ${name} is back in stock.`];
+      return [
+        Number.isInteger(b.position)
+          ? t('signup.done.place', { position: b.position })
+          : t('status.waiting.noPlace'),
+        t('status.waiting.email', { product }),
+      ];
     case 'allocated':
-      return [
-        `Good news: ${units(b.quantity)} of ${name} ${b.quantity === 1 ? 'is' : 'are'} reserved for you.`,
-        'What happens next: the shop completes your order with these units and will be in touch about ' +
-          'delivery. If you no longer want them, cancel below so they go to the next shopper.',
-      ];
+      return [t('status.allocated.title', { count: b.quantity, product }), t('status.allocated.next')];
     case 'fulfilled':
-      return [
-        'Your backorder has been fulfilled.',
-        'The shop has completed your order. Thank you for waiting.',
-      ];
+      return [t('status.fulfilled.title'), t('status.fulfilled.text')];
     case 'cancelled':
-      return [
-        'This backorder is cancelled.',
-        'You are no longer in the queue and will not get emails about it.',
-      ];
+      return [t('status.cancelled.title'), t('status.cancelled.text')];
     default:
-      return [`Status: ${b.status}.`];
+      return [t('status.unknown', { status: b.status })];
   }
 }
 
@@ -153,15 +145,17 @@ function setState(...sentences) {
 
 function show(b) {
   backorder = b;
+  t = pageLanguage([b.locale]);
   heading.textContent = b.productName || b.sku;
-  document.title = `Your backorder: ${b.productName || b.sku}`;
+  document.title = t('status.titleOf', { name: b.productName || b.sku });
   setState(...stateSentences(b));
   state.dataset.status = b.status;
 
-  byId('quantity').textContent = units(b.quantity);
-  byId('status-word').textContent = STATUS_WORDS[b.status] ?? b.status;
+  byId('quantity').textContent = t('units', { count: b.quantity });
+  byId('status-word').textContent =
+    b.status in STATUS_WORDS ? t(`status.word.${STATUS_WORDS[b.status]}`) : b.status;
   byId('email').textContent = b.email;
-  byId('created').textContent = formatMoment(b.createdAt) ?? '';
+  byId('created').textContent = formatMoment(b.createdAt, t.locale) ?? '';
   renderTimeline(Array.isArray(b.events) ? b.events : []);
 
   cancelArea.hidden = !(b.status === 'waiting' || b.status === 'allocated');
@@ -173,7 +167,7 @@ function show(b) {
 }
 
 function eventWords(type) {
-  if (EVENT_WORDS[type]) return EVENT_WORDS[type];
+  if (type in EVENT_WORDS) return t(`status.event.${EVENT_WORDS[type]}`);
   // Unknown event types still read as words rather than identifiers.
   const words = String(type)
     .replace(/[._-]+/g, ' ')
@@ -188,7 +182,7 @@ function renderTimeline(events) {
       const item = document.createElement('li');
       const time = document.createElement('time');
       time.dateTime = event.at;
-      time.textContent = formatMoment(event.at) ?? String(event.at);
+      time.textContent = formatMoment(event.at, t.locale) ?? String(event.at);
       const what = document.createElement('span');
       what.textContent = eventWords(event.type);
       item.append(time, what);
@@ -202,13 +196,13 @@ function renderTimeline(events) {
 async function askToCancel() {
   cancelError.hidden = true;
   const confirmed = await confirmAction({
-    title: 'Cancel this backorder?',
+    title: t('status.cancel.ask'),
     text:
       backorder.status === 'waiting'
-        ? `You will lose your place in the queue for ${backorder.productName}. This cannot be undone.`
-        : `The ${units(backorder.quantity)} reserved for you will go to the next shopper. This cannot be undone.`,
-    confirmLabel: 'Yes, cancel it',
-    cancelLabel: 'Keep my backorder',
+        ? t('status.cancel.waiting', { product: backorder.productName })
+        : t('status.cancel.allocated', { count: backorder.quantity }),
+    confirmLabel: t('status.cancel.confirm'),
+    cancelLabel: t('status.cancel.keep'),
   });
   if (confirmed) await cancel();
 }
@@ -217,21 +211,20 @@ async function cancel() {
   // The buttons show only for a backorder loaded with a valid link.
   if (!backorderPath) return;
   cancelButton.disabled = true;
-  cancelButton.textContent = 'Cancelling…';
+  cancelButton.textContent = t('status.cancel.busy');
   cancelError.hidden = true;
   try {
     await request('POST', `${backorderPath}/cancel`, undefined, withToken);
   } catch (error) {
     cancelButton.disabled = false;
-    cancelButton.textContent = 'Cancel my backorder';
+    cancelButton.textContent = t('status.cancel');
     if (error instanceof ApiError && error.status === 404) {
       showInvalidLink();
       return;
     }
-    cancelError.textContent =
-      error instanceof NetworkError
-        ? 'We could not reach the shop, so nothing changed. Check your connection and try again.'
-        : 'Something went wrong, so nothing changed. Please try again in a moment.';
+    cancelError.textContent = t(
+      error instanceof NetworkError ? 'status.cancel.network' : 'status.cancel.failed',
+    );
     cancelError.hidden = false;
     cancelButton.focus();
     return;
@@ -250,22 +243,21 @@ async function cancel() {
     });
   }
   cancelButton.disabled = false;
-  cancelButton.textContent = 'Cancel my backorder';
-  setState(
-    'Your backorder has been cancelled.',
-    'You are no longer in the queue and will not get emails about it.',
-  );
+  cancelButton.textContent = t('status.cancel');
+  setState(t('status.cancelled.done'), t('status.cancelled.text'));
   // The button the shopper pressed is gone; keep their focus on the news.
   state.focus();
 }
 
 // ---- the shopper's data -------------------------------------------------------------------------------
 
-function showDataError(error, what) {
-  dataError.textContent =
-    error instanceof NetworkError
-      ? `We could not reach the shop, so ${what}. Check your connection and try again.`
-      : `Something went wrong, so ${what}. Please try again in a moment.`;
+/**
+ * What went wrong with a data request, and what it means for the shopper's data.
+ * @param {unknown} error
+ * @param {'download' | 'delete' | 'links'} action
+ */
+function showDataError(error, action) {
+  dataError.textContent = t(`status.data.${action}.${error instanceof NetworkError ? 'network' : 'failed'}`);
   dataError.hidden = false;
 }
 
@@ -273,7 +265,7 @@ function showDataError(error, what) {
 async function downloadData() {
   dataError.hidden = true;
   downloadButton.disabled = true;
-  downloadButton.textContent = 'Preparing your data…';
+  downloadButton.textContent = t('status.data.download.busy');
   try {
     const { body } = await request('GET', `${backorderPath}/export`, undefined, withToken);
     const file = new window.Blob([JSON.stringify(body, null, 2)], { type: 'application/json' });
@@ -288,23 +280,20 @@ async function downloadData() {
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) showInvalidLink();
     else if (error instanceof ApiError && error.status === 403) showNeedsEmailLink();
-    else showDataError(error, 'nothing was downloaded');
+    else showDataError(error, 'download');
   } finally {
     downloadButton.disabled = false;
-    downloadButton.textContent = 'Download my data';
+    downloadButton.textContent = t('status.data.download');
   }
 }
 
 async function askToDelete() {
   dataError.hidden = true;
   const confirmed = await confirmAction({
-    title: 'Delete all your data?',
-    text:
-      'Every backorder you have with this shop is cancelled (reserved units go to the next shopper), and your ' +
-      'email address, name and company are deleted from everything we keep. Links in our emails stop ' +
-      'working. This cannot be undone.',
-    confirmLabel: 'Yes, delete everything',
-    cancelLabel: 'Keep my data',
+    title: t('status.data.delete.ask'),
+    text: t('status.data.delete.text'),
+    confirmLabel: t('status.data.delete.confirm'),
+    cancelLabel: t('status.data.delete.keep'),
   });
   if (confirmed) await deleteData();
 }
@@ -312,31 +301,27 @@ async function askToDelete() {
 async function deleteData() {
   if (!backorderPath) return;
   deleteButton.disabled = true;
-  deleteButton.textContent = 'Deleting…';
+  deleteButton.textContent = t('status.data.delete.busy');
   try {
     await request('DELETE', backorderPath, undefined, withToken);
   } catch (error) {
     deleteButton.disabled = false;
-    deleteButton.textContent = 'Delete my data';
+    deleteButton.textContent = t('status.data.delete');
     if (error instanceof ApiError && error.status === 404) showInvalidLink();
     else if (error instanceof ApiError && error.status === 403) showNeedsEmailLink();
     else {
       // Safe to press again: a repeated request completes whatever was left.
-      showDataError(error, 'your data may not be fully deleted yet');
+      showDataError(error, 'delete');
       deleteButton.focus();
     }
     return;
   }
   backorder = null;
-  heading.textContent = 'Your data has been deleted';
-  document.title = 'Your data has been deleted';
+  heading.textContent = t('status.data.deleted.heading');
+  document.title = t('status.data.deleted.heading');
   section.hidden = true;
   delete state.dataset.status;
-  setState(
-    'Your data has been deleted.',
-    'Your backorders are cancelled and we no longer keep your email address, your name or your company. ' +
-      'The links in our emails to you no longer work. You can sign up again at any time.',
-  );
+  setState(t('status.data.deleted.title'), t('status.data.deleted.text'));
   // The button the shopper pressed is gone; keep their focus on the news.
   state.focus();
 }
@@ -353,11 +338,11 @@ async function emailMyLinks() {
   emailLinksButton.disabled = true;
   try {
     await request('POST', '/api/links', { email: backorder.email });
-    emailLinksResult.textContent = `We sent your links to ${backorder.email}. Look for an email from the shop.`;
+    emailLinksResult.textContent = t('status.data.links.sent', { email: backorder.email });
   } catch (error) {
     if (error instanceof ApiError && error.status === 429)
-      emailLinksResult.textContent = 'Too many requests. Please try again in a minute.';
-    else showDataError(error, 'no email was sent');
+      emailLinksResult.textContent = t('signup.already.tooMany');
+    else showDataError(error, 'links');
   } finally {
     emailLinksButton.disabled = false;
   }
