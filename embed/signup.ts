@@ -183,7 +183,7 @@ export function signupFormFor(
         return;
       }
       case 'RATE_LIMITED': {
-        // Retry-After is readable only when the API exposes it to other origins; else "in a minute".
+        // The API exposes Retry-After to the allowed origins (lambdas/domain/cors.ts); without it, "in a minute".
         const wait = error.retryAfterSeconds;
         showError(
           wait != null ? t('signup.error.rateLimited', { count: wait }) : t('signup.error.rateLimitedLater'),

@@ -52,6 +52,8 @@ export const corsHeaders = ({
   const route = EMBEDDABLE.find((candidate) => candidate.path.test(path));
   if (!route || !origin || !allowedOrigins.includes(origin)) return headers;
   headers['access-control-allow-origin'] = origin;
+  // A 429's or 503's Retry-After, so the embed can say how long to wait.
+  if (!preflight) headers['access-control-expose-headers'] = 'Retry-After';
   if (preflight) {
     headers['access-control-allow-methods'] = route.methods;
     headers['access-control-allow-headers'] = 'content-type';

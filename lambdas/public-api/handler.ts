@@ -17,6 +17,7 @@ import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-con
 import { emailMyLinks } from '../use-cases/shopper-links';
 import { NotFoundError } from '../runtime/errors';
 import { corsFor } from '../use-cases/cors';
+import { isLocale } from '../../i18n/locales';
 
 /** The link token of a backorder request: the bearer header wins over the query string. */
 const linkToken = ({ headers, query }: ApiRequest): string | undefined => {
@@ -106,7 +107,9 @@ export const routes: Record<string, RouteHandler> = {
       if (!(error instanceof NotFoundError)) throw error;
       result = 'invalid';
     }
-    return redirect(`/confirm?result=${result}`);
+    // The page's language rides along, only as one of ours (never text from the request).
+    const lang = query.lang && isLocale(query.lang) ? `&lang=${query.lang}` : '';
+    return redirect(`/confirm?result=${result}${lang}`);
   },
 
   'OPTIONS /api/products/{sku}': preflight,

@@ -14,6 +14,7 @@ import { enrolInMatchingCampaigns } from './nurture-enrolment';
 import { publishBackorderEvents } from './backorder-events';
 import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
+import { pickLocale } from '../../i18n/locales';
 
 export const planConfirmation = async (
   message: Extract<EmailMessage, { kind: 'confirmation' }>,
@@ -43,7 +44,10 @@ export const planConfirmation = async (
       ]);
       const email = await renderConfirmation({
         ...(await backorderVariables(backorder, link)),
-        confirmUrl: consentToken ? `${base}/api/confirm?token=${encodeURIComponent(consentToken)}` : '',
+        // `lang`: the confirm page it lands on speaks the shopper's language.
+        confirmUrl: consentToken
+          ? `${base}/api/confirm?token=${encodeURIComponent(consentToken)}&lang=${pickLocale([backorder.locale])}`
+          : '',
         postalAddress: settings.sender.postalAddress,
         locale: backorder.locale,
       });

@@ -17,6 +17,7 @@ import { EmailWithheld, type Delivery } from './deliver-email';
 import { issueEmailLink } from './email-links';
 import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
+import { pickLocale } from '../../i18n/locales';
 
 /**
  * A step that passed its trial render with the sample shopper may still break the limits with a real
@@ -70,7 +71,8 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
         stepIn(step, backorder.locale),
         {
           ...(await backorderVariables(backorder, link)),
-          unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
+          // The page opens in the shopper's language (it cannot read the backorder).
+          unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}&lang=${pickLocale([backorder.locale])}`,
         },
         settings.sender.postalAddress,
         backorder.locale,

@@ -99,6 +99,8 @@ describe.each(embeddable)('%s', (_route, c) => {
       const answer = await call(c, origin);
       expect(answer.status).toBeLessThan(300);
       expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+      // So the embed can read how long a 429 asks it to wait.
+      expect(answer.headers.get('access-control-expose-headers')).toBe('Retry-After');
       expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
       varyNamesOrigin(answer.headers);
     }

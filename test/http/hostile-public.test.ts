@@ -266,7 +266,8 @@ const judge = (route: RouteDefinition, request: HostileRequest, answer: Awaited<
     return;
   }
   if (route.path === '/api/confirm' && answer.status === 303) {
-    if (answer.headers.location !== '/confirm?result=invalid')
+    // (With the page's language when the request named one of ours.)
+    if (!/^\/confirm\?result=invalid(&lang=(en|de|fr|es))?$/.test(String(answer.headers.location)))
       throw new Error(`confirm redirected to ${answer.headers.location} for ${request.path.slice(0, 200)}`);
     return;
   }

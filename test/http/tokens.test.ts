@@ -162,6 +162,18 @@ describe('confirm and unsubscribe links act only on their own shopper', () => {
     expect(await consentOf(bobTee)).toBeNull();
   });
 
+  test("the confirm page keeps the link's language, only when it is one of ours", async () => {
+    const location = async (lang: string) =>
+      (
+        await fetch(`${platform.baseUrl}/api/confirm${q(bobTee.token)}&lang=${encodeURIComponent(lang)}`, {
+          redirect: 'manual',
+        })
+      ).headers.get('location');
+    expect(await location('de')).toBe('/confirm?result=invalid&lang=de');
+    for (const lang of ['xx', 'de"><script>', 'https://evil.example', 'DE'])
+      expect(await location(lang)).toBe('/confirm?result=invalid');
+  });
+
   test('a status token is not a confirm token', async () => {
     const answer = await fetch(`${platform.baseUrl}/api/confirm${q(bobTee.token)}`, { redirect: 'manual' });
     expect(answer.headers.get('location')).toBe('/confirm?result=invalid');

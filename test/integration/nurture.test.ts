@@ -288,7 +288,8 @@ test('with double opt-in, nurture starts only once the shopper confirms', async 
     );
     // The link opens in a browser: it confirms, then lands on the confirmation page.
     expect(confirm.status).toBe(303);
-    expect(confirm.headers.get('location')).toBe('/confirm?result=confirmed');
+    // The page it lands on speaks the shopper's language.
+    expect(confirm.headers.get('location')).toBe('/confirm?result=confirmed&lang=en');
     await sweepAt(advanceClock(1000));
     expect(subjects(await emailsTo(platform.sesUrl, email))).toContain('Step 1 for optin tee');
   } finally {

@@ -17,6 +17,7 @@ describe('corsHeaders', () => {
     expect(corsHeaders({ path, origin: 'https://shop.example', preflight: false, allowedOrigins })).toEqual({
       vary: 'Origin',
       'access-control-allow-origin': 'https://shop.example',
+      'access-control-expose-headers': 'Retry-After',
     });
     expect(corsHeaders({ path, origin: 'http://localhost:8080', preflight: true, allowedOrigins })).toEqual({
       vary: 'Origin',
