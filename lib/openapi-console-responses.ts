@@ -193,6 +193,7 @@ export const supplier = z.object({
   name: z.string(),
   email: z.string(),
   batch: supplierSchema.shape.batch,
+  locale: z.string().describe('The language of its batch emails (en, de, fr, es)'),
   lastBatchId: z.string().nullable(),
   lastBatchAt: z.string().nullable(),
   nextBatchAt: instant,

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { emailAddress } from './backorder-schema';
 import { DEFAULT_BATCH_HOUR, DEFAULT_MIN_UNITS, WEEKDAYS } from './supplier';
 import { CONTROL_CHARACTERS } from './validation';
+import { SUPPORTED_LOCALES } from '../../i18n/locales';
 
 /** What products name in `supplierId`, starting with a letter or digit: safe in paths, keys and file names. */
 export const supplierIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
@@ -48,6 +49,8 @@ export const supplierSchema = z
       .refine((v) => !CONTROL_CHARACTERS.test(v), { message: 'must not contain control characters' }),
     email: emailAddress,
     batch: batchSchema,
+    /** The language of the supplier's batch emails; absent: English. */
+    locale: z.enum(SUPPORTED_LOCALES).optional(),
   })
   .strict();
 

@@ -24,6 +24,8 @@ export interface Supplier {
   name: string;
   email: string;
   batch: BatchSchedule;
+  /** The language of its batch emails ("de"); absent: English. */
+  locale?: string;
   createdAt: string;
   updatedAt: string;
   /** Cutoff instant (ISO) of the last batch: the next batch covers backorders created after it. */
@@ -55,6 +57,8 @@ export interface SupplierBatch {
   /** Snapshot at batch time: the email goes where the batch said, even if the supplier is edited meanwhile. */
   supplierName: string;
   sentTo: string;
+  /** The language the email goes out in (absent on batches made before suppliers had one: English). */
+  locale?: string;
   trigger: BatchTrigger;
   lines: SupplierBatchLine[];
   units: number;

@@ -1,10 +1,11 @@
 /**
  * The email a supplier gets with each batch: a short summary of the demand (the first lines, the totals) and
- * the full list in the attached CSV. Transactional, in the shop's layout. In English: a supplier has no
- * language of its own yet.
+ * the full list in the attached CSV. Transactional, in the shop's layout, in the language the supplier is
+ * set to (English by default). The CSV's column headings stay English: machines read them.
  */
-import { htmlEngine, textEngine, type RenderedEmail } from './templating';
-import { Html } from './html';
+import type { EmailTranslate } from '../../i18n/email-translate';
+import type { RenderedEmail } from './templating';
+import { heading, Html, markup, paragraph, strong } from './html';
 import { renderTransactional, wordsFor } from './layout';
 import type { SupplierBatch } from '../domain/supplier';
 
@@ -17,39 +18,13 @@ export interface SupplierBatchEmailData {
   totals: { units: number; backorders: number; products: number };
   /** Lines beyond those shown, found only in the attachment. */
   moreLines: number;
-  /** "since 2026-05-04 06:00 UTC" or "so far": the window, for people. */
-  period: string;
+  /** The window of signups it covers: from (absent: the beginning) to, instants (ISO). */
+  window: { from?: string; to: string };
+  /** The supplier's language ("de"); absent: English. */
+  locale?: string;
   fileName: string;
   postalAddress: string;
 }
-
-const SUBJECT = textEngine.parse(
-  `{% if totals.units > 0 %}Backorders for {{ supplier.name }}: {{ totals.units }} {% if totals.units == 1 %}unit{% else %}units{% endif %} of {{ totals.products }} {% if totals.products == 1 %}product{% else %}products{% endif %}{% else %}No new backorders for {{ supplier.name }}{% endif %}`,
-);
-
-const HTML =
-  htmlEngine.parse(`<h1 style="font-size:22px;margin:0 0 16px;">Backorders for {{ supplier.name }}</h1>
-{% if totals.units > 0 %}<p style="margin:0 0 12px;">Our shoppers backordered <strong>{{ totals.units }} {% if totals.units == 1 %}unit{% else %}units{% endif %}</strong> of {{ totals.products }} {% if totals.products == 1 %}product{% else %}products{% endif %} ({{ totals.backorders }} {% if totals.backorders == 1 %}backorder{% else %}backorders{% endif %}) {{ period }}.</p>
-<table role="presentation" cellpadding="0" cellspacing="0" style="width:100%;border-collapse:collapse;margin:0 0 12px;font-size:14px;">
-<tr><th align="left" style="padding:6px 8px 6px 0;border-bottom:1px solid #d4d4d8;">SKU</th><th align="left" style="padding:6px 8px;border-bottom:1px solid #d4d4d8;">Product</th><th align="right" style="padding:6px 0 6px 8px;border-bottom:1px solid #d4d4d8;">Units</th></tr>
-{% for line in lines %}<tr><td style="padding:6px 8px 6px 0;border-bottom:1px solid #e4e4e7;font-family:monospace;">{{ line.sku }}</td><td style="padding:6px 8px;border-bottom:1px solid #e4e4e7;">{{ line.name }}</td><td align="right" style="padding:6px 0 6px 8px;border-bottom:1px solid #e4e4e7;">{{ line.units }}</td></tr>
-{% endfor %}</table>
-{% if moreLines > 0 %}<p style="margin:0 0 12px;">…and {{ moreLines }} more {% if moreLines == 1 %}product{% else %}products{% endif %} in the attachment.</p>{% endif %}
-<p style="margin:0;">Every line, with the number of backorders and the oldest one's date, is in the attached <strong>{{ fileName }}</strong>.</p>
-{% else %}<p style="margin:0 0 12px;">No new backorders for your products {{ period }}. The attached {{ fileName }} has the column headings only.</p>{% endif %}`);
-
-const TEXT = textEngine.parse(`Backorders for {{ supplier.name }}
-
-{% if totals.units > 0 %}Our shoppers backordered {{ totals.units }} {% if totals.units == 1 %}unit{% else %}units{% endif %} of {{ totals.products }} {% if totals.products == 1 %}product{% else %}products{% endif %} ({{ totals.backorders }} {% if totals.backorders == 1 %}backorder{% else %}backorders{% endif %}) {{ period }}:
-
-{% for line in lines %}{{ line.units }} x {{ line.sku }} {{ line.name }}
-{% endfor %}{% if moreLines > 0 %}...and {{ moreLines }} more {% if moreLines == 1 %}product{% else %}products{% endif %} in the attachment.
-{% endif %}
-Every line, with the number of backorders and the oldest one's date, is in the attached {{ fileName }}.
-{% else %}No new backorders for your products {{ period }}. The attached {{ fileName }} has the column headings only.
-{% endif %}`);
-
-const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** The email's data from a batch: the lines with most units first, the rest counted. */
 export const supplierBatchEmailData = (
@@ -65,20 +40,92 @@ export const supplierBatchEmailData = (
       .map(({ sku, name, units, backorders }) => ({ sku, name, units, backorders })),
     totals: { units: batch.units, backorders: batch.backorders, products: batch.lines.length },
     moreLines: Math.max(0, batch.lines.length - LINES_IN_BODY),
-    period: batch.windowFrom
-      ? `between ${minute(batch.windowFrom)} and ${minute(batch.windowTo)}`
-      : `up to ${minute(batch.windowTo)}`,
+    window: { ...(batch.windowFrom ? { from: batch.windowFrom } : {}), to: batch.windowTo },
+    ...(batch.locale ? { locale: batch.locale } : {}),
     fileName,
     postalAddress,
   };
 };
 
-export const renderSupplierBatch = async (data: SupplierBatchEmailData): Promise<RenderedEmail> =>
-  renderTransactional({
-    t: wordsFor('en'),
+const CELL = 'padding:6px 8px;border-bottom:1px solid #e4e4e7;';
+const HEAD = 'padding:6px 8px;border-bottom:1px solid #d4d4d8;';
+
+/** An instant as the supplier's language writes it, in UTC (the schedule's time zone). */
+const moment = (t: EmailTranslate, iso: string): string =>
+  `${new Intl.DateTimeFormat(t.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC`;
+
+/** The demand table: SKU, product, units; the supplier's and the shop's text escaped like any other. */
+const demandTable = (t: EmailTranslate, lines: SupplierBatchEmailData['lines']): Html =>
+  markup(
+    new Html(
+      '<table role="presentation" cellpadding="0" cellspacing="0" style="width:100%;border-collapse:collapse;margin:0 0 12px;font-size:14px;"><tr>',
+    ),
+    new Html(`<th align="left" style="${HEAD}">`),
+    t('email.supplier.column.sku'),
+    new Html('</th>'),
+    new Html(`<th align="left" style="${HEAD}">`),
+    t('email.supplier.column.product'),
+    new Html('</th>'),
+    new Html(`<th align="right" style="${HEAD}">`),
+    t('email.supplier.column.units'),
+    new Html('</th></tr>'),
+    lines.map((line) =>
+      markup(
+        new Html(`<tr><td style="${CELL}font-family:monospace;">`),
+        line.sku,
+        new Html(`</td><td style="${CELL}">`),
+        line.name,
+        new Html(`</td><td align="right" style="${CELL}">`),
+        line.units,
+        new Html('</td></tr>'),
+      ),
+    ),
+    new Html('</table>'),
+  );
+
+/** The supplier's batch email, in the supplier's language (English when it has none). */
+export const renderSupplierBatch = async (data: SupplierBatchEmailData): Promise<RenderedEmail> => {
+  const t = wordsFor(data.locale);
+  const { supplier, totals, fileName } = data;
+  const units = t('email.supplier.units', { count: totals.units });
+  const products = t('email.supplier.products', { count: totals.products });
+  const backorders = t('email.supplier.backorders', { count: totals.backorders });
+  const period = data.window.from
+    ? t('email.supplier.period.between', { from: moment(t, data.window.from), to: moment(t, data.window.to) })
+    : t('email.supplier.period.upTo', { to: moment(t, data.window.to) });
+  const summary = t('email.supplier.summary', { units, products, backorders, period });
+  const more = data.moreLines > 0 && t('email.supplier.more', { count: data.moreLines });
+  const some = totals.units > 0;
+  return renderTransactional({
+    t,
     postalAddress: data.postalAddress,
-    subject: await textEngine.render(SUBJECT, data),
-    // The Liquid HTML engine escaped every variable.
-    html: new Html(await htmlEngine.render(HTML, data)),
-    text: await textEngine.render(TEXT, data),
+    subject: some
+      ? t('email.supplier.subject', { supplier: supplier.name, units, products })
+      : t('email.supplier.subject.none', { supplier: supplier.name }),
+    html: some
+      ? markup(
+          heading(t('email.supplier.heading', { supplier: supplier.name })),
+          paragraph(summary),
+          demandTable(t, data.lines),
+          more && paragraph(more),
+          paragraph(t.parts('email.supplier.attachment', { file: strong(fileName) })),
+        )
+      : markup(
+          heading(t('email.supplier.heading', { supplier: supplier.name })),
+          paragraph(t('email.supplier.none', { period, file: fileName })),
+        ),
+    text: some
+      ? [
+          t('email.supplier.heading', { supplier: supplier.name }),
+          `${summary}\n\n${data.lines.map((line) => `${line.units} × ${line.sku} ${line.name}`).join('\n')}`,
+          more,
+          t('email.supplier.attachment', { file: fileName }),
+        ]
+          .filter(Boolean)
+          .join('\n\n')
+      : [
+          t('email.supplier.heading', { supplier: supplier.name }),
+          t('email.supplier.none', { period, file: fileName }),
+        ].join('\n\n'),
   });
+};

@@ -41,14 +41,16 @@ export const saveSupplier = async (
     new UpdateCommand({
       TableName: tableName('suppliers'),
       Key: { id },
+      // PUT semantics: a language left out is removed (English).
       UpdateExpression: `SET #name = :name, email = :email, #batch = :batch, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)${
         scheduleChanged ? ', scheduledThrough = :slot' : ''
-      }`,
-      ExpressionAttributeNames: { '#name': 'name', '#batch': 'batch' },
+      }${input.locale ? ', #locale = :locale' : ''}${input.locale ? '' : ' REMOVE #locale'}`,
+      ExpressionAttributeNames: { '#name': 'name', '#batch': 'batch', '#locale': 'locale' },
       ExpressionAttributeValues: {
         ':name': input.name,
         ':email': input.email,
         ':batch': input.batch,
+        ...(input.locale ? { ':locale': input.locale } : {}),
         ':now': now,
         ...(scheduleChanged ? { ':slot': new Date(latestSlot(input.batch, nowMs)).toISOString() } : {}),
       },

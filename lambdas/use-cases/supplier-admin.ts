@@ -17,6 +17,7 @@ export const supplierView = (supplier: Supplier, nowMs: number = Date.now()) => 
   name: supplier.name,
   email: supplier.email,
   batch: supplier.batch,
+  locale: supplier.locale ?? 'en',
   lastBatchId: supplier.lastBatchId ?? null,
   lastBatchAt: supplier.lastBatchAt ?? null,
   nextBatchAt: new Date(nextSlot(supplier.batch, nowMs)).toISOString(),

@@ -83,6 +83,7 @@ const newBatch = (
     batchId: newBackorderId(nowMs),
     supplierName: supplier.name,
     sentTo: supplier.email,
+    ...(supplier.locale ? { locale: supplier.locale } : {}),
     trigger,
     lines,
     ...batchTotals(lines),

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { uniqueEmail } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -17,6 +17,8 @@ const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
 let platform: TestPlatform;
 let browser: Browser;
 let pageErrors: string[];
+/** The contexts a test opened, closed after it (never from a page's own close event, mid-test). */
+let contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -33,17 +35,19 @@ beforeEach(() => {
   pageErrors = [];
 });
 
-afterEach(() => {
+afterEach(async () => {
+  await Promise.all(contexts.map((context) => context.close()));
+  contexts = [];
   expect(pageErrors).toEqual([]);
 });
 
 /** A page in a browser whose languages are `locale` (navigator.languages and Accept-Language). */
 async function openPage(locale: string, address: string): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+  contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('close', () => void context.close());
   await page.goto(`${platform.baseUrl}${address}`);
   return page;
 }

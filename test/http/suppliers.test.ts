@@ -5,6 +5,7 @@
  */
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { expectError } from './helpers';
+import { uniqueEmail, waitForEmails } from '../support/mailbox';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -50,6 +51,7 @@ test('a supplier is created (201), read, listed and updated (200), without batch
     name: 'Acme Textiles',
     email: 'orders@acme.example',
     batch: { every: 'week', day: 'MON', hour: 6, minUnits: 10 },
+    locale: 'en',
     lastBatchId: null,
     lastBatchAt: null,
     nextBatchAt: expect.stringMatching(/T06:00:00\.000Z$/),
@@ -87,11 +89,26 @@ test.each([
   ['a minimum of 0 units', { batch: { every: 'day', minUnits: 0 } }, 'batch.minUnits'],
   ['a minimum that is text', { batch: { every: 'day', minUnits: '5' } }, 'batch.minUnits'],
   ['an unknown field', { phone: '+44 1' }, 'phone'],
+  ['a language the platform does not speak', { locale: 'it' }, 'locale'],
 ])('a supplier with %s is refused with 400 VALIDATION naming the field', async (_label, overrides, path) => {
   const response = await put('refused', supplier(overrides));
   expectError(response, 400, 'VALIDATION');
   expect(response.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
   expectError(await platform.admin('GET', '/api/admin/suppliers/refused'), 404, 'NOT_FOUND');
+});
+
+test("a supplier's language: its batch emails speak it; left out on a later save, English again", async () => {
+  const address = uniqueEmail('lingua');
+  expect(
+    (await put('lingua', supplier({ email: address, locale: 'de', batch: { every: 'day' } }))).body.locale,
+  ).toBe('de');
+  const sent = await platform.request('POST', '/api/admin/suppliers/lingua/batches', {
+    headers: { authorization: `Bearer ${platform.adminToken}` },
+  });
+  expect(sent.status).toBe(201);
+  const [email] = await waitForEmails(platform.sesUrl, address, 1);
+  expect(email.subject).toBe('Keine neuen Vorbestellungen für Acme Textiles');
+  expect((await put('lingua', supplier({ email: address, batch: { every: 'day' } }))).body.locale).toBe('en');
 });
 
 test('a body that is not JSON or not an object, and an id outside the rule, are refused', async () => {

@@ -221,11 +221,26 @@ describe('the batch email', () => {
     expect(email.html).toContain('Tee &lt;b&gt;bold&lt;/b&gt;');
     expect(email.html).not.toContain('<b>bold');
     expect(email.html).toContain('…and 3 more products in the attachment.');
-    expect(email.html).toContain('between 2026-04-27 05:58 UTC and 2026-05-04 05:58 UTC');
-    expect(email.text.indexOf('23 x SKU-22')).toBeLessThan(email.text.indexOf('22 x SKU-21'));
+    expect(email.html).toContain('between Apr 27, 2026, 5:58 AM UTC and May 4, 2026, 5:58 AM UTC');
+    expect(email.text.indexOf('23 × SKU-22')).toBeLessThan(email.text.indexOf('22 × SKU-21'));
     expect(email.text).not.toContain('SKU-00'); // one unit: the smallest, beyond the first 20
     expect(email.text).toContain('backorders-acme-2026-05-04.csv');
     expect(email.text).toContain('1 Harbour St');
+  });
+
+  test("in the supplier's language: German words, German dates, the same figures", async () => {
+    const email = await renderSupplierBatch(
+      supplierBatchEmailData(
+        { ...batch(lines), locale: 'de' },
+        'backorders-acme-2026-05-04.csv',
+        '1 Harbour St',
+      ),
+    );
+    expect(email.subject).toBe('Vorbestellungen für Acme <Textiles>: 276 Stück von 23 Produkten');
+    expect(email.html).toContain('<html lang="de">');
+    expect(email.html).toContain('zwischen 27.04.2026, 05:58 UTC und 04.05.2026, 05:58 UTC');
+    expect(email.html).toContain('Tee &lt;b&gt;bold&lt;/b&gt;');
+    expect(email.text).toContain('…und 3 weitere Produkte im Anhang.');
   });
 
   test('an empty batch says there is no new demand', async () => {

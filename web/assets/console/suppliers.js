@@ -205,6 +205,7 @@ function showEditor(supplier) {
   field('id').value = supplier?.id ?? '';
   field('name').value = supplier?.name ?? '';
   field('email').value = supplier?.email ?? '';
+  choice('locale').value = supplier?.locale ?? 'en';
   setChecked(form, 'every', [batch.every === 'day' ? 'day' : 'week']);
   choice('day').value = batch.day ?? 'MON';
   choice('hour').value = String(batch.hour ?? 6);
@@ -246,7 +247,9 @@ function supplierFromForm() {
   if (!Number.isInteger(minUnits) || minUnits < 1 || field('minUnits').validity.badInput)
     problems.push({ path: 'batch.minUnits', message: 'Enter a whole number of 1 or more.' });
   batch.minUnits = minUnits;
-  return { value: { id, body: { name, email, batch } }, problems };
+  // English is the default: said only when another language is chosen.
+  const locale = choice('locale').value;
+  return { value: { id, body: { name, email, batch, ...(locale === 'en' ? {} : { locale }) } }, problems };
 }
 
 section.wireEditorSave({
