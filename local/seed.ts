@@ -1,6 +1,7 @@
 /**
- * A demo shop, created through the admin API exactly as a marketer would: site settings, a T-shirt that
- * accepts backorders and an antique that does not. Skipped when settings already exist (a persisted DATA_DIR).
+ * A demo shop, created through the admin API exactly as a marketer would: site settings, a T-shirt in three
+ * sizes (variants of one product) that accepts backorders, and an antique that does not. Skipped when settings
+ * already exist (a persisted DATA_DIR).
  */
 export const DEMO_PRODUCTS = {
   tshirt: 'TSHIRT-BLUE-M',
@@ -30,12 +31,16 @@ export const seedDemoShop = async (baseUrl: string, adminToken: string): Promise
     },
   });
   const inThreeWeeks = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
-  await call('PUT', `/api/admin/products/${DEMO_PRODUCTS.tshirt}`, {
-    name: 'Organic T-shirt, blue, M',
-    stock: 0,
-    expectedRestockDate: inThreeWeeks,
-    backorders: { enabled: true, segments: ['b2c', 'b2b'], maxPerCustomer: 5 },
-  });
+  for (const size of ['S', 'M', 'L']) {
+    await call('PUT', `/api/admin/products/TSHIRT-BLUE-${size}`, {
+      name: `Organic T-shirt, blue, ${size}`,
+      productId: 'TSHIRT-BLUE',
+      options: { size, colour: 'Blue' },
+      stock: 0,
+      expectedRestockDate: inThreeWeeks,
+      backorders: { enabled: true, segments: ['b2c', 'b2b'], maxPerCustomer: 5 },
+    });
+  }
   await call('PUT', `/api/admin/products/${DEMO_PRODUCTS.antique}`, {
     name: 'Mantel clock, 1890 (one of a kind)',
     stock: 0,
