@@ -1,7 +1,8 @@
 /**
- * Api: the HTTP API behind CloudFront's `/api/*`, with one route per entry of `platform.routes`.
+ * Api: the HTTP API behind CloudFront's `/api/*`, with one route per entry of `platform.routes` that is not
+ * streamed (those go from CloudFront to their function's URL: lib/web.ts).
  *
- * Admin routes require a Cognito JWT; shopper routes are public by contract and are protected instead by
+ * Admin routes pass the admin Lambda authorizer (a Cognito ID token or an API key: lib/admin-users.ts); shopper routes are public by contract and are protected instead by
  * unguessable tokens, the handlers' per-address rate limit and the throttling set here: the stage default
  * as a ceiling, and each route its class's share of it (`platform.routeThrottles`). Access logs record the
  * route key, never the raw path or query string, which carry shoppers' tokens.
@@ -34,7 +35,6 @@ export interface Throttle {
 }
 
 export interface ApiProps {
-  readonly adminAuthorizer: apigw.IHttpRouteAuthorizer;
   /** The stage default: a route's steady-state requests per second and burst, and every class's ceiling. */
   readonly throttle: Throttle;
 }
@@ -108,12 +108,10 @@ const accessLogFormat = AccessLogFormat.custom(
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
-  private readonly adminAuthorizer: apigw.IHttpRouteAuthorizer;
   private readonly throttle: Throttle;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    this.adminAuthorizer = props.adminAuthorizer;
     this.throttle = props.throttle;
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Backorder platform: shopper and console routes, served under /api/* by CloudFront',
@@ -139,10 +137,16 @@ export class Api extends Construct {
   }
 
   /**
-   * Adds every route, each integrated with its function and throttled by its class; admin routes get the JWT
-   * authorizer; each function gets one invoke permission, for its own paths of this API.
+   * Adds every route, each integrated with its function and throttled by its class; admin routes get the
+   * admin authorizer; each function gets one invoke permission, for its own paths of this API.
    */
-  addRoutes(routes: readonly RouteDefinition[], functions: Record<FunctionName, lambda.IFunction>): void {
+  addRoutes(
+    routes: readonly RouteDefinition[],
+    functions: Record<FunctionName, lambda.IFunction>,
+    adminAuthorizer: apigw.IHttpRouteAuthorizer,
+  ): void {
+    // Streamed routes are not the API's: CloudFront sends them to their function's URL (lib/web.ts).
+    const served = routes.filter((route) => !route.streamed);
     const integrations = new Map<FunctionName, LambdaProxyIntegration>();
     const integrationFor = (name: FunctionName): LambdaProxyIntegration => {
       let integration = integrations.get(name);
@@ -153,7 +157,7 @@ export class Api extends Construct {
       return integration;
     };
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const route of routes) {
+    for (const route of served) {
       const throttleClass = routeThrottles[routeKey(route)];
       if (!throttleClass)
         throw new Error(
@@ -165,7 +169,7 @@ export class Api extends Construct {
         path: route.path,
         methods: [route.method as apigw.HttpMethod],
         integration: integrationFor(route.function),
-        authorizer: route.auth === 'admin' ? this.adminAuthorizer : undefined,
+        authorizer: route.auth === 'admin' ? adminAuthorizer : undefined,
       });
       if (route.auth === 'public') {
         Validations.of(added).acknowledge({
@@ -181,7 +185,7 @@ export class Api extends Construct {
       this.allowInvoke(
         functions[name],
         name,
-        routes.filter((route) => route.function === name).map((route) => route.path),
+        served.filter((route) => route.function === name).map((route) => route.path),
       );
     }
   }

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { AdminUsers } from './admin-users';
+import { AdminUsers, adminAuthorizer } from './admin-users';
 import { Alerts } from './alerts';
 import { Api } from './api';
 import { Email } from './email';
@@ -16,7 +16,7 @@ import { Feedback } from './feedback';
 import { Functions } from './functions';
 import { InventorySecret } from './inventory-secret';
 import { OriginSecret } from './origin-secret';
-import { ORIGIN_VERIFY_HEADER, routes } from './platform';
+import { ORIGIN_VERIFY_HEADER, routes, type FunctionName } from './platform';
 import { repositoryRoot } from './platform-function';
 import { Queues } from './queues';
 import { Scheduling } from './scheduling';
@@ -83,11 +83,13 @@ export class BackorderPlatformStack extends Stack {
     const adminUsers = new AdminUsers(this, 'AdminUsers');
 
     this.api = new Api(this, 'Api', {
-      adminAuthorizer: adminUsers.authorizer,
       throttle: props.apiThrottle ?? defaults.apiThrottle,
     });
     const originSecret = new OriginSecret(this, 'OriginVerify');
     this.originSecret = originSecret;
+    // Streamed routes go from CloudFront to their function's URL, not to the API (lib/web.ts).
+    const streamedPaths: Partial<Record<FunctionName, string[]>> = {};
+    for (const route of routes) if (route.streamed) (streamedPaths[route.function] ??= []).push(route.path);
     this.web = new Web(this, 'Web', {
       apiDomainName: this.api.domainName,
       apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret.headerValue },
@@ -97,6 +99,7 @@ export class BackorderPlatformStack extends Stack {
         userPoolId: adminUsers.userPool.userPoolId,
         userPoolClientId: adminUsers.consoleClient.userPoolClientId,
       },
+      streamedPaths,
     });
     const inventorySecret = new InventorySecret(this, 'InventoryWebhook');
     this.inventorySecret = inventorySecret;
@@ -119,9 +122,18 @@ export class BackorderPlatformStack extends Stack {
         SENDER_IDENTITIES: this.email.senderIdentities.join(','),
         // Deployed, webhooks never go to loopback or over plain http (test/cdk/webhook-egress.test.ts).
         WEBHOOK_ALLOW_LOOPBACK: '0',
+        // The authorizer verifies console staff's ID tokens against this pool and client.
+        CONSOLE_USER_POOL_ID: adminUsers.userPool.userPoolId,
+        CONSOLE_CLIENT_ID: adminUsers.consoleClient.userPoolClientId,
       },
     });
-    this.api.addRoutes(routes, this.functions.functions);
+    this.api.addRoutes(
+      routes,
+      this.functions.functions,
+      adminAuthorizer(this.functions.functions.authorizer),
+    );
+    for (const name of Object.keys(streamedPaths) as FunctionName[])
+      this.web.serveStreamed(name, this.functions.functions[name].streamThroughUrl());
     // Each secret is read by the functions whose spec names its configuration variable: the inventory
     // webhook's by inventoryApi, the origin secret by every API function.
     for (const fn of Object.values(this.functions.functions)) {

@@ -5,17 +5,24 @@
 import * as z from 'zod';
 import { skuSchema } from '../lambdas/domain/backorder-schema';
 import { campaignIdSchema, campaignSchema } from '../lambdas/domain/campaign-schema';
-import { productSchema, siteSettingsSchema } from '../lambdas/domain/catalog';
+import { productSchema } from '../lambdas/domain/catalog';
+import { CONNECTORS, settingsInputSchema } from '../lambdas/domain/connectors';
 import { inventorySchema } from '../lambdas/domain/inventory-schema';
 import { supplierIdSchema, supplierSchema } from '../lambdas/domain/supplier-schema';
 import { webhookIdSchema, webhookSchemaFor } from '../lambdas/domain/webhook-schema';
 import { listQuery } from '../lambdas/use-cases/admin-backorders';
+import { BACKORDER_COLUMNS, backorderExportQuery, PRODUCT_COLUMNS } from '../lambdas/use-cases/csv-exports';
 import { draftSchema, sampleSchema, stepRequest, testRequest } from '../lambdas/use-cases/campaign-admin';
 import { statsQuery } from '../lambdas/use-cases/shop-statistics';
 import { batchesQuery } from '../lambdas/use-cases/supplier-admin';
 import { deliveriesQuery } from '../lambdas/use-cases/webhook-admin';
 import * as answers from './openapi-console-responses';
+import { connectorDeliveryList, consoleSettings } from './openapi-connector-responses';
+import * as access from './openapi-access-responses';
+import { apiKeyIdSchema, newApiKeySchema } from '../lambdas/domain/api-key';
 import { inventoryReceipt } from './openapi-responses';
+import { importReport, importStarted, productCsv } from './openapi-import-responses';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '../lambdas/domain/product-csv';
 import { named, type Answer, type Named, type RouteDoc } from './openapi-routes';
 
 const backorderId = { id: z.string().describe('The backorder id') };
@@ -24,6 +31,14 @@ const webhookId = { id: webhookIdSchema };
 const supplierId = { id: supplierIdSchema };
 
 const ok = (description: string, body: Named): Answer[] => [{ status: 200, description, body }];
+/** A streamed CSV download (lambdas/use-cases/csv-exports.ts). */
+const csvFile = (description: string, name: string, fileName: string): Answer => ({
+  status: 200,
+  description,
+  contentType: 'text/csv; charset=utf-8',
+  body: named(name, z.string()),
+  headers: { 'Content-Disposition': `attachment; filename="${fileName}"` },
+});
 /** A PUT that creates (201) or replaces (200) the thing at its path. */
 const saved = (body: Named): Answer[] => [
   { status: 201, description: 'Created', body },
@@ -37,11 +52,45 @@ const webhook = named('WebhookEndpoint', answers.webhookEndpoint);
 const supplier = named('Supplier', answers.supplier);
 const rendered = named('RenderedEmail', answers.renderedEmail);
 const deleted = named('Deleted', answers.deleted);
-const settings = named('SiteSettings', siteSettingsSchema);
+const settings = named('SiteSettings', consoleSettings);
 // A preview's `sample` is parsed by its own schema once the request is: the document shows both at once.
 const previewSample = { sample: sampleSchema.describe('Sample data, or a real backorder ({"backorderId"})') };
 
 export const consoleRouteDocs: Record<string, RouteDoc> = {
+  'GET /api/admin/me': {
+    tag: 'Access',
+    summary: 'Who is calling, and what they may call',
+    description: 'The console shows only the sections the signed-in role opens.',
+    guard: 'admin',
+    answers: ok('The caller', named('ConsoleSession', access.consoleSession)),
+    errors: [],
+  },
+  'GET /api/admin/api-keys': {
+    tag: 'Access',
+    summary: 'API keys, without their secrets',
+    guard: 'admin',
+    answers: ok('Every key', named('ApiKeyList', access.apiKeyList)),
+    errors: [],
+  },
+  'POST /api/admin/api-keys': {
+    tag: 'Access',
+    summary: 'Make an API key',
+    description:
+      'The key is in this answer only: it is stored as a SHA-256 hash. At most 50 live keys (409 beyond).',
+    guard: 'admin',
+    body: named('NewApiKey', newApiKeySchema),
+    answers: [{ status: 201, description: 'Made', body: named('MadeApiKey', access.madeApiKey) }],
+    errors: [409],
+  },
+  'DELETE /api/admin/api-keys/{id}': {
+    tag: 'Access',
+    summary: 'Revoke an API key',
+    description: "At once: the key's next request is refused with 401. Revoking twice is harmless.",
+    guard: 'admin',
+    path: { id: apiKeyIdSchema },
+    answers: ok('Revoked', named('ApiKey', access.apiKeyView)),
+    errors: [404],
+  },
   'GET /api/admin/settings': {
     tag: 'Settings',
     summary: 'Site settings',
@@ -53,8 +102,11 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
   'PUT /api/admin/settings': {
     tag: 'Settings',
     summary: 'Replace the site settings',
+    description:
+      "A store's secret changes only with `connectors.<store>.secret`; `null` disconnects it; left out (or as " +
+      'GET shows it), it is kept.',
     guard: 'admin',
-    body: settings,
+    body: named('SiteSettingsInput', settingsInputSchema),
     answers: ok('Saved', settings),
     errors: [],
   },
@@ -83,6 +135,34 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
     body: named('ProductInput', productSchema),
     answers: saved(product),
     errors: [],
+  },
+  'POST /api/admin/products/import': {
+    tag: 'Products',
+    summary: 'Import products from a CSV file',
+    description:
+      'Upserts by SKU: an empty cell or an absent column keeps the stored value (a new product gets the ' +
+      'defaults a PUT gives it), so the same file twice changes nothing the second time; each row means what ' +
+      'the same PUT /api/admin/products/{sku} would. The whole file is checked first: not UTF-8, not CSV, a ' +
+      `required column missing, an unknown column or more than ${IMPORT_MAX_ROWS} rows is a 400 and nothing ` +
+      'is imported. Bad values fail their own row, reported by line, and the rest is imported by the import ' +
+      `queue: read the report. Up to ${IMPORT_MAX_BYTES / 1024 / 1024} MiB (413 above); a body that is not ` +
+      'text/csv (UTF-8) is a 415. Raised stock starts an allocation. See docs/catalogue.md.',
+    guard: 'admin',
+    body: named('ProductCsv', productCsv),
+    bodyContentType: 'text/csv',
+    answers: [
+      { status: 202, description: 'Accepted: importing', body: named('ImportStarted', importStarted) },
+    ],
+    errors: [],
+  },
+  'GET /api/admin/imports/{id}': {
+    tag: 'Products',
+    summary: "An import's report",
+    description: 'Counts so far and the errors by line; `done` once every row is counted. Kept 30 days.',
+    guard: 'admin',
+    path: { id: z.string().describe('The id the import answered') },
+    answers: ok('The report', named('ImportReport', importReport)),
+    errors: [404],
   },
   'POST /api/admin/inventory': {
     tag: 'Products',
@@ -255,6 +335,16 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
     answers: ok('A page of deliveries', named('DeliveryPage', answers.deliveryPage)),
     errors: [400, 404],
   },
+  'GET /api/admin/connectors/{connector}/deliveries': {
+    tag: 'Store connectors',
+    summary: "A store's latest deliveries",
+    description:
+      'The newest 50 (kept 7 days), accepted or refused and why; unsigned ones of one minute share a row.',
+    guard: 'admin',
+    path: { connector: z.enum(CONNECTORS) },
+    answers: ok('The deliveries', named('ConnectorDeliveries', connectorDeliveryList)),
+    errors: [404],
+  },
   'GET /api/admin/suppliers': {
     tag: 'Suppliers',
     summary: 'Suppliers',
@@ -313,6 +403,33 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
       },
     ],
     errors: [404],
+  },
+  'GET /api/admin/products.csv': {
+    tag: 'Products',
+    summary: 'Every product as CSV, streamed',
+    description:
+      'RFC 4180 (CRLF, header row first), UTF-8; a cell starting with `= + - @`, a tab or a CR gets a leading ' +
+      "`'`. Sent page by page as it is read (no `Content-Length`): an error after the first byte breaks the " +
+      'download off, so a file that ends cleanly is complete. Columns: `' +
+      PRODUCT_COLUMNS.join(',') +
+      '`; `backordersEnabled` and `maxPerCustomer` are empty for a product that follows the site policy.',
+    guard: 'admin',
+    answers: [csvFile('Every product', 'ProductsCsv', 'products-<day>.csv')],
+    errors: [],
+  },
+  'GET /api/admin/backorders.csv': {
+    tag: 'Backorders',
+    summary: 'Backorders as CSV, streamed',
+    description:
+      "Every backorder, or a SKU's, or of a status, oldest first; an empty `sku` or `status` is no filter, an " +
+      'unknown SKU an empty file (its header row), any other parameter 400. Written and sent as the products ' +
+      'CSV is. Columns: `' +
+      BACKORDER_COLUMNS.join(',') +
+      '`; `position` only while waiting; `kind` is `reservation`, `holdUntil` and `orderId` empty for now.',
+    guard: 'admin',
+    query: backorderExportQuery,
+    answers: [csvFile('The backorders', 'BackordersCsv', 'backorders[-<sku>][-<status>]-<day>.csv')],
+    errors: [400],
   },
   'GET /api/admin/stats': {
     tag: 'Statistics',

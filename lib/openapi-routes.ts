@@ -9,6 +9,11 @@ import * as z from 'zod';
 import { signupSchema, skuSchema } from '../lambdas/domain/backorder-schema';
 import { inventorySchema } from '../lambdas/domain/inventory-schema';
 import { productIdSchema } from '../lambdas/domain/catalog';
+import {
+  MAX_STORE_BODY_BYTES,
+  shopifyProductSchema,
+  wooCommerceProductSchema,
+} from '../lambdas/domain/store-webhooks';
 import { linksRequest } from '../lambdas/use-cases/shopper-links';
 import {
   cancelAnswer,
@@ -21,12 +26,15 @@ import {
   shopperBackorder,
   shopperData,
 } from './openapi-responses';
+import { storeDeliveryAnswer } from './openapi-connector-responses';
 
 /**
  * How a caller proves they may: nobody needs to (`none`), a backorder's link token (`link`, page or email
- * link; `emailLink`, an email link only), the console's bearer token (`admin`), the ERP's HMAC signature.
+ * link; `emailLink`, an email link only), the console's bearer token (`admin`), the ERP's HMAC signature,
+ * a store's own signature (`shopifySignature`, `wooCommerceSignature`).
  */
-export type Guard = 'none' | 'link' | 'emailLink' | 'admin' | 'signature';
+export type Guard =
+  'none' | 'link' | 'emailLink' | 'admin' | 'signature' | 'shopifySignature' | 'wooCommerceSignature';
 
 /** A schema with the name it has under components/schemas. */
 export interface Named {
@@ -56,6 +64,8 @@ export interface RouteDoc {
   /** The query parameters, as the use-case's own schema when it has one. */
   query?: z.ZodObject;
   body?: Named;
+  /** The body's media type when it is not JSON (a CSV file: `text/csv`, its schema a string). */
+  bodyContentType?: string;
   /** The body may be left out (it defaults to `{}`). */
   bodyOptional?: boolean;
   /** Also accepts `application/x-www-form-urlencoded` (RFC 8058 one-click unsubscribe). */
@@ -94,6 +104,13 @@ const preflightOf = (route: string): RouteDoc => ({
   ],
   errors: [],
 });
+
+/** What both store webhooks share: 200 whenever the signature holds and the body is the store's. */
+const storeWebhook = {
+  tag: 'Store connectors',
+  answers: [{ status: 200, description: 'Received', body: named('StoreDelivery', storeDeliveryAnswer) }],
+  errors: [],
+} satisfies Partial<RouteDoc>;
 
 export const shopperRouteDocs: Record<string, RouteDoc> = {
   'GET /api/health': {
@@ -265,5 +282,29 @@ export const shopperRouteDocs: Record<string, RouteDoc> = {
     body: named('StockUpdate', inventorySchema),
     answers: [{ status: 202, description: 'Accepted', body: named('InventoryReceipt', inventoryReceipt) }],
     errors: [404],
+  },
+  'POST /api/webhooks/shopify': {
+    ...storeWebhook,
+    summary: "Shopify's products/update webhook",
+    description:
+      "Each variant with a `sku` and an `inventory_quantity` sets that product's free units (below 0: 0); " +
+      'unknown SKUs and variants without one are ignored, as are figures the store already said and ' +
+      'states older than the last applied (`updated_at`). `X-Shopify-Webhook-Id` dedupes: the same delivery ' +
+      `again answers 200 and changes nothing. Bodies up to ${MAX_STORE_BODY_BYTES / 1024 / 1024} MiB. Allocation ` +
+      'follows as for the ERP. See docs/connectors.md.',
+    guard: 'shopifySignature',
+    body: named('ShopifyProduct', shopifyProductSchema),
+  },
+  'POST /api/webhooks/woocommerce': {
+    ...storeWebhook,
+    summary: "WooCommerce's product.updated webhook",
+    description:
+      "The product's (or variation's) `sku` and `stock_quantity` set its free units; `null` (stock not " +
+      'managed) is ignored. `X-WC-Webhook-Delivery-ID` (with the body) dedupes. The ping WooCommerce sends ' +
+      'when a webhook is saved (form body `webhook_id=<id>`, unsigned) answers 200 and changes nothing. ' +
+      `Bodies up to ${MAX_STORE_BODY_BYTES / 1024 / 1024} MiB. See docs/connectors.md.`,
+    guard: 'wooCommerceSignature',
+    body: named('WooCommerceProduct', wooCommerceProductSchema),
+    formBody: z.object({ webhook_id: z.string().describe("The ping: the new webhook's id") }),
   },
 };

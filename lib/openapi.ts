@@ -27,6 +27,7 @@ import { consoleRouteDocs } from './openapi-console-routes';
 import { errorBody } from './openapi-responses';
 import { shopperRouteDocs, type Guard, type Named, type RouteDoc } from './openapi-routes';
 import { routeKey, routes as declaredRoutes, type RouteDefinition } from './platform';
+import { routeAccess } from './access';
 
 type Json = Record<string, unknown>;
 
@@ -39,6 +40,7 @@ const TAGS: Record<string, string> = {
   'Storefront embed':
     "CORS preflights of the routes a shop's own pages may call (settings embed.allowedOrigins)",
   ERP: "The shop's ERP: signed stock updates",
+  'Store connectors': "Shopify's and WooCommerce's stock webhooks, signed with the store's secret",
   Settings: 'Console: site-wide policy and sender',
   Products: 'Console: the catalogue and free stock',
   Backorders: 'Console: customer service',
@@ -46,6 +48,7 @@ const TAGS: Record<string, string> = {
   Webhooks: "Console: the shop's outbound webhook endpoints",
   Suppliers: 'Console: suppliers and their batches',
   Statistics: "Console: the dashboard's figures",
+  Access: 'Who is calling; API keys for machines (admins only)',
   Platform: 'Health and this document',
 };
 
@@ -118,7 +121,7 @@ const ERRORS_BY_STATUS: Record<number, { name: string; when: string; errors: Con
   },
   413: {
     name: 'PayloadTooLarge',
-    when: `a body over ${MAX_BODY_BYTES / 1024} KiB`,
+    when: `a body over the route's limit: ${MAX_BODY_BYTES / 1024} KiB, or 1 MiB where the route says so (a CSV import, a store's webhook)`,
     errors: [new PayloadTooLargeError(MAX_BODY_BYTES)],
   },
   415: {
@@ -163,8 +166,11 @@ const securitySchemes = {
   bearerAuth: {
     type: 'http',
     scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'The console: a Cognito JWT on AWS; the admin token printed by `npm start` locally.',
+    description:
+      "Console staff: a Cognito ID token on AWS (the role is the user's group: admin, marketer or support), a " +
+      "role's token locally (`ADMIN_TOKEN`, `MARKETER_TOKEN`, `SUPPORT_TOKEN`). Machines: an API key " +
+      '(`bo_…`, made in the console) whose scopes cover the route. Each admin operation names who may call it ' +
+      'in `x-access`; anyone else gets 403.',
   },
   linkToken: {
     type: 'http',
@@ -176,6 +182,20 @@ const securitySchemes = {
     in: 'query',
     name: 'token',
     description: 'The same link token, as `?token=`.',
+  },
+  shopifySignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Shopify-Hmac-Sha256',
+    description:
+      "Base64 HMAC-SHA256 of the raw body with the store's secret (settings `connectors.shopify.secret`).",
+  },
+  wooCommerceSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-WC-Webhook-Signature',
+    description:
+      "Base64 HMAC-SHA256 of the raw body with the store's secret (settings `connectors.woocommerce.secret`).",
   },
   signature: {
     type: 'apiKey',
@@ -193,6 +213,8 @@ const SECURITY: Record<Guard, Json[]> = {
   emailLink: [{ linkToken: [] }, { linkTokenQuery: [] }],
   admin: [{ bearerAuth: [] }],
   signature: [{ signature: [] }],
+  shopifySignature: [{ shopifySignature: [] }],
+  wooCommerceSignature: [{ wooCommerceSignature: [] }],
 };
 
 /** "POST /api/backorders/{id}/cancel" → "postBackordersByIdCancel". */
@@ -248,15 +270,23 @@ const parametersOf = (route: RouteDefinition, doc: RouteDoc): Json[] => {
   return [...inPath, ...inQuery];
 };
 
+/** Who may call an admin route, from the one table the admin functions enforce (lib/access.ts). */
+const accessOf = (key: string): Json => {
+  const access = routeAccess[key];
+  if (!access) throw new Error(`${key} has no row in lib/access.ts`);
+  return { roles: ['admin', ...access.roles], apiKeyScope: access.scope ?? null };
+};
+
 const operationOf = (route: RouteDefinition, doc: RouteDoc, components: Components): Json => {
   const takesBody = route.method !== 'GET' && route.method !== 'OPTIONS';
   const errors = new Set([403, 503, ...doc.errors]);
-  if (doc.guard === 'admin' || doc.guard === 'signature') errors.add(401);
+  if (['admin', 'signature', 'shopifySignature', 'wooCommerceSignature'].includes(doc.guard)) errors.add(401);
   if (doc.guard === 'emailLink' || doc.guard === 'link') errors.add(404);
   if (takesBody) errors.add(400);
   if (takesBody) [413, 415].forEach((status) => errors.add(status));
   const content: Json = {};
-  if (doc.body) content['application/json'] = { schema: components.ref(doc.body, 'input') };
+  if (doc.body)
+    content[doc.bodyContentType ?? 'application/json'] = { schema: components.ref(doc.body, 'input') };
   if (doc.formBody)
     content['application/x-www-form-urlencoded'] = { schema: jsonSchemaOf(doc.formBody, 'input') };
   const responses: Json = {};
@@ -294,6 +324,7 @@ const operationOf = (route: RouteDefinition, doc: RouteDoc, components: Componen
     operationId: operationId(route),
     security: SECURITY[doc.guard],
     ...(doc.guard === 'emailLink' ? { 'x-email-link-only': true } : {}),
+    ...(doc.guard === 'admin' ? { 'x-access': accessOf(routeKey(route)) } : {}),
     parameters: parametersOf(route, doc),
     ...(Object.keys(content).length > 0
       ? { requestBody: { required: !!doc.body && !doc.bodyOptional, content } }
@@ -337,7 +368,7 @@ export const openApiDocument = (
       description:
         'Shopper, ERP and console routes of the backorder platform. Errors are always ' +
         '`{"error":{"code","message","details":[{"path","message"}]}}`. Bodies are JSON, at most ' +
-        `${MAX_BODY_BYTES / 1024} KiB. Generated from lib/platform.ts and the schemas the API validates with.`,
+        `${MAX_BODY_BYTES / 1024} KiB, except a CSV import and the stores' webhooks (1 MiB). Generated from lib/platform.ts and the schemas the API validates with.`,
     },
     servers: [{ url: '/', description: 'The site: pages and /api/* share one origin' }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),

@@ -127,6 +127,18 @@ export class PlatformFunction extends NodejsFunction {
     queue.grant(this, 'sqs:SendMessage');
   }
 
+  /**
+   * A URL of its own whose answers stream (invoke mode RESPONSE_STREAM), for CloudFront's behaviours of its
+   * streamed routes (lib/web.ts). Auth type NONE, like API Gateway's own endpoint: public, and the function
+   * refuses any request without the origin secret CloudFront adds (why not OAC: lib/web.ts).
+   */
+  streamThroughUrl(): lambda.FunctionUrl {
+    return this.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+      invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
+    });
+  }
+
   /** Invoked with batches of the queue's messages; failed records go back to the queue, not the whole batch. */
   consume(queue: sqs.IQueue, spec: QueueDefinition): void {
     // The consumer knows its own queue's URL, to delay a record's retry (exponential backoff); the event

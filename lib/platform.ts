@@ -20,9 +20,12 @@ export type TableName =
   | 'suppliers'
   | 'supplierBatches'
   | 'outbox'
-  | 'queues';
+  | 'queues'
+  | 'imports'
+  | 'apiKeys'
+  | 'connectorDeliveries';
 export type QueueName =
-  'email' | 'nurture' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback' | 'seal';
+  'email' | 'nurture' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback' | 'seal' | 'import';
 export type FunctionName =
   | 'publicApi'
   | 'adminApi'
@@ -35,7 +38,10 @@ export type FunctionName =
   | 'alerter'
   | 'webhookSender'
   | 'feedback'
-  | 'sealer';
+  | 'sealer'
+  | 'importer'
+  | 'authorizer'
+  | 'exporter';
 
 export interface KeyDefinition {
   name: string;
@@ -107,6 +113,12 @@ export interface RouteDefinition {
   path: string;
   function: FunctionName;
   auth: RouteAuth;
+  /**
+   * Answered as a stream, larger than API Gateway's Lambda integration can carry (6 MB, buffered): such a route
+   * is not on API Gateway; CloudFront sends its path to the function's URL (invoke mode RESPONSE_STREAM, lib/web.ts),
+   * and the function checks the origin secret and the caller itself. A literal path, without parameters.
+   */
+  streamed?: true;
 }
 
 /** How a configuration value is read and checked (lambdas/runtime/config.ts parses each kind one way). */
@@ -187,6 +199,23 @@ export const configVariables = {
     purpose:
       'How long a claimed send belongs to its worker before another may take it over; tests shorten it.',
   },
+  CONSOLE_USER_POOL_ID: {
+    kind: 'text',
+    default: '',
+    purpose:
+      'The Cognito user pool whose ID tokens sign staff in to the console; empty locally (no Cognito).',
+  },
+  CONSOLE_CLIENT_ID: {
+    kind: 'text',
+    default: '',
+    purpose: "The console's Cognito app client: the audience an ID token must be issued for.",
+  },
+  LOCAL_CONSOLE_TOKENS: {
+    kind: 'text',
+    default: '',
+    purpose:
+      'The local runner only, never deployed (on AWS staff sign in with Cognito): each console role\'s bearer token, as JSON {"admin":"…","marketer":"…","support":"…"}.',
+  },
   OUTBOX_GRACE_SECONDS: {
     kind: 'amount',
     default: '60',
@@ -209,7 +238,8 @@ export const tables = {
     name: 'settings',
     partitionKey: { name: 'name', type: 'S' },
     indexes: [],
-    purpose: 'Site-wide settings: backorder policy, double opt-in, sender, public base URL, embed origins.',
+    purpose:
+      "Site-wide settings: backorder policy, double opt-in, sender, public base URL, embed origins; the store connectors' secrets in a row of their own.",
   },
   products: {
     name: 'products',
@@ -304,6 +334,15 @@ export const tables = {
     indexes: [],
     purpose: 'Outbound webhook endpoints: URL, signing secret, subscribed events.',
   },
+  connectorDeliveries: {
+    name: 'connectorDeliveries',
+    partitionKey: { name: 'connector', type: 'S' },
+    sortKey: { name: 'deliveryKey', type: 'S' },
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    purpose:
+      "The store connectors' recent deliveries, accepted or refused and why: what the console shows (lambdas/store/connector-store.ts).",
+  },
   webhookDeliveries: {
     name: 'webhookDeliveries',
     partitionKey: { name: 'webhookId', type: 'S' },
@@ -348,6 +387,22 @@ export const tables = {
     timeToLiveAttribute: 'expiresAt',
     purpose:
       "Each product's queue bookkeeping: ticket counters, waiting tickets per page, sealed books' counts (lambdas/store/queue-store.ts).",
+  },
+  imports: {
+    name: 'imports',
+    partitionKey: { name: 'key', type: 'S' },
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    purpose:
+      'Product CSV imports, for 30 days: each report (counts, errors, chunks counted) and the rows of its chunks (lambdas/store/import-store.ts).',
+  },
+  apiKeys: {
+    name: 'apiKeys',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    purpose:
+      "Machines' API keys: name, scopes, the secret's hash, last use; revoked ones until they expire (lambdas/store/api-key-store.ts).",
   },
 } as const satisfies Record<TableName, TableDefinition>;
 
@@ -438,6 +493,18 @@ export const queues = {
     maxConcurrency: 2,
     purpose: "Requests to seal a product's full books of tickets, so places stay a few reads at any depth.",
   },
+  import: {
+    name: 'import',
+    consumer: 'importer',
+    // One chunk (up to 100 rows) per invocation: a redelivery repeats one chunk, and four at once write
+    // 10 000 rows in seconds without crowding the products table's other writers.
+    batchSize: 1,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    maxConcurrency: 4,
+    purpose:
+      'Chunks of product CSV imports: up to 100 rows each, upserted by SKU and counted into the report once.',
+  },
 } as const satisfies Record<QueueName, QueueDefinition>;
 
 /** What every function that sends email reads: links, SES events, its share of the send rate, the claim lease, the From. */
@@ -497,13 +564,20 @@ export const functions = {
       enrolments: 'readWrite',
       webhooks: 'readWrite',
       webhookDeliveries: 'read',
+      // The store connectors' deliveries, listed in the console.
+      connectorDeliveries: 'read',
       suppliers: 'readWrite',
       supplierBatches: 'readWrite',
       outbox: 'readWrite',
       // A cancel or fulfil takes the ticket out of the queue's counts.
       queues: 'readWrite',
+      // API keys: made and revoked in the console; every request with one checks it is still live.
+      apiKeys: 'readWrite',
+      // Product CSV imports: the report and chunks a request stores, the report it reads back.
+      imports: 'readWrite',
     },
-    sendsTo: ['email', 'enrolment', 'restock', 'webhook'],
+    // import: a product CSV import's chunks.
+    sendsTo: ['email', 'enrolment', 'restock', 'webhook', 'import'],
     sendsEmail: false,
     // DEFAULT_SENDER: the From the console shows before any is saved, which SENDER_IDENTITIES must cover.
     config: [
@@ -522,12 +596,19 @@ export const functions = {
     entry: 'lambdas/inventory-api/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 10,
-    // Only what a stock update touches: the ERP's signed webhook reaches nothing else.
-    tables: { products: 'readWrite', ledger: 'readWrite' },
+    // Only what a stock update touches: the signed webhooks reach nothing else. settings: the store
+    // connectors' secrets (read only); connectorDeliveries: each store delivery recorded for the console.
+    tables: {
+      products: 'readWrite',
+      ledger: 'readWrite',
+      settings: 'read',
+      connectorDeliveries: 'readWrite',
+    },
     sendsTo: ['restock'],
     sendsEmail: false,
     config: ['INVENTORY_WEBHOOK_SECRET_ARN', 'ORIGIN_VERIFY_SECRET_ARN'],
-    purpose: 'Inventory webhook from the ERP or store: HMAC-verified stock updates that start allocation.',
+    purpose:
+      "Stock webhooks: the ERP's and the stores' (Shopify, WooCommerce), HMAC-verified stock updates that start allocation.",
   },
   sender: {
     name: 'sender',
@@ -595,7 +676,8 @@ export const functions = {
     },
     // nurture: the steps that fell due; email: suppliers' batches and confirmations left in the outbox;
     // webhook and restock: events and allocation requests left in the outbox.
-    sendsTo: ['email', 'nurture', 'webhook', 'restock'],
+    // import: the chunks of a product import whose request died before queuing them.
+    sendsTo: ['email', 'nurture', 'webhook', 'restock', 'import'],
     sendsEmail: false,
     config: ['OUTBOX_GRACE_SECONDS'],
     purpose:
@@ -677,6 +759,55 @@ export const functions = {
     config: [],
     purpose: "Seal queue consumer: closes a product's full books of tickets into one count each.",
   },
+  importer: {
+    name: 'importer',
+    entry: 'lambdas/importer/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    // Only what an import touches: the products it writes, its own report and chunks.
+    tables: { products: 'readWrite', imports: 'readWrite' },
+    // restock: a row that raises a product's stock starts an allocation, as a console save does.
+    sendsTo: ['restock'],
+    sendsEmail: false,
+    config: [],
+    purpose:
+      'Import queue consumer: upserts one chunk of a product CSV import and counts it into its report once.',
+  },
+  authorizer: {
+    name: 'authorizer',
+    entry: 'lambdas/authorizer/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    // Only the keys: it finds out who calls, the admin functions decide what they may do.
+    tables: { apiKeys: 'read' },
+    sendsTo: [],
+    sendsEmail: false,
+    config: ['CONSOLE_USER_POOL_ID', 'CONSOLE_CLIENT_ID', 'LOCAL_CONSOLE_TOKENS'],
+    purpose:
+      "The admin routes' Lambda authorizer: a Cognito ID token, an API key or (locally) a console token, to the caller the admin functions check.",
+  },
+  exporter: {
+    name: 'exporter',
+    entry: 'lambdas/exporter/handler.ts',
+    memoryMb: 512,
+    // A hundred thousand backorders take seconds; the margin is for DynamoDB throttling a large one.
+    timeoutSeconds: 300,
+    // Read-only on what it exports: products and their counters (ledger), backorders and their places
+    // (queues). apiKeys: the caller's key is checked on every request, and its last use noted (as adminApi).
+    tables: {
+      products: 'read',
+      backorders: 'read',
+      ledger: 'read',
+      queues: 'read',
+      apiKeys: 'readWrite',
+    },
+    sendsTo: [],
+    sendsEmail: false,
+    // Not behind API Gateway's authorizer: it identifies the caller with the authorizer's own code.
+    config: ['ORIGIN_VERIFY_SECRET_ARN', 'CONSOLE_USER_POOL_ID', 'CONSOLE_CLIENT_ID', 'LOCAL_CONSOLE_TOKENS'],
+    purpose:
+      "The console's CSV exports (products, backorders), streamed page by page through its function URL behind CloudFront.",
+  },
 } as const satisfies Record<FunctionName, FunctionDefinition>;
 
 export const routes: readonly RouteDefinition[] = [
@@ -703,6 +834,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'OPTIONS', path: '/api/links', function: 'publicApi', auth: 'public' },
   // Authenticated by its HMAC signature, not by the admin authorizer.
   { method: 'POST', path: '/api/webhooks/inventory', function: 'inventoryApi', auth: 'public' },
+  // The store connectors: each authenticated by the store's own signature (docs/connectors.md).
+  { method: 'POST', path: '/api/webhooks/shopify', function: 'inventoryApi', auth: 'public' },
+  { method: 'POST', path: '/api/webhooks/woocommerce', function: 'inventoryApi', auth: 'public' },
 
   { method: 'GET', path: '/api/admin/settings', function: 'adminApi', auth: 'admin' },
   { method: 'PUT', path: '/api/admin/settings', function: 'adminApi', auth: 'admin' },
@@ -720,12 +854,21 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/api/admin/campaigns/{id}/test', function: 'adminApi', auth: 'admin' },
   { method: 'POST', path: '/api/admin/templates/preview', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/emails', function: 'adminApi', auth: 'admin' },
+  // A product CSV file (text/csv, up to 1 MiB) imported by the import queue; its report.
+  { method: 'POST', path: '/api/admin/products/import', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/imports/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'POST', path: '/api/admin/inventory', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/webhooks', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/webhooks/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'PUT', path: '/api/admin/webhooks/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'DELETE', path: '/api/admin/webhooks/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/webhooks/{id}/deliveries', function: 'adminApi', auth: 'admin' },
+  {
+    method: 'GET',
+    path: '/api/admin/connectors/{connector}/deliveries',
+    function: 'adminApi',
+    auth: 'admin',
+  },
   { method: 'GET', path: '/api/admin/suppliers', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/suppliers/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'PUT', path: '/api/admin/suppliers/{id}', function: 'adminApi', auth: 'admin' },
@@ -740,6 +883,14 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/api/admin/stats', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/backorders/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'POST', path: '/api/admin/backorders/{id}/status-link', function: 'adminApi', auth: 'admin' },
+  // Who the caller is and what they may do (the console shows only the sections of its role).
+  { method: 'GET', path: '/api/admin/me', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/api/admin/api-keys', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/api-keys', function: 'adminApi', auth: 'admin' },
+  { method: 'DELETE', path: '/api/admin/api-keys/{id}', function: 'adminApi', auth: 'admin' },
+  // CSV exports, streamed: CloudFront sends these paths to the exporter's URL, not to API Gateway.
+  { method: 'GET', path: '/api/admin/products.csv', function: 'exporter', auth: 'admin', streamed: true },
+  { method: 'GET', path: '/api/admin/backorders.csv', function: 'exporter', auth: 'admin', streamed: true },
 ];
 
 /**
@@ -771,10 +922,13 @@ export const throttleClasses = {
     purpose: 'Shopper pages: product data, status, cancel, consent, unsubscribe, export.',
   },
   console: { share: 0.2, purpose: 'The console: a few marketers, never a crowd.' },
-  erp: { share: 0.4, purpose: "The ERP's signed stock updates." },
+  erp: { share: 0.4, purpose: "The ERP's and the stores' signed stock updates." },
 } as const satisfies Record<ThrottleClass, ThrottleClassDefinition>;
 
-/** The throttling class of every route, by route key: test/cdk/edge.test.ts fails for a route without one. */
+/**
+ * The throttling class of every route API Gateway serves, by route key: test/cdk/edge.test.ts fails for a route
+ * without one. Streamed routes are not on API Gateway and have none (docs/security.md says what bounds them).
+ */
 export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'GET /api/health': 'shopper',
   'GET /api/openapi.json': 'shopper',
@@ -793,6 +947,8 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'OPTIONS /api/backorders': 'shopper',
   'OPTIONS /api/links': 'shopper',
   'POST /api/webhooks/inventory': 'erp',
+  'POST /api/webhooks/shopify': 'erp',
+  'POST /api/webhooks/woocommerce': 'erp',
   'GET /api/admin/settings': 'console',
   'PUT /api/admin/settings': 'console',
   'GET /api/admin/products': 'console',
@@ -809,12 +965,15 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'POST /api/admin/campaigns/{id}/test': 'console',
   'POST /api/admin/templates/preview': 'console',
   'GET /api/admin/emails': 'console',
+  'POST /api/admin/products/import': 'console',
+  'GET /api/admin/imports/{id}': 'console',
   'POST /api/admin/inventory': 'console',
   'GET /api/admin/webhooks': 'console',
   'GET /api/admin/webhooks/{id}': 'console',
   'PUT /api/admin/webhooks/{id}': 'console',
   'DELETE /api/admin/webhooks/{id}': 'console',
   'GET /api/admin/webhooks/{id}/deliveries': 'console',
+  'GET /api/admin/connectors/{connector}/deliveries': 'console',
   'GET /api/admin/suppliers': 'console',
   'GET /api/admin/suppliers/{id}': 'console',
   'PUT /api/admin/suppliers/{id}': 'console',
@@ -824,6 +983,10 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'GET /api/admin/stats': 'console',
   'GET /api/admin/backorders/{id}': 'console',
   'POST /api/admin/backorders/{id}/status-link': 'console',
+  'GET /api/admin/me': 'console',
+  'GET /api/admin/api-keys': 'console',
+  'POST /api/admin/api-keys': 'console',
+  'DELETE /api/admin/api-keys/{id}': 'console',
 };
 
 export interface ScheduleDefinition {

@@ -11,9 +11,19 @@
  * among them), from a response headers policy: the console's under /console*, the shopper pages' elsewhere.
  * The storefront embed's script (/embed.js, built into the site directory by scripts/build-embed.ts) has a
  * behaviour of its own whose policy adds `Access-Control-Allow-Origin: *`: shops load it from any origin.
+ *
+ * Streamed routes (lib/platform.ts `streamed`: the CSV exports) are not API Gateway's, whose Lambda integration
+ * buffers answers and caps them at 6 MB: each path has a behaviour of its own, ahead of `/api/*`, to its
+ * function's URL (invoke mode RESPONSE_STREAM), set up exactly like `/api/*` (no caching, every viewer header
+ * but Host, the query string, the origin secret). The function URL's auth type is NONE, as API Gateway's own
+ * endpoint is public, and the function refuses whatever lacks the origin secret. Not Origin Access Control:
+ * OAC signs the request to the function URL with SigV4 in the Authorization header, replacing the viewer's
+ * `Bearer` credential the function needs to know who calls (with `no-override` a request carrying one is
+ * not signed at all, and an IAM-auth URL refuses it).
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
@@ -40,12 +50,24 @@ export interface WebProps {
   readonly siteDirectory: string;
   /** Values the console reads at run time, published as /console-config.json (deploy-time tokens allowed). */
   readonly consoleConfig: Record<string, string>;
+  /**
+   * Paths served by a streaming function's URL instead of the API, by function (lib/platform.ts `streamed`
+   * routes). Their behaviours come before `/api/*`, so they are made with the distribution, before the
+   * functions exist (the functions need the site's URL): `serveStreamed` names each URL once it does.
+   */
+  readonly streamedPaths?: Readonly<Record<string, readonly string[]>>;
 }
 
 export class Web extends Construct {
   readonly distribution: cloudfront.Distribution;
+  /** The host name of each streaming function's URL, once `serveStreamed` gave it. */
+  private readonly streamedHosts = new Map<string, string>();
 
-  constructor(scope: Construct, id: string, props: WebProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WebProps,
+  ) {
     super(scope, id);
     const accessLogs = this.accessLogBucket();
     const site = new s3.Bucket(this, 'Site', {
@@ -69,6 +91,40 @@ export class Web extends Construct {
         { function: pageRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
       ],
     };
+
+    const apiBehavior = {
+      // No redirect: a redirected POST would lose its body.
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // With caching disabled this policy also forwards Authorization, which the admin routes need.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+    };
+    const streamedBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    for (const [name, paths] of Object.entries(props.streamedPaths ?? {})) {
+      const origin = new HttpOrigin(
+        Lazy.string({
+          produce: () => {
+            const host = this.streamedHosts.get(name);
+            if (!host)
+              throw new Error(`No function URL for the streamed routes of ${name}: call serveStreamed`);
+            return host;
+          },
+        }),
+        {
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          customHeaders: props.apiOriginHeaders,
+          // Between two chunks of an answer: a page of rows takes milliseconds, DynamoDB's retries seconds.
+          readTimeout: Duration.seconds(60),
+        },
+      );
+      for (const path of paths)
+        streamedBehaviors[path] = {
+          ...apiBehavior,
+          origin,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        };
+    }
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Backorder platform: shopper pages, console and /api/*',
@@ -98,18 +154,15 @@ export class Web extends Construct {
             originOverride: true,
           }),
         },
+        // CloudFront takes the first behaviour whose pattern matches: the streamed paths before `/api/*`.
+        ...streamedBehaviors,
         '/api/*': {
+          ...apiBehavior,
           origin: new HttpOrigin(props.apiDomainName, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             customHeaders: props.apiOriginHeaders,
           }),
-          // No redirect: a redirected POST would lose its body.
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          // With caching disabled this policy also forwards Authorization, which the admin routes need.
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         },
       },
     });
@@ -140,6 +193,13 @@ export class Web extends Construct {
       distributionPaths: ['/*'],
     });
     acknowledgeDeploymentHandler(pages, site);
+  }
+
+  /** The URL of the function whose streamed paths (`streamedPaths`) CloudFront sends there. */
+  serveStreamed(name: string, url: lambda.IFunctionUrl): void {
+    if (!(name in (this.props.streamedPaths ?? {}))) throw new Error(`${name} has no streamed paths`);
+    // https://<id>.lambda-url.<region>.on.aws/ → its host name, as CDK's FunctionUrlOrigin takes it.
+    this.streamedHosts.set(name, Fn.select(2, Fn.split('/', url.url)));
   }
 
   /** Base URL shoppers use: status and unsubscribe links are built on it. */

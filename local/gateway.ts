@@ -1,8 +1,10 @@
 /**
  * The local stand-in for CloudFront + API Gateway: serves web/ by the same URI rules as the CloudFront
  * Function, and turns /api/* requests into API Gateway v2 (payload 2.0) events for the routes declared in
- * lib/platform.ts. Admin routes pass an authorizer first, as the Cognito JWT authorizer does on AWS: here the
- * credential is the ADMIN_TOKEN bearer token.
+ * lib/platform.ts. Admin routes pass the same Lambda authorizer first as on AWS (lambdas/authorizer/handler.ts):
+ * here the staff credentials are the runner's console tokens (ADMIN_TOKEN, MARKETER_TOKEN, SUPPORT_TOKEN).
+ * Streamed routes (the CSV exports) go as CloudFront sends them on AWS, to their function's URL: no
+ * authorizer, and the answer streamed to the client as the handler writes it (local/awslambda.ts).
  *
  * Like CloudFront, it sets the viewer's address (CloudFront-Viewer-Address) and the origin secret header on
  * every /api/* request, over any copy the client sent. With `executeApi` it is API Gateway's own endpoint
@@ -19,8 +21,9 @@ import { ORIGIN_VERIFY_HEADER, routeKey, routes, type RouteDefinition } from '..
 import { pageFileFor } from '../lib/web-paths';
 // The same security headers, Content-Security-Policy included, as the CloudFront response headers policies.
 import { pageHeadersFor } from '../lib/web-headers';
-import { secretsEqual } from '../lambdas/runtime/tokens';
+import { AUTHORIZER_CACHE_SECONDS } from '../lib/access';
 import { asApiInvocation } from './api-priority';
+import { withResponseStream } from './awslambda';
 import type { LambdaHandler } from './handlers';
 import { ROOT } from './handlers';
 import { lambdaContext } from './lambda-context';
@@ -67,7 +70,6 @@ const compile = (definition: RouteDefinition): CompiledRoute => {
 
 export interface GatewayOptions {
   handlers: Record<string, LambdaHandler>;
-  adminToken: string;
   /** Until every part is up, /api/health answers 503, and every other API route 503 UNAVAILABLE. */
   isReady: () => boolean;
   /** The origin secret CloudFront adds to /api/* requests as ORIGIN_VERIFY_HEADER (lib/web.ts). */
@@ -125,7 +127,7 @@ const toEvent = (
   route: CompiledRoute,
   pathParameters: Record<string, string>,
   body: Buffer,
-  authorized: boolean,
+  authorizer: Record<string, string> | undefined,
   options: GatewayOptions,
 ): APIGatewayProxyEventV2 => {
   const viaCloudFront = !options.executeApi;
@@ -176,18 +178,82 @@ const toEvent = (
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      ...(authorized
-        ? { authorizer: { jwt: { claims: { sub: 'local-admin', email: 'admin@localhost' }, scopes: [] } } }
-        : {}),
+      ...(authorizer ? { authorizer: { lambda: authorizer } } : {}),
     },
     body: body.length ? body.toString(binary ? 'base64' : 'utf8') : undefined,
     isBase64Encoded: binary,
   } as APIGatewayProxyEventV2;
 };
 
-const bearerMatches = (header: string | undefined, adminToken: string): boolean => {
-  const match = /^Bearer ([\x21-\x7e]+)$/.exec(header ?? '');
-  return match !== null && secretsEqual(match[1], adminToken);
+interface AuthorizerAnswer {
+  isAuthorized: boolean;
+  context?: Record<string, string>;
+}
+
+/**
+ * API Gateway's part before an admin route: no Authorization header (the identity source) → 401 without
+ * calling anyone; else the authorizer function's answer, cached per header value for as long as the stack
+ * caches it (lib/access.ts AUTHORIZER_CACHE_SECONDS), so local tests see what a cached answer does.
+ */
+const authorizerCache = new Map<string, { answer: AuthorizerAnswer; until: number }>();
+const runAuthorizer = async (
+  req: IncomingMessage,
+  url: URL,
+  route: CompiledRoute,
+  options: GatewayOptions,
+): Promise<AuthorizerAnswer> => {
+  const authorization = req.headers.authorization!;
+  const cached = authorizerCache.get(authorization);
+  if (cached && cached.until > Date.now()) return cached.answer;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  const event = {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${req.method}${url.pathname}`,
+    identitySource: [authorization],
+    routeKey: routeKey(route.definition),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    requestContext: { http: { method: req.method, path: url.pathname, sourceIp: peerAddress(req) } },
+  };
+  const answer = (await asApiInvocation(() =>
+    options.handlers.authorizer(event, lambdaContext('authorizer')),
+  )) as AuthorizerAnswer;
+  if (authorizerCache.size > 10_000) authorizerCache.clear();
+  authorizerCache.set(authorization, { answer, until: Date.now() + AUTHORIZER_CACHE_SECONDS * 1000 });
+  return answer;
+};
+
+/**
+ * A streamed route (lib/platform.ts), as CloudFront's behaviour for its path does it on AWS: to the function's
+ * URL (invoke mode RESPONSE_STREAM) with the origin secret, and no authorizer (the function identifies the
+ * caller itself). The event is a function URL's: API Gateway v2's shape with the route key `$default`. The
+ * answer goes to the client as the handler writes it, and breaks off if the handler fails midway. On the
+ * `executeApi` door it is the function URL's own endpoint, called around CloudFront: no origin secret.
+ */
+const serveStreamed = async (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  route: CompiledRoute,
+  options: GatewayOptions,
+) => {
+  const body = await readBody(req);
+  if (body === undefined) return;
+  if (body === null) return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', 'Request body too large'));
+  const event = toEvent(req, url, route, {}, body, undefined, options);
+  const urlEvent = {
+    ...event,
+    routeKey: '$default',
+    requestContext: { ...event.requestContext, routeKey: '$default' },
+  };
+  const fn = route.definition.function;
+  await asApiInvocation(() =>
+    withResponseStream(res, () => options.handlers[fn](urlEvent, lambdaContext(fn))),
+  );
 };
 
 const serveApi = async (
@@ -222,16 +288,27 @@ const serveApi = async (
     } catch {
       return sendJson(res, 404, errorBody('NOT_FOUND', 'Not found'));
     }
-    const authorized = route.definition.auth === 'admin';
-    if (authorized && !bearerMatches(req.headers.authorization, options.adminToken)) {
-      return sendJson(res, 401, errorBody('UNAUTHORIZED', 'A valid admin bearer token is required'), {
-        'www-authenticate': 'Bearer',
-      });
+    // Not API Gateway's: CloudFront sends a streamed route to its function's URL (local/awslambda.ts).
+    if (route.definition.streamed) return serveStreamed(req, res, url, route, options);
+    let authorizer: Record<string, string> | undefined;
+    if (route.definition.auth === 'admin') {
+      if (!req.headers.authorization) {
+        req.resume();
+        return sendJson(res, 401, errorBody('UNAUTHORIZED', 'A valid admin bearer token is required'), {
+          'www-authenticate': 'Bearer',
+        });
+      }
+      const answer = await runAuthorizer(req, url, route, options);
+      if (!answer.isAuthorized) {
+        req.resume();
+        return sendJson(res, 403, errorBody('FORBIDDEN', 'Forbidden'));
+      }
+      authorizer = answer.context ?? {};
     }
     const body = await readBody(req);
     if (body === undefined) return;
     if (body === null) return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', 'Request body too large'));
-    const event = toEvent(req, url, route, pathParameters, body, authorized, options);
+    const event = toEvent(req, url, route, pathParameters, body, authorizer, options);
     const result = (await asApiInvocation(() =>
       options.handlers[route.definition.function](event, lambdaContext(route.definition.function)),
     )) as APIGatewayProxyStructuredResultV2;

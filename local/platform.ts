@@ -28,7 +28,10 @@ export interface PlatformOptions {
   port: number;
   /** Prefix of every table and queue name. */
   prefix: string;
+  /** The console's bearer tokens: an admin's (always), a marketer's and a support agent's (when given). */
   adminToken: string;
+  marketerToken?: string;
+  supportToken?: string;
   webhookSecret: string;
   signupRateLimit: number;
   schedulerTickSeconds: number;
@@ -110,14 +113,13 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     });
   const gateway = createGateway({
     handlers,
-    adminToken: options.adminToken,
     isReady: () => ready,
     originSecret: originVerifySecret,
   });
   const port = await listen(gateway, options.port);
   const url = `http://localhost:${port}`;
   const executeApi = options.executeApiEndpoint
-    ? createGateway({ handlers, adminToken: options.adminToken, isReady: () => ready, executeApi: true })
+    ? createGateway({ handlers, isReady: () => ready, executeApi: true })
     : undefined;
   const executeApiUrl = executeApi && `http://127.0.0.1:${await listen(executeApi, 0)}`;
 
@@ -141,6 +143,12 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     SIGNUP_RATE_LIMIT: String(options.signupRateLimit),
     SCHEDULER_TICK_SECONDS: String(options.schedulerTickSeconds),
     INVENTORY_WEBHOOK_SECRET: options.webhookSecret,
+    // The authorizer's local stand-in for Cognito: one bearer token per console role.
+    LOCAL_CONSOLE_TOKENS: JSON.stringify({
+      admin: options.adminToken,
+      ...(options.marketerToken ? { marketer: options.marketerToken } : {}),
+      ...(options.supportToken ? { support: options.supportToken } : {}),
+    }),
     EMAIL_SEND_RATE_PER_SECOND: String(options.emailSendRatePerSecond ?? 0),
     // Its own configuration set, so the SES simulator publishes events for this platform's email only.
     SES_CONFIGURATION_SET: sesConfigurationSet,

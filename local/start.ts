@@ -36,6 +36,9 @@ const main = async () => {
     ses: intFromEnv('SES_PORT', 8005),
   };
   const adminToken = process.env.ADMIN_TOKEN || randomBytes(24).toString('base64url');
+  // Console users of the other roles, for trying what each sees: only when their token is set.
+  const marketerToken = process.env.MARKETER_TOKEN || undefined;
+  const supportToken = process.env.SUPPORT_TOKEN || undefined;
   const webhookSecret = process.env.INVENTORY_WEBHOOK_SECRET || randomBytes(24).toString('base64url');
   const dataDir = process.env.DATA_DIR || undefined;
 
@@ -66,6 +69,8 @@ const main = async () => {
       port,
       prefix: 'local-',
       adminToken,
+      marketerToken,
+      supportToken,
       webhookSecret,
       signupRateLimit: intFromEnv('SIGNUP_RATE_LIMIT', 20),
       schedulerTickSeconds: intFromEnv('SCHEDULER_TICK_SECONDS', 5),
@@ -95,7 +100,7 @@ Backorder platform is running${dataDir ? ` (data kept in ${dataDir})` : ' (in me
   SQS                  ${emulators.endpoints.sqs}
 
   Admin token          ${adminToken}${process.env.ADMIN_TOKEN ? '' : '   (set ADMIN_TOKEN to choose it)'}
-  Webhook secret       ${webhookSecret}${process.env.INVENTORY_WEBHOOK_SECRET ? '' : '   (set INVENTORY_WEBHOOK_SECRET to choose it)'}
+${marketerToken ? `  Marketer token       (MARKETER_TOKEN)\n` : ''}${supportToken ? `  Support token        (SUPPORT_TOKEN)\n` : ''}  Webhook secret       ${webhookSecret}${process.env.INVENTORY_WEBHOOK_SECRET ? '' : '   (set INVENTORY_WEBHOOK_SECRET to choose it)'}
   Demo shop            ${seeded === 'seeded' ? 'seeded' : 'kept from DATA_DIR'}
 
 Press Ctrl-C to stop.`);

@@ -1,6 +1,8 @@
 /** Every scenario, in run order. A new one (nurture, restock…) is a module exporting a Scenario, added here. */
 import type { Scenario } from '../lib/scenario';
 import { bundlesScenario } from './bundles';
+import { exportScenario } from './export';
+import { importScenario } from './import';
 import { mixedScenario } from './mixed';
 import { nurtureScenario } from './nurture';
 import { queueDepthScenario } from './queue-depth';
@@ -14,4 +16,6 @@ export const scenarios: Scenario[] = [
   mixedScenario,
   bundlesScenario,
   queueDepthScenario,
+  importScenario,
+  exportScenario,
 ];

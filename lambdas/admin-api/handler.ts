@@ -5,7 +5,9 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { receiveInventory } from '../use-cases/inventory';
-import { UnauthorizedError } from '../runtime/errors';
+import { admitCaller } from '../use-cases/access';
+import { allApiKeys, makeApiKey, revokeApiKeyById } from '../use-cases/api-key-admin';
+import { whoIsCalling } from '../use-cases/console-session';
 import { apiHandler, json, textBody, type ApiRequest, type RouteHandler } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import {
@@ -43,19 +45,32 @@ import {
   supplierBatches,
   supplierById,
 } from '../use-cases/supplier-admin';
+import { connectorDeliveries } from '../use-cases/connector-admin';
 import { CSV_CONTENT_TYPE } from '../domain/supplier-csv';
+import { IMPORT_MAX_BYTES } from '../domain/product-csv';
+import { importReport, startProductImport } from '../use-cases/product-import';
 
-const principalOf = (request: ApiRequest): string => {
-  if (!request.principal) throw new UnauthorizedError();
-  return request.principal;
-};
-
+/** Every console route: the caller must be one (401) whom lib/access.ts lets call this route (403). */
 const authenticated =
   (route: (request: ApiRequest, principal: string) => ReturnType<RouteHandler>): RouteHandler =>
-  (request) =>
-    route(request, principalOf(request));
+  async (request) => {
+    const caller = await admitCaller(request.caller, request.routeKey);
+    return route({ ...request, caller }, caller.principal);
+  };
 
 export const routes: Record<string, RouteHandler> = {
+  'GET /api/admin/me': authenticated(async ({ caller }) => json(200, whoIsCalling(caller!))),
+
+  'GET /api/admin/api-keys': authenticated(async () => json(200, await allApiKeys())),
+
+  'POST /api/admin/api-keys': authenticated(async ({ body }, principal) =>
+    json(201, await makeApiKey(body, principal)),
+  ),
+
+  'DELETE /api/admin/api-keys/{id}': authenticated(async ({ pathParameters }, principal) =>
+    json(200, await revokeApiKeyById(pathParameters.id, principal)),
+  ),
+
   'GET /api/admin/settings': authenticated(async () => json(200, await siteSettingsForConsole())),
 
   'PUT /api/admin/settings': authenticated(async ({ body }, principal) =>
@@ -74,6 +89,15 @@ export const routes: Record<string, RouteHandler> = {
     const { product, created } = await saveProductFromConsole(pathParameters.sku, body);
     return json(created ? 201 : 200, product);
   }),
+
+  // The CSV file is the body (rawBodyRoutes below): read and checked whole, then imported by the import queue.
+  'POST /api/admin/products/import': authenticated(async ({ headers, rawBytes }, principal) =>
+    json(202, await startProductImport(headers['content-type'], rawBytes, principal)),
+  ),
+
+  'GET /api/admin/imports/{id}': authenticated(async ({ pathParameters }) =>
+    json(200, await importReport(pathParameters.id)),
+  ),
 
   'POST /api/admin/inventory': authenticated(async ({ body }) => json(202, await receiveInventory(body))),
 
@@ -150,6 +174,10 @@ export const routes: Record<string, RouteHandler> = {
     json(200, await webhookDeliveries(pathParameters.id, query)),
   ),
 
+  'GET /api/admin/connectors/{connector}/deliveries': authenticated(async ({ pathParameters }) =>
+    json(200, await connectorDeliveries(pathParameters.connector)),
+  ),
+
   'GET /api/admin/suppliers': authenticated(async () => json(200, await allSuppliers())),
 
   'GET /api/admin/suppliers/{id}': authenticated(async ({ pathParameters }) =>
@@ -177,6 +205,9 @@ export const routes: Record<string, RouteHandler> = {
   }),
 };
 
-const api = apiHandler(routes);
+const api = apiHandler(routes, {
+  // A product CSV file up to 1 MiB, read by the route itself (its media type, its bytes as UTF-8).
+  rawBodyRoutes: { 'POST /api/admin/products/import': { maxBytes: IMPORT_MAX_BYTES } },
+});
 export const dispatch = api.dispatch;
 export const handler = api.handler.use(injectLambdaContext(logger));

@@ -212,3 +212,37 @@ export const webhookAllowLoopback = (): boolean => setting('WEBHOOK_ALLOW_LOOPBA
 export const secretSource = (
   name: 'INVENTORY_WEBHOOK_SECRET_ARN' | 'ORIGIN_VERIFY_SECRET_ARN',
 ): { secret: string } | { arn: string } => setting(name);
+
+/** The Cognito user pool and console app client whose ID tokens sign staff in; empty locally. */
+export const consoleUserPool = (): { userPoolId: string; clientId: string } | undefined => {
+  const userPoolId = setting('CONSOLE_USER_POOL_ID').trim();
+  const clientId = setting('CONSOLE_CLIENT_ID').trim();
+  if (!userPoolId && !clientId) return undefined;
+  if (!userPoolId || !clientId)
+    throw new ConfigError('CONSOLE_USER_POOL_ID and CONSOLE_CLIENT_ID are set together or not at all');
+  return { userPoolId, clientId };
+};
+
+/**
+ * The local runner's console tokens, one per role (LOCAL_CONSOLE_TOKENS, JSON); empty on AWS, where the
+ * stack never sets it (test/cdk). Checked at start: a malformed value would otherwise lock everyone out.
+ */
+export const localConsoleTokens = (): Record<string, string> => {
+  const text = setting('LOCAL_CONSOLE_TOKENS').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError('LOCAL_CONSOLE_TOKENS must be a JSON object of role → token');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError('LOCAL_CONSOLE_TOKENS must be a JSON object of role → token');
+  const tokens: Record<string, string> = {};
+  for (const [role, token] of Object.entries(parsed)) {
+    if (typeof token !== 'string' || !/^[\x21-\x7e]{16,512}$/.test(token))
+      throw new ConfigError(`LOCAL_CONSOLE_TOKENS: the ${role} token must be 16 to 512 printable characters`);
+    tokens[role] = token;
+  }
+  return tokens;
+};

@@ -72,8 +72,9 @@ export class PayloadTooLargeError extends ContractError {
 }
 
 export class UnsupportedMediaTypeError extends ContractError {
-  constructor() {
-    super(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  /** `message` says what the route takes instead, for a route whose body is not JSON (a CSV upload). */
+  constructor(message = 'Send the body as application/json') {
+    super(415, 'UNSUPPORTED_MEDIA_TYPE', message);
   }
 }
 

@@ -9,6 +9,7 @@ import { logger } from './logger';
 import { isTransientFailure } from './transient-failure';
 import { clientAddress, VIEWER_ADDRESS_HEADER } from './client-address';
 import { verifyOrigin } from './origin-verify';
+import { callerFromContext, type Caller } from './caller';
 import {
   ContractError,
   NotFoundError,
@@ -29,8 +30,15 @@ export interface ApiRequest {
   body: unknown;
   /** The raw body text, for routes that verify signatures or accept forms. */
   rawBody: string;
+  /** The body's bytes as sent, for routes that check the encoding themselves (a CSV upload). */
+  rawBytes: Buffer;
   sourceIp: string;
-  /** The authenticated administrator (JWT subject or "admin-token"), set by the gateway's authorizer. */
+  /**
+   * Who called, as the admin routes' authorizer found out (lambdas/authorizer/handler.ts); whether they may
+   * is lambdas/use-cases/access.ts's to decide. Undefined on public routes, and for a credential not accepted.
+   */
+  caller?: Caller;
+  /** The caller's name for the audit trail (a user's email, `api-key:<id>`). */
   principal?: string;
   /**
    * Milliseconds the function has left before Lambda stops it (the context's): work done after a write must
@@ -67,7 +75,7 @@ export const textBody = (
 /** 303 See Other: a browser following a link from an email lands on a page of the site. */
 export const redirect = (location: string): ApiResult => ({ status: 303, headers: { location } });
 
-const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string> => {
+export const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {}))
     if (value !== undefined) out[name.toLowerCase()] = value;
@@ -134,14 +142,30 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
   });
 };
 
+/** A route whose body is not the contract's JSON: its own size limit, and left for the route to read. */
+export interface RawBodyRule {
+  /** Bytes above which the body is refused with 413 (the contract's 16 KiB for every other route). */
+  maxBytes: number;
+}
+
 export interface RouterOptions {
   /** Route keys whose bodies may be form-encoded (RFC 8058 one-click unsubscribe). */
   formRoutes?: string[];
   /**
-   * Authenticates a request from its headers and raw body before the body is parsed (signed webhooks), so an
-   * unauthenticated caller learns nothing from validation errors. Throws a ContractError to refuse.
+   * Route keys whose bodies the route reads itself from `rawBody`/`rawBytes` (a CSV upload, a store's own
+   * webhook format): `body` stays undefined, and the size limit is the rule's.
    */
-  authenticate?: (request: { headers: Record<string, string>; rawBody: string }) => Promise<void>;
+  rawBodyRoutes?: Record<string, RawBodyRule>;
+  /**
+   * Authenticates a request from its headers and raw body before the body is parsed (signed webhooks), so an
+   * unauthenticated caller learns nothing from validation errors. Throws a ContractError to refuse. Given the
+   * route key, since one function's routes may be signed in different ways.
+   */
+  authenticate?: (request: {
+    routeKey: string;
+    headers: Record<string, string>;
+    rawBody: string;
+  }) => Promise<void>;
   /**
    * The CORS headers of every answer (lambdas/use-cases/cors.ts), decided before the work: a page allowed to
    * call must be able to read its answer, errors included, and a request whose answer could not be read (the
@@ -180,15 +204,16 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
       const route = routes[event.routeKey];
       if (!route) throw new NotFoundError(`No route ${event.routeKey}`);
       const raw = decodeBody(event);
-      if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-      await options.authenticate?.({ headers, rawBody: raw.toString('utf8') });
-      const body = parseBody(
-        raw,
-        headers['content-type'],
-        options.formRoutes?.includes(event.routeKey) ?? false,
+      const rawRule = options.rawBodyRoutes?.[event.routeKey];
+      const maxBytes = rawRule?.maxBytes ?? MAX_BODY_BYTES;
+      if (raw.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+      await options.authenticate?.({ routeKey: event.routeKey, headers, rawBody: raw.toString('utf8') });
+      const body = rawRule
+        ? undefined
+        : parseBody(raw, headers['content-type'], options.formRoutes?.includes(event.routeKey) ?? false);
+      const caller = callerFromContext(
+        (event.requestContext as { authorizer?: { lambda?: unknown } }).authorizer?.lambda,
       );
-      const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
-        .authorizer?.jwt?.claims;
       const result = await route({
         routeKey: event.routeKey,
         pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
@@ -196,9 +221,11 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
         headers,
         body,
         rawBody: raw.toString('utf8'),
+        rawBytes: raw,
         // The viewer CloudFront names: trusted because the origin header verified, so CloudFront set it.
         sourceIp: clientAddress(headers[VIEWER_ADDRESS_HEADER], event.requestContext.http.sourceIp),
-        principal: claims?.sub ? String(claims.email ?? claims.sub) : undefined,
+        caller,
+        principal: caller?.principal,
         event,
         remainingMs: () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
       });

@@ -11,7 +11,7 @@
  *   given back). A worker that dies mid-page leaves a reservation the next worker finishes, so units are never
  *   lost and never spent twice.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
@@ -247,7 +247,9 @@ export type StockUpdateIdentity =
    * A signed request without an event id, by a fingerprint of what was signed (timestamp and body): the
    * same request captured and sent again. Remembered well past the signature's 300 s window.
    */
-  | { signedRequest: string };
+  | { signedRequest: string }
+  /** A store connector's delivery (lambdas/store/store-stock-store.ts): remembered 30 days. */
+  | { storeDelivery: string };
 
 /** A signed request older than this is refused as stale anyway; its fingerprint need not be kept longer. */
 const SIGNED_REQUEST_MEMORY_SECONDS = 3600;
@@ -262,11 +264,15 @@ export const setFreeStockOnce = async (
   available: number,
   identity: StockUpdateIdentity,
   at: string,
+  /** More to set and check on the product in the same write: a store connector's mark of what it said. */
+  guard?: { set: string; condition: string; values: Record<string, unknown> },
 ): Promise<boolean> => {
   const [key, memorySeconds] =
     'eventId' in identity
       ? [`inventory#${identity.eventId}#${sku}`, EVENT_MEMORY_SECONDS]
-      : [`inventory-signed#${identity.signedRequest}#${sku}`, SIGNED_REQUEST_MEMORY_SECONDS];
+      : 'storeDelivery' in identity
+        ? [`inventory-store#${identity.storeDelivery}#${sku}`, EVENT_MEMORY_SECONDS]
+        : [`inventory-signed#${identity.signedRequest}#${sku}`, SIGNED_REQUEST_MEMORY_SECONDS];
   try {
     await dynamo.send(
       new TransactWriteCommand({
@@ -283,9 +289,10 @@ export const setFreeStockOnce = async (
             Update: {
               TableName: tableName('products'),
               Key: { sku },
-              UpdateExpression: 'SET stock = :available, stockUpdatedAt = :at',
-              ConditionExpression: 'attribute_exists(sku)',
-              ExpressionAttributeValues: { ':available': available, ':at': at },
+              UpdateExpression: `SET stock = :available, stockUpdatedAt = :at${guard ? `, ${guard.set}` : ''}`,
+              // A guard that fails cancels the transaction as a missing product does: the caller's to read.
+              ConditionExpression: `attribute_exists(sku)${guard ? ` AND (${guard.condition})` : ''}`,
+              ExpressionAttributeValues: { ':available': available, ':at': at, ...guard?.values },
             },
           },
         ],
@@ -293,11 +300,7 @@ export const setFreeStockOnce = async (
     );
     return true;
   } catch (error) {
-    if (
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-    )
-      return false;
+    if (conditionFailedAt(error, 0)) return false;
     throw error;
   }
 };

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
+import { transactWrite, type TransactItem } from '../runtime/transact';
 import { MAX_VARIANTS, type Product, type ProductInput, type SiteSettings } from '../domain/catalog';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -24,18 +25,40 @@ export const getSiteSettings = async (): Promise<SiteSettings | undefined> => {
   return Item ? (Item.value as SiteSettings) : undefined;
 };
 
-export const putSiteSettings = async (settings: SiteSettings, by: string): Promise<void> => {
-  await dynamo.send(
-    new PutCommand({
-      TableName: tableName('settings'),
-      Item: { name: SITE, value: settings, updatedAt: new Date().toISOString(), updatedBy: by },
-    }),
-  );
+/**
+ * Replaces the site settings; `alongside` are writes that belong to the same save (the store connectors'
+ * secrets, in their own row: connector-store.ts), made in one transaction with it.
+ */
+export const putSiteSettings = async (
+  settings: SiteSettings,
+  by: string,
+  alongside: TransactItem[] = [],
+): Promise<void> => {
+  const put = {
+    TableName: tableName('settings'),
+    Item: { name: SITE, value: settings, updatedAt: new Date().toISOString(), updatedBy: by },
+  };
+  if (alongside.length === 0) await dynamo.send(new PutCommand(put));
+  else await transactWrite(() => [{ Put: put }, ...alongside]);
 };
 
-/** The product as the console and emails see it, without the allocation run's bookkeeping. */
+/**
+ * The product as the console and emails see it, without the allocation run's bookkeeping or the mark of the
+ * import that wrote it last (lambdas/store/product-import-store.ts).
+ */
 const toProduct = (item: Record<string, unknown>): Product => {
-  const { runId: _r, runPage: _p, runLeaseUntil: _l, rerun: _a, reserved: _s, ...product } = item;
+  const {
+    runId: _r,
+    runPage: _p,
+    runLeaseUntil: _l,
+    rerun: _a,
+    reserved: _s,
+    importMark: _i,
+    // What a store connector said last (store-stock-store.ts).
+    storeStock: _m,
+    storeStockAt: _t,
+    ...product
+  } = item;
   return product as unknown as Product;
 };
 
@@ -111,24 +134,36 @@ export const saveProduct = async (
   return { product, created: product.createdAt === now };
 };
 
-/** Which of these SKUs are products (a stock update for an unknown one is refused whole). */
-export const existingSkus = async (skus: readonly string[]): Promise<Set<string>> => {
-  const found = new Set<string>();
+/**
+ * The items of these SKUs that are products, with the attributes `projection` names (`sku` among them):
+ * consistent reads, 100 keys a request, what DynamoDB leaves unprocessed asked again.
+ */
+export const productItems = async (
+  skus: readonly string[],
+  projection: string,
+): Promise<Record<string, unknown>[]> => {
+  const found: Record<string, unknown>[] = [];
   const products = tableName('products');
   for (let i = 0; i < skus.length; i += 100) {
     let keys: Record<string, unknown>[] | undefined = skus.slice(i, i + 100).map((sku) => ({ sku }));
     while (keys && keys.length > 0) {
       const page: BatchGetCommandOutput = await dynamo.send(
         new BatchGetCommand({
-          RequestItems: { [products]: { Keys: keys, ProjectionExpression: 'sku', ConsistentRead: true } },
+          RequestItems: {
+            [products]: { Keys: keys, ProjectionExpression: projection, ConsistentRead: true },
+          },
         }),
       );
-      for (const item of page.Responses?.[products] ?? []) found.add(item.sku as string);
+      found.push(...(page.Responses?.[products] ?? []));
       keys = page.UnprocessedKeys?.[products]?.Keys;
     }
   }
   return found;
 };
+
+/** Which of these SKUs are products (a stock update for an unknown one is refused whole). */
+export const existingSkus = async (skus: readonly string[]): Promise<Set<string>> =>
+  new Set((await productItems(skus, 'sku')).map((item) => item.sku as string));
 
 export const listProducts = async (cursor?: string): Promise<{ items: Product[]; cursor: string | null }> => {
   const { Items, LastEvaluatedKey } = await dynamo.send(

@@ -1,7 +1,8 @@
 /**
  * Paging through an index whose partition is split into shards, so that no one key takes every write: the
  * shards are read side by side and merged by the index's sort key, so a page holds exactly what one unsplit
- * partition would have given, oldest first. The one way listings page (a single partition is one shard).
+ * partition would have given, oldest first. The one way listings page (a single partition is one shard):
+ * a page at a time by cursor (`mergedPage`), or every page in turn for a reader of the whole (`mergedPages`).
  *
  * The cursor holds, per shard, the key it stopped after: `null` not begun, `0` read to its end, or
  * `[sortKey, id]`. Everything of a shard up to its position was either on a page or left out by the filter.
@@ -76,11 +77,9 @@ const encode = (positions: readonly Position[]): string | null =>
     ? null
     : Buffer.from(JSON.stringify(positions), 'utf8').toString('base64url');
 
-export const mergedPage = async (query: MergedQuery): Promise<MergedPage> => {
-  const { keys, limit } = query;
-  const orderOf = (item: Item): [string, string] => [String(item[keys.sort]), String(item[keys.id])];
-  const before = (a: [string, string], b: [string, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
-  const shards: Shard[] = decode(query.cursor, query.shards.length).map((position, i) => ({
+/** The shards of a listing, each where the cursor left it, nothing read yet. */
+const shardsOf = (query: MergedQuery): Shard[] =>
+  decode(query.cursor, query.shards.length).map((position, i) => ({
     input: query.shards[i],
     partition: query.partitions[i],
     position,
@@ -88,6 +87,17 @@ export const mergedPage = async (query: MergedQuery): Promise<MergedPage> => {
     buffer: [],
     exhausted: position === 0,
   }));
+
+/**
+ * Takes up to `limit` rows, oldest first, from the shards' buffers, reading a shard again when its buffer runs
+ * dry; rows read past the page stay in the buffers. `done` once every shard is read to its end and emptied.
+ */
+const takePage = async (
+  shards: Shard[],
+  { keys, limit }: Pick<MergedQuery, 'keys' | 'limit'>,
+): Promise<{ items: Item[]; done: boolean }> => {
+  const orderOf = (item: Item): [string, string] => [String(item[keys.sort]), String(item[keys.id])];
+  const before = (a: [string, string], b: [string, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
   // Each shard's share of a page, with room for an uneven spread; a shard that runs dry is read again.
   const chunk = shards.length === 1 ? limit : Math.max(4, Math.ceil((2 * limit) / shards.length));
 
@@ -113,6 +123,7 @@ export const mergedPage = async (query: MergedQuery): Promise<MergedPage> => {
   };
 
   const items: Item[] = [];
+  const done = () => shards.every((s) => s.buffer.length === 0 && s.exhausted);
   for (let round = 0; items.length < limit && round < MAX_ROUNDS; round++) {
     await Promise.all(shards.filter((s) => s.buffer.length === 0 && !s.exhausted).map(read));
     // Rows are taken while the oldest buffered row is older than anything a shard not yet read further
@@ -136,7 +147,30 @@ export const mergedPage = async (query: MergedQuery): Promise<MergedPage> => {
       next.position = head;
       if (next.buffer.length === 0 && next.exhausted) next.position = 0;
     }
-    if (shards.every((s) => s.buffer.length === 0 && s.exhausted)) break;
+    if (done()) break;
   }
+  return { items, done: done() };
+};
+
+export const mergedPage = async (query: MergedQuery): Promise<MergedPage> => {
+  const shards = shardsOf(query);
+  const { items } = await takePage(shards, query);
+  // Rows read past the page are left: the cursor says where the page ended, and the next page reads on from there.
   return { items, cursor: encode(shards.map((s) => s.position)) };
 };
+
+/**
+ * Every page of a listing in turn, from its start, each read only when the caller asks for the next: for a
+ * reader that goes through all of it (an export). Unlike pages asked for by cursor, the shards' reads go on
+ * where the last page stopped, so rows read past a page are the next page's, never read twice.
+ */
+export async function* mergedPages(
+  query: Omit<MergedQuery, 'cursor'>,
+): AsyncGenerator<Item[], void, undefined> {
+  const shards = shardsOf(query);
+  for (;;) {
+    const { items, done } = await takePage(shards, query);
+    if (items.length > 0) yield items;
+    if (done) return;
+  }
+}

@@ -27,7 +27,9 @@ export type OutboxEntry =
       /** The event must not carry personal data (the cancel of an erasure). */
       anonymous?: boolean;
     }
-  | { kind: 'allocation'; skus: string[]; reason: string };
+  | { kind: 'allocation'; skus: string[]; reason: string }
+  /** A product import's chunks, for the import queue (lambdas/use-cases/product-import.ts). */
+  | { kind: 'importChunks'; importId: string; chunks: number };
 
 export interface OutboxRow {
   id: string;

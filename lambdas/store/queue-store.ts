@@ -12,6 +12,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
+import { mapWithLimit } from '../runtime/concurrency';
 import { transactWrite, type TransactItem } from '../runtime/transact';
 import { listPartitions } from '../domain/backorder';
 import { bookOf, bookOfPage, pageOf, pagesToRead, placeOf, slotOf } from '../domain/queue-tickets';
@@ -208,28 +209,50 @@ const legacyWaiting = async (sku: string, before?: string): Promise<number> => {
 export const placeInQueue = async (
   sku: string,
   waiting: { ticket?: number; queueKey: string },
-): Promise<number> => {
-  if (waiting.ticket === undefined) return (await legacyWaiting(sku, waiting.queueKey)) + 1;
-  const { ticket } = waiting;
-  const first = await getMany([summaryKey(sku), bookKey(sku, bookOf(ticket)), pageKey(sku, pageOf(ticket))]);
-  const summaryItem = first.get(summaryKey(sku));
-  const summary = toSummary(summaryItem);
-  const toRead = pagesToRead(ticket, summary);
+): Promise<number> => (await placesInQueue(sku, [waiting]))[0];
+
+/**
+ * The places of several waiting backorders of one product, in the order given, from one read of the rows
+ * they share (a page of an export reads each page set once, not once per backorder): the summary, their
+ * books and pages in one request, then the pages before them that the first did not bring.
+ */
+const LEGACY_COUNTS = 4;
+
+export const placesInQueue = async (
+  sku: string,
+  waiting: readonly { ticket?: number; queueKey: string }[],
+): Promise<number[]> => {
+  const tickets = waiting.flatMap(({ ticket }) => (ticket === undefined ? [] : [ticket]));
+  const first =
+    tickets.length === 0
+      ? new Map<string, Record<string, unknown>>()
+      : await getMany([
+          summaryKey(sku),
+          ...new Set(
+            tickets.flatMap((ticket) => [bookKey(sku, bookOf(ticket)), pageKey(sku, pageOf(ticket))]),
+          ),
+        ]);
+  const summary = toSummary(first.get(summaryKey(sku)));
+  const toRead = [...new Set(tickets.flatMap((ticket) => pagesToRead(ticket, summary)))];
   const [pages, legacyAhead] = await Promise.all([
     getMany(toRead.map((page) => pageKey(sku, page)).filter((key) => !first.has(key))),
-    summary.legacyDone ? 0 : legacyWaiting(sku),
+    tickets.length === 0 || summary.legacyDone ? 0 : legacyWaiting(sku),
   ]);
   for (const [key, item] of first) pages.set(key, item);
-  if (!summary.legacyDone && legacyAhead === 0) await markLegacyDone(sku);
+  if (tickets.length > 0 && !summary.legacyDone && legacyAhead === 0) await markLegacyDone(sku);
   const pageSlots = new Map<number, number[]>();
   for (const page of toRead) pageSlots.set(page, slotsOf(pages.get(pageKey(sku, page))));
-  const book = first.get(bookKey(sku, bookOf(ticket)));
-  return placeOf(ticket, {
-    summary,
-    bookPages: book?.pages as Record<string, number> | undefined,
-    pageSlots,
-    legacyAhead,
-  });
+  // A backorder from before tickets counts those older than it (16 queries): a few at a time.
+  return mapWithLimit(waiting, LEGACY_COUNTS, async ({ ticket, queueKey }) =>
+    ticket === undefined
+      ? (await legacyWaiting(sku, queueKey)) + 1
+      : placeOf(ticket, {
+          summary,
+          bookPages: first.get(bookKey(sku, bookOf(ticket)))?.pages as Record<string, number> | undefined,
+          pageSlots,
+          legacyAhead,
+        }),
+  );
 };
 
 /** No backorder from before tickets waits any more: none ever will again, so places stop looking. */

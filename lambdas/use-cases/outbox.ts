@@ -19,6 +19,7 @@ import {
   type OutboxRow,
 } from '../store/outbox-store';
 import { requestAllocation } from '../store/restock-queue';
+import { enqueueImportChunks } from '../store/import-queue';
 import { mapWithLimit } from '../runtime/concurrency';
 import type { TransactItem } from '../runtime/transact';
 import { publishBackorderEvents } from './backorder-events';
@@ -33,6 +34,8 @@ const publishEntry = async (entry: OutboxEntry, known: ReadonlyMap<string, Backo
       return enqueueEmail(entry.message);
     case 'allocation':
       return requestAllocation(entry.skus, entry.reason);
+    case 'importChunks':
+      return enqueueImportChunks(entry.importId, entry.chunks);
     case 'backorderEvent': {
       // The writer knows the backorder; the sweeper reads it as it is now (an erased one names nobody).
       const backorder = known.get(entry.backorderId) ?? (await getBackorder(entry.backorderId));

@@ -14,16 +14,19 @@ import {
   saveProduct,
 } from '../store/catalog-store';
 import { skuSchema } from '../domain/backorder-schema';
-import { productSchema, siteSettingsSchema, type Product, type SiteSettings } from '../domain/catalog';
+import { productSchema, type Product } from '../domain/catalog';
+import { connectorSecretChanges, settingsInputSchema, type ConsoleSettings } from '../domain/connectors';
+import { connectorSecretWrites } from '../store/connector-store';
 import { defaultSiteSettings, withSectionDefaults } from '../domain/site-defaults';
 import { parseOrThrow } from '../domain/validation';
 import { assertVerifiedSender } from './sender-identities';
 import { forgetAllowedOrigins } from './cors';
+import { connectorsForConsole } from './connector-admin';
 
 /** The settings as saved, or the ones a new shop starts with. */
-export const siteSettingsForConsole = async (): Promise<SiteSettings> => {
-  const saved = await getSiteSettings();
-  return saved ? withSectionDefaults(saved) : defaultSiteSettings(defaultSender());
+export const siteSettingsForConsole = async (): Promise<ConsoleSettings> => {
+  const [saved, connectors] = await Promise.all([getSiteSettings(), connectorsForConsole()]);
+  return { ...(saved ? withSectionDefaults(saved) : defaultSiteSettings(defaultSender())), connectors };
 };
 
 export const productsForConsole = (cursor: string | undefined) => listProducts(cursor);
@@ -47,12 +50,18 @@ export const saveProductFromConsole = async (
   return saved;
 };
 
-export const saveSiteSettings = async (body: unknown, principal: string): Promise<SiteSettings> => {
-  const settings = parseOrThrow(siteSettingsSchema, body, 'settings');
+/**
+ * Replaces the site settings. A connector's secret changes only when the body gives one (or `null`, which
+ * disconnects the store): the settings form, which never sends them, keeps them. Both in one transaction.
+ */
+export const saveSiteSettings = async (body: unknown, principal: string): Promise<ConsoleSettings> => {
+  const { connectors, ...settings } = parseOrThrow(settingsInputSchema, body, 'settings');
   // Only a From SES lets the platform send from: any other would fail at every send.
   assertVerifiedSender(settings);
-  await putSiteSettings(settings, principal);
+  const changes = connectorSecretChanges(connectors);
+  const secrets = connectorSecretWrites(changes, principal, new Date().toISOString());
+  await putSiteSettings(settings, principal, secrets);
   // This instance answers with the new origins at once; the public function's others within 30 s.
   forgetAllowedOrigins();
-  return withSectionDefaults(settings);
+  return { ...withSectionDefaults(settings), connectors: await connectorsForConsole() };
 };

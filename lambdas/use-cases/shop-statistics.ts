@@ -20,6 +20,7 @@ import {
   type ProductFigures,
 } from '../domain/statistics';
 import { listProducts } from '../store/catalog-store';
+import { pagesOf } from '../store/every-page';
 import { listCampaigns } from '../store/campaign-store';
 import { FEEDBACK_COUNTER_KEY } from '../store/email-stats-store';
 import { readCounterRows } from '../store/stats-store';
@@ -70,13 +71,24 @@ const shards = Array.from({ length: STATS_SHARDS }, (_, shard) => shard);
 
 const allProducts = async (): Promise<Product[]> => {
   const products: Product[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listProducts(cursor);
-    products.push(...page.items);
-    cursor = page.cursor ?? undefined;
-  } while (cursor);
+  for await (const page of pagesOf(listProducts)) products.push(...page);
   return products.sort((a, b) => a.sku.localeCompare(b.sku));
+};
+
+/** The counter rows of a product's figures, one per shard. */
+const productKeys = (sku: string) => shards.map((shard) => productRowKey(sku, shard));
+
+/** A product's figures from counter rows read by key (absent rows count as zero). */
+const figuresOf = (rows: ReadonlyMap<string, Record<string, unknown>>, sku: string): ProductFigures =>
+  productFigures(sumRows(productKeys(sku).map((key) => rows.get(key))));
+
+/**
+ * The figures of some products (a page of the catalogue), by SKU: the same counter rows the statistics read,
+ * fetched by key, so a page costs the same however many backorders its products have.
+ */
+export const productFiguresOf = async (skus: readonly string[]): Promise<Map<string, ProductFigures>> => {
+  const rows = await readCounterRows(skus.flatMap(productKeys));
+  return new Map(skus.map((sku) => [sku, figuresOf(rows, sku)]));
 };
 
 export const shopStatistics = async (
@@ -91,7 +103,6 @@ export const shopStatistics = async (
     campaign.steps.map((step, index) => ({ campaign, step, position: index + 1 })),
   );
 
-  const productKeys = (sku: string) => shards.map((shard) => productRowKey(sku, shard));
   const unitsKeys = (sku: string, month: string) => shards.map((shard) => unitsRowKey(sku, month, shard));
   const emailKeys = shards.map(emailRowKey);
   const stepKeys = (campaignId: string, stepId: string) =>
@@ -114,7 +125,7 @@ export const shopStatistics = async (
     generatedAt: new Date(nowMs).toISOString(),
     days: window,
     products: products.map(({ sku, name }) => {
-      const figures = productFigures(sum(productKeys(sku)));
+      const figures = figuresOf(rows, sku);
       const byMonth = new Map(months.map((month) => [month, sum(unitsKeys(sku, month))]));
       return { sku, name, ...figures, daily: dailyUnits(days, byMonth, figures.unitsWaiting) };
     }),

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signInToConsole } from '../support/browser';
 import { startTestPlatform } from '../support/platform';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 
@@ -67,13 +67,11 @@ test('an agent finds a shopper, reads the timeline, resends the status link and 
   expect(signup.status).toBe(201);
   await waitForEmails(platform.sesUrl, shopper, 1);
 
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${platform.baseUrl}/console/#/lookup`);
-  await page.getByLabel('Admin token').fill(platform.adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await signInToConsole(browser, platform.baseUrl, platform.adminToken, {
+    hash: '#/lookup',
+    pageErrors,
+  });
+  context = page.context();
   await page.getByRole('heading', { level: 1, name: 'Shoppers and backorders' }).waitFor();
 
   // ---- find the shopper: the card shows the backorder and, once loaded, its whole timeline -------------

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signInToConsole } from '../support/browser';
 import { uniqueEmail, waitForEmails } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { useSingleOptIn } from '../support/settings';
@@ -59,13 +59,11 @@ const signUp = async (quantity: number, label: string, marketingConsent: boolean
 
 const openDashboard = async (viewport: { width: number; height: number }) => {
   await context?.close();
-  context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${platform.baseUrl}/console/`);
-  await page.getByLabel('Admin token').fill(platform.adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await signInToConsole(browser, platform.baseUrl, platform.adminToken, {
+    viewport,
+    pageErrors,
+  });
+  context = page.context();
   await page.getByRole('heading', { level: 1, name: 'Site settings' }).waitFor();
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signInToConsole } from '../support/browser';
 import { startTestPlatform } from '../support/platform';
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
@@ -34,14 +34,12 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 async function openConsole(viewport: { width: number; height: number }, hash: string): Promise<Page> {
-  context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${platform.baseUrl}/console/${hash}`);
-  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-  await page.getByLabel('Admin token').fill(platform.adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await signInToConsole(browser, platform.baseUrl, platform.adminToken, {
+    viewport,
+    hash,
+    pageErrors,
+  });
+  context = page.context();
   return page;
 }
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signInToConsole } from '../support/browser';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
@@ -44,15 +44,10 @@ const fieldError = async (field: Locator): Promise<string> => {
 };
 
 test('a From outside the verified identities is refused next to the From field; one inside is saved', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
+  const page: Page = await signInToConsole(browser, platform.baseUrl, platform.adminToken, { pageErrors });
+  const context = page.context();
   try {
-    const page: Page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${platform.baseUrl}/console/`);
-    await page.getByLabel('Admin token').fill(platform.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Site settings' }).waitFor();
 
     const from = page.getByRole('textbox', { name: 'From', exact: true });

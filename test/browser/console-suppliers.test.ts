@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { emulatorClients } from '../../local/platform';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signInToConsole } from '../support/browser';
 import { uniqueEmail, waitForEmails } from '../support/mailbox';
 import { emulatorEndpoints, startTestPlatform, type TestPlatform } from '../support/platform';
 import { batchWrite, waitingBackorders } from '../support/backorder-rows';
@@ -50,13 +50,11 @@ const screenshot = (page: Page, name: string) =>
 
 test('a marketer adds a supplier, links a product, sends a batch now and downloads its CSV', async () => {
   const supplierEmail = uniqueEmail('acme');
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${platform.baseUrl}/console/`);
-  await page.getByLabel('Admin token').fill(platform.adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await signInToConsole(browser, platform.baseUrl, platform.adminToken, {
+    acceptDownloads: true,
+    pageErrors,
+  });
+  context = page.context();
   await page.getByRole('heading', { level: 1, name: 'Site settings' }).waitFor();
 
   // ---- a new supplier: a bad address is refused next to its field, then it is saved ---------------------

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signInToConsole } from '../support/browser';
 import { uniqueEmail } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -59,13 +59,8 @@ const waitForDeliveryState = async (webhookId: string, state: string) => {
 
 test('a marketer adds a webhook endpoint and sees its deliveries, failures included', async () => {
   const receiverUrl = erp.respond('/erp/backorders', () => ({ status: 204 }));
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${platform.baseUrl}/console/`);
-  await page.getByLabel('Admin token').fill(platform.adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await signInToConsole(browser, platform.baseUrl, platform.adminToken, { pageErrors });
+  context = page.context();
   await page.getByRole('heading', { level: 1, name: 'Site settings' }).waitFor();
 
   // ---- a new endpoint: a plain-http public address is refused, then the local receiver is saved ----------

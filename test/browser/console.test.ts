@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { routeAccess } from '../../lib/access';
 import { launchChromium } from '../support/browser';
 import { startTestPlatform } from '../support/platform';
 import { uniqueEmail, waitForEmails } from '../support/mailbox';
@@ -467,6 +468,19 @@ test('on AWS, staff sign in with their Cognito user, set a password at first sig
     }
     return answer(200, {
       AuthenticationResult: { IdToken: idToken, AccessToken: 'access', ExpiresIn: 3600 },
+    });
+  });
+  // Who signed in: an admin (the Cognito group), who may open every section.
+  await page.route('**/api/admin/me', (route) => {
+    bearers.push(route.request().headers()['authorization'] ?? '');
+    return route.fulfill({
+      json: {
+        principal: 'marketer@example.com',
+        kind: 'staff',
+        roles: ['admin'],
+        scopes: [],
+        routes: Object.keys(routeAccess),
+      },
     });
   });
   await page.route('**/api/admin/settings', (route) => {

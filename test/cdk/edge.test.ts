@@ -14,7 +14,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AdminUsers } from '../../lib/admin-users';
+import { AdminUsers, adminAuthorizer } from '../../lib/admin-users';
 import { Api, pathScope } from '../../lib/api';
 import { checkedSenderIdentities } from '../../lib/email';
 import {
@@ -42,6 +42,8 @@ const context = {
 
 const specs = Object.values(functionSpecs) as FunctionDefinition[];
 const apiFunctions = [...new Set(routes.map((route) => route.function))].sort();
+/** The routes API Gateway serves: the streamed ones go from CloudFront to their function's URL (lib/web.ts). */
+const gatewayRoutes = routes.filter((route) => !route.streamed);
 const otherFunctions = specs
   .map((spec) => spec.name as FunctionName)
   .filter((f) => !apiFunctions.includes(f));
@@ -109,8 +111,13 @@ describe('the AWS edge', () => {
           expect.objectContaining({ PathPattern: '/api/*', TargetOriginId: apiOrigin.Id }),
         ]),
       );
-      // The page bucket's origin is not given the secret.
-      const others = (config.Origins as Json[]).filter((origin) => origin !== apiOrigin);
+      // The page bucket's origin is not given the secret (the streamed routes' origin is: exports.test.ts).
+      const streamedOrigins = (config.CacheBehaviors as Json[])
+        .filter((behaviour) => routes.some((route) => route.streamed && route.path === behaviour.PathPattern))
+        .map((behaviour) => behaviour.TargetOriginId);
+      const others = (config.Origins as Json[]).filter(
+        (origin) => origin !== apiOrigin && !streamedOrigins.includes(origin.Id),
+      );
       expect(others.map((origin) => origin.OriginCustomHeaders)).toEqual(others.map(() => undefined));
     });
 
@@ -137,7 +144,8 @@ describe('the AWS edge', () => {
       expect(resources[secretId()].Properties.SecretString).toBeUndefined();
       // Anywhere the secret is used, it is as a reference to this secret, never a literal.
       const text = JSON.stringify(template.toJSON());
-      expect(text.match(/\{\{resolve:secretsmanager:/g)).toHaveLength(1);
+      // Two origins send it: the API's and the streamed routes' function URL.
+      expect(text.match(/\{\{resolve:secretsmanager:/g)).toHaveLength(2);
     });
 
     it.each(apiFunctions)('%s knows the secret by its ARN and may read it', (name) => {
@@ -176,7 +184,7 @@ describe('the AWS edge', () => {
     it.each([
       ['publicApi', '/*/*/api/*'],
       ['adminApi', '/*/*/api/admin/*'],
-      ['inventoryApi', '/*/*/api/webhooks/inventory'],
+      ['inventoryApi', '/*/*/api/webhooks/*'],
     ] as const)('%s has exactly one, from this API at %s', (name, source) => {
       const permissions = apiPermissions().filter(
         (permission) =>
@@ -216,10 +224,10 @@ describe('the AWS edge', () => {
     const stage = (): Json => Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
 
     it('every route of the spec has a throttling class, and every class entry names a route', () => {
-      const missing = routes.map(routeKey).filter((key) => !(key in routeThrottles));
+      const missing = gatewayRoutes.map(routeKey).filter((key) => !(key in routeThrottles));
       expect(missing).toEqual([]);
       const stale = Object.keys(routeThrottles).filter(
-        (key) => !routes.some((route) => routeKey(route) === key),
+        (key) => !gatewayRoutes.some((route) => routeKey(route) === key),
       );
       expect(stale).toEqual([]);
     });
@@ -239,8 +247,8 @@ describe('the AWS edge', () => {
         ThrottlingRateLimit: ceiling.rate,
         ThrottlingBurstLimit: ceiling.burst,
       });
-      expect(Object.keys(RouteSettings).sort()).toEqual(routes.map(routeKey).sort());
-      for (const route of routes) {
+      expect(Object.keys(RouteSettings).sort()).toEqual(gatewayRoutes.map(routeKey).sort());
+      for (const route of gatewayRoutes) {
         const { share } = throttleClasses[routeThrottles[routeKey(route)]];
         expect({ key: routeKey(route), ...RouteSettings[routeKey(route)] }).toEqual({
           key: routeKey(route),
@@ -265,15 +273,14 @@ describe('the AWS edge', () => {
 
     it('the stage is created after every route its settings name (CloudFormation refuses unknown route keys)', () => {
       const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
-      expect(routeIds).toHaveLength(routes.length);
+      expect(routeIds).toHaveLength(gatewayRoutes.length);
       expect(stage().DependsOn).toEqual(expect.arrayContaining(routeIds));
     });
 
     it('a route without a class fails the synth instead of going unthrottled', () => {
       const stack: Stack = bareStack();
-      const adminUsers = new AdminUsers(stack, 'AdminUsers');
+      new AdminUsers(stack, 'AdminUsers');
       const api = new Api(stack, 'Api', {
-        adminAuthorizer: adminUsers.authorizer,
         throttle: { rateLimit: 50, burstLimit: 100 },
       });
       const stub = new lambda.Function(stack, 'Stub', {
@@ -290,7 +297,9 @@ describe('the AWS edge', () => {
       const stubs = Object.fromEntries(
         specs.map((spec): [string, lambda.IFunction] => [spec.name, stub]),
       ) as Record<FunctionName, lambda.IFunction>;
-      expect(() => api.addRoutes([unclassed], stubs)).toThrow(/GET \/api\/unclassed has no throttling class/);
+      expect(() => api.addRoutes([unclassed], stubs, adminAuthorizer(stub))).toThrow(
+        /GET \/api\/unclassed has no throttling class/,
+      );
     });
   });
 

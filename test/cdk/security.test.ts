@@ -29,6 +29,7 @@ import {
   type TableName,
 } from '../../lib/platform';
 import type { Scheduling } from '../../lib/scheduling';
+import { AUTHORIZER_CACHE_SECONDS, consoleRoles } from '../../lib/access';
 import { logicalId, synthesizePlatform, type SynthesizedPlatform } from './stacks';
 
 type Json = any;
@@ -105,6 +106,14 @@ const globMatches = (pattern: string, path: string): boolean =>
 
 const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
+/** What limits a function URL's permission: ", through its URL" (and its auth type), or nothing. */
+const viaUrl = (permission: Json): string =>
+  permission.FunctionUrlAuthType
+    ? `, through its URL (auth ${permission.FunctionUrlAuthType})`
+    : permission.InvokedViaFunctionUrl
+      ? ', through its URL'
+      : '';
+
 describe('BackorderPlatform security', () => {
   let platform: SynthesizedPlatform;
   let resources: Record<string, Json>;
@@ -151,7 +160,7 @@ describe('BackorderPlatform security', () => {
     );
     // Invoke permissions name this API's paths, one pattern per function (test/cdk/edge.test.ts).
     const api = idOf(stack.api.httpApi);
-    for (const path of ['/api/*', '/api/admin/*', '/api/webhooks/inventory']) {
+    for (const path of ['/api/*', '/api/admin/*', '/api/webhooks/*']) {
       names.set(
         `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${api}}/*/*${path}`,
         `api/*/*${path}`,
@@ -270,27 +279,50 @@ describe('BackorderPlatform security', () => {
       const permissions = ofType('AWS::Lambda::Permission')
         .map(([, permission]) => permission.Properties)
         .filter((permission) => JSON.stringify(permission.FunctionName) === JSON.stringify(fnArn));
-      const actual = permissions.map(
-        (permission) =>
-          `${permission.Action} by ${permission.Principal} from ${permission.SourceArn ? describe_(permission.SourceArn) : 'anywhere'}`,
-      );
+      // The admin authorizer is invoked by this API as its authorizer: `<api>/authorizers/<the one authorizer>`.
+      const [[api]] = ofType('AWS::ApiGatewayV2::Api');
+      const [[authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer');
+      const asAuthorizer = `:\${${api}}/authorizers/\${${authorizer}}`;
+      const actual = permissions.map((permission) => {
+        const source = permission.SourceArn ? describe_(permission.SourceArn) : 'anywhere';
+        const from = source.endsWith(asAuthorizer) ? "this API's admin authorizer" : source;
+        return `${permission.Action} by ${permission.Principal} from ${from}${viaUrl(permission)}`;
+      });
       // One permission per API function, for a pattern covering its paths (exactly which: edge.test.ts).
-      const paths = routes.filter((route) => route.function === name).map((route) => route.path);
+      const paths = routes
+        .filter((route) => route.function === name && !route.streamed)
+        .map((route) => route.path);
+      // A function with streamed routes is invoked through its URL, which CloudFront calls (exports.test.ts).
+      const streams = routes.some((route) => route.function === name && route.streamed);
       const covering = actual.filter((permission) => {
         const pattern = /from api\/\*\/\*(\/\S*)$/.exec(permission)?.[1];
         return pattern !== undefined && paths.every((path) => globMatches(pattern, path));
       });
       const expected = [
         ...(paths.length ? [covering.length === 1 ? covering[0] : 'one permission covering its routes'] : []),
+        ...(streams
+          ? [
+              'lambda:InvokeFunctionUrl by * from anywhere, through its URL (auth NONE)',
+              'lambda:InvokeFunction by * from anywhere, through its URL',
+            ]
+          : []),
         ...schedules
           .filter((schedule) => schedule.function === name)
           .map((schedule) => `lambda:InvokeFunction by events.amazonaws.com from rule/${schedule.name}`),
+        ...(name === 'authorizer'
+          ? ["lambda:InvokeFunction by apigateway.amazonaws.com from this API's admin authorizer"]
+          : []),
       ];
       expect(actual.sort()).toEqual(expected.sort());
     });
 
-    it('no function has a URL, and queue consumers are invoked only through their event source', () => {
-      expect(ofType('AWS::Lambda::Url')).toEqual([]);
+    it('only functions with streamed routes have a URL, and queue consumers are invoked only through their event source', () => {
+      const urls = ofType('AWS::Lambda::Url').map(
+        ([, url]) =>
+          `${arnText(url.Properties.TargetFunctionArn)} ${url.Properties.InvokeMode} ${url.Properties.AuthType}`,
+      );
+      const streaming = new Set(routes.filter((route) => route.streamed).map((route) => route.function));
+      expect(urls).toEqual([...streaming].map((name) => `\${${idOf(fn(name))}.Arn} RESPONSE_STREAM NONE`));
       const mappings = ofType('AWS::Lambda::EventSourceMapping').map(
         ([, mapping]) =>
           `${describe_(mapping.Properties.EventSourceArn)} → ${arnText(mapping.Properties.FunctionName)}`,
@@ -524,7 +556,9 @@ describe('BackorderPlatform security', () => {
 
     it('the spec puts every /api/admin route, and no other, behind the admin authorizer and function', () => {
       for (const route of routes) {
-        expect({ key: routeKey(route), auth: route.auth, fn: route.function === 'adminApi' }).toEqual({
+        // Streamed admin routes are the exporter's, through its URL (exports.test.ts).
+        const served = route.function === (route.streamed ? 'exporter' : 'adminApi');
+        expect({ key: routeKey(route), auth: route.auth, fn: served }).toEqual({
           key: routeKey(route),
           auth: isAdminPath(route.path) ? 'admin' : 'public',
           fn: isAdminPath(route.path),
@@ -534,7 +568,12 @@ describe('BackorderPlatform security', () => {
 
     it('has exactly the routes of the spec: no $default, ANY or greedy {proxy+} route', () => {
       const keys = routeResources().map((route) => route.RouteKey);
-      expect(keys.sort()).toEqual(routes.map(routeKey).sort());
+      expect(keys.sort()).toEqual(
+        routes
+          .filter((route) => !route.streamed)
+          .map(routeKey)
+          .sort(),
+      );
       expect(
         keys.filter((key) => key.startsWith('$') || key.startsWith('ANY ') || key.includes('+}')),
       ).toEqual([]);
@@ -545,42 +584,55 @@ describe('BackorderPlatform security', () => {
       expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
     });
 
-    it('the one authorizer trusts only Cognito tokens the user pool issued to the console client', () => {
+    it('the one authorizer is the authorizer function: REQUEST, simple answers, a short cache per Authorization header', () => {
       const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
       expect(authorizers).toHaveLength(1);
-      const [userPool] = ofType('AWS::Cognito::UserPool');
-      const [client] = ofType('AWS::Cognito::UserPoolClient');
       expect(authorizers[0][1].Properties).toMatchObject({
-        AuthorizerType: 'JWT',
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
         IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: {
-          Audience: [{ Ref: client[0] }],
-          Issuer: { 'Fn::GetAtt': [userPool[0], 'ProviderURL'] },
-        },
+        AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
       });
+      expect(JSON.stringify(authorizers[0][1].Properties.AuthorizerUri)).toContain(idOf(fn('authorizer')));
     });
 
-    it('every /api/admin route requires the JWT, and no other route uses it', () => {
+    it('the authorizer checks ID tokens of the console user pool and client, and is never given local tokens', () => {
+      const [userPool] = ofType('AWS::Cognito::UserPool');
+      const [client] = ofType('AWS::Cognito::UserPoolClient');
+      const variables = resources[idOf(fn('authorizer'))].Properties.Environment.Variables;
+      expect(variables.CONSOLE_USER_POOL_ID).toEqual({ Ref: userPool[0] });
+      expect(variables.CONSOLE_CLIENT_ID).toEqual({ Ref: client[0] });
+      for (const [, resource] of ofType('AWS::Lambda::Function'))
+        expect(['', undefined]).toContain(resource.Properties.Environment?.Variables?.LOCAL_CONSOLE_TOKENS);
+    });
+
+    it('one Cognito group per console role', () => {
+      const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, group]) => group.Properties.GroupName);
+      expect(groups.sort()).toEqual([...consoleRoles].sort());
+    });
+
+    it('every /api/admin route passes the authorizer, and no other route uses it', () => {
       const [[authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer');
       for (const route of routeResources()) {
         const guard = { AuthorizationType: route.AuthorizationType, AuthorizerId: route.AuthorizerId };
         expect({ key: route.RouteKey, ...guard }).toEqual(
           isAdminPath(pathOf(route.RouteKey))
-            ? { key: route.RouteKey, AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizer } }
+            ? { key: route.RouteKey, AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizer } }
             : { key: route.RouteKey, AuthorizationType: 'NONE', AuthorizerId: undefined },
         );
       }
     });
 
-    it('every route that reaches the admin function requires the JWT', () => {
+    it('every route that reaches the admin function passes the authorizer', () => {
       const admin = idOf(fn('adminApi'));
       const reaching = routeResources().filter((route) => integrationFunction(route) === admin);
       expect(reaching.length).toBe(routes.filter((route) => route.function === 'adminApi').length);
       for (const route of reaching)
-        expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, 'JWT']);
+        expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, 'CUSTOM']);
     });
 
-    it("the admin function's invoke permissions name only paths whose every route requires the JWT", () => {
+    it("the admin function's invoke permissions name only paths whose every route passes the authorizer", () => {
       const adminArn = JSON.stringify({ 'Fn::GetAtt': [idOf(fn('adminApi')), 'Arn'] });
       const sources = ofType('AWS::Lambda::Permission')
         .map(([, permission]) => permission.Properties)
@@ -597,7 +649,7 @@ describe('BackorderPlatform security', () => {
         const atPath = routeResources().filter((route) => globMatches(pattern!, pathOf(route.RouteKey)));
         expect(atPath.length).toBeGreaterThan(0);
         for (const route of atPath)
-          expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, 'JWT']);
+          expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, 'CUSTOM']);
       }
     });
 

@@ -48,7 +48,7 @@ const API_CALLS: Array<[string, string, RequestInit]> = [
 ];
 
 beforeAll(async () => {
-  server = createGateway({ handlers, adminToken, isReady: () => ready });
+  server = createGateway({ handlers, isReady: () => ready });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -104,6 +104,11 @@ describe('once every part is ready', () => {
       publicApi: answer('publicApi'),
       inventoryApi: answer('inventoryApi'),
       adminApi: answer('adminApi'),
+      // The admin routes' authorizer, played by the gateway before the admin function.
+      authorizer: async () => ({
+        isAuthorized: true,
+        context: { caller: 'staff', principal: 'a', roles: 'admin' },
+      }),
     });
     ready = true;
   });

@@ -24,8 +24,16 @@ const settings = (overrides: { enabled?: boolean; segments?: string[]; publicBas
   ...(overrides.publicBaseUrl ? { publicBaseUrl: overrides.publicBaseUrl } : {}),
 });
 
-/** Settings as saved and read back: an optional section left out takes its default. */
-const withDefaults = (body: Record<string, unknown>) => ({ embed: { allowedOrigins: [] }, ...body });
+/**
+ * Settings as saved and read back: an optional section left out takes its default; the answer also says
+ * whether each store connector's secret is set (none here: store-connectors.test.ts).
+ */
+const NO_CONNECTORS = { shopify: { configured: false }, woocommerce: { configured: false } };
+const withDefaults = (body: Record<string, unknown>) => ({
+  embed: { allowedOrigins: [] },
+  ...body,
+  connectors: NO_CONNECTORS,
+});
 
 const putSettings = async (body: Record<string, unknown>) => {
   const response = await platform.admin('PUT', '/api/admin/settings', body);
@@ -69,7 +77,7 @@ describe('PUT /api/admin/settings', () => {
       embed: { allowedOrigins: ['https://shop.example', 'http://localhost:8080'] },
     };
     await putSettings(embedding);
-    expect((await platform.admin('GET', '/api/admin/settings')).body).toEqual(embedding);
+    expect((await platform.admin('GET', '/api/admin/settings')).body).toEqual(withDefaults(embedding));
   });
 
   const valid = settings();

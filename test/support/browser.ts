@@ -3,7 +3,7 @@
  * the background networking that a closed network would refuse.
  */
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Where a Chromium or Chrome usually is: `CHROMIUM_PATH` first, then Debian/Ubuntu, Fedora, macOS. */
 const CANDIDATES = [
@@ -41,4 +41,39 @@ export const launchChromium = async (): Promise<Browser> => {
       '--disable-sync',
     ],
   });
+};
+
+export interface ConsoleSignIn {
+  /** The console address after `/console/`: `#/lookup`. */
+  hash?: string;
+  viewport?: { width: number; height: number };
+  acceptDownloads?: boolean;
+  /** Each wait's limit (10 s). */
+  timeoutMs?: number;
+  /** Where the page's uncaught errors are collected, for the test that checks there were none. */
+  pageErrors?: string[];
+}
+
+/**
+ * A new browser context on the console, signed in with `token` (the admin's, a marketer's, support's, or
+ * anything a test wants refused): the steps every console test starts with. The sign-in's outcome is the
+ * test's to wait for. Close it with `page.context().close()`.
+ */
+export const signInToConsole = async (
+  browser: Browser,
+  baseUrl: string,
+  token: string,
+  options: ConsoleSignIn = {},
+): Promise<Page> => {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    acceptDownloads: options.acceptDownloads,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeoutMs ?? 10_000);
+  if (options.pageErrors) page.on('pageerror', (error) => options.pageErrors!.push(error.message));
+  await page.goto(`${baseUrl}/console/${options.hash ?? ''}`);
+  await page.getByLabel('Admin token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
 };

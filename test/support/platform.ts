@@ -22,6 +22,9 @@ export interface TestPlatform extends RunningPlatform {
   baseUrl: string;
   sesUrl: string;
   adminToken: string;
+  /** Console tokens of the other roles (lib/access.ts). */
+  marketerToken: string;
+  supportToken: string;
   webhookSecret: string;
   /** A request to the platform; a JSON body is serialised unless `raw` is given. */
   request<T = any>(
@@ -36,12 +39,16 @@ export interface TestPlatform extends RunningPlatform {
 export const startTestPlatform = async (overrides: Partial<PlatformOptions> = {}): Promise<TestPlatform> => {
   const endpoints = emulatorEndpoints();
   const adminToken = randomBytes(24).toString('base64url');
+  const marketerToken = randomBytes(24).toString('base64url');
+  const supportToken = randomBytes(24).toString('base64url');
   const webhookSecret = randomBytes(24).toString('base64url');
   const platform = await startPlatform({
     endpoints,
     port: 0,
     prefix: `t${randomBytes(4).toString('hex')}-`,
     adminToken,
+    marketerToken,
+    supportToken,
     webhookSecret,
     signupRateLimit: 0,
     schedulerTickSeconds: 1,
@@ -77,6 +84,8 @@ export const startTestPlatform = async (overrides: Partial<PlatformOptions> = {}
     baseUrl: platform.url,
     sesUrl: endpoints.ses,
     adminToken,
+    marketerToken,
+    supportToken,
     webhookSecret,
     request,
     admin: (method, path, body) =>

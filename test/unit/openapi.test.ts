@@ -119,9 +119,13 @@ describe('the OpenAPI document', () => {
           ? ['bearerAuth']
           : route.path === '/api/webhooks/inventory'
             ? ['signature']
-            : /^\/api\/backorders\/\{id\}/.test(route.path)
-              ? ['linkToken', 'linkTokenQuery']
-              : [];
+            : route.path === '/api/webhooks/shopify'
+              ? ['shopifySignature']
+              : route.path === '/api/webhooks/woocommerce'
+                ? ['wooCommerceSignature']
+                : /^\/api\/backorders\/\{id\}/.test(route.path)
+                  ? ['linkToken', 'linkTokenQuery']
+                  : [];
       expect({ route: routeKey(route), schemes }).toEqual({ route: routeKey(route), schemes: expected });
       if (route.auth === 'admin') expect(operation.responses['401']).toBeDefined();
     }

@@ -5,10 +5,12 @@
 import { functions, queueConsumedBy, queues, routeKey, routes } from '../../lib/platform';
 import { routes as publicRoutes } from '../../lambdas/public-api/handler';
 import { routes as adminRoutes } from '../../lambdas/admin-api/handler';
+import { routes as exporterRoutes } from '../../lambdas/exporter/routes';
 
 const implemented: Record<string, Record<string, unknown>> = {
   publicApi: publicRoutes,
   adminApi: adminRoutes,
+  exporter: exporterRoutes,
 };
 
 describe('platform description', () => {
@@ -33,6 +35,12 @@ describe('platform description', () => {
       expect(queue.maxReceiveCount).toBeGreaterThan(1);
       expect(queueConsumedBy(queue.consumer)).toBe(queue);
     }
+  });
+
+  test('a streamed route has a literal path: its function URL has no route key, the function matches the path', () => {
+    const streamed = routes.filter((route) => route.streamed);
+    expect(streamed.length).toBeGreaterThan(0);
+    for (const route of streamed) expect(route.path).not.toMatch(/[{}*]/);
   });
 
   test('no route is declared twice', () => {

@@ -32,11 +32,13 @@ export class NetworkError extends Error {
 
 /**
  * Sends one request to the API. `body` undefined sends no body at all (the contract's body-less actions,
- * such as cancel, accept that). `options.headers` adds headers, such as the console's Authorization.
+ * such as cancel, accept that). `options.headers` adds headers, such as the console's Authorization;
+ * `options.contentType` sends `body` (a string, Blob or ArrayBuffer) as it is, with that type, instead of as
+ * JSON (a CSV file).
  * @param {'GET'|'POST'|'PUT'|'DELETE'} method
  * @param {string} path
  * @param {unknown} [body]
- * @param {{headers?: Record<string, string>}} [options]
+ * @param {{headers?: Record<string, string>, contentType?: string}} [options]
  * @returns {Promise<{status:number, body:any}>}
  */
 export async function request(method, path, body, options = {}) {
@@ -45,8 +47,8 @@ export async function request(method, path, body, options = {}) {
   /** @type {RequestInit} */
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    headers['Content-Type'] = options.contentType ?? 'application/json';
+    init.body = options.contentType ? /** @type {BodyInit} */ (body) : JSON.stringify(body);
   }
 
   let response;

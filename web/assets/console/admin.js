@@ -31,16 +31,17 @@ export function whenSignedOut(listener) {
  * @param {'GET'|'POST'|'PUT'|'DELETE'} method
  * @param {string} path
  * @param {unknown} [body]
+ * @param {{contentType?: string}} [options] a body that is not JSON (a CSV file), sent as it is
  * @returns {Promise<{status:number, body:any}>}
  */
-export async function admin(method, path, body) {
+export async function admin(method, path, body, options = {}) {
   const bearer = currentBearer();
   if (!bearer) {
     onSignedOut('Your session has ended. Sign in again to continue.');
     throw new SignedOut();
   }
   try {
-    return await request(method, path, body, { headers: { Authorization: `Bearer ${bearer}` } });
+    return await request(method, path, body, { ...options, headers: { Authorization: `Bearer ${bearer}` } });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       forgetBearer();

@@ -19,6 +19,7 @@ import {
 import { PagedList, counted } from './section.js';
 import { STATUS_WORDS, backorderCard } from './lookup-card.js';
 import { showEmails } from './lookup-emails.js';
+import { exportCsv } from './exports.js';
 
 /** @typedef {{email: string, sku: string, status: string}} Search */
 
@@ -32,6 +33,7 @@ const searchButton = byId('lookup-search', window.HTMLButtonElement);
 const result = byId('lookup-result');
 const backordersPart = byId('lookup-backorders-part');
 const backorderList = byId('lookup-backorders');
+const exportButton = byId('lookup-export', window.HTMLButtonElement);
 
 /** @param {string} name */
 const field = (name) =>
@@ -133,6 +135,9 @@ const pages = new PagedList({
 /** @param {Search} query */
 async function runSearch(query) {
   search = query;
+  // The export takes the SKU and status of the search; a shopper's backorders are not an export of their own.
+  exportButton.hidden = Boolean(query.email);
+  exportButton.setAttribute('aria-label', `Export the backorders ${describeSearch(query)} as CSV`);
   backorderList.replaceChildren();
   pages.restart();
   backordersPart.hidden = true;
@@ -145,6 +150,20 @@ async function runSearch(query) {
     searchButton.disabled = false;
   }
 }
+
+exportButton.addEventListener('click', () => {
+  if (!search) return;
+  const params = new URLSearchParams();
+  if (search.sku) params.set('sku', search.sku);
+  if (search.status) params.set('status', search.status);
+  const query = params.toString();
+  void exportCsv(
+    exportButton,
+    result,
+    `/api/admin/backorders.csv${query ? `?${query}` : ''}`,
+    'backorders.csv',
+  );
+});
 
 /** @param {Search} query */
 function describeSearch(query) {

@@ -7,7 +7,7 @@
  * again the person is back where they were, with unsaved edits still there.
  */
 import { ApiError, NetworkError, request } from '../api.js';
-import { SignedOut, whenSignedOut } from './admin.js';
+import { SignedOut, admin, whenSignedOut } from './admin.js';
 import {
   CognitoError,
   answerChallenge,
@@ -24,9 +24,11 @@ import * as campaigns from './campaigns.js';
 import * as suppliers from './suppliers.js';
 import * as lookup from './lookup.js';
 import * as webhooks from './webhooks.js';
+import * as connectors from './connectors.js';
 import * as dashboard from './dashboard.js';
 import * as embed from './embed-page.js';
-import { DEFAULT_SECTION, currentRoute, onQuietChange } from './router.js';
+import * as apiKeys from './api-keys.js';
+import { DEFAULT_SECTION, SECTION_NEEDS, currentRoute, onQuietChange } from './router.js';
 
 /**
  * What main.js asks of each section module.
@@ -41,7 +43,18 @@ import { DEFAULT_SECTION, currentRoute, onQuietChange } from './router.js';
  */
 
 /** @type {Record<string, ConsoleSection>} */
-const SECTIONS = { settings, products, campaigns, suppliers, lookup, webhooks, dashboard, embed };
+const SECTIONS = {
+  settings,
+  products,
+  campaigns,
+  suppliers,
+  lookup,
+  webhooks,
+  connectors,
+  dashboard,
+  embed,
+  'api-keys': apiKeys,
+};
 
 const main = byId('main');
 const nav = byId('console-nav');
@@ -59,17 +72,53 @@ const submitButton = (form) => /** @type {HTMLButtonElement} */ (form.querySelec
 let signInMode = { mode: 'token' };
 /** The hash last shown, and whether it finished loading (so signing in again need not reload it). */
 let shown = { hash: /** @type {string|null} */ (null), complete: false };
+/** The sections the signed-in person's role opens (GET /api/admin/me), once per sign-in; null until known. */
+let openSections = /** @type {string[]|null} */ (null);
 /** A Cognito challenge in progress: {challenge, session, username}. */
 let pendingChallenge = /** @type {any} */ (null);
 
 // ---- routing ------------------------------------------------------------------------------------------
+
+/**
+ * Learns which sections the signed-in person may use and shows only those in the navigation. An account
+ * in no group (Cognito) opens none: it is told so on the sign-in screen.
+ * @returns {Promise<boolean>} whether any section is open
+ */
+async function loadOpenSections() {
+  if (openSections === null) {
+    const { body } = await admin('GET', '/api/admin/me');
+    const routes = new Set(Array.isArray(body?.routes) ? body.routes : []);
+    openSections = Object.keys(SECTIONS).filter((name) => routes.has(SECTION_NEEDS[name]));
+    nav.querySelectorAll('a[data-view]').forEach((link) => {
+      const item = /** @type {HTMLElement} */ (link.parentElement);
+      item.hidden = !openSections?.includes(/** @type {HTMLElement} */ (link).dataset.view ?? '');
+    });
+  }
+  return openSections.length > 0;
+}
 
 async function showRoute() {
   if (!currentBearer()) {
     showSignIn();
     return;
   }
-  const route = currentRoute();
+  try {
+    if (!(await loadOpenSections())) {
+      forgetBearer();
+      openSections = null;
+      showSignIn('Your account has no console role yet: ask an administrator to add you to a group.');
+      return;
+    }
+  } catch (error) {
+    if (error instanceof SignedOut) return;
+    throw error;
+  }
+  let route = currentRoute();
+  if (!openSections?.includes(route.view)) {
+    // A section this role does not open (a shared link, the default): the first one it does.
+    history.replaceState(null, '', `#/${openSections?.[0]}`);
+    route = currentRoute();
+  }
   const hash = location.hash || `#/${DEFAULT_SECTION}`;
   signInView.hidden = true;
   nav.hidden = false;
@@ -155,6 +204,7 @@ function showSignIn(message) {
 /** @param {string} token */
 async function signedIn(token) {
   rememberBearer(token);
+  openSections = null;
   showResult(signInMessage);
   tokenForm.reset();
   passwordForm.reset();
@@ -169,15 +219,15 @@ tokenForm.addEventListener('submit', async (event) => {
   const input = control(tokenForm, 'token');
   const token = input.value.trim();
   if (!token) {
-    setFieldError(tokenForm, 'token', 'Paste the admin token.');
+    setFieldError(tokenForm, 'token', 'Paste your console token.');
     input.focus();
     return;
   }
   const button = submitButton(tokenForm);
   button.disabled = true;
   try {
-    // Any admin read tells whether the token is right, before the console shows anything.
-    await request('GET', '/api/admin/settings', undefined, { headers: { Authorization: `Bearer ${token}` } });
+    // Who am I tells whether the token is right, before the console shows anything.
+    await request('GET', '/api/admin/me', undefined, { headers: { Authorization: `Bearer ${token}` } });
     await signedIn(token);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -310,13 +360,17 @@ signOutButton.addEventListener('click', async () => {
     return;
   editing?.discardChanges?.();
   forgetBearer();
+  openSections = null;
   shown = { hash: null, complete: false };
   for (const section of Object.values(SECTIONS)) section.reset?.();
   showSignIn();
   showResult(signInMessage, 'success', 'You are signed out.');
 });
 
-whenSignedOut((message) => showSignIn(message));
+whenSignedOut((message) => {
+  openSections = null;
+  showSignIn(message);
+});
 
 onQuietChange((hash) => {
   previousHash = hash;

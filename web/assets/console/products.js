@@ -11,6 +11,8 @@ import { fillSupplierSelect } from './suppliers.js';
 import { PagedList, Section, counted, loadList, pagePath } from './section.js';
 import { actions, appendRows, badge, cell, rowHeading, rowsIn } from './cards.js';
 import { fillSegmentChoices } from './choices.js';
+import { wireProductImport } from './product-import.js';
+import { exportCsv } from './exports.js';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** @type {Record<string, string>} */
@@ -20,6 +22,7 @@ const COLUMNS = ['SKU', 'Name', 'Free stock', 'Backorders', 'Expected restock', 
 
 const listPart = byId('products-list-part');
 const listResult = byId('products-result');
+const exportButton = byId('products-export', window.HTMLButtonElement);
 const list = byId('products-list');
 const editorPart = byId('product-editor-part');
 const editorTitle = byId('product-editor-title');
@@ -55,6 +58,10 @@ export const show = (route) => section.route(route, { list: showList, editor: sh
 
 // ---- list -----------------------------------------------------------------------------------------------
 
+exportButton.addEventListener('click', () =>
+  exportCsv(exportButton, listResult, '/api/admin/products.csv', 'products.csv'),
+);
+
 const pages = new PagedList({
   moreButton: byId('products-more', window.HTMLButtonElement),
   fetchPage: async (cursor) => (await admin('GET', pagePath('/api/admin/products', cursor))).body,
@@ -63,6 +70,11 @@ const pages = new PagedList({
   count: () => rowsIn(list).length,
   entry: (index) => rowsIn(list)[index]?.querySelector('a'),
   afterMore: () => showResult(listResult, 'info', listCount(rowsIn(list).length)),
+});
+
+// An import done while the list shows: the list shows what it added.
+wireProductImport(() => {
+  if (!listPart.hidden && !section.view.hidden) void showList();
 });
 
 /** @param {number} count */

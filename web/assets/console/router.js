@@ -12,10 +12,31 @@ export const SECTION_NAMES = [
   'suppliers',
   'lookup',
   'webhooks',
+  'connectors',
   'dashboard',
   'embed',
+  'api-keys',
 ];
 export const DEFAULT_SECTION = 'settings';
+
+/**
+ * The admin route a section cannot work without (lib/access.ts decides who may call it): the console shows a
+ * section only to those `GET /api/admin/me` says may call it. Display only: the API checks every request.
+ * @type {Record<string, string>}
+ */
+export const SECTION_NEEDS = {
+  settings: 'PUT /api/admin/settings',
+  products: 'PUT /api/admin/products/{sku}',
+  campaigns: 'GET /api/admin/campaigns',
+  suppliers: 'GET /api/admin/suppliers',
+  lookup: 'GET /api/admin/backorders',
+  webhooks: 'GET /api/admin/webhooks',
+  connectors: 'GET /api/admin/connectors/{connector}/deliveries',
+  dashboard: 'GET /api/admin/stats',
+  // The snippet for the shop's pages: for whoever looks after the catalogue.
+  embed: 'PUT /api/admin/products/{sku}',
+  'api-keys': 'GET /api/admin/api-keys',
+};
 
 /** @returns {{view:string, parts:string[], query:URLSearchParams}} */
 export function currentRoute() {

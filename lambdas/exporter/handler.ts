@@ -1,0 +1,19 @@
+/**
+ * The console's CSV exports, streamed through the function's URL behind CloudFront (lib/web.ts): no API
+ * Gateway and no authorizer in front, so the caller is identified here with the authorizer's own code
+ * (lambdas/use-cases/identify-caller.ts) and admitted by the one route table (lib/access.ts), after the origin
+ * secret (lambdas/runtime/streamed-http.ts).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logger } from '../runtime/logger';
+import { streamedApiHandler } from '../runtime/streamed-http';
+import { admitCaller } from '../use-cases/access';
+import { identifyCaller } from '../use-cases/identify-caller';
+import { routes } from './routes';
+
+const api = streamedApiHandler(routes, {
+  admit: async (headers, routeKey) => admitCaller(await identifyCaller(headers.authorization), routeKey),
+});
+
+export const dispatch = api.dispatch;
+export const handler = api.handler.use(injectLambdaContext(logger));

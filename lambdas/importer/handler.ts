@@ -1,0 +1,18 @@
+/**
+ * Import queue consumer: one chunk of a product CSV import per message (lambdas/use-cases/import-chunk.ts),
+ * upserted by SKU and counted into the import's report once, however often the message arrives.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { importChunkMessage } from '../messages/import';
+import { logger } from '../runtime/logger';
+import { consumeEach } from '../runtime/queue-consumer';
+import { importChunk } from '../use-cases/import-chunk';
+
+export const importChunks = consumeEach({
+  queue: 'import',
+  schema: importChunkMessage,
+  handle: (message) => importChunk(message),
+});
+
+export const handler = middy(importChunks).use(injectLambdaContext(logger));
