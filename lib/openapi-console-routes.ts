@@ -18,11 +18,9 @@ import { batchesQuery } from '../lambdas/use-cases/supplier-admin';
 import { deliveriesQuery } from '../lambdas/use-cases/webhook-admin';
 import * as answers from './openapi-console-responses';
 import { connectorDeliveryList, consoleSettings } from './openapi-connector-responses';
-import * as access from './openapi-access-responses';
-import { apiKeyIdSchema, newApiKeySchema } from '../lambdas/domain/api-key';
+import { accessRouteDocs } from './openapi-access';
 import { inventoryReceipt } from './openapi-responses';
-import { importReport, importStarted, productCsv } from './openapi-import-responses';
-import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '../lambdas/domain/product-csv';
+import { importRouteDocs } from './openapi-import';
 import { named, type Answer, type Named, type RouteDoc } from './openapi-routes';
 
 const backorderId = { id: z.string().describe('The backorder id') };
@@ -57,40 +55,7 @@ const settings = named('SiteSettings', consoleSettings);
 const previewSample = { sample: sampleSchema.describe('Sample data, or a real backorder ({"backorderId"})') };
 
 export const consoleRouteDocs: Record<string, RouteDoc> = {
-  'GET /api/admin/me': {
-    tag: 'Access',
-    summary: 'Who is calling, and what they may call',
-    description: 'The console shows only the sections the signed-in role opens.',
-    guard: 'admin',
-    answers: ok('The caller', named('ConsoleSession', access.consoleSession)),
-    errors: [],
-  },
-  'GET /api/admin/api-keys': {
-    tag: 'Access',
-    summary: 'API keys, without their secrets',
-    guard: 'admin',
-    answers: ok('Every key', named('ApiKeyList', access.apiKeyList)),
-    errors: [],
-  },
-  'POST /api/admin/api-keys': {
-    tag: 'Access',
-    summary: 'Make an API key',
-    description:
-      'The key is in this answer only: it is stored as a SHA-256 hash. At most 50 live keys (409 beyond).',
-    guard: 'admin',
-    body: named('NewApiKey', newApiKeySchema),
-    answers: [{ status: 201, description: 'Made', body: named('MadeApiKey', access.madeApiKey) }],
-    errors: [409],
-  },
-  'DELETE /api/admin/api-keys/{id}': {
-    tag: 'Access',
-    summary: 'Revoke an API key',
-    description: "At once: the key's next request is refused with 401. Revoking twice is harmless.",
-    guard: 'admin',
-    path: { id: apiKeyIdSchema },
-    answers: ok('Revoked', named('ApiKey', access.apiKeyView)),
-    errors: [404],
-  },
+  ...accessRouteDocs,
   'GET /api/admin/settings': {
     tag: 'Settings',
     summary: 'Site settings',
@@ -136,34 +101,7 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
     answers: saved(product),
     errors: [],
   },
-  'POST /api/admin/products/import': {
-    tag: 'Products',
-    summary: 'Import products from a CSV file',
-    description:
-      'Upserts by SKU: an empty cell or an absent column keeps the stored value (a new product gets the ' +
-      'defaults a PUT gives it), so the same file twice changes nothing the second time; each row means what ' +
-      'the same PUT /api/admin/products/{sku} would. The whole file is checked first: not UTF-8, not CSV, a ' +
-      `required column missing, an unknown column or more than ${IMPORT_MAX_ROWS} rows is a 400 and nothing ` +
-      'is imported. Bad values fail their own row, reported by line, and the rest is imported by the import ' +
-      `queue: read the report. Up to ${IMPORT_MAX_BYTES / 1024 / 1024} MiB (413 above); a body that is not ` +
-      'text/csv (UTF-8) is a 415. Raised stock starts an allocation. See docs/catalogue.md.',
-    guard: 'admin',
-    body: named('ProductCsv', productCsv),
-    bodyContentType: 'text/csv',
-    answers: [
-      { status: 202, description: 'Accepted: importing', body: named('ImportStarted', importStarted) },
-    ],
-    errors: [],
-  },
-  'GET /api/admin/imports/{id}': {
-    tag: 'Products',
-    summary: "An import's report",
-    description: 'Counts so far and the errors by line; `done` once every row is counted. Kept 30 days.',
-    guard: 'admin',
-    path: { id: z.string().describe('The id the import answered') },
-    answers: ok('The report', named('ImportReport', importReport)),
-    errors: [404],
-  },
+  ...importRouteDocs,
   'POST /api/admin/inventory': {
     tag: 'Products',
     summary: 'Set free stock',

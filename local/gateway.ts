@@ -21,8 +21,8 @@ import { ORIGIN_VERIFY_HEADER, routeKey, routes, type RouteDefinition } from '..
 import { pageFileFor } from '../lib/web-paths';
 // The same security headers, Content-Security-Policy included, as the CloudFront response headers policies.
 import { pageHeadersFor } from '../lib/web-headers';
-import { AUTHORIZER_CACHE_SECONDS } from '../lib/access';
 import { asApiInvocation } from './api-priority';
+import { callAuthorizer } from './authorizer';
 import { withResponseStream } from './awslambda';
 import type { LambdaHandler } from './handlers';
 import { ROOT } from './handlers';
@@ -185,48 +185,6 @@ const toEvent = (
   } as APIGatewayProxyEventV2;
 };
 
-interface AuthorizerAnswer {
-  isAuthorized: boolean;
-  context?: Record<string, string>;
-}
-
-/**
- * API Gateway's part before an admin route: no Authorization header (the identity source) → 401 without
- * calling anyone; else the authorizer function's answer, cached per header value for as long as the stack
- * caches it (lib/access.ts AUTHORIZER_CACHE_SECONDS), so local tests see what a cached answer does.
- */
-const authorizerCache = new Map<string, { answer: AuthorizerAnswer; until: number }>();
-const runAuthorizer = async (
-  req: IncomingMessage,
-  url: URL,
-  route: CompiledRoute,
-  options: GatewayOptions,
-): Promise<AuthorizerAnswer> => {
-  const authorization = req.headers.authorization!;
-  const cached = authorizerCache.get(authorization);
-  if (cached && cached.until > Date.now()) return cached.answer;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers))
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  const event = {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${req.method}${url.pathname}`,
-    identitySource: [authorization],
-    routeKey: routeKey(route.definition),
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers,
-    requestContext: { http: { method: req.method, path: url.pathname, sourceIp: peerAddress(req) } },
-  };
-  const answer = (await asApiInvocation(() =>
-    options.handlers.authorizer(event, lambdaContext('authorizer')),
-  )) as AuthorizerAnswer;
-  if (authorizerCache.size > 10_000) authorizerCache.clear();
-  authorizerCache.set(authorization, { answer, until: Date.now() + AUTHORIZER_CACHE_SECONDS * 1000 });
-  return answer;
-};
-
 /**
  * A streamed route (lib/platform.ts), as CloudFront's behaviour for its path does it on AWS: to the function's
  * URL (invoke mode RESPONSE_STREAM) with the origin secret, and no authorizer (the function identifies the
@@ -298,7 +256,14 @@ const serveApi = async (
           'www-authenticate': 'Bearer',
         });
       }
-      const answer = await runAuthorizer(req, url, route, options);
+      const answer = await callAuthorizer(options.handlers.authorizer, {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        rawQueryString: url.search.slice(1),
+        routeKey: routeKey(route.definition),
+        headers: req.headers,
+        sourceIp: peerAddress(req),
+      });
       if (!answer.isAuthorized) {
         req.resume();
         return sendJson(res, 403, errorBody('FORBIDDEN', 'Forbidden'));

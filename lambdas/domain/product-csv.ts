@@ -33,6 +33,11 @@ export const IMPORT_COLUMNS = [
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 const REQUIRED: readonly ImportColumn[] = ['sku', 'name'];
+/**
+ * Columns of the products export (GET /api/admin/products.csv) that are figures the platform keeps, not
+ * fields a file sets: read past, so an exported file, edited in a spreadsheet, imports back as it is.
+ */
+export const EXPORT_FIGURE_COLUMNS = ['waiting', 'unitsWaiting'] as const;
 const OPTION_PREFIX = 'option.';
 
 /** What one line asks for. A field left out (empty cell, or no such column) leaves the stored one as it is. */
@@ -64,7 +69,7 @@ export interface ProductCsv {
   errors: LineError[];
 }
 
-type Column = { field: ImportColumn } | { option: string };
+type Column = { field: ImportColumn } | { option: string } | { figure: string };
 
 const backorderRules = productSchema.shape.backorders.unwrap().shape;
 const WHOLE_NUMBER = /^\d{1,10}$/;
@@ -162,6 +167,8 @@ const readHeader = (cells: readonly string[]): Column[] => {
     if (seen.has(key)) problems.push({ path: 'columns', message: `column ${title} appears twice` });
     seen.add(key);
     if (field) return { field };
+    const figure = EXPORT_FIGURE_COLUMNS.find((name) => name.toLowerCase() === title.toLowerCase());
+    if (figure) return { figure };
     if (title.toLowerCase().startsWith(OPTION_PREFIX)) {
       const option = title.slice(OPTION_PREFIX.length).trim();
       const problem = optionNameProblem(option);
@@ -224,6 +231,7 @@ const readRow = (
   columns.forEach((column, index) => {
     // A short row (trailing empty cells left out) leaves the rest empty; an export's formula guard goes.
     const cell = fromSpreadsheetSafe(cells[index] ?? '').trim();
+    if ('figure' in column) return;
     if ('option' in column) {
       if (cell) options[column.option] = cell;
       return;

@@ -142,6 +142,9 @@ test('the timeline shows what happened, who did it, the bounce on the email that
     outcomeAt: expect.any(String),
   });
 
+  // backorder.created goes out once the confirmation is sent: delivered before the cancel, so the timeline's
+  // order below is the order things happened in (under load it could otherwise come after the cancel).
+  await erp.waitForRequests(`/${endpoint}`, 1, 20_000);
   const cancelled = await platform.admin('POST', `/api/admin/backorders/${id}/cancel`);
   expect(cancelled.status).toBe(200);
   await erp.waitForRequests(`/${endpoint}`, 2, 20_000);

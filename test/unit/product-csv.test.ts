@@ -126,6 +126,12 @@ describe('the header', () => {
     expect(missing.details).toContainEqual({ path: 'columns', message: 'required column missing: name' });
   });
 
+  test("the export's figures (waiting, unitsWaiting) are read past, whatever they hold", () => {
+    const csv = read('sku,name,waiting,unitsWaiting\nA,a,12,not a number\n');
+    expect(csv.errors).toEqual([]);
+    expect(csv.accepted).toEqual([{ line: 2, sku: 'A', name: 'a' }]);
+  });
+
   test('unknown columns are named', () => {
     const unknown = refusal('sku,name,colour,price\nA,a,red,3');
     expect(unknown.message).toMatch(/^Unknown columns: colour, price\./);
