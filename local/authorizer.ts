@@ -4,7 +4,6 @@
  * the stack caches it (lib/access.ts AUTHORIZER_CACHE_SECONDS), so local tests see what a cached answer does.
  * A request without the header never gets here: like API Gateway, the gateway answers it 401 itself.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { AUTHORIZER_CACHE_SECONDS } from '../lib/access';
 import { asApiInvocation } from './api-priority';
 import type { LambdaHandler } from './handlers';
@@ -20,7 +19,8 @@ export interface AuthorizerRequest {
   path: string;
   rawQueryString: string;
   routeKey: string;
-  headers: IncomingHttpHeaders;
+  /** As API Gateway receives them (the gateway's `forwardedHeaders`). */
+  headers: Record<string, string>;
   sourceIp: string;
 }
 
@@ -32,12 +32,10 @@ export const callAuthorizer = async (
   authorizer: LambdaHandler,
   request: AuthorizerRequest,
 ): Promise<AuthorizerAnswer> => {
-  const authorization = String(request.headers.authorization);
+  const { headers } = request;
+  const authorization = headers.authorization;
   const cached = cache.get(authorization);
   if (cached && cached.until > Date.now()) return cached.answer;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers))
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   const event = {
     version: '2.0',
     type: 'REQUEST',

@@ -121,6 +121,26 @@ const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[a-z0-
 const peerAddress = (req: IncomingMessage): string =>
   (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
 
+/**
+ * The request's headers as API Gateway receives them, for the authorizer and the function alike: behind
+ * CloudFront, its viewer headers and the origin secret are CloudFront's own (a client's copies never get
+ * through); called directly, the client's headers as sent.
+ */
+const forwardedHeaders = (req: IncomingMessage, options: GatewayOptions): Record<string, string> => {
+  const viaCloudFront = !options.executeApi;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name === 'cookie') continue;
+    if (viaCloudFront && (name.startsWith('cloudfront-') || name === ORIGIN_VERIFY_HEADER)) continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  if (viaCloudFront) {
+    headers['cloudfront-viewer-address'] = `${peerAddress(req)}:${req.socket.remotePort ?? 0}`;
+    if (options.originSecret) headers[ORIGIN_VERIFY_HEADER] = options.originSecret;
+  }
+  return headers;
+};
+
 const toEvent = (
   req: IncomingMessage,
   url: URL,
@@ -131,17 +151,7 @@ const toEvent = (
   options: GatewayOptions,
 ): APIGatewayProxyEventV2 => {
   const viaCloudFront = !options.executeApi;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name === 'cookie') continue;
-    // CloudFront sets its viewer headers and the origin header itself; a client's copies never get through.
-    if (viaCloudFront && (name.startsWith('cloudfront-') || name === ORIGIN_VERIFY_HEADER)) continue;
-    headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  if (viaCloudFront) {
-    headers['cloudfront-viewer-address'] = `${peerAddress(req)}:${req.socket.remotePort ?? 0}`;
-    if (options.originSecret) headers[ORIGIN_VERIFY_HEADER] = options.originSecret;
-  }
+  const headers = forwardedHeaders(req, options);
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
@@ -261,7 +271,7 @@ const serveApi = async (
         path: url.pathname,
         rawQueryString: url.search.slice(1),
         routeKey: routeKey(route.definition),
-        headers: req.headers,
+        headers: forwardedHeaders(req, options),
         sourceIp: peerAddress(req),
       });
       if (!answer.isAuthorized) {

@@ -207,7 +207,9 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
       const rawRule = options.rawBodyRoutes?.[event.routeKey];
       const maxBytes = rawRule?.maxBytes ?? MAX_BODY_BYTES;
       if (raw.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
-      await options.authenticate?.({ routeKey: event.routeKey, headers, rawBody: raw.toString('utf8') });
+      // Decoded once: the signature check and the route read the same text.
+      const rawBody = raw.toString('utf8');
+      await options.authenticate?.({ routeKey: event.routeKey, headers, rawBody });
       const body = rawRule
         ? undefined
         : parseBody(raw, headers['content-type'], options.formRoutes?.includes(event.routeKey) ?? false);
@@ -220,7 +222,7 @@ export const apiHandler = (routes: Record<string, RouteHandler>, options: Router
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
         headers,
         body,
-        rawBody: raw.toString('utf8'),
+        rawBody,
         rawBytes: raw,
         // The viewer CloudFront names: trusted because the origin header verified, so CloudFront set it.
         sourceIp: clientAddress(headers[VIEWER_ADDRESS_HEADER], event.requestContext.http.sourceIp),

@@ -115,7 +115,12 @@ export const revokeApiKey = async (
 ): Promise<ApiKeyRow | undefined> => {
   const existing = await getApiKey(id);
   if (!existing || existing.revokedAt) return existing;
-  const revokedAt = new Date(nowMs).toISOString();
+  const revoked: ApiKeyRow = {
+    ...existing,
+    revokedAt: new Date(nowMs).toISOString(),
+    revokedBy,
+    expiresAt: Math.floor(nowMs / 1000) + REVOKED_KEPT_SECONDS,
+  };
   try {
     await transactWrite(() => [
       {
@@ -125,9 +130,9 @@ export const revokeApiKey = async (
           UpdateExpression: 'SET revokedAt = :at, revokedBy = :by, expiresAt = :expires',
           ConditionExpression: 'attribute_exists(secretHash) AND attribute_not_exists(revokedAt)',
           ExpressionAttributeValues: {
-            ':at': revokedAt,
+            ':at': revoked.revokedAt,
             ':by': revokedBy,
-            ':expires': Math.floor(nowMs / 1000) + REVOKED_KEPT_SECONDS,
+            ':expires': revoked.expiresAt,
           },
         },
       },
@@ -142,10 +147,11 @@ export const revokeApiKey = async (
       },
     ]);
   } catch (error) {
-    // Revoked by someone else in the meantime: the key is revoked, which is what was asked.
+    // Revoked by someone else in the meantime: the key is revoked, which is what was asked; theirs is the row.
     if (!conditionFailedAt(error, 0)) throw error;
+    return getApiKey(id);
   }
-  return getApiKey(id);
+  return revoked;
 };
 
 /** Notes that the key was used now, unless it already was within the minute (then it writes nothing). */
