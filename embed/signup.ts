@@ -24,6 +24,16 @@ interface Signed {
 const paragraph = (...parts: Array<Node | string>) => h('p', {}, parts);
 const strong = (text: string) => h('strong', {}, text);
 
+/** The browser's IANA time zone ("Europe/Berlin"), or null when it does not say. */
+const browserTimeZone = (): string | null => {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return typeof zone === 'string' && zone !== '' ? zone : null;
+  } catch {
+    return null;
+  }
+};
+
 /** Builds the form for `product` and wires it; `result` is the embed's role=status region. */
 export function signupFormFor(
   t: Translate,
@@ -89,6 +99,9 @@ export function signupFormFor(
       const value = input(field).value.trim();
       if (value) body[field] = value;
     }
+    // The shopper's time zone, so the emails say when a hold ends in their own time.
+    const timeZone = browserTimeZone();
+    if (timeZone) body.timeZone = timeZone;
     return body;
   };
 

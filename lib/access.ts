@@ -55,6 +55,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /api/admin/backorders.csv': { roles: support, scope: 'backorders:read' },
   'POST /api/admin/backorders/{id}/cancel': { roles: support, scope: 'backorders:write' },
   'POST /api/admin/backorders/{id}/fulfil': { roles: support, scope: 'backorders:write' },
+  // Customer service extends a hold (once) for a shopper who asked.
+  'POST /api/admin/backorders/{id}/extend': { roles: support, scope: 'backorders:write' },
+  // The shop's checkout: it queues paid orders and verifies claim codes (docs/orders.md).
+  'POST /api/admin/backorders': { roles: adminOnly, scope: 'backorders:write' },
+  'POST /api/admin/claims/verify': { roles: support, scope: 'backorders:read' },
   'POST /api/admin/backorders/{id}/status-link': { roles: support },
   'GET /api/admin/emails': { roles: support },
 

@@ -60,6 +60,8 @@ export class BackorderPlatformStack extends Stack {
   readonly inventorySecret: InventorySecret;
   /** CloudFront's origin header value; read by the functions whose spec lists ORIGIN_VERIFY_SECRET_ARN. */
   readonly originSecret: OriginSecret;
+  /** The key of the claim codes; read by the functions whose spec lists CLAIM_SECRET_ARN. */
+  readonly claimSecret: InventorySecret;
 
   constructor(scope: Construct, id: string, props: BackorderPlatformProps = {}) {
     super(scope, id, {
@@ -103,6 +105,12 @@ export class BackorderPlatformStack extends Stack {
     });
     const inventorySecret = new InventorySecret(this, 'InventoryWebhook');
     this.inventorySecret = inventorySecret;
+    const claimSecret = (this.claimSecret = new InventorySecret(this, 'ClaimKey', {
+      description: 'Key of the claim codes an allocated shopper takes to the shop checkout (HMAC-SHA256)',
+      whyNotRotated:
+        "A new key invalidates every claim code in shoppers' hands (holds last up to 30 days); rotate by hand " +
+        'between drops. Functions read it with a five-minute cache.',
+    }));
     this.functions = new Functions(this, 'Functions', {
       tables: this.storage.tables,
       queues: this.queues.queues,
@@ -119,6 +127,7 @@ export class BackorderPlatformStack extends Stack {
         DEFAULT_SENDER: defaultSender,
         INVENTORY_WEBHOOK_SECRET_ARN: inventorySecret.arn,
         ORIGIN_VERIFY_SECRET_ARN: originSecret.arn,
+        CLAIM_SECRET_ARN: claimSecret.arn,
         SENDER_IDENTITIES: this.email.senderIdentities.join(','),
         // Deployed, webhooks never go to loopback or over plain http (test/cdk/webhook-egress.test.ts).
         WEBHOOK_ALLOW_LOOPBACK: '0',
@@ -135,10 +144,12 @@ export class BackorderPlatformStack extends Stack {
     for (const name of Object.keys(streamedPaths) as FunctionName[])
       this.web.serveStreamed(name, this.functions.functions[name].streamThroughUrl());
     // Each secret is read by the functions whose spec names its configuration variable: the inventory
-    // webhook's by inventoryApi, the origin secret by every API function.
+    // webhook's by inventoryApi, the origin secret by every API function, the claim key by those that make or
+    // verify claim codes.
     for (const fn of Object.values(this.functions.functions)) {
       if (fn.spec.config.includes('INVENTORY_WEBHOOK_SECRET_ARN')) inventorySecret.grantRead(fn);
       if (fn.spec.config.includes('ORIGIN_VERIFY_SECRET_ARN')) originSecret.grantRead(fn);
+      if (fn.spec.config.includes('CLAIM_SECRET_ARN')) claimSecret.grantRead(fn);
     }
     new Scheduling(this, 'Scheduling', { functions: this.functions.functions });
 

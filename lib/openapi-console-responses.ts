@@ -39,7 +39,9 @@ import type {
 import {
   emailOutcome,
   eventType,
+  holdUntil,
   instant,
+  kind,
   page,
   status,
   type Answer,
@@ -60,6 +62,16 @@ type _Product = Proof<Describes<typeof product, Product>>;
 export const productList = page(product);
 type _ProductList = Proof<Describes<typeof productList, Answer<typeof listProducts>>>;
 
+export const amount = z
+  .object({
+    value: z.number().describe('Minor units (cents), a whole number'),
+    currency: z.string().describe('ISO 4217, such as EUR'),
+  })
+  .describe('Money as the shop counts it');
+export const shopOrder = z
+  .object({ id: z.string().describe("The shop's order id"), amount: amount.optional() })
+  .describe("A paid order's, from its creation, or the one a fulfil named");
+
 const adminBackorderShape = {
   id: z.string(),
   sku: z.string(),
@@ -71,11 +83,24 @@ const adminBackorderShape = {
   segment: z.enum(SEGMENTS),
   marketingConsent: z.boolean(),
   locale: z.string(),
+  timeZone: z
+    .string()
+    .optional()
+    .describe("The shopper's IANA time zone, from the signup; emails show times in it"),
+  kind,
+  order: shopOrder.optional(),
   status,
   createdAt: instant,
   updatedAt: instant,
   consentedAt: z.string().optional(),
   allocatedAt: z.string().optional(),
+  holdUntil,
+  holdExtendedAt: z.string().optional().describe('When customer service extended the hold (once)'),
+  remindedAt: z.string().optional().describe("When the hold's one reminder was queued"),
+  checkoutClickedAt: z
+    .string()
+    .optional()
+    .describe('When the shopper first followed the "complete your order" link'),
   events: z.array(z.object({ at: instant, type: eventType, by: z.string().optional() })),
   erasingAt: z.string().optional(),
   erasedAt: z.string().optional().describe('Set once the shopper had their data erased'),
@@ -231,6 +256,18 @@ type _BatchPage = Proof<Describes<typeof batchPage, Answer<typeof supplierBatche
 type _BatchNow = Proof<Describes<typeof supplierBatch, Answer<typeof sendSupplierBatchNow>>>;
 
 const count = z.number();
+const funnel = {
+  alertsSent: count.describe('Restock alerts of reservations sent'),
+  alertClicks: count.describe('Reservations whose "complete your order" link was followed (once each)'),
+  fulfilledAfterAlert: count.describe(
+    'Reservations fulfilled after their units were allocated (or had expired)',
+  ),
+  expired: count,
+  paidOrders: count.describe('Paid orders created through the API'),
+  revenue: z
+    .record(z.string(), count)
+    .describe('Minor units per ISO 4217 currency of the orders fulfilled with an amount: {"EUR":2999}'),
+};
 export const shopStatistics = z.object({
   generatedAt: instant,
   days: z.number(),
@@ -248,9 +285,16 @@ export const shopStatistics = z.object({
       medianWaitSeconds: z.number().nullable(),
       waitsMeasured: count,
       cancelledWhileWaitingShare: z.number().nullable(),
+      ...funnel,
+      expired: count.describe(
+        'Backorders expired now (a late fulfil that took the units again is fulfilled)',
+      ),
       daily: z.array(
         z.object({ day: z.string(), unitsAdded: count, unitsRemoved: count, unitsWaiting: count }),
       ),
+      period: z
+        .object({ ...funnel, expired: count.describe('Holds that ran out in the window') })
+        .describe('The same figures over the `days` window (UTC days, today included)'),
     }),
   ),
   emails: z.object({
@@ -271,6 +315,7 @@ export const shopStatistics = z.object({
       subject: z.string(),
       sent: count,
       cancelledAfter: count,
+      clicks: count.describe("Shoppers who opened their status page from this step's email (once each)"),
     }),
   ),
 });

@@ -21,6 +21,7 @@ import { connectorDeliveryList, consoleSettings } from './openapi-connector-resp
 import { accessRouteDocs } from './openapi-access';
 import { inventoryReceipt } from './openapi-responses';
 import { importRouteDocs } from './openapi-import';
+import { orderRouteDocs } from './openapi-orders';
 import { named, type Answer, type Named, type RouteDoc } from './openapi-routes';
 
 const backorderId = { id: z.string().describe('The backorder id') };
@@ -69,7 +70,9 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
     summary: 'Replace the site settings',
     description:
       "A store's secret changes only with `connectors.<store>.secret`; `null` disconnects it; left out (or as " +
-      'GET shows it), it is kept.',
+      'GET shows it), it is kept. `checkout`: the URL template an allocated shopper is sent to (placeholders ' +
+      '`{sku}`, `{quantity}`, `{claim}`) and how long units are held (ISO 8601, PT10S to P30D; default P2D); ' +
+      'without a URL nothing is held (docs/orders.md).',
     guard: 'admin',
     body: named('SiteSettingsInput', settingsInputSchema),
     answers: ok('Saved', settings),
@@ -94,7 +97,9 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
   'PUT /api/admin/products/{sku}': {
     tag: 'Products',
     summary: 'Create or replace a product',
-    description: 'Stock left out: a new product has none, an existing one keeps what it has.',
+    description:
+      "Stock left out: a new product has none, an existing one keeps what it has. `checkout` overrides the site's " +
+      'field by field.',
     guard: 'admin',
     path: { sku: skuSchema },
     body: named('ProductInput', productSchema),
@@ -137,14 +142,7 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
     answers: ok('Cancelled', backorder),
     errors: [404, 409],
   },
-  'POST /api/admin/backorders/{id}/fulfil': {
-    tag: 'Backorders',
-    summary: 'Mark fulfilled',
-    guard: 'admin',
-    path: backorderId,
-    answers: ok('Fulfilled', backorder),
-    errors: [404, 409],
-  },
+  ...orderRouteDocs,
   'POST /api/admin/backorders/{id}/status-link': {
     tag: 'Backorders',
     summary: 'Email the shopper a fresh status link',
@@ -372,7 +370,8 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
   'GET /api/admin/stats': {
     tag: 'Statistics',
     summary: 'Shop statistics',
-    description: 'Per product, email and nurture step, from counters; `days` of daily waiting units.',
+    description:
+      'Per product, email and nurture step, from counters; `days` of daily waiting units and of the funnel from alert to order (`period`).',
     guard: 'admin',
     query: statsQuery,
     answers: ok('The figures', named('ShopStatistics', answers.shopStatistics)),

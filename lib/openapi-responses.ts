@@ -6,7 +6,7 @@
  * fails.
  */
 import * as z from 'zod';
-import { SEGMENTS, STATUSES } from '../lambdas/domain/backorder';
+import { KINDS, SEGMENTS, STATUSES } from '../lambdas/domain/backorder';
 import type { ErrorDetail } from '../lambdas/runtime/errors';
 import { DELIVERY_STATES, WEBHOOK_EVENT_TYPES } from '../lambdas/domain/webhook';
 import type { InventoryReceipt } from '../lambdas/use-cases/inventory';
@@ -30,8 +30,22 @@ export const eventType = z.enum([
   'allocated',
   'fulfilled',
   'consent_confirmed',
+  'expired',
+  'reminded',
+  'hold_extended',
+  'checkout_clicked',
   'erased',
 ]);
+export const kind = z
+  .enum(KINDS)
+  .describe(
+    "reservation: a shopper's signup, held for a while once allocated; order: a paid order, never expires",
+  );
+export const holdUntil = instant
+  .nullable()
+  .describe(
+    'While allocated with a hold: when the units go to the next in line unless ordered; null otherwise',
+  );
 export const page = <S extends z.ZodType>(item: S) =>
   z.object({
     items: z.array(item),
@@ -111,7 +125,11 @@ export const shopperBackorder = z.object({
   email: z.string(),
   quantity: z.number(),
   status,
+  kind,
   position: z.number().nullable(),
+  holdUntil: holdUntil.describe(
+    'While allocated with a hold: the page offers "Complete your order" (`/r/{id}?token=`) until then; null otherwise',
+  ),
   createdAt: instant,
   locale: z.string().describe('The language the shopper signed up in ("de", "de-AT"…)'),
   events: z.array(z.object({ at: instant, type: eventType })),

@@ -165,7 +165,8 @@ export const shopperRouteDocs: Record<string, RouteDoc> = {
     summary: 'Sign up for a backorder',
     description:
       'Joins the queue of the product. A new backorder answers 201 with its page link (reads and cancels it); ' +
-      'the same address again while its backorder is active answers 200 and says nothing about it.',
+      'the same address again while its backorder is active answers 200 and says nothing about it. ' +
+      "`timeZone` (IANA, as the browser says) is the zone emails show a hold's end in; absent: UTC.",
     guard: 'none',
     body: named('Signup', signupSchema),
     answers: [
@@ -177,9 +178,19 @@ export const shopperRouteDocs: Record<string, RouteDoc> = {
   'GET /api/backorders/{id}': {
     tag: 'Shopper',
     summary: "A backorder's status",
-    description: 'Status, place in the queue and history. Any link of the backorder.',
+    description:
+      'Status, place in the queue, the hold while allocated, and history. Any link of the backorder.',
     guard: 'link',
     path: { id: backorderId },
+    query: z.object({
+      via: z
+        .string()
+        .optional()
+        .describe(
+          "`<campaign>~<step>`: the page was opened from that nurture step's email (counted once per backorder, " +
+            'only if that email was sent to this backorder)',
+        ),
+    }),
     answers: [
       { status: 200, description: 'The backorder', body: named('ShopperBackorder', shopperBackorder) },
     ],
@@ -220,6 +231,29 @@ export const shopperRouteDocs: Record<string, RouteDoc> = {
     guard: 'emailLink',
     path: { id: backorderId },
     answers: [{ status: 200, description: 'Erased', body: named('Erased', erasedAnswer) }],
+    errors: [404],
+  },
+  'GET /r/{id}': {
+    tag: 'Shopper',
+    summary: '"Complete your order"',
+    description:
+      "The link in an allocated shopper's restock alert and reminder (`/r/{id}?token=`). While the units are " +
+      "held: records the first click, then 302 to the shop's checkout URL (settings or product `checkout.url`) " +
+      'with `{sku}`, `{quantity}` and `{claim}` filled in; the target is only ever that template. Otherwise ' +
+      '(ordered, expired, cancelled, no checkout URL): 302 to the status page. See docs/orders.md.',
+    guard: 'link',
+    path: { id: backorderId },
+    answers: [
+      {
+        status: 302,
+        description: "To the shop's checkout, or to the status page",
+        headers: {
+          Location: 'The filled checkout URL, or `/status?id=<id>#token=<token>`',
+          'Cache-Control': 'no-store',
+          'Referrer-Policy': 'no-referrer: the checkout does not see the link and its token',
+        },
+      },
+    ],
     errors: [404],
   },
   'POST /api/links': {

@@ -71,6 +71,10 @@ export const configVariables = {
     purpose:
       'The secret CloudFront puts on every /api/* request (ORIGIN_VERIFY_HEADER); the API refuses the rest.',
   },
+  CLAIM_SECRET_ARN: {
+    kind: 'secretArn',
+    purpose: 'The key of the claim codes a shop checkout verifies (HMAC-SHA256 of the backorder id).',
+  },
   SENDER_IDENTITIES: {
     kind: 'identities',
     purpose: 'SES identities (domains, addresses) the platform may send from: the console refuses any other.',

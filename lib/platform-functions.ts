@@ -45,6 +45,8 @@ export const functions = {
       'DEFAULT_SENDER',
       'OUTBOX_GRACE_SECONDS',
       'ORIGIN_VERIFY_SECRET_ARN',
+      // The claim code the "complete your order" redirect puts in the checkout URL.
+      'CLAIM_SECRET_ARN',
     ],
     purpose: 'Shopper routes: product page data, signup, status, cancel, health.',
   },
@@ -85,6 +87,8 @@ export const functions = {
       'SENDER_IDENTITIES',
       'OUTBOX_GRACE_SECONDS',
       'ORIGIN_VERIFY_SECRET_ARN',
+      // Verifying the claim codes a shop's checkout receives.
+      'CLAIM_SECRET_ARN',
     ],
     purpose:
       'Console routes: settings, products, inventory, campaigns, webhooks, backorder lookup, cancel and fulfil.',
@@ -164,22 +168,23 @@ export const functions = {
       settings: 'readWrite',
       enrolments: 'readWrite',
       products: 'read',
-      backorders: 'read',
+      backorders: 'readWrite',
       ledger: 'readWrite',
       suppliers: 'readWrite',
       supplierBatches: 'readWrite',
+      // backorders: the hold sweep leases each hold that fell due.
       // The outbox sweep: rows a writer left unpublished, and the endpoints their events go to.
       outbox: 'readWrite',
       webhooks: 'read',
     },
     // nurture: the steps that fell due; email: suppliers' batches and confirmations left in the outbox;
     // webhook and restock: events and allocation requests left in the outbox.
-    // import: the chunks of a product import whose request died before queuing them.
-    sendsTo: ['email', 'nurture', 'webhook', 'restock', 'import'],
+    // import: the chunks of a product import whose request died before queuing them; hold: holds that fell due.
+    sendsTo: ['email', 'nurture', 'webhook', 'restock', 'import', 'hold'],
     sendsEmail: false,
     config: ['OUTBOX_GRACE_SECONDS'],
     purpose:
-      'Every minute: sweeps nurture steps that fell due, sends suppliers their batches on schedule, and publishes outbox rows left behind.',
+      'Every minute: sweeps nurture steps and holds that fell due, sends suppliers their batches on schedule, and publishes outbox rows left behind.',
   },
   enroller: {
     name: 'enroller',
@@ -198,8 +203,9 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 60,
     // ledger: the per-product counters the statistics read move with each settled page; queues: the allocated
-    // tickets leave the queue's counts.
+    // tickets leave the queue's counts; settings: the site's checkout, how long reservations are held.
     tables: {
+      settings: 'read',
       products: 'readWrite',
       backorders: 'readWrite',
       webhooks: 'read',
@@ -270,6 +276,27 @@ export const functions = {
     config: [],
     purpose:
       'Import queue consumer: upserts one chunk of a product CSV import and counts it into its report once.',
+  },
+  holdKeeper: {
+    name: 'holdKeeper',
+    entry: 'lambdas/hold-keeper/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    // An expiry is a status change: the claim row and counters (ledger), the units back (products), the
+    // outbox row of what it owes.
+    tables: {
+      backorders: 'readWrite',
+      products: 'readWrite',
+      ledger: 'readWrite',
+      outbox: 'readWrite',
+      webhooks: 'read',
+    },
+    // email: the reminder and the expiry email; webhook: backorder.expired; restock: the next in line.
+    sendsTo: ['email', 'webhook', 'restock'],
+    sendsEmail: false,
+    config: ['OUTBOX_GRACE_SECONDS'],
+    purpose:
+      'Hold queue consumer: queues the reminder of a hold running low, expires a hold that ran out and hands its units on.',
   },
   authorizer: {
     name: 'authorizer',

@@ -59,8 +59,17 @@ export const tables = {
         sortKey: { name: 'queueKey', type: 'S' },
         projection: 'ALL',
       },
+      {
+        // Sparse: only an allocated reservation with a hold has `holdBucket`. Hourly buckets in shards, like
+        // the nurture steps' due index; the sort key says when and what falls due (`<ISO>#<id>#remind|expire`),
+        // so the sweeper needs nothing but the keys.
+        name: 'holdsDue',
+        partitionKey: { name: 'holdBucket', type: 'S' },
+        sortKey: { name: 'holdDueKey', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
     ],
-    purpose: 'Backorders, their status and event history.',
+    purpose: 'Backorders, their status, hold and event history.',
   },
   ledger: {
     name: 'ledger',
@@ -263,6 +272,17 @@ export const queues = {
     maxReceiveCount: 10,
     maxConcurrency: 2,
     purpose: "Requests to seal a product's full books of tickets, so places stay a few reads at any depth.",
+  },
+  hold: {
+    name: 'hold',
+    consumer: 'holdKeeper',
+    // A reminder or an expiry each; a batch of expiries asks for one allocation per SKU.
+    batchSize: 10,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 8,
+    maxConcurrency: 4,
+    purpose:
+      'Holds that fell due: a reminder to queue, or an expiry that returns the units to the next in line.',
   },
   import: {
     name: 'import',

@@ -38,6 +38,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'DELETE', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
   // A shopper who lost their links asks for them by email: always 202, whether or not the address is known.
   { method: 'POST', path: '/api/links', function: 'publicApi', auth: 'public' },
+  // "Complete your order": an allocated shopper's link to the shop's checkout (a 302), recording the click.
+  // Outside /api/ since it is a page a shopper opens; CloudFront sends /r/* to the API as it does /api/*.
+  { method: 'GET', path: '/r/{id}', function: 'publicApi', auth: 'public' },
   // CORS preflights of the routes a shop's own pages may call (the storefront embed); the answer's headers
   // say whether the page's origin is one the shop allowed.
   { method: 'OPTIONS', path: '/api/products/{sku}', function: 'publicApi', auth: 'public' },
@@ -58,6 +61,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/api/admin/backorders', function: 'adminApi', auth: 'admin' },
   { method: 'POST', path: '/api/admin/backorders/{id}/cancel', function: 'adminApi', auth: 'admin' },
   { method: 'POST', path: '/api/admin/backorders/{id}/fulfil', function: 'adminApi', auth: 'admin' },
+  // Paid orders: the shop's checkout sold an out-of-stock item and queues it (docs/orders.md).
+  { method: 'POST', path: '/api/admin/backorders', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/api/admin/backorders/{id}/extend', function: 'adminApi', auth: 'admin' },
+  // The shop's checkout verifies the claim code an allocated shopper brings before selling the held units.
+  { method: 'POST', path: '/api/admin/claims/verify', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/campaigns', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/api/admin/campaigns/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'PUT', path: '/api/admin/campaigns/{id}', function: 'adminApi', auth: 'admin' },
@@ -111,6 +119,13 @@ export const routes: readonly RouteDefinition[] = [
  */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
+/** Paths the API serves besides `/api/*`: the "complete your order" links, `/r/{id}` (CloudFront and the local gateway send them to the API). */
+export const CLAIM_LINK_PREFIX = '/r/';
+
+/** Whether a request path is the API's (rather than a page or file of the site). */
+export const isApiPath = (pathname: string): boolean =>
+  pathname.startsWith('/api/') || pathname.startsWith(CLAIM_LINK_PREFIX);
+
 export type ThrottleClass = 'signup' | 'shopper' | 'console' | 'erp';
 
 export interface ThrottleClassDefinition {
@@ -134,7 +149,11 @@ export const throttleClasses = {
     purpose: 'Shopper pages: product data, status, cancel, consent, unsubscribe, export.',
   },
   console: { share: 0.2, purpose: 'The console: a few marketers, never a crowd.' },
-  erp: { share: 0.4, purpose: "The ERP's and the stores' signed stock updates." },
+  erp: {
+    share: 0.4,
+    purpose:
+      "Machine clients: the ERP's and the stores' stock updates, the shop checkout's paid orders and claim checks.",
+  },
 } as const satisfies Record<ThrottleClass, ThrottleClassDefinition>;
 
 /**
@@ -154,6 +173,7 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'GET /api/backorders/{id}/export': 'shopper',
   'DELETE /api/backorders/{id}': 'shopper',
   'POST /api/links': 'signup',
+  'GET /r/{id}': 'shopper',
   'OPTIONS /api/products/{sku}': 'shopper',
   'OPTIONS /api/products/by-product/{productId}': 'shopper',
   'OPTIONS /api/backorders': 'shopper',
@@ -169,6 +189,9 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'GET /api/admin/backorders': 'console',
   'POST /api/admin/backorders/{id}/cancel': 'console',
   'POST /api/admin/backorders/{id}/fulfil': 'console',
+  'POST /api/admin/backorders': 'erp',
+  'POST /api/admin/backorders/{id}/extend': 'console',
+  'POST /api/admin/claims/verify': 'erp',
   'GET /api/admin/campaigns': 'console',
   'GET /api/admin/campaigns/{id}': 'console',
   'PUT /api/admin/campaigns/{id}': 'console',

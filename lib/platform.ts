@@ -36,7 +36,16 @@ export type TableName =
   | 'apiKeys'
   | 'connectorDeliveries';
 export type QueueName =
-  'email' | 'nurture' | 'enrolment' | 'restock' | 'alert' | 'webhook' | 'feedback' | 'seal' | 'import';
+  | 'email'
+  | 'nurture'
+  | 'enrolment'
+  | 'restock'
+  | 'alert'
+  | 'webhook'
+  | 'feedback'
+  | 'seal'
+  | 'import'
+  | 'hold';
 export type FunctionName =
   | 'publicApi'
   | 'adminApi'
@@ -51,6 +60,7 @@ export type FunctionName =
   | 'feedback'
   | 'sealer'
   | 'importer'
+  | 'holdKeeper'
   | 'authorizer'
   | 'exporter';
 

@@ -29,6 +29,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { pageRewriteFunctionCode } from './page-rewrite';
+import { CLAIM_LINK_PREFIX } from './platform-routes';
 import {
   CONSOLE_CONTENT_SECURITY_POLICY,
   CONSOLE_PATH_PATTERN,
@@ -100,6 +101,14 @@ export class Web extends Construct {
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
     };
+    const apiRoutes: cloudfront.BehaviorOptions = {
+      ...apiBehavior,
+      origin: new HttpOrigin(props.apiDomainName, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        customHeaders: props.apiOriginHeaders,
+      }),
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+    };
     const streamedBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
     for (const [name, paths] of Object.entries(props.streamedPaths ?? {})) {
       const origin = new HttpOrigin(
@@ -156,14 +165,9 @@ export class Web extends Construct {
         },
         // CloudFront takes the first behaviour whose pattern matches: the streamed paths before `/api/*`.
         ...streamedBehaviors,
-        '/api/*': {
-          ...apiBehavior,
-          origin: new HttpOrigin(props.apiDomainName, {
-            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            customHeaders: props.apiOriginHeaders,
-          }),
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-        },
+        '/api/*': apiRoutes,
+        // "Complete your order" links (GET /r/{id}): a page shoppers open, answered by the API with a redirect.
+        [`${CLAIM_LINK_PREFIX}*`]: apiRoutes,
       },
     });
     Validations.of(this.distribution).acknowledge(

@@ -17,7 +17,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ORIGIN_VERIFY_HEADER, routeKey, routes, type RouteDefinition } from '../lib/platform';
+import { isApiPath, ORIGIN_VERIFY_HEADER, routeKey, routes, type RouteDefinition } from '../lib/platform';
 import { pageFileFor } from '../lib/web-paths';
 // The same security headers, Content-Security-Policy included, as the CloudFront response headers policies.
 import { pageHeadersFor } from '../lib/web-headers';
@@ -352,7 +352,7 @@ export const createGateway = (options: GatewayOptions): http.Server => {
       req.resume();
       return sendJson(res, 400, errorBody('VALIDATION', 'The request URL is not valid'));
     }
-    const work = url.pathname.startsWith('/api/')
+    const work = isApiPath(url.pathname)
       ? serveApi(req, res, url, compiled, options)
       : options.executeApi
         ? notFound(req, res)

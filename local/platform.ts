@@ -153,6 +153,8 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     // Its own configuration set, so the SES simulator publishes events for this platform's email only.
     SES_CONFIGURATION_SET: sesConfigurationSet,
     ORIGIN_VERIFY_SECRET: originVerifySecret,
+    // The claim codes' key: new each start, so claim codes of an earlier local run no longer verify.
+    CLAIM_SECRET: randomBytes(32).toString('base64url'),
     SENDER_IDENTITIES: [options.senderIdentities ?? '*'].flat().join(','),
     DEFAULT_SENDER: 'Backorders <no-reply@example.com>',
     // Webhooks may go to an ERP receiver on this machine over plain http (deployed: "0").

@@ -49,6 +49,10 @@ import { connectorDeliveries } from '../use-cases/connector-admin';
 import { CSV_CONTENT_TYPE } from '../domain/supplier-csv';
 import { IMPORT_MAX_BYTES } from '../domain/product-csv';
 import { importReport, startProductImport } from '../use-cases/product-import';
+import { placePaidOrder } from '../use-cases/paid-orders';
+import { extendBackorderHold, verifyClaim } from '../use-cases/checkout-claims';
+import { fulfilmentSchema } from '../domain/backorder-schema';
+import { parseOrThrow } from '../domain/validation';
 
 /** Every console route: the caller must be one (401) whom lib/access.ts lets call this route (403). */
 const authenticated =
@@ -108,10 +112,31 @@ export const routes: Record<string, RouteHandler> = {
     return json(200, adminView(backorder));
   }),
 
-  'POST /api/admin/backorders/{id}/fulfil': authenticated(async ({ pathParameters }, principal) => {
-    const backorder = await fulfilBackorder(await backorderById(pathParameters.id), principal);
+  // The body is optional: the shop's order id and amount, for the revenue recovered.
+  'POST /api/admin/backorders/{id}/fulfil': authenticated(async ({ pathParameters, body }, principal) => {
+    const fulfilment =
+      body === undefined || body === null ? {} : parseOrThrow(fulfilmentSchema, body, 'fulfilment');
+    const order = fulfilment.orderId ? { id: fulfilment.orderId, amount: fulfilment.amount } : undefined;
+    const backorder = await fulfilBackorder(
+      await backorderById(pathParameters.id),
+      principal,
+      Date.now(),
+      order,
+    );
     return json(200, adminView(backorder));
   }),
+
+  'POST /api/admin/backorders': authenticated(async ({ body, remainingMs }, principal) => {
+    const answer = await placePaidOrder(body, principal, { remainingMs });
+    return json(answer.created ? 201 : 200, answer);
+  }),
+
+  'POST /api/admin/backorders/{id}/extend': authenticated(async ({ pathParameters, body }, principal) => {
+    const backorder = await extendBackorderHold(await backorderById(pathParameters.id), body, principal);
+    return json(200, adminView(backorder));
+  }),
+
+  'POST /api/admin/claims/verify': authenticated(async ({ body }) => json(200, await verifyClaim(body))),
 
   'GET /api/admin/backorders/{id}': authenticated(async ({ pathParameters }) =>
     json(200, await backorderDetail(await backorderById(pathParameters.id))),

@@ -7,7 +7,7 @@ import { shardOf } from './shards';
 export const SEGMENTS = ['b2c', 'b2b'] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
-export const STATUSES = ['waiting', 'allocated', 'fulfilled', 'cancelled'] as const;
+export const STATUSES = ['waiting', 'allocated', 'fulfilled', 'cancelled', 'expired'] as const;
 export type BackorderStatus = (typeof STATUSES)[number];
 
 /** Statuses in which a shopper holds a claim on the product: a second signup returns this backorder. */
@@ -19,8 +19,36 @@ export type BackorderEventType =
   | 'allocated'
   | 'fulfilled'
   | 'consent_confirmed'
+  /** The hold ran out before the shopper ordered: the units went back to the queue. */
+  | 'expired'
+  /** The one reminder that the hold ends soon was queued. */
+  | 'reminded'
+  /** Customer service extended the hold (once). */
+  | 'hold_extended'
+  /** The shopper followed the "complete your order" link (recorded once). */
+  | 'checkout_clicked'
   /** The shopper had their personal data erased; the backorder stays as an anonymous record. */
   | 'erased';
+
+/**
+ * A reservation is a shopper's signup: units set aside when they arrive, held for a while for the shopper to
+ * buy. An order was paid for already at the shop's checkout: it queues like the others but never expires,
+ * and its allocation tells the shop's ERP to ship it.
+ */
+export const KINDS = ['reservation', 'order'] as const;
+export type BackorderKind = (typeof KINDS)[number];
+
+/** Money in minor units (cents), as shops and payment providers count it. */
+export interface Amount {
+  value: number;
+  currency: string;
+}
+
+/** The shop's order behind a backorder: a paid order's from the start, a reservation's once fulfilled. */
+export interface ShopOrder {
+  id: string;
+  amount?: Amount;
+}
 
 export interface BackorderEvent {
   at: string;
@@ -41,6 +69,11 @@ export interface Backorder {
   segment: Segment;
   marketingConsent: boolean;
   locale: string;
+  /** The shopper's IANA time zone, as their browser said at signup: times in emails are shown in it. */
+  timeZone?: string;
+  /** Absent on backorders from before paid orders: those are reservations. */
+  kind?: BackorderKind;
+  order?: ShopOrder;
   status: BackorderStatus;
   createdAt: string;
   updatedAt: string;
@@ -66,6 +99,14 @@ export interface Backorder {
   consentedAt?: string;
   /** When free units were set aside for it (status `allocated`). */
   allocatedAt?: string;
+  /** While allocated with a hold: when the units go back to the queue unless the shop fulfils first. */
+  holdUntil?: string;
+  /** When customer service extended the hold (once). */
+  holdExtendedAt?: string;
+  /** When the hold's reminder was queued. */
+  remindedAt?: string;
+  /** When the shopper first followed the link to the shop's checkout. */
+  checkoutClickedAt?: string;
   events: BackorderEvent[];
   /**
    * Erasure (the shopper's right to be forgotten): set when it starts, on the backorder whose link asked for
@@ -87,7 +128,9 @@ export interface Backorder {
 export type LinkStrength = 'page' | 'email';
 
 /** Statuses after which nothing more happens to a backorder. */
-export const CLOSED_STATUSES: readonly BackorderStatus[] = ['fulfilled', 'cancelled'];
+export const CLOSED_STATUSES: readonly BackorderStatus[] = ['fulfilled', 'cancelled', 'expired'];
+
+export const kindOf = (backorder: Pick<Backorder, 'kind'>): BackorderKind => backorder.kind ?? 'reservation';
 
 /** How long the links of a closed backorder keep working: long enough to look back, not forever. */
 export const LINK_LIFETIME_AFTER_CLOSE_MS = 90 * 24 * 3_600_000;

@@ -7,6 +7,7 @@ import { emailAddress, skuSchema } from './backorder-schema';
 import type { BackorderPolicy } from './eligibility';
 import { CONTROL_CHARACTERS } from './validation';
 import { isWebOrigin } from './cors';
+import { checkoutSchema, type CheckoutSettings } from './checkout';
 
 const line = (max: number) =>
   z
@@ -81,6 +82,8 @@ export const siteSettingsSchema = z
     sender: z.object({ from: mailbox, replyTo: mailbox.optional(), postalAddress: line(500) }).strict(),
     publicBaseUrl: httpUrl.optional(),
     embed: embedSettings.optional(),
+    // Where an allocated shopper completes the order, and how long their units are held (lambdas/domain/checkout.ts).
+    checkout: checkoutSchema.optional(),
   })
   .strict();
 
@@ -138,6 +141,8 @@ export const productSchema = z
       })
       .strict()
       .optional(),
+    // Overrides the site's checkout field by field.
+    checkout: checkoutSchema.optional(),
   })
   .strict();
 
@@ -152,6 +157,7 @@ export interface Product {
   supplierId?: string;
   expectedRestockDate?: string | null;
   backorders?: BackorderPolicy;
+  checkout?: CheckoutSettings;
   createdAt: string;
   updatedAt: string;
 }

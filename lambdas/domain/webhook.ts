@@ -3,13 +3,15 @@
  * delivery attempt's answer decides what happens next (delivered, retried with backoff, or failed for good).
  * No zod and no AWS here, so the webhook sender stays small.
  */
-import type { Backorder } from './backorder';
+import { kindOf, type Backorder, type BackorderKind, type ShopOrder } from './backorder';
 
 export const WEBHOOK_EVENT_TYPES = [
   'backorder.created',
   'backorder.cancelled',
   'backorder.allocated',
   'backorder.fulfilled',
+  /** A reservation's hold ran out before the shopper ordered: its units went back to the queue. */
+  'backorder.expired',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -65,6 +67,9 @@ export type BackorderEventData = {
   segment: string;
   quantity: number;
   status: string;
+  kind: BackorderKind;
+  /** A paid order's (the ERP ships it on `backorder.allocated`), or the order a fulfil named. */
+  order?: ShopOrder;
   createdAt: string;
 };
 
@@ -100,6 +105,8 @@ export const backorderEvent = (
       segment: backorder.segment,
       quantity: backorder.quantity,
       status: backorder.status,
+      kind: kindOf(backorder),
+      ...(backorder.order ? { order: backorder.order } : {}),
       createdAt: backorder.createdAt,
     },
   },

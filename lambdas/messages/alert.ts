@@ -18,6 +18,12 @@ export const restockAlertMessage = z.object({
   locale: z.optional(text(20)),
   statusToken: text(200),
   allocatedAt: text(40),
+  /** A paid order's alert says it is on its way; absent: a reservation. */
+  backorderKind: z.optional(z.enum(['reservation', 'order'])),
+  /** The end of the reservation's hold: its alert leads to the checkout. Absent: no hold. */
+  holdUntil: z.optional(text(40)),
+  /** The shopper's IANA time zone, for the hold's end. */
+  timeZone: z.optional(text(64)),
 });
 
 export type RestockAlertMessage = z.infer<typeof restockAlertMessage>;

@@ -39,6 +39,10 @@ const kinds = [
    * retried request or a redelivered message sends it once; the link is issued when the email is composed.
    */
   z.object({ kind: z.literal('statusLink'), backorderId: id, requestId: id, requestedBy: id }),
+  /** The one reminder that a reservation's hold ends soon; the sender reads the hold as it is then. */
+  z.object({ kind: z.literal('holdReminder'), backorderId: id }),
+  /** A reservation's hold ran out: its units went to the next in line; the shopper may join again. */
+  z.object({ kind: z.literal('holdExpired'), backorderId: id }),
 ] as const;
 
 export const emailMessage = z.discriminatedUnion('kind', [...kinds]);

@@ -10,11 +10,12 @@ import { apiHandler, json, redirect, textBody, type ApiRequest, type RouteHandle
 import { logger } from '../runtime/logger';
 import { checkHealth } from '../use-cases/health';
 import { signUp } from '../use-cases/signup';
-import { cancelBackorder, findWithToken, shopperView } from '../use-cases/shopper-backorder';
+import { cancelBackorder, countStepClick, findWithToken, shopperView } from '../use-cases/shopper-backorder';
 import { productPage, productVariants } from '../use-cases/product-page';
 import { eraseShopperData, exportFileName, exportShopperData } from '../use-cases/shopper-data';
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
 import { emailMyLinks } from '../use-cases/shopper-links';
+import { followClaimLink } from '../use-cases/checkout-claims';
 import { NotFoundError } from '../runtime/errors';
 import { corsFor } from '../use-cases/cors';
 import { isLocale } from '../../i18n/locales';
@@ -67,8 +68,12 @@ export const routes: Record<string, RouteHandler> = {
     return json(created ? 201 : 200, backorder);
   },
 
-  'GET /api/backorders/{id}': async (request) =>
-    json(200, await shopperView(await findWithToken(request.pathParameters.id, linkToken(request)))),
+  'GET /api/backorders/{id}': async (request) => {
+    const linked = await findWithToken(request.pathParameters.id, linkToken(request));
+    // Opened from a nurture email: the step's click is counted (once per backorder).
+    const [view] = await Promise.all([shopperView(linked), countStepClick(linked, request.query.via)]);
+    return json(200, view);
+  },
 
   // Everything stored about the shopper, as a file to keep (an email link only).
   'GET /api/backorders/{id}/export': async (request) => {
@@ -88,6 +93,14 @@ export const routes: Record<string, RouteHandler> = {
     const cancelled = await cancelBackorder(backorder, 'shopper');
     return json(200, { id: cancelled.id, status: cancelled.status });
   },
+
+  // "Complete your order" (an allocated reservation's link): to the shop's checkout, or to the status page.
+  // Never cached (each click is the shopper's own), and the link's token is not passed on as a referrer.
+  'GET /r/{id}': async (request) =>
+    redirect(await followClaimLink(request.pathParameters.id, linkToken(request)), 302, {
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    }),
 
   // Always the same answer, whether or not the address has backorders: nothing to learn by asking.
   'POST /api/links': async ({ body, sourceIp }) => json(202, await emailMyLinks(body, sourceIp)),

@@ -210,7 +210,7 @@ export const webhookAllowLoopback = (): boolean => setting('WEBHOOK_ALLOW_LOOPBA
 
 /** Where a secret comes from: Secrets Manager on AWS, the runner's own value locally. */
 export const secretSource = (
-  name: 'INVENTORY_WEBHOOK_SECRET_ARN' | 'ORIGIN_VERIFY_SECRET_ARN',
+  name: 'INVENTORY_WEBHOOK_SECRET_ARN' | 'ORIGIN_VERIFY_SECRET_ARN' | 'CLAIM_SECRET_ARN',
 ): { secret: string } | { arn: string } => setting(name);
 
 /** The Cognito user pool and console app client whose ID tokens sign staff in; empty locally. */

@@ -73,7 +73,11 @@ export const textBody = (
 ): ApiResult => ({ status, text, headers: { 'content-type': contentType, ...headers } });
 
 /** 303 See Other: a browser following a link from an email lands on a page of the site. */
-export const redirect = (location: string): ApiResult => ({ status: 303, headers: { location } });
+export const redirect = (
+  location: string,
+  status: 302 | 303 = 303,
+  headers: Record<string, string> = {},
+): ApiResult => ({ status, headers: { location, ...headers } });
 
 export const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string> => {
   const out: Record<string, string> = {};

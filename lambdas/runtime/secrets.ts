@@ -8,7 +8,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError, secretSource } from './config';
 
 const readSecret = async (
-  name: 'INVENTORY_WEBHOOK_SECRET_ARN' | 'ORIGIN_VERIFY_SECRET_ARN',
+  name: 'INVENTORY_WEBHOOK_SECRET_ARN' | 'ORIGIN_VERIFY_SECRET_ARN' | 'CLAIM_SECRET_ARN',
 ): Promise<string> => {
   const source = secretSource(name);
   if ('secret' in source) return source.secret;
@@ -21,3 +21,6 @@ const readSecret = async (
 export const inventoryWebhookSecret = (): Promise<string> => readSecret('INVENTORY_WEBHOOK_SECRET_ARN');
 
 export const originVerifySecret = (): Promise<string> => readSecret('ORIGIN_VERIFY_SECRET_ARN');
+
+/** The key claim codes are signed with (lambdas/domain/claim.ts). */
+export const claimSecret = (): Promise<string> => readSecret('CLAIM_SECRET_ARN');

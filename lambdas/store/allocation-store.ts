@@ -12,7 +12,7 @@
  *   lost and never spent twice.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { conditionFailedAt, transactWrite, isConditionFailure } from '../runtime/transact';
@@ -21,6 +21,8 @@ import type { CounterChanges } from '../domain/statistics';
 import type { WaitingDemand } from '../domain/allocation';
 import { mergedPage } from './merged-query';
 import { counterUpdates } from './stats-store';
+import { startingHold } from './hold-store';
+import type { CheckoutSettings } from '../domain/checkout';
 
 export interface Reservation {
   /** `<runId>#<page>`: names the page, and is stamped on every backorder it allocates. */
@@ -45,6 +47,8 @@ export interface RunState {
   runLeaseUntil?: number;
   rerun?: boolean;
   reserved?: Reservation;
+  /** The product's own checkout settings: with the site's, how long its allocations are held. */
+  checkout?: CheckoutSettings;
 }
 
 /** How long a run holds its SKU without progress before another may take over. */
@@ -59,6 +63,7 @@ const toState = (item: Record<string, unknown>): RunState => ({
   runLeaseUntil: item.runLeaseUntil === undefined ? undefined : Number(item.runLeaseUntil),
   rerun: item.rerun === true,
   reserved: item.reserved as Reservation | undefined,
+  checkout: item.checkout as CheckoutSettings | undefined,
 });
 
 /** Runs an update; a failed condition answers undefined instead of throwing. */
@@ -227,84 +232,6 @@ export const endRun = (sku: string, runId: string) =>
     ExpressionAttributeValues: { ':run': runId },
   });
 
-/** Sets the free units of a product (a stock update without an event id); false when the product does not exist. */
-export const setFreeStock = async (sku: string, available: number, at: string): Promise<boolean> =>
-  (await conditionalUpdate({
-    Key: { sku },
-    UpdateExpression: 'SET stock = :available, stockUpdatedAt = :at',
-    ConditionExpression: 'attribute_exists(sku)',
-    ExpressionAttributeValues: { ':available': available, ':at': at },
-  })) !== undefined;
-
-/** How long an inventory event id is remembered: ERPs retry for hours, not months. */
-const EVENT_MEMORY_SECONDS = 30 * 24 * 3600;
-
-/** What makes a stock update "the same" as one already applied. */
-export type StockUpdateIdentity =
-  /** The sender's own event id: remembered 30 days. */
-  | { eventId: string }
-  /**
-   * A signed request without an event id, by a fingerprint of what was signed (timestamp and body): the
-   * same request captured and sent again. Remembered well past the signature's 300 s window.
-   */
-  | { signedRequest: string }
-  /** A store connector's delivery (lambdas/store/store-stock-store.ts): remembered 30 days. */
-  | { storeDelivery: string };
-
-/** A signed request older than this is refused as stale anyway; its fingerprint need not be kept longer. */
-const SIGNED_REQUEST_MEMORY_SECONDS = 3600;
-
-/**
- * Sets a product's free units for one event, once: the event's row in the ledger and the stock change are one
- * transaction, so a repeated event (the ERP retrying, or a captured request replayed) changes nothing, and
- * after an allocation spent units a late duplicate cannot hand them out again. Answers false for a duplicate.
- */
-export const setFreeStockOnce = async (
-  sku: string,
-  available: number,
-  identity: StockUpdateIdentity,
-  at: string,
-  /** More to set and check on the product in the same write: a store connector's mark of what it said. */
-  guard?: { set: string; condition: string; values: Record<string, unknown> },
-): Promise<boolean> => {
-  const [key, memorySeconds] =
-    'eventId' in identity
-      ? [`inventory#${identity.eventId}#${sku}`, EVENT_MEMORY_SECONDS]
-      : 'storeDelivery' in identity
-        ? [`inventory-store#${identity.storeDelivery}#${sku}`, EVENT_MEMORY_SECONDS]
-        : [`inventory-signed#${identity.signedRequest}#${sku}`, SIGNED_REQUEST_MEMORY_SECONDS];
-  try {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName('ledger'),
-              Item: { key, available, at, expiresAt: Math.floor(Date.parse(at) / 1000) + memorySeconds },
-              ConditionExpression: 'attribute_not_exists(#key)',
-              ExpressionAttributeNames: { '#key': 'key' },
-            },
-          },
-          {
-            Update: {
-              TableName: tableName('products'),
-              Key: { sku },
-              UpdateExpression: `SET stock = :available, stockUpdatedAt = :at${guard ? `, ${guard.set}` : ''}`,
-              // A guard that fails cancels the transaction as a missing product does: the caller's to read.
-              ConditionExpression: `attribute_exists(sku)${guard ? ` AND (${guard.condition})` : ''}`,
-              ExpressionAttributeValues: { ':available': available, ':at': at, ...guard?.values },
-            },
-          },
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (conditionFailedAt(error, 0)) return false;
-    throw error;
-  }
-};
-
 export interface WaitingPage {
   items: WaitingDemand[];
   cursor?: string;
@@ -351,7 +278,10 @@ export const allocateBackorder = async (
   ref: string,
   statusTokenHash: string,
   at: string,
+  /** How long a reservation's units are held for the shopper to order; undefined: until fulfilled or cancelled. */
+  holdMs?: number,
 ): Promise<AllocationOutcome> => {
+  const hold = holdMs === undefined ? {} : startingHold(id, Date.parse(at), holdMs);
   try {
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
@@ -360,8 +290,11 @@ export const allocateBackorder = async (
         UpdateExpression:
           'SET #status = :allocated, updatedAt = :at, allocatedAt = :at, allocationRef = :ref, ' +
           'events = list_append(events, :event), ' +
-          'emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash) ' +
-          'REMOVE waitingKey',
+          'emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)' +
+          Object.keys(hold)
+            .map((name) => `, ${name} = :${name}`)
+            .join('') +
+          ' REMOVE waitingKey',
         ConditionExpression: '#status = :waiting',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -372,12 +305,18 @@ export const allocateBackorder = async (
           ':event': [{ at, type: 'allocated', by: 'system' }],
           ':hash': [statusTokenHash],
           ':none': [],
+          ...Object.fromEntries(Object.entries(hold).map(([name, value]) => [`:${name}`, value])),
         },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { outcome: 'allocated', backorder: withoutIndexKeys(Attributes ?? {}) };
+    const allocated = withoutIndexKeys(Attributes ?? {});
+    // A paid order is never held (the queue's index projects no kind, so the write above cannot tell): its
+    // hold goes again at once, and the expiry's own condition never applies to an order meanwhile.
+    if (holdMs !== undefined && allocated.kind === 'order')
+      return { outcome: 'allocated', backorder: await dropOrderHold(id) };
+    return { outcome: 'allocated', backorder: allocated };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const old = (error as ConditionalCheckFailedException).Item as Record<string, unknown> | undefined;
@@ -393,6 +332,28 @@ export const allocateBackorder = async (
 };
 
 const withoutIndexKeys = (item: Record<string, unknown>): Backorder => {
-  const { waitingKey: _w, skuShard: _s, listPartition: _l, allocationRef: _r, ...backorder } = item;
+  const {
+    waitingKey: _w,
+    skuShard: _s,
+    listPartition: _l,
+    allocationRef: _r,
+    holdBucket: _b,
+    holdDueKey: _k,
+    ...backorder
+  } = item;
   return backorder as unknown as Backorder;
+};
+
+const dropOrderHold = async (id: string): Promise<Backorder> => {
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('backorders'),
+      Key: { id },
+      UpdateExpression: 'REMOVE holdUntil, holdBucket, holdDueKey',
+      ConditionExpression: 'kind = :order',
+      ExpressionAttributeValues: { ':order': 'order' },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return withoutIndexKeys(Attributes ?? {});
 };

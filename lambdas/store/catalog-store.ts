@@ -100,6 +100,7 @@ export const saveProduct = async (
     supplierId: input.supplierId,
     expectedRestockDate: input.expectedRestockDate,
     backorders: input.backorders,
+    checkout: input.checkout,
     updatedAt: now,
   };
   const set: string[] = [

@@ -9,6 +9,13 @@ import type { NurtureMessage } from '../messages/nurture';
 import { sendMessages, sqs } from '../runtime/sqs';
 import { queueUrl } from '../runtime/config';
 
+/** Queues transactional emails, ten per request; throws if any was refused. */
+export const enqueueEmails = (messages: readonly EmailMessage[]): Promise<void> =>
+  sendMessages(
+    queueUrl('email'),
+    messages.map((message) => JSON.stringify(message)),
+  );
+
 export const enqueueEmail = async (message: EmailMessage): Promise<void> => {
   await sqs.send(
     new SendMessageCommand({ QueueUrl: queueUrl('email'), MessageBody: JSON.stringify(message) }),

@@ -60,6 +60,7 @@ export const recordSentFromEvent = async (
     kind: String(Item.kind ?? emailId.split('#')[0]),
     campaignId: Item.campaignId as string | undefined,
     stepId: Item.stepId as string | undefined,
+    sku: Item.sku as string | undefined,
   };
   const recorded = await recordSent(
     emailId,

@@ -18,6 +18,7 @@ import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { conditionFailedAt, transactWrite, isConditionFailure } from '../runtime/transact';
 import { anyShard, CounterChanges, emailsSentChanges } from '../domain/statistics';
+import { alertsSentChanges } from '../domain/funnel';
 import { counterUpdates } from './stats-store';
 
 export type SendClaim =
@@ -150,6 +151,8 @@ export interface SentCounted {
   kind: string;
   campaignId?: string;
   stepId?: string;
+  /** A reservation's restock alert: its product's funnel counts it. */
+  sku?: string;
 }
 
 /** The counters one email recorded sent moves (`kind` read from the email id when not given). */
@@ -159,7 +162,10 @@ const sentChanges = (emailId: string, counted: SentCounted | undefined, shard: n
     kind === 'nurture' && counted?.campaignId && counted.stepId
       ? { campaignId: counted.campaignId, stepId: counted.stepId }
       : undefined;
-  return emailsSentChanges(kind, 1, shard, step);
+  const changes = emailsSentChanges(kind, 1, shard, step);
+  if (kind === 'restock' && counted?.sku)
+    changes.merge(alertsSentChanges([counted.sku], new Date().toISOString(), shard));
+  return changes;
 };
 
 /** The send record: only a claim still `sending` becomes `sent`, which is what makes a send count once. */

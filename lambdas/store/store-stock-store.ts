@@ -11,7 +11,7 @@ import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { conditionFailedAt, isConditionFailure } from '../runtime/transact';
 import type { StoreMark } from '../domain/store-webhooks';
-import { setFreeStockOnce } from './allocation-store';
+import { setFreeStockOnce } from './free-stock-store';
 import { productItems } from './catalog-store';
 
 const PROJECTION = 'sku, storeStock, storeStockAt';

@@ -1,27 +1,28 @@
 /**
- * The nurture sweeper's watermark: the start of the first hourly bucket not yet fully swept. Kept in the settings table and only
- * ever moved forward (a conditional write), so two sweepers running at once cannot move it back.
+ * The sweepers' watermarks (nurture steps, holds): the start of the first hourly bucket not yet fully swept.
+ * One row per sweeper in the settings table (`nurture-sweeper`, `hold-sweeper`), only ever moved forward (a
+ * conditional write), so two sweepers running at once cannot move it back.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { isConditionFailure } from '../runtime/transact';
 
-const KEY = { name: 'nurture-sweeper' };
+export type SweeperName = 'nurture-sweeper' | 'hold-sweeper';
 
-export const getWatermark = async (): Promise<number | undefined> => {
+export const getWatermark = async (sweeper: SweeperName): Promise<number | undefined> => {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName('settings'), Key: KEY, ConsistentRead: true }),
+    new GetCommand({ TableName: tableName('settings'), Key: { name: sweeper }, ConsistentRead: true }),
   );
   return Item?.watermark as number | undefined;
 };
 
-export const advanceWatermark = async (bucketStartMs: number): Promise<void> => {
+export const advanceWatermark = async (sweeper: SweeperName, bucketStartMs: number): Promise<void> => {
   await dynamo
     .send(
       new UpdateCommand({
         TableName: tableName('settings'),
-        Key: KEY,
+        Key: { name: sweeper },
         UpdateExpression: 'SET watermark = :w, sweptAt = :now',
         ConditionExpression: 'attribute_not_exists(watermark) OR watermark < :w',
         ExpressionAttributeValues: { ':w': bucketStartMs, ':now': new Date().toISOString() },

@@ -3,7 +3,7 @@
  */
 import * as z from 'zod';
 import { NotFoundError } from '../runtime/errors';
-import { normalizeEmail, STATUSES, type Backorder } from '../domain/backorder';
+import { kindOf, normalizeEmail, STATUSES, type Backorder } from '../domain/backorder';
 import { skuSchema } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
 import { getBackorder } from '../store/backorder-store';
@@ -26,7 +26,12 @@ export const adminView = (backorder: Backorder) => {
     ticket: _ticket,
     ...visible
   } = backorder;
-  return visible;
+  return {
+    ...visible,
+    kind: kindOf(backorder),
+    // The hold's end only while it holds: after an order, a cancel or the expiry the events say what happened.
+    holdUntil: backorder.status === 'allocated' ? (backorder.holdUntil ?? null) : null,
+  };
 };
 
 export const lookUpBackorders = async (query: Record<string, string>) => {

@@ -34,6 +34,8 @@ import {
   type RunState,
 } from '../store/allocation-store';
 import { addEmailToken } from '../store/backorder-store';
+import { getSiteSettings } from '../store/catalog-store';
+import { effectiveCheckout } from '../domain/checkout';
 import { leaveQueueOnce } from '../store/queue-store';
 import { enqueueAlerts } from '../store/alert-queue';
 import type { RestockMessage } from '../messages/restock';
@@ -192,9 +194,11 @@ const runPage = async (
 const completeReservation = async (state: RunState, nowMs: number): Promise<RunState> => {
   const reservation = state.reserved!;
   const at = new Date(nowMs).toISOString();
+  // With a checkout to send them to, reservations are held for the shopper to order (one read per page).
+  const checkout = effectiveCheckout(state.checkout, (await getSiteSettings())?.checkout);
   const results = await mapWithLimit(reservation.ids, PARALLEL_WRITES, async (id) => {
     const statusToken = newToken();
-    const result = await allocateBackorder(id, reservation.ref, hashToken(statusToken), at);
+    const result = await allocateBackorder(id, reservation.ref, hashToken(statusToken), at, checkout?.holdMs);
     if (result.outcome !== 'ours-already') return { ...result, statusToken };
     // Allocated by an earlier try of this page, whose alert may not have been queued: a fresh link for it
     // (the alerter sends at most one alert, whichever message arrives first).
@@ -228,6 +232,9 @@ const completeReservation = async (state: RunState, nowMs: number): Promise<RunS
         ...(b.locale ? { locale: b.locale } : {}),
         statusToken: b.token,
         allocatedAt: b.allocatedAt ?? at,
+        ...(b.kind === 'order' ? { backorderKind: 'order' as const } : {}),
+        ...(b.holdUntil ? { holdUntil: b.holdUntil } : {}),
+        ...(b.timeZone ? { timeZone: b.timeZone } : {}),
       })),
     ),
     publishBackorderEvents(

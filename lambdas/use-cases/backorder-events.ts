@@ -5,14 +5,13 @@
  * SQS call at all when nobody listens. Events are at least once: receivers drop repeats by event id.
  */
 import type { Backorder } from '../domain/backorder';
-import { backorderEvent, subscribes } from '../domain/webhook';
+import { backorderEvent, subscribes, type WebhookEventType } from '../domain/webhook';
 import { listWebhooks } from '../store/webhook-store';
 import type { WebhookMessage } from '../messages/webhook';
 import { enqueueWebhookDeliveries } from '../store/webhook-queue';
 import { recent } from '../runtime/recent';
 
-export type BackorderEventType =
-  'backorder.created' | 'backorder.cancelled' | 'backorder.allocated' | 'backorder.fulfilled';
+export type BackorderEventType = WebhookEventType;
 
 /** How long an instance trusts its copy of the endpoints: a console change reaches every instance by then. */
 const ENDPOINT_CACHE_MS = 30_000;

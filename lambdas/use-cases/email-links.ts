@@ -5,10 +5,21 @@
  */
 import { hashToken, newToken } from '../runtime/tokens';
 import { addEmailToken } from '../store/backorder-store';
-import { statusUrl } from './links';
+import { claimUrl, statusUrl } from './links';
 
-export const issueEmailLink = async (base: string, backorderId: string): Promise<string> => {
+export const issueEmailLink = async (base: string, backorderId: string, via?: string): Promise<string> =>
+  (await issueEmailLinks(base, backorderId, via)).statusUrl;
+
+/** The email's status link and, with the same token, its "complete your order" link (GET /r/{id}). */
+export const issueEmailLinks = async (
+  base: string,
+  backorderId: string,
+  via?: string,
+): Promise<{ statusUrl: string; claimUrl: string }> => {
   const token = newToken();
   await addEmailToken(backorderId, hashToken(token));
-  return statusUrl(base, backorderId, token);
+  return {
+    statusUrl: statusUrl(base, backorderId, token, via),
+    claimUrl: claimUrl(base, backorderId, token),
+  };
 };

@@ -6,7 +6,7 @@
 import { NotFoundError } from '../runtime/errors';
 import { inventorySchema } from '../domain/inventory-schema';
 import { parseOrThrow } from '../domain/validation';
-import { setFreeStock, setFreeStockOnce } from '../store/allocation-store';
+import { setFreeStock, setFreeStockOnce } from '../store/free-stock-store';
 import { existingSkus } from '../store/catalog-store';
 import { requestAllocation } from '../store/restock-queue';
 

@@ -7,8 +7,22 @@ export const baseUrl = (settingsBaseUrl?: string): string =>
   (settingsBaseUrl ?? publicBaseUrl()).replace(/\/+$/, '');
 
 /**
- * The status page of a backorder. The token travels in the fragment, which browsers never send: it stays out
+ * The status page of a backorder; `via` names the nurture step whose email carries the link. The token travels in the fragment, which browsers never send: it stays out
  * of CDN and server request logs, and the page hands it to the API in the Authorization header.
  */
-export const statusUrl = (base: string, backorderId: string, token: string): string =>
-  `${base}/status?id=${encodeURIComponent(backorderId)}#token=${encodeURIComponent(token)}`;
+export const statusUrl = (base: string, backorderId: string, token: string, via?: string): string =>
+  `${base}/status?id=${encodeURIComponent(backorderId)}${via ? `&via=${encodeURIComponent(via)}` : ''}` +
+  `#token=${encodeURIComponent(token)}`;
+
+/** Which nurture step's email a status link is in (`<campaign>~<step>`): its clicks count for that step. */
+export const stepVia = (campaignId: string, stepId: string): string => `${campaignId}~${stepId}`;
+
+/**
+ * "Complete your order": records the click and redirects to the shop's checkout (GET /r/{id}). The token is
+ * in the query, as the contract has it: a redirect must authenticate without the page's script.
+ */
+export const claimUrl = (base: string, backorderId: string, token: string): string =>
+  `${base}/r/${encodeURIComponent(backorderId)}?token=${encodeURIComponent(token)}`;
+
+/** A product's landing page, where a shopper whose hold expired can join the list again. */
+export const productPageUrl = (base: string, sku: string): string => `${base}/p/${encodeURIComponent(sku)}`;

@@ -9,7 +9,7 @@ import { outboxGraceMs } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import type { Backorder } from '../domain/backorder';
 import { getBackorder } from '../store/backorder-store';
-import { enqueueEmail } from '../store/email-queue';
+import { enqueueEmails } from '../store/email-queue';
 import {
   deleteOutboxRow,
   dueOutboxRows,
@@ -28,36 +28,59 @@ import { publishBackorderEvents } from './backorder-events';
 export const owe = (id: string, entries: OutboxEntry[], nowMs = Date.now()): TransactItem =>
   outboxPut(id, entries, nowMs, outboxGraceMs());
 
-const publishEntry = async (entry: OutboxEntry, known: ReadonlyMap<string, Backorder>): Promise<void> => {
-  switch (entry.kind) {
-    case 'email':
-      return enqueueEmail(entry.message);
-    case 'allocation':
-      return requestAllocation(entry.skus, entry.reason);
-    case 'importChunks':
-      return enqueueImportChunks(entry.importId, entry.chunks);
-    case 'backorderEvent': {
-      // The writer knows the backorder; the sweeper reads it as it is now (an erased one names nobody).
-      const backorder = known.get(entry.backorderId) ?? (await getBackorder(entry.backorderId));
-      if (!backorder) return;
-      return publishBackorderEvents(entry.type, [backorder], entry.at, { anonymous: entry.anonymous });
-    }
+/** A row to publish: its id, what it owes, and the backorders its writer already holds (by id). */
+export interface OwedRow {
+  id: string;
+  entries: readonly OutboxEntry[];
+  known?: readonly Backorder[];
+}
+
+/**
+ * Publishes the messages of many rows together, then deletes the rows: emails in batches, each event once
+ * per backorder, one allocation request per SKU however many rows freed units of it (a batch of expired
+ * holds of one product asks once). Throws when a message could not be sent: the rows stay, and the
+ * scheduler publishes them after their grace period.
+ */
+export const publishOwedRows = async (rows: readonly OwedRow[]): Promise<void> => {
+  const entries = rows.flatMap((row) => row.entries);
+  const known = new Map(rows.flatMap((row) => row.known ?? []).map((b) => [b.id, b]));
+  const events = new Map<string, Extract<OutboxEntry, { kind: 'backorderEvent' }>[]>();
+  for (const entry of entries) {
+    if (entry.kind !== 'backorderEvent') continue;
+    const group = `${entry.type}|${entry.at}|${entry.anonymous === true}`;
+    events.set(group, [...(events.get(group) ?? []), entry]);
   }
+  const allocations = entries.flatMap((e) => (e.kind === 'allocation' ? [e] : []));
+  await Promise.all([
+    enqueueEmails(entries.flatMap((e) => (e.kind === 'email' ? [e.message] : []))),
+    allocations.length > 0 &&
+      requestAllocation(
+        allocations.flatMap((e) => e.skus),
+        allocations[0].reason,
+      ),
+    ...entries.flatMap((e) => (e.kind === 'importChunks' ? [enqueueImportChunks(e.importId, e.chunks)] : [])),
+    ...[...events.values()].map(async (group) => {
+      const { type, at, anonymous } = group[0];
+      // The writer knows the backorder; the sweeper reads it as it is now (an erased one names nobody).
+      const backorders = await Promise.all(
+        group.map(async (e) => known.get(e.backorderId) ?? (await getBackorder(e.backorderId))),
+      );
+      const found = backorders.filter((b): b is Backorder => b !== undefined);
+      await publishBackorderEvents(type, found, at, { anonymous });
+    }),
+  ]);
+  await Promise.all(rows.map((row) => deleteOutboxRow(row.id)));
 };
 
 /**
  * Publishes a row's messages, then deletes the row. Throws when a message could not be sent: the row stays,
  * and the scheduler publishes it after its grace period.
  */
-export const publishOwed = async (
+export const publishOwed = (
   id: string,
   entries: readonly OutboxEntry[],
   known: readonly Backorder[] = [],
-): Promise<void> => {
-  const byId = new Map(known.map((b) => [b.id, b]));
-  await Promise.all(entries.map((entry) => publishEntry(entry, byId)));
-  await deleteOutboxRow(id);
-};
+): Promise<void> => publishOwedRows([{ id, entries, known }]);
 
 /**
  * For a request path: publish now, and if that fails, say so in the log and leave it to the scheduler. The

@@ -9,6 +9,7 @@ import { planMyLinks } from './plan-my-links';
 import { planStatusLink } from './plan-status-link';
 import { planSupplierBatch } from './plan-supplier-batch';
 import { planTestEmail } from './plan-test-email';
+import { planHoldExpired, planHoldReminder } from './plan-hold-emails';
 
 export const planDelivery = (message: EmailMessage): Promise<Delivery | null> => {
   switch (message.kind) {
@@ -22,5 +23,9 @@ export const planDelivery = (message: EmailMessage): Promise<Delivery | null> =>
       return planStatusLink(message);
     case 'links':
       return planMyLinks(message);
+    case 'holdReminder':
+      return planHoldReminder(message);
+    case 'holdExpired':
+      return planHoldExpired(message);
   }
 };

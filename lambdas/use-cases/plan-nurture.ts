@@ -15,6 +15,7 @@ import { advance, finish, stopEnrolments } from '../store/enrolment-store';
 import { isSuppressed, issueUnsubscribeToken } from '../store/shopper-store';
 import { EmailWithheld, type Delivery } from './deliver-email';
 import { issueEmailLink } from './email-links';
+import { stepVia } from './links';
 import { backorderVariables } from './email-variables';
 import { senderIdentity } from './sender-identity';
 import { pickLocale } from '../../i18n/locales';
@@ -66,7 +67,8 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
         senderIdentity(),
         issueUnsubscribeToken(backorder.id, nowMs),
       ]);
-      const link = await issueEmailLink(base, backorder.id);
+      // The status link says which step it came from, so the step's clicks are counted.
+      const link = await issueEmailLink(base, backorder.id, stepVia(campaign.id, step.id));
       const email = await renderNurtureStep(
         stepIn(step, backorder.locale),
         {

@@ -19,6 +19,7 @@ import {
   type DailyUnits,
   type ProductFigures,
 } from '../domain/statistics';
+import { funnelOverDays, funnelTotals, type Funnel } from '../domain/funnel';
 import { listProducts } from '../store/catalog-store';
 import { pagesOf } from '../store/every-page';
 import { listCampaigns } from '../store/campaign-store';
@@ -31,11 +32,13 @@ export const statsQuery = z.object({
   days: z.coerce.number().int().min(1).max(366).default(30),
 });
 
-export interface ProductStatistics extends ProductFigures {
+export interface ProductStatistics extends ProductFigures, Funnel {
   sku: string;
   name: string;
   /** Units waiting at the end of each day of the window (the last day: now). */
   daily: DailyUnits[];
+  /** From alert to order over the window's days (UTC). */
+  period: Funnel;
 }
 
 export interface StepStatistics {
@@ -49,6 +52,8 @@ export interface StepStatistics {
   sent: number;
   /** Waiting backorders cancelled while this step was the latest their sequence had sent. */
   cancelledAfter: number;
+  /** Shoppers who opened their status page from this step's email (once per backorder). */
+  clicks: number;
 }
 
 export interface ShopStatistics {
@@ -125,9 +130,17 @@ export const shopStatistics = async (
     generatedAt: new Date(nowMs).toISOString(),
     days: window,
     products: products.map(({ sku, name }) => {
-      const figures = figuresOf(rows, sku);
+      const summed = sum(productKeys(sku));
+      const figures = productFigures(summed);
       const byMonth = new Map(months.map((month) => [month, sum(unitsKeys(sku, month))]));
-      return { sku, name, ...figures, daily: dailyUnits(days, byMonth, figures.unitsWaiting) };
+      return {
+        sku,
+        name,
+        ...figures,
+        ...funnelTotals(summed),
+        daily: dailyUnits(days, byMonth, figures.unitsWaiting),
+        period: funnelOverDays(days, byMonth),
+      };
     }),
     emails: {
       sent: emailSums.sent ?? 0,
@@ -152,6 +165,7 @@ export const shopStatistics = async (
         subject: step.subject,
         sent: counts.sent ?? 0,
         cancelledAfter: counts.cancelledAfter ?? 0,
+        clicks: counts.clicks ?? 0,
       };
     }),
   };

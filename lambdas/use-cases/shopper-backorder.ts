@@ -9,17 +9,22 @@ import { ConflictError, NotFoundError } from '../runtime/errors';
 import { linkStrengthOf } from '../runtime/tokens';
 import {
   ACTIVE_STATUSES,
+  kindOf,
   linksExpired,
+  type ShopOrder,
   type Backorder,
   type BackorderStatus,
   type LinkStrength,
 } from '../domain/backorder';
-import { changeStatus, getBackorder, StatusConflict } from '../store/backorder-store';
+import { changeStatus, getBackorder, StatusConflict, type StatusChange } from '../store/backorder-store';
+import { orderChanges } from '../domain/funnel';
 import { placeInQueue } from '../store/queue-store';
 import { getProduct } from '../store/catalog-store';
 import { stopEnrolments } from '../store/enrolment-store';
 import type { OutboxEntry } from '../store/outbox-store';
 import { owe, publishOwedOrLeave } from './outbox';
+import { recordStepClick } from '../store/step-click-store';
+import { logger } from '../runtime/logger';
 
 const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -57,7 +62,10 @@ export const shopperView = async ({ backorder, link }: LinkedBackorder) => {
     email: backorder.email,
     quantity: backorder.quantity,
     status: backorder.status,
+    kind: kindOf(backorder),
     position,
+    // While the units are held for the shopper: the page shows "Complete your order" until then.
+    holdUntil: backorder.status === 'allocated' ? (backorder.holdUntil ?? null) : null,
     createdAt: backorder.createdAt,
     // The language the shopper signed up in: the status page speaks it, as the emails do.
     locale: backorder.locale,
@@ -67,7 +75,24 @@ export const shopperView = async ({ backorder, link }: LinkedBackorder) => {
   };
 };
 
-type ClosingEvent = 'backorder.cancelled' | 'backorder.fulfilled';
+/**
+ * A status page opened from a nurture step's email (`via=<campaign>~<step>`): counted for the step, once per
+ * backorder. Never in the way of the page: a click that cannot be counted is logged and the page answered.
+ */
+export const countStepClick = async (
+  { backorder }: LinkedBackorder,
+  via: string | undefined,
+  nowMs = Date.now(),
+): Promise<void> => {
+  const match = /^([a-z0-9][a-z0-9-]{0,63})~([A-Za-z0-9][A-Za-z0-9_-]{0,63})$/.exec(via ?? '');
+  if (!match) return;
+  await recordStepClick(backorder.id, { campaignId: match[1], stepId: match[2] }, nowMs).catch(
+    (error: unknown) =>
+      logger.warn('step click not counted', { backorderId: backorder.id, error: String(error) }),
+  );
+};
+
+type ClosingEvent = 'backorder.cancelled' | 'backorder.fulfilled' | 'backorder.expired';
 
 /** What a status change that ends the wait owes: the shop's webhooks hear of it, and freed units go on. */
 const owedBy = (
@@ -79,41 +104,66 @@ const owedBy = (
 ): OutboxEntry[] => [
   { kind: 'backorderEvent', type: event, backorderId: backorder.id, at, ...(anonymous ? { anonymous } : {}) },
   ...(unitsFreed
-    ? [{ kind: 'allocation' as const, skus: [backorder.sku], reason: 'allocated backorder cancelled' }]
+    ? [{ kind: 'allocation' as const, skus: [backorder.sku], reason: `${event} freed units` }]
     : []),
 ];
 
+/** How a backorder is closed: the change to make, and what the closing owes besides the event. */
+export interface Closing {
+  from: readonly BackorderStatus[];
+  to: 'cancelled' | 'fulfilled' | 'expired';
+  by: string;
+  anonymous?: boolean;
+  /** Units moved on the product (positive back to free stock), from the backorder as read. */
+  units?: StatusChange['units'];
+  set?: StatusChange['set'];
+  condition?: StatusChange['condition'];
+  counters?: StatusChange['counters'];
+  /** More messages owed, such as the email a closing sends. */
+  alsoOwed?: (before: Backorder) => OutboxEntry[];
+}
+
 /**
  * Moves the backorder to `to` with its outbox row in the same transaction, then publishes the row and stops
- * the nurture sequences (which also stop by themselves at their next step, since the backorder no longer waits).
+ * the nurture sequences (which also stop by themselves at their next step, since the backorder no longer
+ * waits). `publish: false` leaves publishing to the caller, which may gather many rows into one publication.
  */
-const close = async (
+export const closeBackorder = async (
   backorder: Backorder,
-  from: readonly BackorderStatus[],
-  to: 'cancelled' | 'fulfilled',
-  by: string,
+  closing: Closing,
   nowMs: number,
-  options: { unitsBack: boolean; anonymous: boolean },
-): Promise<Backorder> => {
+  publish = true,
+): Promise<{ backorder: Backorder; outboxId: string; owed: OutboxEntry[] }> => {
   const at = new Date(nowMs).toISOString();
-  const event = to === 'cancelled' ? 'backorder.cancelled' : 'backorder.fulfilled';
-  const outboxId = `${to}#${backorder.id}`;
+  const outboxId = `${closing.to}#${backorder.id}`;
   let owed: OutboxEntry[] = [];
-  const changed = await changeStatus(
-    backorder.id,
-    from,
-    to,
-    { at, type: to, by },
-    { sku: backorder.sku, emailKey: backorder.emailKey },
-    options.unitsBack ? { sku: backorder.sku, quantity: backorder.quantity } : undefined,
-    (unitsFreed) => {
-      owed = owedBy(backorder, event, at, unitsFreed, options.anonymous);
+  const changed = await changeStatus(backorder.id, {
+    from: closing.from,
+    to: closing.to,
+    event: { at, type: closing.to, by: closing.by },
+    // A reservation holds the shopper's claim on the SKU while active (changeStatus releases it only then); a
+    // paid order never took one (its order id's row keeps the order once, for good).
+    releaseClaim:
+      kindOf(backorder) === 'reservation' ? { sku: backorder.sku, emailKey: backorder.emailKey } : undefined,
+    units: closing.units,
+    set: closing.set,
+    condition: closing.condition,
+    counters: closing.counters,
+    owed: (unitsFreed, before) => {
+      owed = [
+        ...owedBy(before, `backorder.${closing.to}`, at, unitsFreed, closing.anonymous ?? false),
+        ...(closing.alsoOwed?.(before) ?? []),
+      ];
       return owe(outboxId, owed, nowMs);
     },
-  );
-  await Promise.all([stopEnrolments(changed.id), publishOwedOrLeave(outboxId, owed, [changed])]);
-  return changed;
+  });
+  if (publish) await Promise.all([stopEnrolments(changed.id), publishOwedOrLeave(outboxId, owed, [changed])]);
+  return { backorder: changed, outboxId, owed };
 };
+
+/** An allocated backorder's units go back to the free stock when it closes without being ordered. */
+const allocatedUnitsBack = (before: Backorder) =>
+  before.status === 'allocated' ? before.quantity : undefined;
 
 /**
  * Cancels a waiting or allocated backorder; cancelling again is harmless. A fulfilled one cannot be
@@ -128,10 +178,12 @@ export const cancelBackorder = async (
 ): Promise<Backorder> => {
   if (backorder.status === 'cancelled') return backorder;
   try {
-    return await close(backorder, ACTIVE_STATUSES, 'cancelled', by, nowMs, {
-      unitsBack: true,
-      anonymous: options.anonymous ?? false,
-    });
+    const closed = await closeBackorder(
+      backorder,
+      { from: ACTIVE_STATUSES, to: 'cancelled', by, anonymous: options.anonymous, units: allocatedUnitsBack },
+      nowMs,
+    );
+    return closed.backorder;
   } catch (error) {
     if (!(error instanceof StatusConflict)) throw error;
     if (error.current?.status === 'cancelled') return error.current;
@@ -141,21 +193,47 @@ export const cancelBackorder = async (
   }
 };
 
-/** Marks a backorder as shipped to the shopper; marking it again is harmless. A cancelled one: 409. */
+/**
+ * Marks a backorder as ordered by the shop (and shipped to the shopper); marking it again is harmless. A
+ * cancelled one: 409. An expired one is fulfilled only if its units are still free, which it then takes
+ * again; once they went to the next in line: 409. `order` names the shop's order and its amount (revenue
+ * recovered); a paid order keeps the one it was created with.
+ */
 export const fulfilBackorder = async (
   backorder: Backorder,
   by: string,
   nowMs = Date.now(),
+  order?: ShopOrder,
 ): Promise<Backorder> => {
   if (backorder.status === 'fulfilled') return backorder;
+  const at = new Date(nowMs).toISOString();
   try {
-    return await close(backorder, ACTIVE_STATUSES, 'fulfilled', by, nowMs, {
-      unitsBack: false,
-      anonymous: false,
-    });
+    const closed = await closeBackorder(
+      backorder,
+      {
+        from: [...ACTIVE_STATUSES, 'expired'],
+        to: 'fulfilled',
+        by,
+        units: (before) => (before.status === 'expired' ? -before.quantity : undefined),
+        set: order && !backorder.order ? { order } : undefined,
+        counters: (before) =>
+          orderChanges(
+            before,
+            kindOf(before) === 'reservation' && before.status !== 'waiting',
+            (before.order ?? order)?.amount,
+            at,
+          ),
+      },
+      nowMs,
+    );
+    return closed.backorder;
   } catch (error) {
     if (!(error instanceof StatusConflict)) throw error;
     if (error.current?.status === 'fulfilled') return error.current;
+    if (error.current?.status === 'expired')
+      throw new ConflictError(
+        'This backorder expired and its units went to the next in line: it can no longer be fulfilled',
+      );
     throw new ConflictError(`This backorder is ${error.current?.status ?? 'gone'} and cannot be fulfilled`);
   }
 };

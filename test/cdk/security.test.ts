@@ -149,9 +149,10 @@ describe('BackorderPlatform security', () => {
       const logGroup = resources[idOf(fn(name))].Properties.LoggingConfig.LogGroup.Ref;
       names.set(`\${${logGroup}.Arn}`, `log-group/${name}`);
     }
-    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(2);
+    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(3);
     names.set(`\${${idOf(stack.inventorySecret.secret)}}`, 'secret/inventory-webhook');
     names.set(`\${${idOf(stack.originSecret.secret)}}`, 'secret/origin-verify');
+    names.set(`\${${idOf(stack.claimSecret.secret)}}`, 'secret/claim-key');
     for (const identity of stack.email.senderIdentities)
       names.set(sesArn('identity', identity), `ses/identity/${identity}`);
     names.set(
@@ -160,7 +161,8 @@ describe('BackorderPlatform security', () => {
     );
     // Invoke permissions name this API's paths, one pattern per function (test/cdk/edge.test.ts).
     const api = idOf(stack.api.httpApi);
-    for (const path of ['/api/*', '/api/admin/*', '/api/webhooks/*']) {
+    // `/*`: the shopper function's routes are under /api/ and /r/ (the "complete your order" links).
+    for (const path of ['/*', '/api/*', '/api/admin/*', '/api/webhooks/*']) {
       names.set(
         `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${api}}/*/*${path}`,
         `api/*/*${path}`,
@@ -223,6 +225,9 @@ describe('BackorderPlatform security', () => {
       }
       if ((spec.config as string[]).includes('ORIGIN_VERIFY_SECRET_ARN')) {
         expected.push(...grants(allowed.secretRead, ['secret/origin-verify']));
+      }
+      if ((spec.config as string[]).includes('CLAIM_SECRET_ARN')) {
+        expected.push(...grants(allowed.secretRead, ['secret/claim-key']));
       }
       return sorted(expected);
     };

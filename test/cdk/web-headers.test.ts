@@ -15,6 +15,7 @@ import {
   STRICT_TRANSPORT_SECURITY_SECONDS,
 } from '../../lib/web-headers';
 import { Web } from '../../lib/web';
+import { CLAIM_LINK_PREFIX } from '../../lib/platform-routes';
 import { bareStack, repoPath } from './stacks';
 
 interface Behaviour {
@@ -76,7 +77,9 @@ describe('Web security headers', () => {
   });
 
   it('every behaviour that serves files from the bucket carries a policy', () => {
-    const pages = behaviours.others.filter((behaviour) => behaviour.PathPattern !== '/api/*');
+    const pages = behaviours.others.filter(
+      (behaviour) => behaviour.PathPattern !== '/api/*' && behaviour.PathPattern !== `${CLAIM_LINK_PREFIX}*`,
+    );
     for (const behaviour of [behaviours.default, ...pages]) expect(policyOf(behaviour)).toBeTruthy();
   });
 

@@ -369,3 +369,29 @@ test('every marketing email carries List-Unsubscribe then One-Click, a visible u
     ses.middlewareStack.remove('captureRawMime');
   }
 });
+
+test("a step's clicks: the status page opened from its email counts once per shopper, a made-up step never", async () => {
+  const sku = await product('clicks');
+  await campaign('clicks', [sku], ['PT0S', 'P1D']);
+  const email = uniqueEmail('clicks');
+  await signUp(sku, email);
+  await sweepAt(advanceClock(1000));
+  const [, step] = await waitForEmails(platform.sesUrl, email, 2);
+  const statusLink = /href="([^"]*\/status\?id=[^"]+)"/.exec(step.body.html ?? '')![1].replace(/&amp;/g, '&');
+  const via = new URL(statusLink).searchParams.get('via');
+  expect(via).toBe('clicks~step-1');
+  const { id, token } = linkParts(statusLink);
+  const open = (through: string) =>
+    platform.request('GET', `/api/backorders/${id}?via=${encodeURIComponent(through)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+  for (const through of [via!, via!, 'clicks~step-2', 'other~step-1', 'not a step'])
+    expect((await open(through)).status).toBe(200);
+  const stats = await platform.admin('GET', '/api/admin/stats');
+  const clicks = (stepId: string) =>
+    stats.body.steps.find(
+      (s: { campaignId: string; stepId: string }) => s.campaignId === 'clicks' && s.stepId === stepId,
+    ).clicks;
+  // Step 2 was never sent to this shopper: a link naming it counts nothing.
+  expect([clicks('step-1'), clicks('step-2')]).toEqual([1, 0]);
+});

@@ -48,9 +48,11 @@ export const uniqueEmail = (label: string): string =>
  * email links: the ones that also export and erase.
  */
 export const statusLinksIn = (email: StoredEmail): string[] =>
-  [...(email.body.text ?? '').matchAll(/https?:\/\/\S+\/status\?id=[0-9A-Z]+#token=[A-Za-z0-9_%-]+/g)].map(
-    (match) => match[0],
-  );
+  [
+    ...(email.body.text ?? '').matchAll(
+      /https?:\/\/\S+\/status\?id=[0-9A-Z]+(?:&via=[A-Za-z0-9_~%-]+)?#token=[A-Za-z0-9_%-]+/g,
+    ),
+  ].map((match) => match[0]);
 
 /** The first status link of the first email that reached the address (waiting for it). */
 export const emailedStatusLink = async (sesUrl: string, address: string): Promise<string> => {

@@ -36,10 +36,20 @@ describe('the access table', () => {
     );
     expect(covered('inventory:write')).toEqual(['POST /api/admin/inventory']);
     expect(covered('backorders:read')).toEqual(
-      ['GET /api/admin/backorders', 'GET /api/admin/backorders/{id}', 'GET /api/admin/backorders.csv'].sort(),
+      [
+        'GET /api/admin/backorders',
+        'GET /api/admin/backorders/{id}',
+        'GET /api/admin/backorders.csv',
+        'POST /api/admin/claims/verify',
+      ].sort(),
     );
     expect(covered('backorders:write')).toEqual(
-      ['POST /api/admin/backorders/{id}/cancel', 'POST /api/admin/backorders/{id}/fulfil'].sort(),
+      [
+        'POST /api/admin/backorders/{id}/cancel',
+        'POST /api/admin/backorders/{id}/fulfil',
+        'POST /api/admin/backorders/{id}/extend',
+        'POST /api/admin/backorders',
+      ].sort(),
     );
   });
 

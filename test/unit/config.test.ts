@@ -39,6 +39,7 @@ const environmentFor = (fn: FunctionName): Record<string, string> =>
         WEBHOOK_ALLOW_LOOPBACK: '0',
         INVENTORY_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:inventory',
         ORIGIN_VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:origin',
+        CLAIM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:claim',
       }[name] ?? `value-of-${name}`,
     ]),
   );

@@ -123,7 +123,7 @@ describe('the OpenAPI document', () => {
               ? ['shopifySignature']
               : route.path === '/api/webhooks/woocommerce'
                 ? ['wooCommerceSignature']
-                : /^\/api\/backorders\/\{id\}/.test(route.path)
+                : /^\/api\/backorders\/\{id\}|^\/r\/\{id\}$/.test(route.path)
                   ? ['linkToken', 'linkTokenQuery']
                   : [];
       expect({ route: routeKey(route), schemes }).toEqual({ route: routeKey(route), schemes: expected });

@@ -2,7 +2,7 @@
  * The platform description is the single source of routes: every function implements exactly the routes
  * declared for it, so the local gateway and API Gateway (both built from lib/platform.ts) reach real code.
  */
-import { functions, queueConsumedBy, queues, routeKey, routes } from '../../lib/platform';
+import { functions, isApiPath, queueConsumedBy, queues, routeKey, routes } from '../../lib/platform';
 import { routes as publicRoutes } from '../../lambdas/public-api/handler';
 import { routes as adminRoutes } from '../../lambdas/admin-api/handler';
 import { routes as exporterRoutes } from '../../lambdas/exporter/routes';
@@ -22,9 +22,9 @@ describe('platform description', () => {
     expect(Object.keys(implemented[fn]).sort()).toEqual(declared);
   });
 
-  test('every admin route lives under /api/admin/ and every route under /api/', () => {
+  test('every admin route lives under /api/admin/ and every route under /api/ or /r/ (claim links)', () => {
     for (const route of routes) {
-      expect(route.path.startsWith('/api/')).toBe(true);
+      expect(isApiPath(route.path)).toBe(true);
       expect(route.auth === 'admin').toBe(route.path.startsWith('/api/admin/'));
     }
   });

@@ -113,6 +113,7 @@ describe('a backorder event', () => {
       data: {
         backorder: {
           id: '01JABCDEFGHJKMNPQRSTVWXYZ0',
+          kind: 'reservation',
           sku: 'TSHIRT-BLUE-M',
           email: 'Ada@Example.com',
           name: null,

@@ -188,7 +188,20 @@ function backorderRequest() {
     const value = fieldInput(field).value.trim();
     if (value) body[field] = value;
   }
+  // The shopper's time zone, so the emails say when a hold ends in their own time.
+  const timeZone = browserTimeZone();
+  if (timeZone) body.timeZone = timeZone;
   return body;
+}
+
+/** The browser's IANA time zone ("Europe/Berlin"), or null when it does not say. */
+function browserTimeZone() {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return typeof zone === 'string' && zone !== '' ? zone : null;
+  } catch {
+    return null;
+  }
 }
 
 function focusFirstInvalid() {

@@ -8,31 +8,17 @@
  * a token that came in the query string is moved to the fragment. Only a link from an email may download or
  * delete (the API answers 403 to the sign-up page's link): opened with that one, the page says where to find
  * an email link, and can have one sent.
+ *
+ * Units held for the shopper (a hold, while allocated) come with a "Complete your order" link to the claim
+ * route /r/{id}?token=…, which records the click and sends them on to the shop's checkout; an expired hold
+ * links back to the product's page to join again. A nurture email's link carries ?via= (which step it came
+ * from): it goes with the read, so the step's clicks are counted.
  */
 import { ApiError, NetworkError, request } from './api.js';
-import { formatMoment } from './format.js';
+import { formatDeadline, formatMoment } from './format.js';
 import { byId, confirmAction } from './elements.js';
 import { pageLanguage } from './language.js';
-
-// Each status and event type the catalogue has words for (status.word.*, status.event.*), by its key there.
-/** @type {Record<string, 'waiting' | 'allocated' | 'fulfilled' | 'cancelled'>} */
-const STATUS_WORDS = {
-  waiting: 'waiting',
-  allocated: 'allocated',
-  fulfilled: 'fulfilled',
-  cancelled: 'cancelled',
-};
-
-/** @type {Record<string, 'created' | 'confirmed' | 'allocated' | 'fulfilled' | 'cancelled' | 'unsubscribed'>} */
-const EVENT_WORDS = {
-  created: 'created',
-  confirmed: 'confirmed',
-  consent_confirmed: 'confirmed',
-  allocated: 'allocated',
-  fulfilled: 'fulfilled',
-  cancelled: 'cancelled',
-  unsubscribed: 'unsubscribed',
-};
+import { activeHold, eventWords, stateSentences, statusWord } from './status-words.js';
 
 // The browser's language until the backorder is read; then the backorder's own, unless ?lang= says otherwise.
 let t = pageLanguage();
@@ -50,6 +36,11 @@ const cancelError = byId('cancel-error');
 const downloadButton = byId('download-data', window.HTMLButtonElement);
 const deleteButton = byId('delete-data', window.HTMLButtonElement);
 const dataError = byId('data-error');
+const claimArea = byId('claim-area');
+const holdLine = byId('hold-until');
+const completeOrder = byId('complete-order', window.HTMLAnchorElement);
+const rejoinArea = byId('rejoin-area');
+const rejoinLink = byId('rejoin', window.HTMLAnchorElement);
 
 const dataRights = byId('data-rights');
 const needsEmailLink = byId('data-needs-email-link');
@@ -66,6 +57,9 @@ if (params.has('token')) {
   history.replaceState(null, '', `${location.pathname}?${params}#token=${encodeURIComponent(token ?? '')}`);
 }
 const backorderPath = id && token ? `/api/backorders/${encodeURIComponent(id)}` : null;
+// The read names the email step the shopper came from, if a nurture email's link brought them.
+const via = params.get('via');
+const readPath = backorderPath && via ? `${backorderPath}?via=${encodeURIComponent(via)}` : backorderPath;
 const withToken = { headers: { Authorization: `Bearer ${token}` } };
 
 let backorder = null;
@@ -79,7 +73,7 @@ async function load() {
     return;
   }
   try {
-    const { body } = await request('GET', backorderPath, undefined, withToken);
+    const { body } = await request('GET', readPath ?? backorderPath, undefined, withToken);
     show(body);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) showInvalidLink();
@@ -104,28 +98,6 @@ function showLoadProblem(error) {
   loadProblem.hidden = false;
 }
 
-/** The sentence that says where the shopper stands, in the page's one live region. */
-function stateSentences(b) {
-  const product = b.productName;
-  switch (b.status) {
-    case 'waiting':
-      return [
-        Number.isInteger(b.position)
-          ? t('signup.done.place', { position: b.position })
-          : t('status.waiting.noPlace'),
-        t('status.waiting.email', { product }),
-      ];
-    case 'allocated':
-      return [t('status.allocated.title', { count: b.quantity, product }), t('status.allocated.next')];
-    case 'fulfilled':
-      return [t('status.fulfilled.title'), t('status.fulfilled.text')];
-    case 'cancelled':
-      return [t('status.cancelled.title'), t('status.cancelled.text')];
-    default:
-      return [t('status.unknown', { status: b.status })];
-  }
-}
-
 function setState(...sentences) {
   state.classList.remove('result--error');
   const [first, ...rest] = sentences;
@@ -148,12 +120,12 @@ function show(b) {
   t = pageLanguage([b.locale]);
   heading.textContent = b.productName || b.sku;
   document.title = t('status.titleOf', { name: b.productName || b.sku });
-  setState(...stateSentences(b));
+  setState(...stateSentences(t, b));
   state.dataset.status = b.status;
+  showClaim(b);
 
   byId('quantity').textContent = t('units', { count: b.quantity });
-  byId('status-word').textContent =
-    b.status in STATUS_WORDS ? t(`status.word.${STATUS_WORDS[b.status]}`) : b.status;
+  byId('status-word').textContent = statusWord(t, b);
   byId('email').textContent = b.email;
   byId('created').textContent = formatMoment(b.createdAt, t.locale) ?? '';
   renderTimeline(Array.isArray(b.events) ? b.events : []);
@@ -166,13 +138,24 @@ function show(b) {
   section.hidden = false;
 }
 
-function eventWords(type) {
-  if (type in EVENT_WORDS) return t(`status.event.${EVENT_WORDS[type]}`);
-  // Unknown event types still read as words rather than identifiers.
-  const words = String(type)
-    .replace(/[._-]+/g, ' ')
-    .trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/**
+ * What the shopper can do next besides cancelling: complete the order while the units are held for them
+ * (the claim link carries the same token as this page), or, once the hold has ended, join the list again.
+ * @param {any} b
+ */
+function showClaim(b) {
+  const holdUntil = activeHold(b);
+  claimArea.hidden = !(holdUntil && id && token);
+  if (holdUntil && id && token) {
+    completeOrder.href = `/r/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`;
+    const time = document.createElement('time');
+    time.dateTime = holdUntil;
+    time.textContent = formatDeadline(holdUntil, t.locale) ?? holdUntil;
+    holdLine.replaceChildren(...t.parts('status.hold.until', { time }));
+  }
+  const sku = typeof b.sku === 'string' ? b.sku : '';
+  rejoinArea.hidden = !(b.status === 'expired' && sku);
+  rejoinLink.href = sku ? `/p/${encodeURIComponent(sku)}` : '/';
 }
 
 function renderTimeline(events) {
@@ -184,7 +167,7 @@ function renderTimeline(events) {
       time.dateTime = event.at;
       time.textContent = formatMoment(event.at, t.locale) ?? String(event.at);
       const what = document.createElement('span');
-      what.textContent = eventWords(event.type);
+      what.textContent = eventWords(t, backorder, event.type);
       item.append(time, what);
       return item;
     }),
@@ -232,7 +215,7 @@ async function cancel() {
 
   // Reload to show the recorded history; if that fails, the cancellation itself still succeeded.
   try {
-    const { body } = await request('GET', backorderPath, undefined, withToken);
+    const { body } = await request('GET', readPath ?? backorderPath, undefined, withToken);
     show(body);
   } catch {
     show({

@@ -234,6 +234,8 @@ export function stepsChart(steps, width) {
       h('th', { attrs: { scope: 'row' }, dataset: { label: 'Step' } }, h('div', {}, stepName(step))),
       cell('Subject', step.subject),
       numberCell('Sent', count.format(step.sent)),
+      // Shoppers who opened their status page from this step's email (older answers have no clicks).
+      numberCell('Clicks', typeof step.clicks === 'number' ? count.format(step.clicks) : '—'),
       numberCell('Cancelled after', count.format(step.cancelledAfter)),
       numberCell(
         'Per 100 sent',
@@ -242,11 +244,12 @@ export function stepsChart(steps, width) {
     ),
   );
   const stepsTable = dataTable(
-    'Nurture steps: sent, and waiting backorders cancelled after each',
+    'Nurture steps: sent, clicked, and waiting backorders cancelled after each',
     [
       ['Step', false],
       ['Subject', false],
       ['Sent', true],
+      ['Clicks', true],
       ['Cancelled after', true],
       ['Per 100 sent', true],
     ],

@@ -3,7 +3,8 @@
  * Dashboard (GET /api/admin/stats): how backorders go, per product (waiting, allocated, fulfilled,
  * cancelled, units waiting, median wait, share cancelled while waiting), what email did (sent, bounced,
  * complained, unsubscribed) and what each nurture step was followed by, with two charts where a picture
- * says more than a table (dashboard-charts.js).
+ * says more than a table (dashboard-charts.js), and the funnel from restock alert to order over the chosen
+ * period (dashboard-funnel.js).
  *
  * Every text from the shop (product names, campaign names, subjects) goes in as text nodes, never markup.
  */
@@ -12,6 +13,7 @@ import { byId, h, showResult } from './dom.js';
 import { replaceHash } from './router.js';
 import { dataTable, numberCell } from './cards.js';
 import { chartWidth, count, stepsChart, waitingChart } from './dashboard-charts.js';
+import { funnelTable } from './dashboard-funnel.js';
 
 const PERIODS = [7, 30, 90, 365];
 const DEFAULT_DAYS = 30;
@@ -22,6 +24,7 @@ const result = byId('dashboard-result');
 const periodSelect = byId('dashboard-days', window.HTMLSelectElement);
 const refreshButton = byId('dashboard-refresh', window.HTMLButtonElement);
 const productsPart = byId('dashboard-products');
+const funnelPart = byId('dashboard-funnel');
 const waitingPart = byId('dashboard-waiting');
 const emailsPart = byId('dashboard-emails');
 const stepsPart = byId('dashboard-steps');
@@ -79,6 +82,7 @@ function render(stats) {
   const products = Array.isArray(stats?.products) ? stats.products : [];
   const steps = Array.isArray(stats?.steps) ? stats.steps : [];
   productsPart.replaceChildren(productsTable(products));
+  funnelPart.replaceChildren(funnelTable(products, stats.days ?? days));
   waitingPart.replaceChildren(...waitingChart(products, stats.days ?? days, drawnWidth));
   emailsPart.replaceChildren(emailFigures(stats?.emails ?? {}));
   stepsPart.replaceChildren(...stepsChart(steps, drawnWidth));

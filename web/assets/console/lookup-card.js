@@ -1,11 +1,12 @@
 // @ts-check
 /**
- * One backorder as customer service sees it: a card with the shopper, the product and its status, its
+ * One backorder as customer service sees it: a card with the shopper, the product and its status, whether
+ * it is a reservation or a paid order (and the shop's order behind it), how long its units are held, its
  * timeline (its events with who did them, the emails sent about it and how they fared, the webhook
  * deliveries), and the actions that fit its status. Words for the API's codes live here.
  */
 import { h } from './dom.js';
-import { formatMoment, units } from '../format.js';
+import { formatDeadline, formatMoment, formatMoney, units } from '../format.js';
 import { actionButton, actions, badge, card, fact, facts } from './cards.js';
 
 /** @type {Record<string, string>} */
@@ -14,9 +15,18 @@ export const STATUS_WORDS = {
   allocated: 'Reserved',
   fulfilled: 'Fulfilled',
   cancelled: 'Cancelled',
+  expired: 'Expired (hold ended)',
 };
 /** @type {Record<string, string>} */
-const STATUS_KINDS = { waiting: 'neutral', allocated: 'on', fulfilled: 'done', cancelled: 'off' };
+const STATUS_KINDS = {
+  waiting: 'neutral',
+  allocated: 'on',
+  fulfilled: 'done',
+  cancelled: 'off',
+  expired: 'off',
+};
+/** @type {Record<string, string>} */
+const KIND_WORDS = { reservation: 'Reservation', order: 'Paid order' };
 /** @type {Record<string, string>} */
 const EVENT_WORDS = {
   created: 'Joined the waiting list',
@@ -26,6 +36,10 @@ const EVENT_WORDS = {
   cancelled: 'Cancelled',
   unsubscribed: 'Unsubscribed from updates',
   erased: 'Personal data erased at the shopper’s request',
+  expired: 'Hold ended: the units went to the next in line',
+  reminded: 'Hold reminder sent',
+  hold_extended: 'Hold extended',
+  checkout_clicked: 'Opened the checkout',
 };
 /** @type {Record<string, string>} */
 const EMAIL_KIND_WORDS = {
@@ -33,6 +47,8 @@ const EMAIL_KIND_WORDS = {
   nurture: 'Nurture email',
   restock: 'Restock alert',
   statusLink: 'Status link email',
+  holdReminder: 'Hold reminder',
+  holdExpired: 'Hold ended email',
   links: 'Links email (asked for by the shopper)',
   test: 'Test email',
 };
@@ -68,12 +84,14 @@ const DELIVERY_KINDS = { delivered: 'on', failed: 'off', dead: 'off', blocked: '
 const SEGMENT_WORDS = { b2c: 'Personal (B2C)', b2b: 'Business (B2B)' };
 
 /**
- * "soft_bounce" → "Soft bounce"; "—" for nothing.
+ * "soft_bounce" → "Soft bounce", "holdReminder" → "Hold reminder"; "—" for nothing.
  * @param {unknown} value
  */
 export function words(value) {
   if (typeof value !== 'string' || !value) return '—';
-  const text = value.replace(/[_-]+/g, ' ');
+  const text = value
+    .replace(/([a-z])([A-Z])/g, (_all, a, b) => `${a} ${b.toLowerCase()}`)
+    .replace(/[_-]+/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -90,9 +108,21 @@ export function backorderCard(backorder, timeline, { allLink }) {
   const active = backorder.status === 'waiting' || backorder.status === 'allocated';
   const erased = Boolean(backorder.erasedAt);
   const events = Array.isArray(backorder.events) ? backorder.events : [];
+  // Older backorders have no kind: they are reservations.
+  const kind = backorder.kind === 'order' ? 'order' : 'reservation';
+  const holdUntil =
+    typeof backorder.holdUntil === 'string' && backorder.holdUntil ? backorder.holdUntil : null;
+  // Extended once at most, and only while the shopper can still complete the order.
+  const extendable = backorder.status === 'allocated' && holdUntil && !backorder.holdExtendedAt;
+  const currency = backorder.order?.amount?.currency;
   return card(
     {
-      dataset: { backorderId: backorder.id, sku: backorder.sku, email: backorder.email },
+      dataset: {
+        backorderId: backorder.id,
+        sku: backorder.sku,
+        email: backorder.email,
+        ...(typeof currency === 'string' ? { currency } : {}),
+      },
       titleId,
       level: 'h3',
       titleTabIndex: -1,
@@ -118,6 +148,11 @@ export function backorderCard(backorder, timeline, { allLink }) {
       backorder.name ? fact('Name', backorder.name) : null,
       backorder.company ? fact('Company', backorder.company) : null,
       fact('Customer', SEGMENT_WORDS[backorder.segment] ?? backorder.segment),
+      fact('Kind', KIND_WORDS[kind]),
+      backorder.order ? fact('Order', orderText(backorder.order)) : null,
+      holdUntil ? fact('Held until', formatDeadline(holdUntil) ?? holdUntil) : null,
+      backorder.holdExtendedAt ? fact('Hold extended', formatMoment(backorder.holdExtendedAt) ?? '—') : null,
+      backorder.remindedAt ? fact('Reminder sent', formatMoment(backorder.remindedAt) ?? '—') : null,
       fact('Email updates', backorder.marketingConsent ? 'Asked for them' : 'No'),
       fact('Language', backorder.locale ?? '—'),
       fact('Signed up', formatMoment(backorder.createdAt) ?? '—'),
@@ -139,15 +174,24 @@ export function backorderCard(backorder, timeline, { allLink }) {
     erased
       ? null
       : actions(
-          active
-            ? [
-                actionButton('cancel', 'Cancel backorder', titleId, 'danger'),
-                actionButton('fulfil', 'Mark fulfilled', titleId),
-              ]
+          active ? actionButton('cancel', 'Cancel backorder', titleId, 'danger') : null,
+          // A shopper who ordered just after their hold ran out: the API fulfils it while its units are free.
+          active || backorder.status === 'expired' ? actionButton('fulfil', 'Mark fulfilled', titleId) : null,
+          extendable
+            ? actionButton('extend', 'Extend hold by 1 day', titleId, 'secondary', { test: 'extend-hold' })
             : null,
           actionButton('status-link', 'Resend status link', titleId),
         ),
   );
+}
+
+/**
+ * The shop's order: its id, and its amount as the currency is written ("#1001 · €29.99").
+ * @param {any} order
+ */
+function orderText(order) {
+  const money = formatMoney(order?.amount);
+  return [h('span', { className: 'mono' }, String(order?.id ?? '—')), money ? ` · ${money}` : null];
 }
 
 /**

@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * Customer service: find a shopper's backorders by email (or a product's, or by status), see each one's
- * timeline (lookup-card.js), cancel it, mark it fulfilled or send the shopper a fresh status link on their
- * behalf, and see the emails sent to that address (lookup-emails.js). The search lives in the address
+ * timeline (lookup-card.js), cancel it, mark it fulfilled (naming the shop's order, lookup-fulfil.js), extend
+ * its hold once by a day, or send the shopper a fresh status link on their behalf, and see the emails sent
+ * to that address (lookup-emails.js). The search lives in the address
  * (#/lookup?email=…), so a reload or a shared link shows the same thing.
  */
 import { ApiError, admin, describeFailure, segment, SignedOut } from './admin.js';
@@ -20,6 +21,8 @@ import { PagedList, counted } from './section.js';
 import { STATUS_WORDS, backorderCard } from './lookup-card.js';
 import { showEmails } from './lookup-emails.js';
 import { exportCsv } from './exports.js';
+import { askFulfilment } from './lookup-fulfil.js';
+import { formatDeadline } from '../format.js';
 
 /** @typedef {{email: string, sku: string, status: string}} Search */
 
@@ -244,29 +247,29 @@ backorderList.addEventListener('click', async (event) => {
     await resendStatusLink(card, button);
     return;
   }
+  if (button.dataset.action === 'extend') {
+    await extendHold(card, button);
+    return;
+  }
   const cancel = button.dataset.action === 'cancel';
-  const confirmed = await confirmAction(
-    cancel
-      ? {
-          title: 'Cancel this backorder?',
-          text: `The backorder of ${sku} for ${email} is cancelled and leaves the queue. The shopper gets no more updates about it.`,
-          confirmLabel: 'Cancel backorder',
-          cancelLabel: 'Keep it',
-        }
-      : {
-          title: 'Mark this backorder fulfilled?',
-          text: `Confirms that ${email} received their ${sku}. Its nurture emails stop.`,
-          confirmLabel: 'Mark fulfilled',
-          cancelLabel: 'Not yet',
-          danger: false,
-        },
-  );
-  if (!confirmed) return;
+  /** @type {{body: unknown}|null} the request's body (none to cancel; the shop's order, if named, to fulfil) */
+  const asked = cancel
+    ? (await confirmAction({
+        title: 'Cancel this backorder?',
+        text: `The backorder of ${sku} for ${email} is cancelled and leaves the queue. The shopper gets no more updates about it.`,
+        confirmLabel: 'Cancel backorder',
+        cancelLabel: 'Keep it',
+      }))
+      ? { body: undefined }
+      : null
+    : await askFulfilment({ sku: sku ?? '', email: email ?? '', currency: card.dataset.currency });
+  if (!asked) return;
   button.disabled = true;
   try {
     const { body } = await admin(
       'POST',
       `/api/admin/backorders/${segment(id)}/${cancel ? 'cancel' : 'fulfil'}`,
+      asked.body,
     );
     const updated = cardOf(body);
     // The card on screen now: its timeline may have been reloaded while the dialog was open.
@@ -290,6 +293,36 @@ backorderList.addEventListener('click', async (event) => {
     result.focus();
   }
 });
+
+/**
+ * Gives the shopper one more day to complete their order (once per backorder; the API says no to a second),
+ * and shows the backorder as the answer has it.
+ * @param {HTMLElement} card
+ * @param {HTMLButtonElement} button
+ */
+async function extendHold(card, button) {
+  const { backorderId: id = '', sku, email } = card.dataset;
+  button.disabled = true;
+  try {
+    const { body } = await admin('POST', `/api/admin/backorders/${segment(id)}/extend`, { by: 'P1D' });
+    const updated = cardOf(body, Array.isArray(body?.timeline) ? body.timeline : undefined);
+    currentCard(id, card).replaceWith(updated);
+    titleOf(updated)?.focus();
+    const until = formatDeadline(body?.holdUntil);
+    showResult(
+      result,
+      'success',
+      `The hold of ${sku} for ${email} is extended${until ? ` until ${until}` : ''}.`,
+    );
+    // The timeline now also shows the extension and who made it.
+    await refreshCard(updated).catch(() => {});
+  } catch (error) {
+    if (error instanceof SignedOut) return;
+    button.disabled = false;
+    showResult(result, 'error', `The hold was not extended. ${describeFailure(error)}`);
+    result.focus();
+  }
+}
 
 /**
  * Sends the shopper a fresh status link by email (after asking), for a shopper who lost theirs. The email

@@ -2,7 +2,8 @@
 /**
  * Products (GET /api/admin/products, PUT /api/admin/products/{sku}): the list, and one editor for new and
  * existing products. A product either follows the site's backorder setting (no `backorders` sent) or has
- * its own: open to some segments with an optional limit per customer, or closed.
+ * its own: open to some segments with an optional limit per customer, or closed. Its checkout URL and hold
+ * override the site's one by one (checkout-fields.js); empty fields follow the site.
  */
 import { admin, describeFailure, segment } from './admin.js';
 import { byId, checkedValues, clearFieldErrors, control, h, setChecked, showResult } from './dom.js';
@@ -13,6 +14,7 @@ import { actions, appendRows, badge, cell, rowHeading, rowsIn } from './cards.js
 import { fillSegmentChoices } from './choices.js';
 import { wireProductImport } from './product-import.js';
 import { exportCsv } from './exports.js';
+import { checkoutFromFields, fillCheckoutFields, wireCheckoutPreview } from './checkout-fields.js';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** @type {Record<string, string>} */
@@ -34,6 +36,15 @@ const result = byId('product-result');
 
 /** @param {string} name */
 const field = (name) => control(form, name);
+const checkoutUrl = field('checkoutUrl');
+const checkoutHold = field('checkoutHold');
+const refreshCheckoutPreview = wireCheckoutPreview({
+  urlInput: checkoutUrl,
+  preview: byId('product-checkout-preview', window.HTMLOutputElement),
+  sku: () => field('sku').value.trim() || 'SKU',
+  skuInput: field('sku'),
+  empty: 'Follows the site’s checkout URL (Settings).',
+});
 
 const section = new Section({
   view: byId('view-products'),
@@ -196,6 +207,8 @@ async function showEditor(product) {
   field('maxPerCustomer').value = Number.isInteger(policy?.maxPerCustomer)
     ? String(policy.maxPerCustomer)
     : '';
+  fillCheckoutFields(checkoutUrl, checkoutHold, product?.checkout);
+  refreshCheckoutPreview();
   landing.hidden = !product;
   if (product)
     landing.replaceChildren(
@@ -295,6 +308,10 @@ function productFromForm() {
       body.backorders.maxPerCustomer = max;
     }
   }
+  // Left out when both fields are empty: the product follows the site's checkout.
+  const checkout = checkoutFromFields(checkoutUrl, checkoutHold);
+  if (checkout.value) body.checkout = checkout.value;
+  problems.push(...checkout.problems);
   return { value: { id: sku, body }, problems };
 }
 

@@ -1,12 +1,14 @@
 // @ts-check
 /**
- * Site settings (GET/PUT /api/admin/settings): who may backorder across the shop, double opt-in, and the
- * sender every email carries. Validation problems from the API show next to the fields they name.
+ * Site settings (GET/PUT /api/admin/settings): who may backorder across the shop, double opt-in, the
+ * sender every email carries, and the checkout allocated shoppers are sent to (checkout-fields.js).
+ * Validation problems from the API show next to the fields they name.
  */
 import { admin, describeFailure, SignedOut } from './admin.js';
 import { byId, checkedValues, clearFieldErrors, control, setChecked, showResult } from './dom.js';
 import { wireFormSave } from './form-save.js';
 import { fillSegmentChoices } from './choices.js';
+import { checkoutFromFields, fillCheckoutFields, wireCheckoutPreview } from './checkout-fields.js';
 
 const view = byId('view-settings');
 const headingElement = byId('settings-title');
@@ -18,6 +20,14 @@ const result = byId('settings-result');
 /** @param {string} name */
 const field = (name) => control(form, name);
 const allowedOrigins = control(form, 'allowedOrigins', window.HTMLTextAreaElement);
+const checkoutUrl = field('checkoutUrl');
+const checkoutHold = field('checkoutHold');
+const refreshCheckoutPreview = wireCheckoutPreview({
+  urlInput: checkoutUrl,
+  preview: byId('settings-checkout-preview', window.HTMLOutputElement),
+  sku: () => 'SAMPLE-SKU',
+  empty: 'No checkout URL: the restock email has no "Complete your order" button.',
+});
 
 export const element = () => view;
 export const heading = () => headingElement;
@@ -55,6 +65,8 @@ function fill(settings) {
   field('publicBaseUrl').value = settings?.publicBaseUrl ?? '';
   const origins = settings?.embed?.allowedOrigins;
   allowedOrigins.value = Array.isArray(origins) ? origins.join('\n') : '';
+  fillCheckoutFields(checkoutUrl, checkoutHold, settings?.checkout);
+  refreshCheckoutPreview();
 }
 
 /**
@@ -94,11 +106,15 @@ function settingsFromForm() {
   };
   const publicBaseUrl = field('publicBaseUrl').value.trim();
   if (publicBaseUrl) settings.publicBaseUrl = publicBaseUrl;
+  // Left out when both fields are empty: no checkout, as for a shop that never set one.
+  const checkout = checkoutFromFields(checkoutUrl, checkoutHold);
+  if (checkout.value) settings.checkout = checkout.value;
 
   const problems = [];
   if (!sender.from) problems.push({ path: 'sender.from', message: 'Enter the address emails come from.' });
   if (!sender.postalAddress)
     problems.push({ path: 'sender.postalAddress', message: 'Enter the postal address printed in emails.' });
+  problems.push(...checkout.problems);
   return { value: settings, problems };
 }
 
