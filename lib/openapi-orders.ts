@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { fulfilmentSchema, paidOrderSchema } from '../lambdas/domain/backorder-schema';
-import { extensionSchema } from '../lambdas/domain/checkout';
+import { claimRequest, extensionSchema } from '../lambdas/domain/checkout';
 import type { verifyClaim } from '../lambdas/use-cases/checkout-claims';
 import type { placePaidOrder } from '../lambdas/use-cases/paid-orders';
 import { adminBackorder } from './openapi-console-responses';
@@ -25,7 +25,7 @@ type _VerifiedClaim = Proof<Describes<typeof verifiedClaim, Answer<typeof verify
 export const paidOrderAnswer = z.object({
   id: z.string(),
   kind: z.literal('order'),
-  status: z.string().describe('`waiting` when created; where it is now when the order id was known'),
+  status: status.describe('`waiting` when created; where it is now when the order id was known'),
   position: z.number().nullable().describe('1-based place in the queue while waiting'),
   statusUrl: z
     .string()
@@ -97,11 +97,7 @@ export const orderRouteDocs: Record<string, RouteDoc> = {
       'it is, its quantity and its hold. Sell the held units only while `status` is `allocated`. A code that ' +
       'is malformed, altered or of an erased backorder: 404, all alike.',
     guard: 'admin',
-    // lambdas/use-cases/checkout-claims.ts keeps its request schema to itself: this is the same shape.
-    body: named(
-      'ClaimCheck',
-      z.object({ claim: z.string().max(200).describe('The claim code, as received') }).strict(),
-    ),
+    body: named('ClaimCheck', claimRequest),
     answers: [
       { status: 200, description: 'The claimed backorder', body: named('VerifiedClaim', verifiedClaim) },
     ],

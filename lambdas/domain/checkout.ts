@@ -121,3 +121,8 @@ export const extensionSchema = z
       ),
   })
   .strict();
+
+/** What a shop's checkout sends to verify a claim (POST /api/admin/claims/verify). */
+export const claimRequest = z
+  .object({ claim: z.string().max(200).describe('The claim code, as received') })
+  .strict();

@@ -15,6 +15,8 @@ export interface ConfirmationData {
   postalAddress: string;
   /** The shopper's locale, as they signed up ("de-AT"). */
   locale?: string;
+  /** A paid order (the shop took the payment): nothing left to charge, and the shop is who cancels it. */
+  paidOrder?: boolean;
 }
 
 export const renderConfirmation = (data: ConfirmationData): Promise<RenderedEmail> => {
@@ -40,9 +42,13 @@ export const renderConfirmation = (data: ConfirmationData): Promise<RenderedEmai
             link: link(confirmUrl, t('email.confirmation.consent.link')),
           }),
         ),
-      paragraph(t('email.confirmation.next')),
+      paragraph(t(data.paidOrder ? 'email.confirmation.order.next' : 'email.confirmation.next')),
       button(statusUrl, t('email.confirmation.button')),
-      smallPrint(t('email.confirmation.cancelAnytime', { url: statusUrl })),
+      smallPrint(
+        data.paidOrder
+          ? t('email.privateLink', { url: statusUrl })
+          : t('email.confirmation.cancelAnytime', { url: statusUrl }),
+      ),
     ),
     text: [
       shopper.name && t('email.greeting', { name: shopper.name }),
@@ -54,8 +60,10 @@ export const renderConfirmation = (data: ConfirmationData): Promise<RenderedEmai
         .filter(Boolean)
         .join('\n'),
       confirmUrl && t('email.confirmation.consent.text', { url: confirmUrl }),
-      t('email.confirmation.next'),
-      t('email.confirmation.link.text', { url: statusUrl }),
+      t(data.paidOrder ? 'email.confirmation.order.next' : 'email.confirmation.next'),
+      data.paidOrder
+        ? t('email.privateLink', { url: statusUrl })
+        : t('email.confirmation.link.text', { url: statusUrl }),
     ]
       .filter(Boolean)
       .join('\n\n'),

@@ -10,7 +10,7 @@ import { apiHandler, json, redirect, textBody, type ApiRequest, type RouteHandle
 import { logger } from '../runtime/logger';
 import { checkHealth } from '../use-cases/health';
 import { signUp } from '../use-cases/signup';
-import { cancelBackorder, countStepClick, findWithToken, shopperView } from '../use-cases/shopper-backorder';
+import { cancelAsShopper, countStepClick, findWithToken, shopperView } from '../use-cases/shopper-backorder';
 import { productPage, productVariants } from '../use-cases/product-page';
 import { eraseShopperData, exportFileName, exportShopperData } from '../use-cases/shopper-data';
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
@@ -90,7 +90,7 @@ export const routes: Record<string, RouteHandler> = {
 
   'POST /api/backorders/{id}/cancel': async (request) => {
     const { backorder } = await findWithToken(request.pathParameters.id, linkToken(request));
-    const cancelled = await cancelBackorder(backorder, 'shopper');
+    const cancelled = await cancelAsShopper(backorder);
     return json(200, { id: cancelled.id, status: cancelled.status });
   },
 

@@ -21,7 +21,7 @@ import type { CounterChanges } from '../domain/statistics';
 import type { WaitingDemand } from '../domain/allocation';
 import { mergedPage } from './merged-query';
 import { counterUpdates } from './stats-store';
-import { startingHold } from './hold-store';
+import { dropOrderHold, startingHold } from './hold-store';
 import type { CheckoutSettings } from '../domain/checkout';
 
 export interface Reservation {
@@ -315,7 +315,7 @@ export const allocateBackorder = async (
     // A paid order is never held (the queue's index projects no kind, so the write above cannot tell): its
     // hold goes again at once, and the expiry's own condition never applies to an order meanwhile.
     if (holdMs !== undefined && allocated.kind === 'order')
-      return { outcome: 'allocated', backorder: await dropOrderHold(id) };
+      return { outcome: 'allocated', backorder: withoutIndexKeys(await dropOrderHold(id)) };
     return { outcome: 'allocated', backorder: allocated };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -342,18 +342,4 @@ const withoutIndexKeys = (item: Record<string, unknown>): Backorder => {
     ...backorder
   } = item;
   return backorder as unknown as Backorder;
-};
-
-const dropOrderHold = async (id: string): Promise<Backorder> => {
-  const { Attributes } = await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName('backorders'),
-      Key: { id },
-      UpdateExpression: 'REMOVE holdUntil, holdBucket, holdDueKey',
-      ConditionExpression: 'kind = :order',
-      ExpressionAttributeValues: { ':order': 'order' },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return withoutIndexKeys(Attributes ?? {});
 };

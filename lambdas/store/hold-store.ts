@@ -114,6 +114,25 @@ export const leaseHold = async (entry: DueHold, leaseUntilMs: number): Promise<s
   return leased ? lease.holdDueKey : undefined;
 };
 
+/**
+ * A paid order never has a hold: the allocation's write cannot tell an order from a reservation (the queue's
+ * index projects no kind), so it removes the hold again here, and the keeper does if that write was lost.
+ * Answers the backorder's row as it is afterwards.
+ */
+export const dropOrderHold = async (id: string): Promise<Record<string, unknown>> => {
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('backorders'),
+      Key: { id },
+      UpdateExpression: 'REMOVE holdUntil, holdBucket, holdDueKey',
+      ConditionExpression: 'kind = :order',
+      ExpressionAttributeValues: { ':order': 'order' },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return Attributes ?? {};
+};
+
 /** An index entry left on a backorder no longer allocated: removed, if still as read. */
 export const dropHoldEntry = (entry: DueHold): Promise<boolean> =>
   conditionally({
@@ -140,7 +159,8 @@ export const markReminded = (
     TableName: tableName('backorders'),
     Key: { id: backorderId },
     UpdateExpression:
-      'SET remindedAt = :at, holdBucket = :bucket, holdDueKey = :key, events = list_append(events, :event)',
+      'SET remindedAt = :at, updatedAt = :at, holdBucket = :bucket, holdDueKey = :key, ' +
+      'events = list_append(events, :event)',
     ConditionExpression: 'holdDueKey = :leased AND #status = :allocated AND attribute_not_exists(remindedAt)',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {

@@ -6,12 +6,11 @@
  * - `POST /api/admin/claims/verify`: the shop's checkout checks a claim code before selling the held units.
  * - `POST /api/admin/backorders/{id}/extend`: customer service extends a hold, once.
  */
-import * as z from 'zod';
 import { ConflictError, NotFoundError } from '../runtime/errors';
 import { claimSecret } from '../runtime/secrets';
 import { kindOf, type Backorder } from '../domain/backorder';
 import { claimCode, claimedBackorderId } from '../domain/claim';
-import { effectiveCheckout, extensionSchema, fillCheckoutUrl } from '../domain/checkout';
+import { claimRequest, effectiveCheckout, extensionSchema, fillCheckoutUrl } from '../domain/checkout';
 import { durationMs } from '../domain/durations';
 import { alertClickChanges } from '../domain/funnel';
 import { parseOrThrow } from '../domain/validation';
@@ -52,8 +51,6 @@ export const followClaimLink = async (
     claim: claimCode(await claimSecret(), backorder.id),
   });
 };
-
-const claimRequest = z.object({ claim: z.string().max(200) }).strict();
 
 export interface VerifiedClaim {
   backorderId: string;

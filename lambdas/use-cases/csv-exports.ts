@@ -12,12 +12,13 @@
  *   follows the site's (so importing the file back leaves that as it is). In the table's order, not sorted.
  * - backorders: oldest first, as the console's lookup lists them; `position` is the place a waiting shopper's
  *   status page shows (lambdas/store/queue-store.ts), read once per page for all its waiting rows of a SKU,
- *   empty for any other status. `kind` is always `reservation`, `holdUntil` and `orderId` empty until the
- *   issue that brings them. An erased backorder has empty `email`, `name` and `company`.
+ *   empty for any other status; `holdUntil` only while the units are held (allocated); `orderId` the shop's
+ *   order (a paid order's, or the one a fulfil named). An erased backorder has empty `email`, `name` and
+ *   `company`.
  */
 import * as z from 'zod';
 import { skuSchema } from '../domain/backorder-schema';
-import { STATUSES, type Backorder } from '../domain/backorder';
+import { kindOf, STATUSES, type Backorder } from '../domain/backorder';
 import type { Product } from '../domain/catalog';
 import { csvRecords, type CsvCell } from '../domain/csv';
 import type { ProductFigures } from '../domain/statistics';
@@ -149,11 +150,11 @@ const backorderRecord = (backorder: Backorder, position: number | undefined): Cs
   backorder.segment,
   backorder.quantity,
   backorder.status,
-  'reservation',
+  kindOf(backorder),
   position,
   backorder.createdAt,
-  undefined,
-  undefined,
+  backorder.status === 'allocated' ? backorder.holdUntil : undefined,
+  backorder.order?.id,
 ];
 
 /** Throws 400 VALIDATION for filters the lookup would refuse, before anything is read. */

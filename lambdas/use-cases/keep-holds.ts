@@ -18,7 +18,7 @@ import { expiryChanges } from '../domain/funnel';
 import type { HoldMessage } from '../messages/hold';
 import { getBackorder, StatusConflict } from '../store/backorder-store';
 import { enqueueEmail } from '../store/email-queue';
-import { markReminded } from '../store/hold-store';
+import { dropOrderHold, markReminded } from '../store/hold-store';
 import { publishOwedRows, type OwedRow } from './outbox';
 import { closeBackorder } from './shopper-backorder';
 
@@ -28,8 +28,15 @@ const heldReservation = (backorder: Backorder | undefined): backorder is Backord
   kindOf(backorder) === 'reservation' &&
   backorder.holdUntil !== undefined;
 
+/** The backorder a due hold names, with a paid order's stray hold removed (its allocation's second write lost). */
+const heldBackorder = async (id: string): Promise<Backorder | undefined> => {
+  const backorder = await getBackorder(id);
+  if (backorder && kindOf(backorder) === 'order' && backorder.holdUntil) await dropOrderHold(id);
+  return backorder;
+};
+
 const remind = async (message: HoldMessage, atMs: number): Promise<void> => {
-  const backorder = await getBackorder(message.backorderId);
+  const backorder = await heldBackorder(message.backorderId);
   if (!heldReservation(backorder) || backorder.remindedAt) return;
   // The email first: if marking fails after it, a redelivery queues it again and the send ledger keeps one.
   await enqueueEmail({ kind: 'holdReminder', backorderId: backorder.id });
@@ -43,7 +50,7 @@ const remind = async (message: HoldMessage, atMs: number): Promise<void> => {
 };
 
 const expire = async (message: HoldMessage, atMs: number): Promise<OwedRow | undefined> => {
-  const backorder = await getBackorder(message.backorderId);
+  const backorder = await heldBackorder(message.backorderId);
   // Ordered, cancelled or extended meanwhile: nothing to do (a status change removed the entry, an
   // extension moved it on).
   if (!heldReservation(backorder) || Date.parse(backorder.holdUntil) > atMs) return undefined;

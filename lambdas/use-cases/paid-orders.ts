@@ -8,6 +8,7 @@
  * no link: links are stored only as hashes).
  */
 import { BackordersDisabledError } from '../runtime/errors';
+import type { Backorder } from '../domain/backorder';
 import { paidOrderSchema } from '../domain/backorder-schema';
 import { effectivePolicy, judgeSignup } from '../domain/eligibility';
 import { paidOrderChanges } from '../domain/funnel';
@@ -20,7 +21,7 @@ import { positionNow } from './shopper-backorder';
 export interface PaidOrderAnswer {
   id: string;
   kind: 'order';
-  status: string;
+  status: Backorder['status'];
   position: number | null;
   statusUrl: string | null;
   created: boolean;

@@ -5,6 +5,7 @@
  */
 import { logger } from '../runtime/logger';
 import { renderConfirmation } from '../emails/confirmation';
+import { kindOf } from '../domain/backorder';
 import { getBackorder } from '../store/backorder-store';
 import type { EmailMessage } from '../messages/email';
 import { issueConsentToken } from '../store/shopper-store';
@@ -50,6 +51,7 @@ export const planConfirmation = async (
           : '',
         postalAddress: settings.sender.postalAddress,
         locale: backorder.locale,
+        paidOrder: kindOf(backorder) === 'order',
       });
       return {
         envelope: { from, replyTo, to: { name: backorder.name, address: backorder.email }, emailId },

@@ -194,6 +194,18 @@ export const cancelBackorder = async (
 };
 
 /**
+ * The shopper's own cancel (their link). A paid order is not theirs to cancel this way: the shop took the
+ * payment and cancels it (refunding) through its API or the console; the link answers 409 saying so.
+ */
+export const cancelAsShopper = (backorder: Backorder): Promise<Backorder> => {
+  if (kindOf(backorder) === 'order' && backorder.status !== 'cancelled')
+    throw new ConflictError(
+      'This is a paid order: ask the shop to cancel it, so that they refund your payment',
+    );
+  return cancelBackorder(backorder, 'shopper');
+};
+
+/**
  * Marks a backorder as ordered by the shop (and shipped to the shopper); marking it again is harmless. A
  * cancelled one: 409. An expired one is fulfilled only if its units are still free, which it then takes
  * again; once they went to the next in line: 409. `order` names the shop's order and its amount (revenue

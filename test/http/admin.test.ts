@@ -54,6 +54,17 @@ const adminRoutes = (): [string, string, unknown][] => [
   ['POST', `/api/admin/backorders/${guardedId}/cancel`, undefined],
   ['POST', `/api/admin/backorders/${guardedId}/fulfil`, undefined],
   ['POST', '/api/admin/inventory', { sku: guardedSku, available: 5 }],
+  [
+    'POST',
+    '/api/admin/backorders',
+    {
+      sku: guardedSku,
+      email: 'planted@example.com',
+      order: { id: 'PLANTED-1', amount: { value: 1, currency: 'EUR' } },
+    },
+  ],
+  ['POST', `/api/admin/backorders/${guardedId}/extend`, { by: 'P1D' }],
+  ['POST', '/api/admin/claims/verify', { claim: `${guardedId}-AAAAAAAAAAAAAAAAAAAAAA` }],
 ];
 
 const credentials: [string, (token: string) => Record<string, string>][] = [

@@ -1,6 +1,8 @@
 /**
- * A shop's own web server for the storefront embed's browser tests: serves whatever product page a test
- * gives it, from its own origin (another local port), as a shop's site would be on its own domain.
+ * A shop's own web server for the browser tests: serves whatever product page a test gives it, from its own
+ * origin (another local port), as a shop's site would be on its own domain; and a checkout at `/checkout`
+ * that shows what it was asked to sell (`?sku=&qty=&claim=`, as a shop's checkout URL template fills them),
+ * which is where a restock alert's "Complete your order" link leads.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,13 +11,16 @@ export interface ShopSite {
   origin: string;
   /** Publishes `html` at a fresh path and returns its URL. */
   page(html: string): string;
+  /** The checkout page's address, without a query: `${origin}/checkout`. */
+  checkoutUrl: string;
   close(): Promise<void>;
 }
 
 export const startShopSite = async (): Promise<ShopSite> => {
   const pages = new Map<string, string>();
   const server = http.createServer((req, res) => {
-    const html = pages.get(req.url ?? '');
+    const url = new URL(req.url ?? '/', 'http://shop.invalid');
+    const html = url.pathname === '/checkout' ? checkoutPage(url.searchParams) : pages.get(req.url ?? '');
     res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
     res.end(html ?? 'Not found');
   });
@@ -23,6 +28,7 @@ export const startShopSite = async (): Promise<ShopSite> => {
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   return {
     origin,
+    checkoutUrl: `${origin}/checkout`,
     page(html) {
       const at = `/products/${pages.size + 1}`;
       pages.set(at, html);
@@ -30,6 +36,34 @@ export const startShopSite = async (): Promise<ShopSite> => {
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+};
+
+const escapeHtml = (text: string): string =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/**
+ * The shop's checkout as the shopper lands on it: the SKU, quantity and claim code it was given, each as
+ * text (escaped: they come from the address) in an element a test can find by its `data-test`.
+ */
+const checkoutPage = (query: URLSearchParams): string => {
+  const field = (name: string, label: string) =>
+    `<div><dt>${label}</dt><dd data-test="${name}">${escapeHtml(query.get(name) ?? '')}</dd></div>`;
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Corner Shop: checkout</title>
+    <link rel="icon" href="data:," />
+  </head>
+  <body>
+    <h1 data-test="checkout">Checkout</h1>
+    <dl>${field('sku', 'SKU')}${field('qty', 'Quantity')}${field('claim', 'Claim')}</dl>
+  </body>
+</html>`;
 };
 
 /** A shop's product page with the two lines a shop pastes (the script from `platformUrl`), and its own CSS. */

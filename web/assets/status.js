@@ -130,7 +130,8 @@ function show(b) {
   byId('created').textContent = formatMoment(b.createdAt, t.locale) ?? '';
   renderTimeline(Array.isArray(b.events) ? b.events : []);
 
-  cancelArea.hidden = !(b.status === 'waiting' || b.status === 'allocated');
+  // A paid order is the shop's to cancel (it refunds the payment): the shopper's link cannot.
+  cancelArea.hidden = b.kind === 'order' || !(b.status === 'waiting' || b.status === 'allocated');
   // Buttons that would fail are not offered: a page link reads and cancels, an email link also does this.
   const emailLink = b.link === 'email';
   dataRights.hidden = !emailLink;
