@@ -2,6 +2,7 @@
 import type { Scenario } from '../lib/scenario';
 import { bundlesScenario } from './bundles';
 import { exportScenario } from './export';
+import { holdsScenario } from './holds';
 import { importScenario } from './import';
 import { mixedScenario } from './mixed';
 import { nurtureScenario } from './nurture';
@@ -13,6 +14,7 @@ export const scenarios: Scenario[] = [
   signupScenario,
   nurtureScenario,
   restockScenario,
+  holdsScenario,
   mixedScenario,
   bundlesScenario,
   queueDepthScenario,

@@ -200,9 +200,18 @@ export interface StatusChange {
  * status read just before, not merely on `from`: if it moved meanwhile (an allocation), the change is built
  * again from the new status, as long as `from` still allows it.
  */
-export const changeStatus = async (id: string, change: StatusChange): Promise<Backorder> => {
+export const changeStatus = async (
+  id: string,
+  change: StatusChange,
+  options: {
+    /** The backorder as the caller just read it: the first pass starts from it (a stale one is read again). */
+    seen?: Backorder;
+    /** Answer the backorder as written (the read, with the change) instead of reading it back. */
+    noReadBack?: boolean;
+  } = {},
+): Promise<Backorder> => {
   for (let pass = 0; pass < STATUS_PASSES; pass++) {
-    const before = await getBackorder(id);
+    const before = pass === 0 && options.seen?.id === id ? options.seen : await getBackorder(id);
     if (!before || !change.from.includes(before.status)) throw new StatusConflict(before);
     const counters = statusChanges(before, before.status, change.to, change.event.at);
     // A cancel while waiting counts against the nurture step each of its sequences sent last.
@@ -236,6 +245,14 @@ export const changeStatus = async (id: string, change: StatusChange): Promise<Ba
       if (units < 0 && conditionFailedAt(error, releaseClaim ? 2 : 1)) throw new StatusConflict(before);
       throw error;
     }
+    if (options.noReadBack)
+      return {
+        ...before,
+        ...(change.set as Partial<Backorder> | undefined),
+        status: change.to,
+        updatedAt: change.event.at,
+        events: [...before.events, change.event],
+      };
     const updated = await getBackorder(id);
     if (!updated) throw new StatusConflict(undefined);
     return updated;

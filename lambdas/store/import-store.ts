@@ -11,7 +11,8 @@
  * A chunk is counted once: its counters, errors and number go in one `UpdateItem` conditioned on the number
  * not being in `doneChunks` yet, so a redelivered chunk (or two workers on one) adds nothing the second time.
  */
-import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from './batch-write';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { isConditionFailure, type TransactItem } from '../runtime/transact';
@@ -45,8 +46,6 @@ const reportKey = (id: string) => `import#${id}`;
 const chunkKey = (id: string, chunk: number) => `chunk#${id}#${chunk}`;
 const expiresAt = (createdAt: string) => Math.floor(Date.parse(createdAt) / 1000) + IMPORT_KEEP_DAYS * 86_400;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Stores the rows of each chunk, before the report exists: rows of an import whose report was never written
  * are read by nobody and expire.
@@ -58,21 +57,7 @@ export const saveChunks = async (id: string, chunks: readonly ImportRow[][], cre
       Item: { key: chunkKey(id, chunk), rows: JSON.stringify(rows), expiresAt: expiresAt(createdAt) },
     },
   }));
-  const batches: (typeof puts)[] = [];
-  for (let i = 0; i < puts.length; i += 25) batches.push(puts.slice(i, i + 25));
-  await Promise.all(
-    batches.map(async (batch) => {
-      let pending = batch;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await sleep(50 * 2 ** Math.min(attempt, 5));
-        if (attempt > 8) throw new Error(`import ${id}: DynamoDB kept chunks unprocessed`);
-        const { UnprocessedItems } = await dynamo.send(
-          new BatchWriteCommand({ RequestItems: { [table]: pending } }),
-        );
-        pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
-      }
-    }),
-  );
+  await batchWriteAll(table, puts);
 };
 
 /** The new report, for the transaction that also owes its chunks' messages (lambdas/use-cases/outbox.ts). */

@@ -15,6 +15,7 @@ import type { TransactItem } from '../runtime/transact';
 import type { WebhookEventType } from '../domain/webhook';
 import type { EmailMessage } from '../messages/email';
 import { isConditionFailure } from '../runtime/transact';
+import { batchWriteAll } from './batch-write';
 
 /** One message owed: each kind is published by lambdas/use-cases/outbox.ts. */
 export type OutboxEntry =
@@ -64,6 +65,13 @@ export const outboxPut = (
     } satisfies OutboxRow & { pendingShard: string },
   },
 });
+
+/** Published, many at once: a batch of rows written by one worker (expired holds) in a request. */
+export const deleteOutboxRows = (ids: readonly string[]): Promise<void> =>
+  batchWriteAll(
+    tableName('outbox'),
+    ids.map((id) => ({ DeleteRequest: { Key: { id } } })),
+  );
 
 /** Published: the row has done its job. Deleting one already gone is fine. */
 export const deleteOutboxRow = async (id: string): Promise<void> => {

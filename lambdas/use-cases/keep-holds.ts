@@ -15,6 +15,7 @@
 import { logger } from '../runtime/logger';
 import { kindOf, type Backorder } from '../domain/backorder';
 import { expiryChanges } from '../domain/funnel';
+import { reminderDueMs } from '../domain/checkout';
 import type { HoldMessage } from '../messages/hold';
 import { getBackorder, StatusConflict } from '../store/backorder-store';
 import { enqueueEmail } from '../store/email-queue';
@@ -38,6 +39,12 @@ const heldBackorder = async (id: string): Promise<Backorder | undefined> => {
 const remind = async (message: HoldMessage, atMs: number): Promise<void> => {
   const backorder = await heldBackorder(message.backorderId);
   if (!heldReservation(backorder) || backorder.remindedAt) return;
+  // Extended since the sweep leased it: the reminder falls due later, under the new end (its entry moved).
+  if (
+    reminderDueMs(Date.parse(backorder.allocatedAt ?? backorder.holdUntil), Date.parse(backorder.holdUntil)) >
+    atMs
+  )
+    return;
   // The email first: if marking fails after it, a redelivery queues it again and the send ledger keeps one.
   await enqueueEmail({ kind: 'holdReminder', backorderId: backorder.id });
   const marked = await markReminded(

@@ -12,6 +12,7 @@ import { getBackorder } from '../store/backorder-store';
 import { enqueueEmails } from '../store/email-queue';
 import {
   deleteOutboxRow,
+  deleteOutboxRows,
   dueOutboxRows,
   outboxPut,
   postponeOutboxRow,
@@ -69,7 +70,8 @@ export const publishOwedRows = async (rows: readonly OwedRow[]): Promise<void> =
       await publishBackorderEvents(type, found, at, { anonymous });
     }),
   ]);
-  await Promise.all(rows.map((row) => deleteOutboxRow(row.id)));
+  if (rows.length === 1) await deleteOutboxRow(rows[0].id);
+  else await deleteOutboxRows(rows.map((row) => row.id));
 };
 
 /**

@@ -126,7 +126,8 @@ export interface Closing {
 /**
  * Moves the backorder to `to` with its outbox row in the same transaction, then publishes the row and stops
  * the nurture sequences (which also stop by themselves at their next step, since the backorder no longer
- * waits). `publish: false` leaves publishing to the caller, which may gather many rows into one publication.
+ * waits). `publish: false` leaves publishing to the caller, which may gather many rows into one publication;
+ * it answers the backorder as written, without reading it back (the caller only publishes it).
  */
 export const closeBackorder = async (
   backorder: Backorder,
@@ -137,26 +138,32 @@ export const closeBackorder = async (
   const at = new Date(nowMs).toISOString();
   const outboxId = `${closing.to}#${backorder.id}`;
   let owed: OutboxEntry[] = [];
-  const changed = await changeStatus(backorder.id, {
-    from: closing.from,
-    to: closing.to,
-    event: { at, type: closing.to, by: closing.by },
-    // A reservation holds the shopper's claim on the SKU while active (changeStatus releases it only then); a
-    // paid order never took one (its order id's row keeps the order once, for good).
-    releaseClaim:
-      kindOf(backorder) === 'reservation' ? { sku: backorder.sku, emailKey: backorder.emailKey } : undefined,
-    units: closing.units,
-    set: closing.set,
-    condition: closing.condition,
-    counters: closing.counters,
-    owed: (unitsFreed, before) => {
-      owed = [
-        ...owedBy(before, `backorder.${closing.to}`, at, unitsFreed, closing.anonymous ?? false),
-        ...(closing.alsoOwed?.(before) ?? []),
-      ];
-      return owe(outboxId, owed, nowMs);
+  const changed = await changeStatus(
+    backorder.id,
+    {
+      from: closing.from,
+      to: closing.to,
+      event: { at, type: closing.to, by: closing.by },
+      // A reservation holds the shopper's claim on the SKU while active (changeStatus releases it only then); a
+      // paid order never took one (its order id's row keeps the order once, for good).
+      releaseClaim:
+        kindOf(backorder) === 'reservation'
+          ? { sku: backorder.sku, emailKey: backorder.emailKey }
+          : undefined,
+      units: closing.units,
+      set: closing.set,
+      condition: closing.condition,
+      counters: closing.counters,
+      owed: (unitsFreed, before) => {
+        owed = [
+          ...owedBy(before, `backorder.${closing.to}`, at, unitsFreed, closing.anonymous ?? false),
+          ...(closing.alsoOwed?.(before) ?? []),
+        ];
+        return owe(outboxId, owed, nowMs);
+      },
     },
-  });
+    { seen: backorder, noReadBack: !publish },
+  );
   if (publish) await Promise.all([stopEnrolments(changed.id), publishOwedOrLeave(outboxId, owed, [changed])]);
   return { backorder: changed, outboxId, owed };
 };

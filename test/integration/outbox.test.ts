@@ -187,7 +187,8 @@ test('SQS refusing the confirmation: the signup still answers 201 with its link,
   let refused = 0;
   sqs.middlewareStack.add(
     (nextStep, context) => async (args) => {
-      if (context.commandName === 'SendMessageCommand' && invocation.getStore()) {
+      const sends = ['SendMessageCommand', 'SendMessageBatchCommand'];
+      if (sends.includes(context.commandName ?? '') && invocation.getStore()) {
         refused++;
         throw Object.assign(new Error('Service unavailable'), {
           name: 'ServiceUnavailable',

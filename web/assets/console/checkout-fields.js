@@ -6,8 +6,12 @@
  * marketer sees the address a shopper will land on before saving it.
  *
  * The form checks what it can say in the marketer's words; the API checks the same rules on save.
+ *
+ * The fields are one piece of the page (#checkout-fields), placed in each form that has them; what they say
+ * differs per form.
  */
 import { durationSeconds } from './duration.js';
+import { byId, control, fromTemplate } from './dom.js';
 
 /** @typedef {import('./dom.js').Problem} Problem */
 
@@ -16,6 +20,50 @@ export const SAMPLE_CLAIM = 'SAMPLE-CLAIM';
 const PLACEHOLDERS = ['sku', 'quantity', 'claim'];
 const MIN_HOLD_SECONDS = 10;
 const MAX_HOLD_SECONDS = 30 * 86_400;
+
+/**
+ * @typedef {object} CheckoutUse what differs per form
+ * @property {string} previewFor the fields the preview follows
+ * @property {string} urlHint the fields' hints (`code` marks code)
+ * @property {string} previewHint
+ * @property {string} holdHint
+ * @property {string} emptyPreview what the preview says while the URL is empty
+ * @property {string} [skuField] the form's SKU field the preview is filled with; without, SAMPLE-SKU
+ */
+
+/**
+ * The forms with checkout fields, by the prefix of their ids.
+ * @type {Record<'settings'|'product', CheckoutUse>}
+ */
+const USES = {
+  settings: {
+    previewFor: 'settings-checkout-url',
+    urlHint:
+      'Where a shopper completes the order once their units are in: the restock email\'s "Complete your ' +
+      'order" button leads there. `{sku}`, `{quantity}` and `{claim}` are filled in; your checkout checks ' +
+      'the claim with `POST /api/admin/claims/verify`. Empty: no button, and units stay reserved until they ' +
+      'are marked fulfilled or cancelled. Products can have their own.',
+    previewHint: 'With a sample: SKU `SAMPLE-SKU`, 2 units, claim `SAMPLE-CLAIM`.',
+    holdHint:
+      'How long a shopper has to complete the order before the units go to the next in line, as an ISO ' +
+      '8601 duration: `P2D` is 2 days, `PT12H` 12 hours (from `PT10S` to `P30D`). A reminder goes out ' +
+      'when a quarter of it is left. Empty: 2 days. Applies only with a checkout URL.',
+    emptyPreview: 'No checkout URL: the restock email has no "Complete your order" button.',
+  },
+  product: {
+    previewFor: 'product-checkout-url product-sku',
+    urlHint:
+      "Where this product's shoppers complete the order; `{sku}`, `{quantity}` and `{claim}` are filled " +
+      "in. Empty: the site's checkout URL (Settings).",
+    previewHint: "With this product's SKU, 2 units and the sample claim `SAMPLE-CLAIM`.",
+    holdHint:
+      'An ISO 8601 duration such as `P2D` (2 days) or `PT12H` (12 hours), from `PT10S` to `P30D`. ' +
+      "Empty: the site's hold.",
+    emptyPreview: 'Follows the site’s checkout URL (Settings).',
+    // The preview shows the product's own SKU.
+    skuField: 'sku',
+  },
+};
 
 /**
  * The template with each placeholder filled, URL-encoded, as the platform fills it.
@@ -58,7 +106,7 @@ function urlProblem(template) {
  * @param {HTMLInputElement} holdInput
  * @returns {{value: {url?: string, hold?: string}|undefined, problems: Problem[]}}
  */
-export function checkoutFromFields(urlInput, holdInput) {
+function checkoutFromFields(urlInput, holdInput) {
   /** @type {Problem[]} */
   const problems = [];
   /** @type {{url?: string, hold?: string}} */
@@ -93,7 +141,7 @@ export function checkoutFromFields(urlInput, holdInput) {
  * @param {HTMLInputElement} holdInput
  * @param {any} checkout
  */
-export function fillCheckoutFields(urlInput, holdInput, checkout) {
+function fillCheckoutFields(urlInput, holdInput, checkout) {
   urlInput.value = typeof checkout?.url === 'string' ? checkout.url : '';
   holdInput.value = typeof checkout?.hold === 'string' ? checkout.hold : '';
 }
@@ -109,7 +157,7 @@ export function fillCheckoutFields(urlInput, holdInput, checkout) {
  * @param {string} options.empty
  * @param {HTMLInputElement} [options.skuInput] refreshes the preview as the SKU is typed too
  */
-export function wireCheckoutPreview({ urlInput, preview, sku, empty, skuInput }) {
+function wireCheckoutPreview({ urlInput, preview, sku, empty, skuInput }) {
   const refresh = () => {
     const template = urlInput.value.trim();
     preview.classList.toggle('muted', !template);
@@ -121,4 +169,36 @@ export function wireCheckoutPreview({ urlInput, preview, sku, empty, skuInput })
   skuInput?.addEventListener('input', refresh);
   refresh();
   return refresh;
+}
+
+/**
+ * Puts the checkout fields into the form's fieldset #<use>-checkout, with the preview following them. Call
+ * it before anything reads the form's controls (its save reads them by name and data-path).
+ * @param {'settings'|'product'} use
+ * @param {HTMLFormElement} form
+ * @returns {{fill: (checkout: any) => void, read: () => ReturnType<typeof checkoutFromFields>}} fill puts a
+ *   saved `checkout` in; read gives the fields as the API's `checkout` and what is wrong with them
+ */
+export function placeCheckoutFields(use, form) {
+  const { emptyPreview, skuField, ...inTemplate } = USES[use];
+  byId(`${use}-checkout`, window.HTMLFieldSetElement).append(
+    fromTemplate('checkout-fields', { use, ...inTemplate }),
+  );
+  const urlInput = control(form, 'checkoutUrl');
+  const holdInput = control(form, 'checkoutHold');
+  const skuInput = skuField ? control(form, skuField) : undefined;
+  const refreshPreview = wireCheckoutPreview({
+    urlInput,
+    preview: byId(`${use}-checkout-preview`, window.HTMLOutputElement),
+    sku: () => (skuInput ? skuInput.value.trim() || 'SKU' : 'SAMPLE-SKU'),
+    skuInput,
+    empty: emptyPreview,
+  });
+  return {
+    fill: (checkout) => {
+      fillCheckoutFields(urlInput, holdInput, checkout);
+      refreshPreview();
+    },
+    read: () => checkoutFromFields(urlInput, holdInput),
+  };
 }

@@ -4,18 +4,48 @@
  * store's admin and the topic to subscribe, whether the store's signing secret is set, a form that sets or
  * replaces it (saved with the site settings, the one route that holds it; the secret is never shown
  * again), and the store's last deliveries, accepted or refused and why.
+ *
+ * Each store's panel is a copy of one piece of the page (#connector-store), put on the page here and
+ * filled from STORES.
  */
 import { admin, describeFailure, segment, SignedOut } from './admin.js';
-import { byId, confirmAction, control, h, showResult, whileBusy } from './dom.js';
+import { byId, confirmAction, control, fromTemplate, h, showResult, whileBusy } from './dom.js';
 import { wireFormSave } from './form-save.js';
 import { appendRows, badge, cell, rowHeading } from './cards.js';
 import { counted, itemsOf } from './section.js';
 import { formatMoment } from '../format.js';
 
-/** What differs between the stores. */
+/**
+ * What differs between the stores: the webhook's topic, the three steps of setting it up in the store's
+ * admin (**strong** marks the store's own words), and where the secret comes from.
+ */
 const STORES = [
-  { id: 'shopify', name: 'Shopify' },
-  { id: 'woocommerce', name: 'WooCommerce' },
+  {
+    id: 'shopify',
+    name: 'Shopify',
+    topic: 'Product update',
+    createStep:
+      "In Shopify's admin, open **Settings → Notifications → Webhooks** and choose **Create webhook**.",
+    eventStep: 'Event **Product update**, format **JSON**, the URL below, the latest API version. Save.',
+    secretStep:
+      'Under the list of webhooks Shopify says “Your webhooks will be signed with …”: paste that secret ' +
+      "here. (A Shopify app's webhooks are signed with the app's client secret instead.)",
+    secretHint: 'The 64 characters Shopify shows under its webhooks. Never shown again once saved.',
+  },
+  {
+    id: 'woocommerce',
+    name: 'WooCommerce',
+    topic: 'Product updated',
+    createStep:
+      'In WordPress, open **WooCommerce → Settings → Advanced → Webhooks** and choose **Add webhook**.',
+    eventStep:
+      'Status **Active**, topic **Product updated**, the URL below as delivery URL, API version ' +
+      '**WP REST API Integration v3**.',
+    secretStep:
+      'Copy the **Secret** WooCommerce filled in (or type one of at least 16 characters there), paste it ' +
+      'here and save it here first; then save the webhook in WooCommerce. Its test ping shows below.',
+    secretHint: 'Exactly as in WooCommerce, spaces included. Never shown again once saved.',
+  },
 ];
 
 /** @type {Record<string, {text: string, kind: string}>} */
@@ -37,10 +67,12 @@ export const heading = () => headingElement;
 export const title = () => 'Store connectors';
 
 /**
- * One store's part of the page.
- * @param {{id: string, name: string}} store
+ * One store's part of the page: its panel, put on the page before anything looks for its parts.
+ * @param {(typeof STORES)[number]} store
  */
 function storePanel(store) {
+  const { id, ...texts } = store;
+  view.append(fromTemplate('connector-store', { store: id, ...texts }));
   const part = (/** @type {string} */ name) => byId(`connector-${store.id}-${name}`);
   const form = byId(`connector-${store.id}-form`, window.HTMLFormElement);
   const secret = control(form, 'secret');

@@ -86,6 +86,59 @@ export function append(element, children) {
   }
 }
 
+// ---- pieces of the page used more than once ------------------------------------------------------------
+
+const TOKEN = /\{\{(\w+)\}\}/g;
+
+/**
+ * Text from the console's own tables with its marks made elements: `code` and **strong**. The rest stays
+ * text, so nothing in it can turn into markup.
+ * @param {string} text
+ * @returns {Array<Node|string>}
+ */
+export function richText(text) {
+  return text
+    .split(/(`[^`]+`|\*\*[^*]+\*\*)/)
+    .filter(Boolean)
+    .map((part) => {
+      if (part.startsWith('`')) return h('code', {}, part.slice(1, -1));
+      if (part.startsWith('**')) return h('strong', {}, part.slice(2, -2));
+      return part;
+    });
+}
+
+/**
+ * A copy of the page's <template id="…"> for one use: each {{key}} in an attribute (an id, a for, an
+ * aria-describedby, a data-path) becomes values[key] as it is, and in the text, richText(values[key]). A key
+ * the values lack is a mistake in the page, reported at once.
+ * @param {string} id
+ * @param {Record<string, string>} values
+ * @returns {DocumentFragment}
+ */
+export function fromTemplate(id, values) {
+  const copy = /** @type {DocumentFragment} */ (byId(id, window.HTMLTemplateElement).content.cloneNode(true));
+  /** @param {string} key */
+  const value = (key) => {
+    if (!Object.hasOwn(values, key)) throw new Error(`The template #${id} wants a value for {{${key}}}`);
+    return values[key];
+  };
+  for (const element of copy.querySelectorAll('*')) {
+    for (const attribute of element.attributes)
+      attribute.value = attribute.value.replace(TOKEN, (_token, key) => value(key));
+  }
+  const walker = document.createTreeWalker(copy, window.NodeFilter.SHOW_TEXT);
+  /** @type {Text[]} */
+  const texts = [];
+  while (walker.nextNode()) texts.push(/** @type {Text} */ (walker.currentNode));
+  for (const text of texts) {
+    // split() with a group: text, key, text, key, …, text.
+    const parts = (text.nodeValue ?? '').split(TOKEN);
+    if (parts.length > 1)
+      text.replaceWith(...parts.flatMap((part, index) => (index % 2 ? richText(value(part)) : part || [])));
+  }
+  return copy;
+}
+
 let uniqueCounter = 0;
 /**
  * An id no other element on the page has, for label/aria-describedby pairs built in code.

@@ -14,7 +14,7 @@ import { actions, appendRows, badge, cell, rowHeading, rowsIn } from './cards.js
 import { fillSegmentChoices } from './choices.js';
 import { wireProductImport } from './product-import.js';
 import { exportCsv } from './exports.js';
-import { checkoutFromFields, fillCheckoutFields, wireCheckoutPreview } from './checkout-fields.js';
+import { placeCheckoutFields } from './checkout-fields.js';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** @type {Record<string, string>} */
@@ -36,15 +36,7 @@ const result = byId('product-result');
 
 /** @param {string} name */
 const field = (name) => control(form, name);
-const checkoutUrl = field('checkoutUrl');
-const checkoutHold = field('checkoutHold');
-const refreshCheckoutPreview = wireCheckoutPreview({
-  urlInput: checkoutUrl,
-  preview: byId('product-checkout-preview', window.HTMLOutputElement),
-  sku: () => field('sku').value.trim() || 'SKU',
-  skuInput: field('sku'),
-  empty: 'Follows the site’s checkout URL (Settings).',
-});
+const checkoutFields = placeCheckoutFields('product', form);
 
 const section = new Section({
   view: byId('view-products'),
@@ -207,8 +199,7 @@ async function showEditor(product) {
   field('maxPerCustomer').value = Number.isInteger(policy?.maxPerCustomer)
     ? String(policy.maxPerCustomer)
     : '';
-  fillCheckoutFields(checkoutUrl, checkoutHold, product?.checkout);
-  refreshCheckoutPreview();
+  checkoutFields.fill(product?.checkout);
   landing.hidden = !product;
   if (product)
     landing.replaceChildren(
@@ -309,7 +300,7 @@ function productFromForm() {
     }
   }
   // Left out when both fields are empty: the product follows the site's checkout.
-  const checkout = checkoutFromFields(checkoutUrl, checkoutHold);
+  const checkout = checkoutFields.read();
   if (checkout.value) body.checkout = checkout.value;
   problems.push(...checkout.problems);
   return { value: { id: sku, body }, problems };

@@ -8,7 +8,7 @@ import { admin, describeFailure, SignedOut } from './admin.js';
 import { byId, checkedValues, clearFieldErrors, control, setChecked, showResult } from './dom.js';
 import { wireFormSave } from './form-save.js';
 import { fillSegmentChoices } from './choices.js';
-import { checkoutFromFields, fillCheckoutFields, wireCheckoutPreview } from './checkout-fields.js';
+import { placeCheckoutFields } from './checkout-fields.js';
 
 const view = byId('view-settings');
 const headingElement = byId('settings-title');
@@ -20,14 +20,7 @@ const result = byId('settings-result');
 /** @param {string} name */
 const field = (name) => control(form, name);
 const allowedOrigins = control(form, 'allowedOrigins', window.HTMLTextAreaElement);
-const checkoutUrl = field('checkoutUrl');
-const checkoutHold = field('checkoutHold');
-const refreshCheckoutPreview = wireCheckoutPreview({
-  urlInput: checkoutUrl,
-  preview: byId('settings-checkout-preview', window.HTMLOutputElement),
-  sku: () => 'SAMPLE-SKU',
-  empty: 'No checkout URL: the restock email has no "Complete your order" button.',
-});
+const checkoutFields = placeCheckoutFields('settings', form);
 
 export const element = () => view;
 export const heading = () => headingElement;
@@ -65,8 +58,7 @@ function fill(settings) {
   field('publicBaseUrl').value = settings?.publicBaseUrl ?? '';
   const origins = settings?.embed?.allowedOrigins;
   allowedOrigins.value = Array.isArray(origins) ? origins.join('\n') : '';
-  fillCheckoutFields(checkoutUrl, checkoutHold, settings?.checkout);
-  refreshCheckoutPreview();
+  checkoutFields.fill(settings?.checkout);
 }
 
 /**
@@ -107,7 +99,7 @@ function settingsFromForm() {
   const publicBaseUrl = field('publicBaseUrl').value.trim();
   if (publicBaseUrl) settings.publicBaseUrl = publicBaseUrl;
   // Left out when both fields are empty: no checkout, as for a shop that never set one.
-  const checkout = checkoutFromFields(checkoutUrl, checkoutHold);
+  const checkout = checkoutFields.read();
   if (checkout.value) settings.checkout = checkout.value;
 
   const problems = [];
