@@ -352,11 +352,13 @@ export const createGateway = (options: GatewayOptions): http.Server => {
       req.resume();
       return sendJson(res, 400, errorBody('VALIDATION', 'The request URL is not valid'));
     }
-    const work = isApiPath(url.pathname)
-      ? serveApi(req, res, url, compiled, options)
-      : options.executeApi
-        ? notFound(req, res)
-        : servePage(req, res, url);
+    // The raw path too: `/r/..` is the API's (a 404 there), as CloudFront would route it, not the site's root.
+    const work =
+      isApiPath(url.pathname) || isApiPath(req.url ?? '')
+        ? serveApi(req, res, url, compiled, options)
+        : options.executeApi
+          ? notFound(req, res)
+          : servePage(req, res, url);
     Promise.resolve(work).catch((error) => {
       console.error('gateway error', error);
       if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL', 'internal error'));

@@ -286,6 +286,7 @@ describe('every shopper route refuses hostile input with a 4xx in the contract s
         'GET /api/confirm',
         'GET /api/products/{sku}',
         'GET /api/products/by-product/{productId}',
+        'GET /r/{id}',
         'OPTIONS /api/products/by-product/{productId}',
         'POST /api/backorders',
         'POST /api/backorders/{id}/cancel',

@@ -344,7 +344,7 @@ const queueOf = async (label: string, count: number) => {
 const positionOf = async (statusUrl: string) => (await statusOf(platform, statusUrl)).body.position;
 
 describe('GET /api/backorders/{id}?token=T', () => {
-  test('answers exactly {id,sku,productName,email,quantity,status,position,createdAt,locale,events:[{at,type}],link}', async () => {
+  test('answers exactly {id,sku,productName,email,quantity,status,kind,position,holdUntil,createdAt,locale,events:[{at,type}],link}', async () => {
     const sku = await newProduct(platform, 'status-shape', { name: 'Ceramic mug' });
     const email = uniqueEmail('status-shape');
     const signup = await signUp(platform, { sku, email, quantity: 4, name: 'Grace', marketingConsent: true });
@@ -358,7 +358,10 @@ describe('GET /api/backorders/{id}?token=T', () => {
       email,
       quantity: 4,
       status: 'waiting',
+      kind: 'reservation',
       position: 1,
+      // Only while units are held for the shopper to order.
+      holdUntil: null,
       createdAt: signup.body.createdAt,
       locale: 'en',
       events: [{ at: expect.stringMatching(ISO_TIMESTAMP), type: 'created' }],

@@ -68,6 +68,7 @@ test('answers the contract shape, every figure a count, with the extra figures n
   expect(emails.sentByKind.confirmation).toBeGreaterThanOrEqual(1);
 
   expect(steps).toContainEqual({
+    clicks: 0,
     campaignId: 'stats-shape',
     campaignName: 'Shape',
     campaignActive: false,

@@ -176,6 +176,7 @@ test('a new backorder reaches the shop’s endpoint as a signed backorder.create
         segment: 'b2c',
         quantity: 2,
         status: 'waiting',
+        kind: 'reservation',
         createdAt: event.createdAt,
       },
     },

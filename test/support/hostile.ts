@@ -247,7 +247,7 @@ export const documentClient = () =>
 /** Every table of the spec, so a new one is compared too. */
 export const ALL_TABLES = Object.keys(tables) as readonly TableName[];
 
-/** Every row of the given tables, sorted, as text; the sweeper's moving watermark is left out. */
+/** Every row of the given tables, sorted, as text; the sweepers' moving watermarks are left out. */
 export const snapshotTables = async (
   platform: TestPlatform,
   tables: readonly TableName[],
@@ -256,7 +256,7 @@ export const snapshotTables = async (
   for (const table of tables) {
     const rows = await scanAll(platform.tableNames[table]);
     snapshot[table] = rows
-      .filter((row) => !(table === 'settings' && row.name === 'nurture-sweeper'))
+      .filter((row) => !(table === 'settings' && /^(nurture|hold)-sweeper$/.test(String(row.name))))
       .map((row) => JSON.stringify(row, Object.keys(row).sort()))
       .sort();
   }
