@@ -132,6 +132,18 @@ export const CLOSED_STATUSES: readonly BackorderStatus[] = ['fulfilled', 'cancel
 
 export const kindOf = (backorder: Pick<Backorder, 'kind'>): BackorderKind => backorder.kind ?? 'reservation';
 
+/**
+ * A reservation whose units are held for the shopper to order: allocated, with a hold's end. The keeper
+ * reminds and expires only these; the claim link leads to the checkout only for these.
+ */
+export const isHeld = (
+  backorder: Backorder | undefined,
+): backorder is Backorder & { holdUntil: string; allocatedAt: string } =>
+  backorder?.status === 'allocated' &&
+  kindOf(backorder) === 'reservation' &&
+  backorder.holdUntil !== undefined &&
+  backorder.allocatedAt !== undefined;
+
 /** How long the links of a closed backorder keep working: long enough to look back, not forever. */
 export const LINK_LIFETIME_AFTER_CLOSE_MS = 90 * 24 * 3_600_000;
 

@@ -18,7 +18,7 @@ export const claimCode = (key: string, backorderId: string): string =>
   `${backorderId}-${macOf(key, backorderId).toString('base64url')}`;
 
 /** The backorder a claim code names, or undefined when it is malformed or its MAC does not match. */
-export const claimedBackorderId = (key: string, claim: string): string | undefined => {
+export const backorderOfClaim = (key: string, claim: string): string | undefined => {
   const match = /^([0-9A-HJKMNP-TV-Z]{26})-([A-Za-z0-9_-]{22})$/.exec(claim.trim());
   if (!match || !ID.test(match[1])) return undefined;
   // Compared as text, so only the one canonical spelling matches (base64url's last character carries bits

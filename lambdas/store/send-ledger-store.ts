@@ -156,15 +156,19 @@ export interface SentCounted {
 }
 
 /** The counters one email recorded sent moves (`kind` read from the email id when not given). */
-const sentChanges = (emailId: string, counted: SentCounted | undefined, shard: number): CounterChanges => {
+const sentChanges = (
+  emailId: string,
+  counted: SentCounted | undefined,
+  shard: number,
+  sentAt: string,
+): CounterChanges => {
   const kind = counted?.kind ?? emailId.split('#')[0];
   const step =
     kind === 'nurture' && counted?.campaignId && counted.stepId
       ? { campaignId: counted.campaignId, stepId: counted.stepId }
       : undefined;
   const changes = emailsSentChanges(kind, 1, shard, step);
-  if (kind === 'restock' && counted?.sku)
-    changes.merge(alertsSentChanges([counted.sku], new Date().toISOString(), shard));
+  if (kind === 'restock' && counted?.sku) changes.merge(alertsSentChanges([counted.sku], sentAt, shard));
   return changes;
 };
 
@@ -213,7 +217,8 @@ export const recordSentMany = async (records: readonly SentRecord[], nowMs = Dat
           })),
           ...counterUpdates(
             chunk.reduce(
-              (changes, record) => changes.merge(sentChanges(record.emailId, record.details, shard)),
+              (changes, record) =>
+                changes.merge(sentChanges(record.emailId, record.details, shard, record.sentAt)),
               new CounterChanges(),
             ),
           ),
@@ -260,7 +265,7 @@ export const recordSent = async (
         },
       },
       // Another shard on each try: a conflict on one counter row is not met again.
-      ...counterUpdates(sentChanges(emailId, counted, anyShard())),
+      ...counterUpdates(sentChanges(emailId, counted, anyShard(), sentAt)),
     ]);
     return true;
   } catch (error) {

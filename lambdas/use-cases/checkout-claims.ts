@@ -8,8 +8,8 @@
  */
 import { ConflictError, NotFoundError } from '../runtime/errors';
 import { claimSecret } from '../runtime/secrets';
-import { kindOf, type Backorder } from '../domain/backorder';
-import { claimCode, claimedBackorderId } from '../domain/claim';
+import { isHeld, type Backorder } from '../domain/backorder';
+import { claimCode, backorderOfClaim } from '../domain/claim';
 import { claimRequest, effectiveCheckout, extensionSchema, fillCheckoutUrl } from '../domain/checkout';
 import { durationMs } from '../domain/durations';
 import { alertClickChanges } from '../domain/funnel';
@@ -19,13 +19,6 @@ import { getProductWithSettings } from '../store/catalog-store';
 import { extendHold, recordCheckoutClick } from '../store/hold-store';
 import { findWithToken } from './shopper-backorder';
 import { statusUrl } from './links';
-
-/** A reservation whose units are held for the shopper to order. */
-const isHeld = (backorder: Backorder): backorder is Backorder & { holdUntil: string; allocatedAt: string } =>
-  backorder.status === 'allocated' &&
-  kindOf(backorder) === 'reservation' &&
-  backorder.holdUntil !== undefined &&
-  backorder.allocatedAt !== undefined;
 
 /**
  * Where the "complete your order" link leads: the checkout, or (no longer held, or the shop took its checkout
@@ -65,7 +58,7 @@ export interface VerifiedClaim {
 /** The backorder a claim code names; unknown, altered or erased: 404 (nothing to tell them apart). */
 export const verifyClaim = async (input: unknown): Promise<VerifiedClaim> => {
   const { claim } = parseOrThrow(claimRequest, input, 'claim');
-  const id = claimedBackorderId(await claimSecret(), claim);
+  const id = backorderOfClaim(await claimSecret(), claim);
   const backorder = id ? await getBackorder(id) : undefined;
   if (!backorder || backorder.erasingAt || backorder.erasedAt)
     throw new NotFoundError('No backorder matches this claim');

@@ -13,7 +13,7 @@
  * A batch's expiries are published together, so 10 expired holds of one product ask for one allocation.
  */
 import { logger } from '../runtime/logger';
-import { kindOf, type Backorder } from '../domain/backorder';
+import { isHeld, kindOf, type Backorder } from '../domain/backorder';
 import { expiryChanges } from '../domain/funnel';
 import { reminderDueMs } from '../domain/checkout';
 import type { HoldMessage } from '../messages/hold';
@@ -21,13 +21,7 @@ import { getBackorder, StatusConflict } from '../store/backorder-store';
 import { enqueueEmail } from '../store/email-queue';
 import { dropOrderHold, markReminded } from '../store/hold-store';
 import { publishOwedRows, type OwedRow } from './outbox';
-import { closeBackorder } from './shopper-backorder';
-
-/** Whether a backorder's hold is one the keeper acts on: an allocated reservation's. */
-const heldReservation = (backorder: Backorder | undefined): backorder is Backorder & { holdUntil: string } =>
-  backorder?.status === 'allocated' &&
-  kindOf(backorder) === 'reservation' &&
-  backorder.holdUntil !== undefined;
+import { allocatedUnitsBack, closeBackorder } from './shopper-backorder';
 
 /** The backorder a due hold names, with a paid order's stray hold removed (its allocation's second write lost). */
 const heldBackorder = async (id: string): Promise<Backorder | undefined> => {
@@ -38,13 +32,9 @@ const heldBackorder = async (id: string): Promise<Backorder | undefined> => {
 
 const remind = async (message: HoldMessage, atMs: number): Promise<void> => {
   const backorder = await heldBackorder(message.backorderId);
-  if (!heldReservation(backorder) || backorder.remindedAt) return;
+  if (!isHeld(backorder) || backorder.remindedAt) return;
   // Extended since the sweep leased it: the reminder falls due later, under the new end (its entry moved).
-  if (
-    reminderDueMs(Date.parse(backorder.allocatedAt ?? backorder.holdUntil), Date.parse(backorder.holdUntil)) >
-    atMs
-  )
-    return;
+  if (reminderDueMs(Date.parse(backorder.allocatedAt), Date.parse(backorder.holdUntil)) > atMs) return;
   // The email first: if marking fails after it, a redelivery queues it again and the send ledger keeps one.
   await enqueueEmail({ kind: 'holdReminder', backorderId: backorder.id });
   const marked = await markReminded(
@@ -60,7 +50,7 @@ const expire = async (message: HoldMessage, atMs: number): Promise<OwedRow | und
   const backorder = await heldBackorder(message.backorderId);
   // Ordered, cancelled or extended meanwhile: nothing to do (a status change removed the entry, an
   // extension moved it on).
-  if (!heldReservation(backorder) || Date.parse(backorder.holdUntil) > atMs) return undefined;
+  if (!isHeld(backorder) || Date.parse(backorder.holdUntil) > atMs) return undefined;
   const at = new Date(atMs).toISOString();
   try {
     const closed = await closeBackorder(
@@ -69,7 +59,7 @@ const expire = async (message: HoldMessage, atMs: number): Promise<OwedRow | und
         from: ['allocated'],
         to: 'expired',
         by: 'system',
-        units: (before) => before.quantity,
+        units: allocatedUnitsBack,
         condition: {
           expression: 'holdUntil <= :now AND (attribute_not_exists(kind) OR kind = :reservation)',
           values: { ':now': at, ':reservation': 'reservation' },

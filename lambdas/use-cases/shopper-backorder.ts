@@ -169,7 +169,7 @@ export const closeBackorder = async (
 };
 
 /** An allocated backorder's units go back to the free stock when it closes without being ordered. */
-const allocatedUnitsBack = (before: Backorder) =>
+export const allocatedUnitsBack = (before: Backorder) =>
   before.status === 'allocated' ? before.quantity : undefined;
 
 /**

@@ -9,7 +9,7 @@ import {
   fillCheckoutUrl,
   reminderDueMs,
 } from '../../lambdas/domain/checkout';
-import { claimCode, claimedBackorderId } from '../../lambdas/domain/claim';
+import { claimCode, backorderOfClaim } from '../../lambdas/domain/claim';
 import {
   alertClickChanges,
   expiryChanges,
@@ -106,8 +106,8 @@ describe('the claim code', () => {
     const claim = claimCode(key, ID);
     expect(claim).toMatch(new RegExp(`^${ID}-[A-Za-z0-9_-]{22}$`));
     expect(claimCode(key, ID)).toBe(claim);
-    expect(claimedBackorderId(key, claim)).toBe(ID);
-    expect(claimedBackorderId(`${key}x`, claim)).toBeUndefined();
+    expect(backorderOfClaim(key, claim)).toBe(ID);
+    expect(backorderOfClaim(`${key}x`, claim)).toBeUndefined();
   });
 
   test('an altered code names nothing, whichever character changed', () => {
@@ -115,10 +115,10 @@ describe('the claim code', () => {
     for (let i = 0; i < claim.length; i++) {
       if (claim[i] === '-' && i === 26) continue;
       const altered = claim.slice(0, i) + (claim[i] === 'A' ? 'B' : 'A') + claim.slice(i + 1);
-      expect(claimedBackorderId(key, altered)).toBeUndefined();
+      expect(backorderOfClaim(key, altered)).toBeUndefined();
     }
-    expect(claimedBackorderId(key, 'nonsense')).toBeUndefined();
-    expect(claimedBackorderId(key, `${claim}x`)).toBeUndefined();
+    expect(backorderOfClaim(key, 'nonsense')).toBeUndefined();
+    expect(backorderOfClaim(key, `${claim}x`)).toBeUndefined();
   });
 });
 
