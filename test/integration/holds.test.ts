@@ -154,6 +154,8 @@ test('alert → click (counted once) → claim verified → fulfilled with its a
   // After the order, the link leads to the status page.
   expect((await open(link)).location).toBe(`/status?id=${ann.id}#token=${link.split('token=')[1]}`);
 
+  // The alert is counted when its send is recorded, a moment after the SES store has it.
+  expect(await waitForValue(async () => (await statsOf(sku)).alertsSent, 1)).toBe(1);
   const stats = await statsOf(sku);
   expect(stats).toMatchObject({
     alertsSent: 1,
@@ -300,9 +302,10 @@ test('a hold of PT20S: exactly four emails (confirmation, alert, reminder, expir
   ])
     await sweepAt(at);
   expect(await waitForValue(() => statusOf(eve.id), 'expired')).toBe('expired');
-  await sleep(1000);
-  const mail = await emailsTo(platform.sesUrl, eve.email);
-  expect(mail).toHaveLength(4);
+  expect(await waitForEmails(platform.sesUrl, eve.email, 4)).toHaveLength(4);
+  // And no fifth after a while.
+  await sleep(1500);
+  expect(await emailsTo(platform.sesUrl, eve.email)).toHaveLength(4);
 });
 
 test('paid orders queue with the reservations, allocate without a hold, never expire, and are once per order id', async () => {
@@ -418,6 +421,7 @@ test('redelivered and concurrent: each hold is leased once per sweep, reminded o
   await keepHolds([expiry]);
   expect(await statusOf(gus.id)).toBe('expired');
   expect(await waitForValue(() => statusOf(hal.id), 'allocated')).toBe('allocated');
+  expect(await waitForEmails(platform.sesUrl, gus.email, 4)).toHaveLength(4);
   await sleep(1500);
   expect(await stockOf(sku)).toBe(0);
   expect(await emailsTo(platform.sesUrl, gus.email)).toHaveLength(4);
