@@ -18,6 +18,7 @@ import { DELIVERY_STATES, WEBHOOK_EVENT_TYPES } from '../lambdas/domain/webhook'
 import type { RenderedEmail } from '../lambdas/emails/templating';
 import type { SentEmailRecord } from '../lambdas/store/sent-emails-store';
 import type { listProducts } from '../lambdas/store/catalog-store';
+import type { productForConsole } from '../lambdas/use-cases/product-admin';
 import type { adminView, lookUpBackorders } from '../lambdas/use-cases/admin-backorders';
 import type { removeCampaign, sendTestEmail } from '../lambdas/use-cases/campaign-admin';
 import type { backorderDetail, resendStatusLink } from '../lambdas/use-cases/customer-service';
@@ -52,13 +53,25 @@ import {
 export const siteSettings = siteSettingsSchema;
 type _SiteSettings = Proof<Describes<typeof siteSettings, SiteSettings>>;
 
+export const etaHistory = z
+  .array(z.object({ date: z.string().nullable(), at: instant }))
+  .describe('The expected dates announced to waiting shoppers, oldest first (null: no date any more)');
+
 export const product = productSchema.extend({
   sku: z.string(),
   stock: z.number().describe('Free units for backorders'),
+  etaHistory: etaHistory.optional(),
+  etaUpdateDueAt: instant
+    .optional()
+    .describe('While a changed expected date waits for its window to end: when waiting shoppers are told'),
   createdAt: instant,
   updatedAt: instant,
 });
 type _Product = Proof<Describes<typeof product, Product>>;
+export const productDetail = product.extend({
+  waiting: z.number().describe('Backorders waiting for it now: who a changed expected date would be told'),
+});
+type _ProductDetail = Proof<Describes<typeof productDetail, Answer<typeof productForConsole>>>;
 export const productList = page(product);
 type _ProductList = Proof<Describes<typeof productList, Answer<typeof listProducts>>>;
 
@@ -101,6 +114,17 @@ const adminBackorderShape = {
     .string()
     .optional()
     .describe('When the shopper first followed the "complete your order" link'),
+  etaAtSignup: z.string().optional().describe("The product's expected date when the shopper signed up"),
+  etaNotified: z.number().optional().describe('The latest expected-date announcement emailed to it'),
+  etaTold: z.string().nullable().optional().describe('The date that announcement told (null: no date)'),
+  etaAsk: z
+    .object({ version: z.number(), date: z.string().nullable(), askedAt: instant })
+    .optional()
+    .describe('The last time a moved expected date asked the shopper to keep their place or cancel'),
+  etaKept: z
+    .object({ version: z.number(), date: z.string().nullable(), at: instant })
+    .optional()
+    .describe('Their answer "keep my place" to the ask of `version`'),
   events: z.array(z.object({ at: instant, type: eventType, by: z.string().optional() })),
   erasingAt: z.string().optional(),
   erasedAt: z.string().optional().describe('Set once the shopper had their data erased'),
@@ -124,6 +148,7 @@ const timelineEntry = z.union([
     requestedBy: z.string().optional(),
     outcomeAt: z.string().optional(),
     reason: z.string().optional(),
+    asked: z.boolean().optional().describe('An expected-date update that asked to keep the place or cancel'),
   }),
   z.object({
     at: instant,
@@ -176,6 +201,10 @@ export const sentEmail = z.object({
   claimedAt: instant,
   sentAt: z.string().optional(),
   requestedBy: z.string().optional(),
+  asked: z
+    .string()
+    .optional()
+    .describe('"yes": an expected-date update that asked to keep the place or cancel'),
   bounce: z.object({ type: z.enum(['permanent', 'transient']), at: instant }).optional(),
   complaint: z.object({ at: instant }).optional(),
 });
@@ -200,7 +229,8 @@ export const delivery = z.object({
   webhookId: z.string(),
   eventId: z.string(),
   eventType: z.enum(WEBHOOK_EVENT_TYPES),
-  backorderId: z.string(),
+  backorderId: z.string().optional().describe('What a backorder event is about'),
+  sku: z.string().optional().describe('What a product event is about'),
   createdAt: instant,
   state: z.enum(DELIVERY_STATES),
   attempts: z.number(),
@@ -264,6 +294,11 @@ const funnel = {
   ),
   expired: count,
   paidOrders: count.describe('Paid orders created through the API'),
+  etaChanges: count.describe(
+    'Moves of the expected date announced to waiting shoppers (one per debounce window)',
+  ),
+  keptAfterSlip: count.describe('Shoppers asked after the date slipped far who chose to keep their place'),
+  cancelledAfterSlip: count.describe('Shoppers asked after the date slipped far who cancelled instead'),
   revenue: z
     .record(z.string(), count)
     .describe('Minor units per ISO 4217 currency of the orders fulfilled with an amount: {"EUR":2999}'),

@@ -91,7 +91,7 @@ export const consoleRouteDocs: Record<string, RouteDoc> = {
     summary: 'One product',
     guard: 'admin',
     path: { sku: skuSchema },
-    answers: ok('The product', product),
+    answers: ok('The product', named('ProductDetail', answers.productDetail)),
     errors: [404],
   },
   'PUT /api/admin/products/{sku}': {

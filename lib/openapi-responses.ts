@@ -12,6 +12,7 @@ import { DELIVERY_STATES, WEBHOOK_EVENT_TYPES } from '../lambdas/domain/webhook'
 import type { InventoryReceipt } from '../lambdas/use-cases/inventory';
 import type { productPage, productVariants } from '../lambdas/use-cases/product-page';
 import type { cancelBackorder, shopperView } from '../lambdas/use-cases/shopper-backorder';
+import type { KeptPlace } from '../lambdas/use-cases/keep-place';
 import type { eraseShopperData, exportShopperData } from '../lambdas/use-cases/shopper-data';
 import type { NewSignup, RepeatedSignup } from '../lambdas/use-cases/signup';
 
@@ -34,6 +35,7 @@ export const eventType = z.enum([
   'reminded',
   'hold_extended',
   'checkout_clicked',
+  'eta_kept',
   'erased',
 ]);
 export const kind = z
@@ -133,9 +135,30 @@ export const shopperBackorder = z.object({
   createdAt: instant,
   locale: z.string().describe('The language the shopper signed up in ("de", "de-AT"…)'),
   events: z.array(z.object({ at: instant, type: eventType })),
+  expectedRestockDate: z.string().nullable().describe("The product's expected restock date now"),
+  etaHistory: z
+    .array(z.object({ date: z.string().nullable(), at: instant }))
+    .describe(
+      'The expected dates this shopper has seen, oldest first: the one they signed up under, then each announced',
+    ),
+  etaChoice: z
+    .object({ date: z.string().nullable(), askedAt: instant, keptAt: instant.nullable() })
+    .nullable()
+    .describe(
+      'The date slipped far and the shopper was asked to keep their place or cancel; keptAt once they kept it',
+    ),
   link: z.enum(['page', 'email']).describe('Which link opened it: only an email link exports or erases'),
 });
 type _ShopperBackorder = Proof<Describes<typeof shopperBackorder, Answer<typeof shopperView>>>;
+
+export const keptAnswer = z.object({
+  id: z.string(),
+  status: z.literal('waiting'),
+  keptAt: instant
+    .nullable()
+    .describe('When the shopper kept their place after the last ask; null: none was asked'),
+});
+type _Kept = Proof<Describes<typeof keptAnswer, KeptPlace>>;
 
 export const cancelAnswer = z.object({ id: z.string(), status });
 type _Cancel = Proof<Describes<typeof cancelAnswer, Pick<Answer<typeof cancelBackorder>, 'id' | 'status'>>>;

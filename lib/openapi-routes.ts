@@ -17,6 +17,7 @@ import {
 import { linksRequest } from '../lambdas/use-cases/shopper-links';
 import {
   cancelAnswer,
+  keptAnswer,
   erasedAnswer,
   inventoryReceipt,
   newSignupAnswer,
@@ -203,6 +204,16 @@ export const shopperRouteDocs: Record<string, RouteDoc> = {
     guard: 'link',
     path: { id: backorderId },
     answers: [{ status: 200, description: 'Cancelled', body: named('Cancelled', cancelAnswer) }],
+    errors: [404, 409],
+  },
+  'POST /api/backorders/{id}/keep': {
+    tag: 'Shopper',
+    summary: 'Keep my place after the expected date slipped',
+    description:
+      "The answer to an expected-date update that asked whether the shopper still wants to wait (the date moved more than the site's `etaSlip.askAfterDays` past the one they signed up under). Keeping is what happens when they do nothing, so it is repeatable and harmless: 200 for any waiting backorder, recorded and counted once per ask; 409 CONFLICT once it is not waiting. Any link of the backorder. No body.",
+    guard: 'link',
+    path: { id: backorderId },
+    answers: [{ status: 200, description: 'The place is kept', body: named('Kept', keptAnswer) }],
     errors: [404, 409],
   },
   'GET /api/backorders/{id}/export': {

@@ -107,6 +107,12 @@ export const configVariables = {
     default: '60',
     purpose: "How long a state change's writer has to publish its outbox row before the scheduler does.",
   },
+  ETA_DEBOUNCE_SECONDS: {
+    kind: 'amount',
+    default: '600',
+    purpose:
+      "How long after a product's expected date first changes its waiting shoppers are told: more changes within it make one email with the last date.",
+  },
 } as const satisfies Record<string, ConfigVariable>;
 export type ConfigName = keyof typeof configVariables;
 export const configNames = Object.keys(configVariables) as ConfigName[];

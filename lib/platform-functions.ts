@@ -89,6 +89,8 @@ export const functions = {
       'ORIGIN_VERIFY_SECRET_ARN',
       // Verifying the claim codes a shop's checkout receives.
       'CLAIM_SECRET_ARN',
+      // A product save that moves the expected date opens the window its announcement waits for.
+      'ETA_DEBOUNCE_SECONDS',
     ],
     purpose:
       'Console routes: settings, products, inventory, campaigns, webhooks, backorder lookup, cancel and fulfil.',
@@ -167,7 +169,8 @@ export const functions = {
     tables: {
       settings: 'readWrite',
       enrolments: 'readWrite',
-      products: 'read',
+      // products: the expected-date announcements (a window's end, a fan-out's pages) on each product's item.
+      products: 'readWrite',
       backorders: 'readWrite',
       ledger: 'readWrite',
       suppliers: 'readWrite',
@@ -184,7 +187,7 @@ export const functions = {
     sendsEmail: false,
     config: ['OUTBOX_GRACE_SECONDS'],
     purpose:
-      'Every minute: sweeps nurture steps and holds that fell due, sends suppliers their batches on schedule, and publishes outbox rows left behind.',
+      'Every minute: sweeps nurture steps and holds that fell due, tells waiting shoppers of expected dates that moved, sends suppliers their batches on schedule, and publishes outbox rows left behind.',
   },
   enroller: {
     name: 'enroller',
@@ -273,7 +276,8 @@ export const functions = {
     // restock: a row that raises a product's stock starts an allocation, as a console save does.
     sendsTo: ['restock'],
     sendsEmail: false,
-    config: [],
+    // A row that moves a product's expected date opens the window its announcement waits for.
+    config: ['ETA_DEBOUNCE_SECONDS'],
     purpose:
       'Import queue consumer: upserts one chunk of a product CSV import and counts it into its report once.',
   },

@@ -24,6 +24,15 @@ export const tables = {
         sortKey: { name: 'sku', type: 'S' },
         projection: ['name', 'options', 'backorders'],
       },
+      {
+        // Sparse: only a product whose expected-date announcement has something due (a window's end, a
+        // fan-out's lease end) has `etaBucket`. Hourly buckets in shards like the holds'; the sweeper needs the
+        // keys only (`<ISO>#<sku>`), then reads the product.
+        name: 'etaDue',
+        partitionKey: { name: 'etaBucket', type: 'S' },
+        sortKey: { name: 'etaDueKey', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
     ],
     purpose:
       'Products: name, variant of which product, free stock, restock date, per-product backorder policy.',

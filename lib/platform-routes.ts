@@ -32,6 +32,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/api/backorders', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/backorders/{id}', function: 'publicApi', auth: 'public' },
   { method: 'POST', path: '/api/backorders/{id}/cancel', function: 'publicApi', auth: 'public' },
+  // "Keep my place" after an expected date slipped far (docs/updates.md).
+  { method: 'POST', path: '/api/backorders/{id}/keep', function: 'publicApi', auth: 'public' },
   { method: 'POST', path: '/api/unsubscribe', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/confirm', function: 'publicApi', auth: 'public' },
   { method: 'GET', path: '/api/backorders/{id}/export', function: 'publicApi', auth: 'public' },
@@ -168,6 +170,7 @@ export const routeThrottles: Readonly<Record<string, ThrottleClass>> = {
   'POST /api/backorders': 'signup',
   'GET /api/backorders/{id}': 'shopper',
   'POST /api/backorders/{id}/cancel': 'shopper',
+  'POST /api/backorders/{id}/keep': 'shopper',
   'POST /api/unsubscribe': 'shopper',
   'GET /api/confirm': 'shopper',
   'GET /api/backorders/{id}/export': 'shopper',

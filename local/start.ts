@@ -80,7 +80,7 @@ const main = async () => {
       sesEventsSince: emulators.reused ? 0 : undefined,
       // Handler settings a developer may want to try as deployed (e.g. WEBHOOK_ALLOW_LOOPBACK=0).
       environment: Object.fromEntries(
-        ['WEBHOOK_ALLOW_LOOPBACK', 'OUTBOX_GRACE_SECONDS', 'SENDER_IDENTITIES']
+        ['WEBHOOK_ALLOW_LOOPBACK', 'OUTBOX_GRACE_SECONDS', 'SENDER_IDENTITIES', 'ETA_DEBOUNCE_SECONDS']
           .filter((name) => process.env[name])
           .map((name) => [name, process.env[name] as string]),
       ),

@@ -27,6 +27,8 @@ export type BackorderEventType =
   | 'hold_extended'
   /** The shopper followed the "complete your order" link (recorded once). */
   | 'checkout_clicked'
+  /** Asked after the expected date slipped far, the shopper chose to keep their place (lambdas/domain/eta.ts). */
+  | 'eta_kept'
   /** The shopper had their personal data erased; the backorder stays as an anonymous record. */
   | 'erased';
 
@@ -107,6 +109,15 @@ export interface Backorder {
   remindedAt?: string;
   /** When the shopper first followed the link to the shop's checkout. */
   checkoutClickedAt?: string;
+  /** The product's expected date when the shopper signed up: how far a later date slipped is measured from it. */
+  etaAtSignup?: string;
+  /** The latest expected-date announcement emailed to this backorder, and the date it told. */
+  etaNotified?: number;
+  etaTold?: string | null;
+  /** The last time an announcement asked the shopper to keep their place or cancel. */
+  etaAsk?: { version: number; date: string | null; askedAt: string };
+  /** Their answer "keep my place" to the ask of `version`. */
+  etaKept?: { version: number; date: string | null; at: string };
   events: BackorderEvent[];
   /**
    * Erasure (the shopper's right to be forgotten): set when it starts, on the backorder whose link asked for

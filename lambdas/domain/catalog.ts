@@ -8,6 +8,7 @@ import type { BackorderPolicy } from './eligibility';
 import { CONTROL_CHARACTERS } from './validation';
 import { isWebOrigin } from './cors';
 import { checkoutSchema, type CheckoutSettings } from './checkout';
+import type { EtaHistoryEntry } from './eta';
 
 const line = (max: number) =>
   z
@@ -84,6 +85,11 @@ export const siteSettingsSchema = z
     embed: embedSettings.optional(),
     // Where an allocated shopper completes the order, and how long their units are held (lambdas/domain/checkout.ts).
     checkout: checkoutSchema.optional(),
+    // When a moved expected date asks waiting shoppers to keep their place or cancel (lambdas/domain/eta.ts).
+    etaSlip: z
+      .object({ askAfterDays: z.number().int().min(1).max(365) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -158,6 +164,10 @@ export interface Product {
   expectedRestockDate?: string | null;
   backorders?: BackorderPolicy;
   checkout?: CheckoutSettings;
+  /** The expected dates announced to waiting shoppers, oldest first (lambdas/domain/eta.ts). */
+  etaHistory?: EtaHistoryEntry[];
+  /** While a changed date waits for its window to end: when its waiting shoppers are told. */
+  etaUpdateDueAt?: string;
   createdAt: string;
   updatedAt: string;
 }

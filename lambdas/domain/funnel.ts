@@ -1,6 +1,7 @@
 /**
  * From alert to order, counted: restock alerts sent, "complete your order" clicks, orders after an alert,
- * holds that expired, and the revenue recovered per currency. Pure rules only, as in ./statistics.ts: each
+ * holds that expired, and the revenue recovered per currency; and the product's expected-date announcements
+ * with what shoppers asked after a slip chose. Pure rules only, as in ./statistics.ts: each
  * event becomes counter changes that ride in the transaction of the conditional write making it happen once.
  *
  * Each figure is kept twice: as a total on the product's counter rows, and per UTC day on the product's daily
@@ -16,6 +17,10 @@ export const FUNNEL_COUNTERS = [
   'fulfilledAfterAlert',
   'expired',
   'paidOrders',
+  // Constant updates (./eta.ts): expected dates announced, and what shoppers asked after a slip chose.
+  'etaChanges',
+  'keptAfterSlip',
+  'cancelledAfterSlip',
 ] as const;
 export type FunnelCounter = (typeof FUNNEL_COUNTERS)[number];
 
@@ -82,6 +87,17 @@ export const orderChanges = (
 /** A paid order created through the API. */
 export const paidOrderChanges = (b: { id: string; sku: string }, at: string): CounterChanges =>
   count(new CounterChanges(), b.sku, counterShardOf(b.id), 'paidOrders', 1, at);
+
+/** A product's moved expected date announced to its waiting shoppers (once per announcement). */
+export const etaChangeChanges = (sku: string, shard: number, at: string): CounterChanges =>
+  count(new CounterChanges(), sku, shard, 'etaChanges', 1, at);
+
+/** A shopper asked after a slip answered: kept their place, or cancelled. */
+export const slipAnswerChanges = (
+  b: { id: string; sku: string },
+  answer: 'keptAfterSlip' | 'cancelledAfterSlip',
+  at: string,
+): CounterChanges => count(new CounterChanges(), b.sku, counterShardOf(b.id), answer, 1, at);
 
 /** A shopper opened their status page from a nurture step's email (once per backorder and step). */
 export const stepClickChanges = (b: { id: string }, step: { campaignId: string; stepId: string }) =>

@@ -10,18 +10,18 @@
  * on the queue end as if run one after the other.
  */
 import type { BackorderPolicy } from './eligibility';
+import type { EtaState } from './eta';
 import { productSchema, type ProductInput } from './catalog';
 import type { ImportRow } from './product-csv';
 
 /** The fields of a product an import reads and may write. */
-export interface ImportedProductState {
+export interface ImportedProductState extends EtaState {
   sku: string;
   name: string;
   stock?: number;
   productId?: string;
   options?: Record<string, string>;
   supplierId?: string;
-  expectedRestockDate?: string | null;
   backorders?: BackorderPolicy;
   updatedAt?: string;
   importMark?: string;

@@ -3,6 +3,7 @@
  */
 import { SEGMENTS } from './backorder';
 import type { SiteSettings } from './catalog';
+import { DEFAULT_ASK_AFTER_DAYS } from './eta';
 
 /**
  * What a shop that never saved settings gets: backorders open to everyone, and double opt-in, so marketing
@@ -14,10 +15,12 @@ export const defaultSiteSettings = (defaultSender: string): SiteSettings => ({
   doubleOptIn: true,
   sender: { from: defaultSender, postalAddress: 'Postal address not configured' },
   embed: { allowedOrigins: [] },
+  etaSlip: { askAfterDays: DEFAULT_ASK_AFTER_DAYS },
 });
 
 /** Optional sections a PUT left out (or settings saved before they existed), as their defaults. */
 export const withSectionDefaults = (settings: SiteSettings): SiteSettings => ({
   ...settings,
   embed: settings.embed ?? { allowedOrigins: [] },
+  etaSlip: settings.etaSlip ?? { askAfterDays: DEFAULT_ASK_AFTER_DAYS },
 });

@@ -12,6 +12,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'backorder.fulfilled',
   /** A reservation's hold ran out before the shopper ordered: its units went back to the queue. */
   'backorder.expired',
+  /** A product's expected restock date moved, and its waiting shoppers are being told (lambdas/domain/eta.ts). */
+  'product.eta_changed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -40,7 +42,10 @@ export interface WebhookDelivery {
   deliveryKey: string;
   eventId: string;
   eventType: WebhookEventType;
-  backorderId: string;
+  /** The backorder a backorder event is about. */
+  backorderId?: string;
+  /** The product a product event is about. */
+  sku?: string;
   /** When the event happened. */
   createdAt: string;
   state: DeliveryState;
@@ -110,6 +115,26 @@ export const backorderEvent = (
       createdAt: backorder.createdAt,
     },
   },
+});
+
+/** A product's expected date moved: announced once per window (`id` names the announcement). */
+export type ProductEtaEvent = {
+  id: string;
+  type: 'product.eta_changed';
+  createdAt: string;
+  data: { sku: string; expectedRestockDate: string | null; previous: string | null };
+};
+
+export const productEtaEvent = (
+  sku: string,
+  version: number,
+  change: { expectedRestockDate: string | null; previous: string | null },
+  at: string,
+): ProductEtaEvent => ({
+  id: `product.eta_changed:${sku}:${version}`,
+  type: 'product.eta_changed',
+  createdAt: at,
+  data: { sku, ...change },
 });
 
 export const deliveryKeyOf = (event: Pick<BackorderEvent, 'id' | 'createdAt'>): string =>

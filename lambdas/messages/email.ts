@@ -4,7 +4,7 @@
  * their own queue and message (./nurture.ts), so a burst of marketing email never holds up a confirmation.
  */
 import * as z from 'zod/mini';
-import { id } from './fields';
+import { id, sku, text } from './fields';
 import { SUPPORTED_LOCALES } from '../../i18n/locales';
 
 const kinds = [
@@ -43,6 +43,19 @@ const kinds = [
   z.object({ kind: z.literal('holdReminder'), backorderId: id }),
   /** A reservation's hold ran out: its units went to the next in line; the shopper may join again. */
   z.object({ kind: z.literal('holdExpired'), backorderId: id }),
+  /**
+   * A product's expected date moved (announcement `version`): one per waiting backorder, queued page by page by
+   * the fan-out (lambdas/use-cases/eta-updates.ts), with what every email of it says.
+   */
+  z.object({
+    kind: z.literal('etaUpdate'),
+    backorderId: id,
+    sku,
+    version: z.int().check(z.gte(1)),
+    date: z.nullable(text(10)),
+    previous: z.nullable(text(10)),
+    productName: text(400),
+  }),
 ] as const;
 
 export const emailMessage = z.discriminatedUnion('kind', [...kinds]);

@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhook';
-import { id, text } from './fields';
+import { id, sku, text } from './fields';
 
 export const webhookMessage = z.object({
   webhookId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/)),
@@ -17,7 +17,8 @@ export const webhookMessage = z.object({
     id,
     type: z.enum(WEBHOOK_EVENT_TYPES),
     createdAt: text(200),
-    data: z.looseObject({ backorder: z.looseObject({ id }) }),
+    // A backorder event names its backorder; a product event its SKU.
+    data: z.union([z.looseObject({ backorder: z.looseObject({ id }) }), z.looseObject({ sku })]),
   }),
 });
 

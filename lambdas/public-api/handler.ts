@@ -11,6 +11,7 @@ import { logger } from '../runtime/logger';
 import { checkHealth } from '../use-cases/health';
 import { signUp } from '../use-cases/signup';
 import { cancelAsShopper, countStepClick, findWithToken, shopperView } from '../use-cases/shopper-backorder';
+import { keepPlace } from '../use-cases/keep-place';
 import { productPage, productVariants } from '../use-cases/product-page';
 import { eraseShopperData, exportFileName, exportShopperData } from '../use-cases/shopper-data';
 import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
@@ -92,6 +93,12 @@ export const routes: Record<string, RouteHandler> = {
     const { backorder } = await findWithToken(request.pathParameters.id, linkToken(request));
     const cancelled = await cancelAsShopper(backorder);
     return json(200, { id: cancelled.id, status: cancelled.status });
+  },
+
+  // "Keep my place": the answer to an expected-date update that asked (harmless to repeat).
+  'POST /api/backorders/{id}/keep': async (request) => {
+    const { backorder } = await findWithToken(request.pathParameters.id, linkToken(request));
+    return json(200, await keepPlace(backorder));
   },
 
   // "Complete your order" (an allocated reservation's link): to the shop's checkout, or to the status page.

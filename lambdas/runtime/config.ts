@@ -201,6 +201,9 @@ export const senderIdentities = (): readonly string[] | '*' => setting('SENDER_I
  */
 export const outboxGraceMs = (): number => setting('OUTBOX_GRACE_SECONDS') * 1000;
 
+/** How long an expected date's window stays open before its waiting shoppers are told (lambdas/domain/eta.ts). */
+export const etaDebounceMs = (): number => setting('ETA_DEBOUNCE_SECONDS') * 1000;
+
 /**
  * Whether webhooks may go to loopback receivers (127.0.0.0/8, ::1, localhost), plain http included: "1" only
  * in the local runner, for the ERP receiver run next to `npm start`; "0" deployed, where nothing of the shop's

@@ -1,6 +1,7 @@
 /**
  * The scheduler: invoked every minute (EventBridge on AWS, SCHEDULER_TICK_SECONDS locally). Sweeps the due
- * nurture steps into the email queue and the holds that fell due into the hold queue, makes the supplier batches that fell due, and publishes outbox rows
+ * nurture steps into the email queue and the holds that fell due into the hold queue, tells waiting shoppers
+ * of expected dates that moved, makes the supplier batches that fell due, and publishes outbox rows
  * whose writer died before publishing them. An error fails the invocation (after every job ran, so one
  * failing never starves the others), and the next tick goes on from the watermarks, so nothing is skipped.
  */
@@ -11,26 +12,32 @@ import { sweepDueSteps } from '../use-cases/sweep-nurture';
 import { sendDueSupplierBatches } from '../use-cases/supplier-batches';
 import { sweepOutbox } from '../use-cases/outbox';
 import { sweepDueHolds } from '../use-cases/sweep-holds';
+import { sweepEtaChanges } from '../use-cases/eta-updates';
 
 export const runSchedule = async () => {
   const now = Date.now();
-  const [nurture, holds, suppliers, outbox] = await Promise.allSettled([
+  const [nurture, holds, etas, suppliers, outbox] = await Promise.allSettled([
     sweepDueSteps(now),
     sweepDueHolds(now),
+    sweepEtaChanges(now),
     sendDueSupplierBatches(now),
     sweepOutbox(now),
   ]);
   if (nurture.status === 'fulfilled' && nurture.value.queued > 0)
     logger.info('nurture steps queued', { ...nurture.value });
   if (holds.status === 'fulfilled' && holds.value.queued > 0) logger.info('holds queued', { ...holds.value });
+  if (etas.status === 'fulfilled' && etas.value.queued > 0)
+    logger.info('expected-date updates queued', { ...etas.value });
   if (suppliers.status === 'fulfilled' && (suppliers.value.created > 0 || suppliers.value.requeued > 0))
     logger.info('supplier batches', { ...suppliers.value });
   if (outbox.status === 'fulfilled' && outbox.value.published + outbox.value.failed > 0)
     logger.warn('outbox rows published by the scheduler', { ...outbox.value });
-  for (const job of [nurture, holds, suppliers, outbox]) if (job.status === 'rejected') throw job.reason;
+  for (const job of [nurture, holds, etas, suppliers, outbox])
+    if (job.status === 'rejected') throw job.reason;
   return {
     nurture: nurture.status === 'fulfilled' ? nurture.value : undefined,
     holds: holds.status === 'fulfilled' ? holds.value : undefined,
+    etas: etas.status === 'fulfilled' ? etas.value : undefined,
     suppliers: suppliers.status === 'fulfilled' ? suppliers.value : undefined,
     outbox: outbox.status === 'fulfilled' ? outbox.value : undefined,
   };

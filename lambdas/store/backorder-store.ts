@@ -27,6 +27,8 @@ import { counterUpdates } from './stats-store';
 import { isSealedRefusal, waitingChangeItems } from './queue-store';
 import { readSummary } from './queue-rows';
 import { ticketKey } from '../domain/queue-tickets';
+import { askOpen } from '../domain/eta';
+import { slipAnswerChanges } from '../domain/funnel';
 
 /** Stored form: the domain backorder plus index keys. */
 interface BackorderRow extends Backorder {
@@ -215,8 +217,11 @@ export const changeStatus = async (
     if (!before || !change.from.includes(before.status)) throw new StatusConflict(before);
     const counters = statusChanges(before, before.status, change.to, change.event.at);
     // A cancel while waiting counts against the nurture step each of its sequences sent last.
-    if (before.status === 'waiting' && change.to === 'cancelled')
+    if (before.status === 'waiting' && change.to === 'cancelled') {
       counters.merge(cancelledAfterStepsChanges(before, await lastStepsSent(id)));
+      // Asked whether to wait after the expected date slipped, and cancelled instead of keeping the place.
+      if (askOpen(before)) counters.merge(slipAnswerChanges(before, 'cancelledAfterSlip', change.event.at));
+    }
     const more = change.counters?.(before);
     if (more) counters.merge(more);
     const units = change.units?.(before) || 0;
@@ -323,61 +328,6 @@ const statusChangeItems = (
     });
   }
   return items;
-};
-
-/**
- * How many email links a backorder keeps. Each email adds one, and anyone may have "my links" sent to an
- * address three times an hour: without a bound, its backorders would grow towards DynamoDB's 400 KB item
- * limit and then refuse every write (allocation included). The newest are kept; older emails' links stop
- * working, and the newest email always has one that works.
- */
-export const MAX_EMAIL_LINKS = 100;
-
-/**
- * Adds the hash of a newly issued *email link* (each email carries its own link): it also exports and
- * erases, so only links that go to the backorder's own address are added here. One conditional write while
- * there is room; at the bound, the oldest link gives way (a write conditioned on the list as read).
- */
-export const addEmailToken = async (id: string, tokenHash: string): Promise<void> => {
-  let seen: Backorder | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const links = seen?.emailTokenHashes ?? [];
-    const full = links.length >= MAX_EMAIL_LINKS;
-    try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName('backorders'),
-          Key: { id },
-          ...(full
-            ? {
-                // At the bound: the newest links but one, and this one, if the list is still as read.
-                UpdateExpression: 'SET emailTokenHashes = :links',
-                ConditionExpression: 'attribute_not_exists(erasedAt) AND size(emailTokenHashes) = :seen',
-                ExpressionAttributeValues: {
-                  ':links': [...links.slice(links.length - MAX_EMAIL_LINKS + 1), tokenHash],
-                  ':seen': links.length,
-                },
-              }
-            : {
-                UpdateExpression:
-                  'SET emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)',
-                // Never for an erased backorder: its address is gone, and a link issued now would lead nowhere.
-                ConditionExpression:
-                  'attribute_exists(id) AND attribute_not_exists(erasedAt) AND ' +
-                  '(attribute_not_exists(emailTokenHashes) OR size(emailTokenHashes) < :max)',
-                ExpressionAttributeValues: { ':hash': [tokenHash], ':none': [], ':max': MAX_EMAIL_LINKS },
-              }),
-        }),
-      );
-      return;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    seen = await getBackorder(id);
-    // Gone or erased: refused (the caller's email must not go out with a link that leads nowhere).
-    if (!seen || seen.erasedAt) throw new Error(`Backorder ${id} is gone or erased: no email link for it`);
-  }
-  throw new Error(`Backorder ${id}: its email links kept changing`);
 };
 
 /**

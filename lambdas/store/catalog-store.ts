@@ -15,6 +15,9 @@ import { tableName } from '../runtime/config';
 import { transactWrite, type TransactItem } from '../runtime/transact';
 import { MAX_VARIANTS, type Product, type ProductInput, type SiteSettings } from '../domain/catalog';
 import { decodeCursor, encodeCursor } from './cursor';
+import { isConditionFailure } from '../runtime/transact';
+import { etaSave, type EtaWindow } from '../domain/eta';
+import { etaSaveParts, readEtaItem } from './eta-store';
 
 const SITE = 'site';
 
@@ -57,9 +60,17 @@ const toProduct = (item: Record<string, unknown>): Product => {
     // What a store connector said last (store-stock-store.ts).
     storeStock: _m,
     storeStockAt: _t,
+    // The expected date's announcements (eta-store.ts): only when the next one goes out is shown.
+    etaRev: _er,
+    etaVersion: _ev,
+    etaFanout: _ef,
+    etaBucket: _eb,
+    etaDueKey: _ek,
+    etaWindow,
     ...product
   } = item;
-  return product as unknown as Product;
+  const window = etaWindow as EtaWindow | undefined;
+  return { ...product, ...(window ? { etaUpdateDueAt: window.until } : {}) } as unknown as Product;
 };
 
 export const getProduct = async (sku: string): Promise<Product | undefined> => {
@@ -86,13 +97,33 @@ export const getProductWithSettings = async (
 
 /**
  * Saves what the marketer controls, replacing it whole (PUT semantics: an omitted optional field is removed)
- * while keeping what the platform maintains (createdAt).
+ * while keeping what the platform maintains (createdAt). A new expected date opens (or joins) the window of
+ * its announcement in the same write (lambdas/store/eta-store.ts), conditioned on the product's date state as
+ * read just before: a save racing another save or the sweeper reads again.
  */
 export const saveProduct = async (
   sku: string,
   input: ProductInput,
+  etaWindowMs: number,
+  nowMs = Date.now(),
 ): Promise<{ product: Product; created: boolean }> => {
-  const now = new Date().toISOString();
+  for (let attempt = 1; ; attempt++) {
+    const seen = await readEtaItem(sku);
+    const eta = etaSaveParts(sku, etaSave(seen, input.expectedRestockDate, nowMs, etaWindowMs), seen?.etaRev);
+    try {
+      return await writeProduct(sku, input, eta, new Date(nowMs).toISOString());
+    } catch (error) {
+      if (!isConditionFailure(error) || attempt >= 5) throw error;
+    }
+  }
+};
+
+const writeProduct = async (
+  sku: string,
+  input: ProductInput,
+  eta: ReturnType<typeof etaSaveParts>,
+  now: string,
+): Promise<{ product: Product; created: boolean }> => {
   const fields: Record<string, unknown> = {
     name: input.name,
     productId: input.productId,
@@ -102,6 +133,7 @@ export const saveProduct = async (
     backorders: input.backorders,
     checkout: input.checkout,
     updatedAt: now,
+    ...eta.set,
   };
   const set: string[] = [
     'createdAt = if_not_exists(createdAt, :now)',
@@ -112,6 +144,7 @@ export const saveProduct = async (
   const values: Record<string, unknown> = {
     ':now': now,
     ...(input.stock === undefined ? { ':zero': 0 } : { ':stock': input.stock }),
+    ...eta.condition.values,
   };
   for (const [field, value] of Object.entries(fields)) {
     names[`#${field}`] = field;
@@ -126,6 +159,7 @@ export const saveProduct = async (
       TableName: tableName('products'),
       Key: { sku },
       UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: eta.condition.expression,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',

@@ -13,11 +13,11 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { conditionFailedAt, isConditionFailure, transactWrite } from '../runtime/transact';
+import { isConditionFailure } from '../runtime/transact';
 import { dueBucket, dueKeyCeiling } from '../domain/due-index';
 import { reminderDueMs } from '../domain/checkout';
 import type { CounterChanges } from '../domain/statistics';
-import { counterUpdates } from './stats-store';
+import { markOnce } from './once-mark';
 
 export type HoldPhase = 'remind' | 'expire';
 
@@ -215,32 +215,18 @@ export const extendHold = (
  * The shopper's first click on "complete your order": recorded on the backorder and counted, in one
  * transaction conditioned on no click before, so a click counts once whatever is clicked or retried.
  */
-export const recordCheckoutClick = async (
+export const recordCheckoutClick = (
   backorderId: string,
   at: string,
   counters: CounterChanges,
-): Promise<boolean> => {
-  try {
-    await transactWrite(() => [
-      {
-        Update: {
-          TableName: tableName('backorders'),
-          Key: { id: backorderId },
-          UpdateExpression: 'SET checkoutClickedAt = :at, events = list_append(events, :event)',
-          ConditionExpression: 'attribute_not_exists(checkoutClickedAt) AND #status = :allocated',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':at': at,
-            ':event': [{ at, type: 'checkout_clicked', by: 'shopper' }],
-            ':allocated': 'allocated',
-          },
-        },
-      },
-      ...counterUpdates(counters),
-    ]);
-    return true;
-  } catch (error) {
-    if (conditionFailedAt(error, 0)) return false;
-    throw error;
-  }
-};
+): Promise<boolean> =>
+  markOnce(
+    backorderId,
+    {
+      set: { checkoutClickedAt: at },
+      event: { at, type: 'checkout_clicked', by: 'shopper' },
+      condition: 'attribute_not_exists(checkoutClickedAt) AND #status = :allocated',
+      values: { ':allocated': 'allocated' },
+    },
+    counters,
+  );

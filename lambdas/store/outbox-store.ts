@@ -12,7 +12,7 @@ import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamo
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import type { TransactItem } from '../runtime/transact';
-import type { WebhookEventType } from '../domain/webhook';
+import type { ProductEtaEvent, WebhookEventType } from '../domain/webhook';
 import type { EmailMessage } from '../messages/email';
 import { isConditionFailure } from '../runtime/transact';
 import { batchWriteAll } from './batch-write';
@@ -29,6 +29,8 @@ export type OutboxEntry =
       anonymous?: boolean;
     }
   | { kind: 'allocation'; skus: string[]; reason: string }
+  /** An event about a product for the shop's systems (a moved expected date). */
+  | { kind: 'productEvent'; event: ProductEtaEvent }
   /** A product import's chunks, for the import queue (lambdas/use-cases/product-import.ts). */
   | { kind: 'importChunks'; importId: string; chunks: number };
 

@@ -15,9 +15,21 @@ import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { cancelledBecause, conditionFailedAt, transactWrite, type TransactItem } from '../runtime/transact';
 import { IMPORTED_FIELDS, type ImportedProductState, type ProductFields } from '../domain/product-import';
+import { etaSave } from '../domain/eta';
+import { etaSaveParts } from './eta-store';
 
 /** What a plan is made from: the fields, and what a write is conditioned on. */
-const ATTRIBUTES = ['sku', ...IMPORTED_FIELDS, 'updatedAt', 'importMark'];
+const ATTRIBUTES = [
+  'sku',
+  ...IMPORTED_FIELDS,
+  'updatedAt',
+  'importMark',
+  // A row that moves the expected date opens or joins its announcement's window (eta-store.ts).
+  'etaRev',
+  'etaVersion',
+  'etaWindow',
+  'etaFanout',
+];
 const projection = {
   ProjectionExpression: ATTRIBUTES.map((name) => `#${name}`).join(', '),
   ExpressionAttributeNames: Object.fromEntries(ATTRIBUTES.map((name) => [`#${name}`, name])),
@@ -56,6 +68,7 @@ export const productWrite = (
   seen: ImportedProductState | undefined,
   mark: string,
   now: string,
+  etaWindowMs: number,
 ): TransactItem => {
   const names: Record<string, string> = { '#updatedAt': 'updatedAt', '#importMark': 'importMark' };
   const values: Record<string, unknown> = { ':now': now, ':mark': mark };
@@ -67,6 +80,17 @@ export const productWrite = (
     assignments.push(`#${field} = :${field}`);
   }
   const conditions: string[] = [];
+  if (set.expectedRestockDate !== undefined) {
+    const save = etaSave(seen, set.expectedRestockDate, Date.parse(now), etaWindowMs);
+    const eta = etaSaveParts(sku, save, seen?.etaRev);
+    for (const [field, value] of Object.entries(eta.set)) {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      assignments.push(`#${field} = :${field}`);
+    }
+    Object.assign(values, eta.condition.values);
+    if (seen) conditions.push(eta.condition.expression);
+  }
   if (!seen) {
     assignments.push('createdAt = :now');
     conditions.push('attribute_not_exists(sku)');

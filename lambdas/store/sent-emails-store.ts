@@ -24,6 +24,8 @@ export interface SentEmailRecord {
   sentAt?: string;
   /** Who asked for it (a status link resent by customer service). */
   requestedBy?: string;
+  /** An expected-date update that asked the shopper to keep their place or cancel ("yes"). */
+  asked?: string;
   /** What SES told us after it left, when it told us anything (see markEmailFeedback). */
   bounce?: { type: 'permanent' | 'transient'; at: string };
   complaint?: { at: string };
@@ -49,6 +51,7 @@ const toSentEmailRecord = (item: Record<string, unknown>): SentEmailRecord => {
     claimedAt: row.claimedAt,
     sentAt: row.sentAt,
     requestedBy: row.requestedBy,
+    ...(row.asked ? { asked: row.asked } : {}),
     withheldReason: row.withheldReason,
     withheldAt: row.withheldAt,
     bounce: row.bouncedAt ? { type: row.bounceType ?? 'permanent', at: row.bouncedAt } : undefined,

@@ -1,6 +1,6 @@
 /**
- * The sweepers' watermarks (nurture steps, holds): the start of the first hourly bucket not yet fully swept.
- * One row per sweeper in the settings table (`nurture-sweeper`, `hold-sweeper`), only ever moved forward (a
+ * The sweepers' watermarks (nurture steps, holds, expected dates): the start of the first hourly bucket not yet fully swept.
+ * One row per sweeper in the settings table (`nurture-sweeper`, `hold-sweeper`, `eta-sweeper`), only ever moved forward (a
  * conditional write), so two sweepers running at once cannot move it back.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -8,7 +8,7 @@ import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { isConditionFailure } from '../runtime/transact';
 
-export type SweeperName = 'nurture-sweeper' | 'hold-sweeper';
+export type SweeperName = 'nurture-sweeper' | 'hold-sweeper' | 'eta-sweeper';
 
 export const getWatermark = async (sweeper: SweeperName): Promise<number | undefined> => {
   const { Item } = await dynamo.send(

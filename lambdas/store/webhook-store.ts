@@ -74,7 +74,9 @@ export interface DeliveryAttempt {
   deliveryKey: string;
   eventId: string;
   eventType: WebhookEventType;
-  backorderId: string;
+  /** What the event is about: a backorder, or a product. */
+  backorderId?: string;
+  sku?: string;
   eventCreatedAt: string;
   state: DeliveryState;
   status?: number;
@@ -100,7 +102,7 @@ export const recordDeliveryAttempt = async (
   const set = [
     'eventId = :eventId',
     'eventType = :eventType',
-    'backorderId = :backorderId',
+    attempt.backorderId ? 'backorderId = :subject' : 'sku = :subject',
     'createdAt = :createdAt',
     '#state = :state',
     'lastAttemptAt = :at',
@@ -110,7 +112,7 @@ export const recordDeliveryAttempt = async (
   const values: Record<string, unknown> = {
     ':eventId': attempt.eventId,
     ':eventType': attempt.eventType,
-    ':backorderId': attempt.backorderId,
+    ':subject': attempt.backorderId ?? attempt.sku,
     ':createdAt': attempt.eventCreatedAt,
     ':state': attempt.state,
     ':at': attempt.at,

@@ -33,7 +33,7 @@ import {
   waitingPage,
   type RunState,
 } from '../store/allocation-store';
-import { addEmailToken } from '../store/backorder-store';
+import { addEmailToken } from '../store/email-link-store';
 import { getSiteSettings } from '../store/catalog-store';
 import { effectiveCheckout } from '../domain/checkout';
 import { leaveQueueOnce } from '../store/queue-store';

@@ -1,11 +1,11 @@
 /**
- * Backorder events for the shop's own systems (ERP, CRM): what happened to a backorder, queued as one
+ * Events for the shop's own systems (ERP, CRM): what happened to a backorder or a product, queued as one
  * signed delivery per subscribed endpoint. Producers call this on their hot paths (a signup's confirmation,
  * a restock of 10 000 allocations), so it reads the endpoints at most every 30 s per instance and makes no
  * SQS call at all when nobody listens. Events are at least once: receivers drop repeats by event id.
  */
 import type { Backorder } from '../domain/backorder';
-import { backorderEvent, subscribes, type WebhookEventType } from '../domain/webhook';
+import { backorderEvent, subscribes, type ProductEtaEvent, type WebhookEventType } from '../domain/webhook';
 import { listWebhooks } from '../store/webhook-store';
 import type { WebhookMessage } from '../messages/webhook';
 import { enqueueWebhookDeliveries } from '../store/webhook-queue';
@@ -37,4 +37,11 @@ export const publishBackorderEvents = async (
     for (const webhook of subscribed) messages.push({ webhookId: webhook.id, event });
   }
   await enqueueWebhookDeliveries(messages);
+};
+
+/** Queues a product's event to every subscribed endpoint (none subscribed: no SQS call). */
+export const publishProductEvent = async (event: ProductEtaEvent): Promise<void> => {
+  const subscribed = (await endpoints.get()).filter((webhook) => subscribes(webhook, event.type));
+  if (subscribed.length === 0) return;
+  await enqueueWebhookDeliveries(subscribed.map((webhook) => ({ webhookId: webhook.id, event })));
 };

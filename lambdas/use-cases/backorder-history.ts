@@ -62,6 +62,8 @@ export type TimelineEntry =
       outcomeAt?: string;
       /** Why a withheld email was never sent (its template broke the render limits with this shopper's data). */
       reason?: string;
+      /** An expected-date update that asked the shopper to keep their place or cancel. */
+      asked?: boolean;
     }
   | {
       at: string;
@@ -88,6 +90,7 @@ const emailEntry = (email: SentEmailRecord): TimelineEntry => ({
   requestedBy: email.requestedBy,
   outcomeAt: email.complaint?.at ?? email.bounce?.at,
   reason: email.state === 'withheld' ? email.withheldReason : undefined,
+  ...(email.asked === 'yes' ? { asked: true } : {}),
 });
 
 const webhookEntry = (delivery: WebhookDelivery): TimelineEntry => ({

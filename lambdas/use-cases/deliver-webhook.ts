@@ -107,7 +107,9 @@ export const deliverWebhook = async (
     deliveryKey: deliveryKeyOf(event),
     eventId: event.id,
     eventType: event.type,
-    backorderId: event.data.backorder.id,
+    ...('backorder' in event.data
+      ? { backorderId: (event.data.backorder as { id: string }).id }
+      : { sku: event.data.sku as string }),
     eventCreatedAt: event.createdAt,
     state,
     status: answer.status,

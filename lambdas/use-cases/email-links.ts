@@ -4,7 +4,7 @@
  * the shopper's own mailbox ever receives them).
  */
 import { hashToken, newToken } from '../runtime/tokens';
-import { addEmailToken } from '../store/backorder-store';
+import { addEmailToken } from '../store/email-link-store';
 import { claimUrl, statusUrl } from './links';
 
 export const issueEmailLink = async (base: string, backorderId: string, via?: string): Promise<string> =>

@@ -12,6 +12,7 @@
  * chunk recognises what it wrote, writes what it had not, asks for the allocations again (harmless) and counts
  * once. Already counted: nothing to do.
  */
+import { etaDebounceMs } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import type { LineError } from '../domain/product-csv';
 import { importMark, planRow, type ImportedProductState, type RowPlan } from '../domain/product-import';
@@ -44,6 +45,8 @@ export const importChunk = async (
   }
   const ref = { importId, chunk };
   const now = new Date(nowMs).toISOString();
+  // A row that moves a product's expected date opens its announcement's window (lambdas/domain/eta.ts).
+  const etaWindowMs = etaDebounceMs();
   const seen: Map<string, ImportedProductState | undefined> = await readProductsForImport(
     rows.map((row) => row.sku),
   );
@@ -55,7 +58,14 @@ export const importChunk = async (
     const refused = await writeImportedProducts(
       writing.map((i) => {
         const { set, outcome } = plans[i] as Upsert;
-        return productWrite(rows[i].sku, set, seen.get(rows[i].sku), importMark(ref, outcome), now);
+        return productWrite(
+          rows[i].sku,
+          set,
+          seen.get(rows[i].sku),
+          importMark(ref, outcome),
+          now,
+          etaWindowMs,
+        );
       }),
     );
     if (refused.length === 0) break;

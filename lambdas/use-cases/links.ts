@@ -26,3 +26,16 @@ export const claimUrl = (base: string, backorderId: string, token: string): stri
 
 /** A product's landing page, where a shopper whose hold expired can join the list again. */
 export const productPageUrl = (base: string, sku: string): string => `${base}/p/${encodeURIComponent(sku)}`;
+
+/**
+ * The status page with the answer an expected-date update asks for: `keep` is recorded by the page in one
+ * click (it is harmless); `cancel` opens the cancel confirmation, never cancels by itself (a mail scanner
+ * following links must not cancel anything).
+ */
+export const choiceUrl = (
+  base: string,
+  backorderId: string,
+  token: string,
+  choice: 'keep' | 'cancel',
+): string =>
+  `${base}/status?id=${encodeURIComponent(backorderId)}&choice=${choice}#token=${encodeURIComponent(token)}`;

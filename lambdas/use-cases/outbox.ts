@@ -23,7 +23,7 @@ import { requestAllocation } from '../store/restock-queue';
 import { enqueueImportChunks } from '../store/import-queue';
 import { mapWithLimit } from '../runtime/concurrency';
 import type { TransactItem } from '../runtime/transact';
-import { publishBackorderEvents } from './backorder-events';
+import { publishBackorderEvents, publishProductEvent } from './backorder-events';
 
 /** The outbox row a state change writes in its own transaction. */
 export const owe = (id: string, entries: OutboxEntry[], nowMs = Date.now()): TransactItem =>
@@ -60,6 +60,7 @@ export const publishOwedRows = async (rows: readonly OwedRow[]): Promise<void> =
         allocations[0].reason,
       ),
     ...entries.flatMap((e) => (e.kind === 'importChunks' ? [enqueueImportChunks(e.importId, e.chunks)] : [])),
+    ...entries.flatMap((e) => (e.kind === 'productEvent' ? [publishProductEvent(e.event)] : [])),
     ...[...events.values()].map(async (group) => {
       const { type, at, anonymous } = group[0];
       // The writer knows the backorder; the sweeper reads it as it is now (an erased one names nobody).

@@ -121,6 +121,8 @@ export const placeBackorder = async (
     marketingConsent: request.marketingConsent,
     locale: request.locale,
     timeZone: request.timeZone,
+    // The date the shopper agreed to wait for: a later one that slipped far past it asks them (domain/eta.ts).
+    etaAtSignup: product.expectedRestockDate ?? undefined,
     // Reservations from before paid orders carry no kind: absent reads as a reservation.
     kind: placement.kind === 'order' ? 'order' : undefined,
     order: placement.order,

@@ -10,6 +10,7 @@ import { planStatusLink } from './plan-status-link';
 import { planSupplierBatch } from './plan-supplier-batch';
 import { planTestEmail } from './plan-test-email';
 import { planHoldExpired, planHoldReminder } from './plan-hold-emails';
+import { planEtaUpdate } from './plan-eta-update';
 
 export const planDelivery = (message: EmailMessage): Promise<Delivery | null> => {
   switch (message.kind) {
@@ -27,5 +28,7 @@ export const planDelivery = (message: EmailMessage): Promise<Delivery | null> =>
       return planHoldReminder(message);
     case 'holdExpired':
       return planHoldExpired(message);
+    case 'etaUpdate':
+      return planEtaUpdate(message);
   }
 };

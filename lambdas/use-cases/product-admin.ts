@@ -3,7 +3,7 @@
  * settings. A product saved with free stock starts an allocation, as a stock update from the ERP would:
  * units and a waiting queue should never sit side by side.
  */
-import { defaultSender } from '../runtime/config';
+import { defaultSender, etaDebounceMs } from '../runtime/config';
 import { NotFoundError } from '../runtime/errors';
 import { requestAllocation } from '../store/restock-queue';
 import {
@@ -22,6 +22,7 @@ import { parseOrThrow } from '../domain/validation';
 import { assertVerifiedSender } from './sender-identities';
 import { forgetAllowedOrigins } from './cors';
 import { connectorsForConsole } from './connector-admin';
+import { productFiguresOf } from './shop-statistics';
 
 /** The settings as saved, or the ones a new shop starts with. */
 export const siteSettingsForConsole = async (): Promise<ConsoleSettings> => {
@@ -31,12 +32,21 @@ export const siteSettingsForConsole = async (): Promise<ConsoleSettings> => {
 
 export const productsForConsole = (cursor: string | undefined) => listProducts(cursor);
 
-/** A product by the SKU in the path; a SKU that could never exist is simply not found. */
-export const productForConsole = async (rawSku: string): Promise<Product> => {
+/**
+ * A product by the SKU in the path; a SKU that could never exist is simply not found. With how many wait for
+ * it (from the counters, 16 keys read), so the editor can say who a new expected date would be told.
+ */
+export interface ProductDetail extends Product {
+  waiting: number;
+}
+
+export const productForConsole = async (rawSku: string): Promise<ProductDetail> => {
   const sku = skuSchema.safeParse(rawSku);
-  const product = sku.success ? await getProduct(sku.data) : undefined;
+  const [product, figures] = sku.success
+    ? await Promise.all([getProduct(sku.data), productFiguresOf([sku.data])])
+    : [undefined, undefined];
   if (!product) throw new NotFoundError(`Product ${rawSku} not found`);
-  return product;
+  return { ...product, waiting: figures?.get(product.sku)?.waiting ?? 0 };
 };
 
 export const saveProductFromConsole = async (
@@ -45,7 +55,7 @@ export const saveProductFromConsole = async (
 ): Promise<{ product: Product; created: boolean }> => {
   const sku = parseOrThrow(skuSchema, rawSku, 'SKU');
   const input = parseOrThrow(productSchema, body, 'product');
-  const saved = await saveProduct(sku, input);
+  const saved = await saveProduct(sku, input, etaDebounceMs());
   if (saved.product.stock > 0) await requestAllocation([sku], 'product saved with free stock');
   return saved;
 };

@@ -18,6 +18,7 @@ import {
 } from '../domain/backorder';
 import { changeStatus, getBackorder, StatusConflict, type StatusChange } from '../store/backorder-store';
 import { orderChanges } from '../domain/funnel';
+import { etaChoiceOf, historySince } from '../domain/eta';
 import { placeInQueue } from '../store/queue-store';
 import { getProduct } from '../store/catalog-store';
 import { stopEnrolments } from '../store/enrolment-store';
@@ -70,6 +71,10 @@ export const shopperView = async ({ backorder, link }: LinkedBackorder) => {
     // The language the shopper signed up in: the status page speaks it, as the emails do.
     locale: backorder.locale,
     events: backorder.events.map(({ at, type }) => ({ at, type })),
+    // The dates the shopper has seen, and whether a slip asked them to choose (lambdas/domain/eta.ts).
+    expectedRestockDate: product?.expectedRestockDate ?? null,
+    etaHistory: historySince(backorder, product?.etaHistory),
+    etaChoice: etaChoiceOf(backorder),
     // Which link opened the page: only an email link may export or erase, so the page says where to find one.
     link,
   };

@@ -113,7 +113,8 @@ export const exportShopperData = async ({ backorder, link }: LinkedBackorder, no
       .map((d) => ({
         endpoint: d.webhookId,
         event: d.eventType,
-        backorderId: d.backorderId,
+        // Only deliveries found by their backorder's events are here (backorder-history.ts).
+        backorderId: d.backorderId ?? '',
         at: d.createdAt,
         state: d.state,
         deliveredAt: d.deliveredAt ?? null,

@@ -7,7 +7,7 @@
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashToken } from '../../lambdas/runtime/tokens';
-import { MAX_EMAIL_LINKS } from '../../lambdas/store/backorder-store';
+import { MAX_EMAIL_LINKS } from '../../lambdas/store/email-link-store';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailLinkTokenFor, emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { documentClient, settledSnapshot } from '../support/hostile';

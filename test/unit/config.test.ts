@@ -34,6 +34,7 @@ const environmentFor = (fn: FunctionName): Record<string, string> =>
         EMAIL_SEND_RATE_PER_SECOND: '14',
         EMAIL_SEND_LEASE_SECONDS: '60',
         OUTBOX_GRACE_SECONDS: '60',
+        ETA_DEBOUNCE_SECONDS: '600',
         DEFAULT_SENDER: 'Shop <shop@shop.example>',
         SENDER_IDENTITIES: 'shop.example',
         WEBHOOK_ALLOW_LOOPBACK: '0',

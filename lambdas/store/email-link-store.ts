@@ -1,0 +1,95 @@
+/**
+ * The email links of a backorder (`emailTokenHashes`): the hash of every link the platform emailed to its
+ * address. An email may record what it tells the shopper in the same write (`also`): an expected-date update
+ * records its announcement and, when it asks, the question (lambdas/use-cases/plan-eta-update.ts).
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../runtime/dynamo';
+import { tableName } from '../runtime/config';
+import { isConditionFailure } from '../runtime/transact';
+import type { Backorder } from '../domain/backorder';
+import { getBackorder } from './backorder-store';
+
+/**
+ * How many email links a backorder keeps. Each email adds one, and anyone may have "my links" sent to an
+ * address three times an hour: without a bound, its backorders would grow towards DynamoDB's 400 KB item
+ * limit and then refuse every write (allocation included). The newest are kept; older emails' links stop
+ * working, and the newest email always has one that works.
+ */
+export const MAX_EMAIL_LINKS = 100;
+
+/** More to write with the link: attributes to set, and what the backorder must be for the email to go. */
+export interface AlongsideLink {
+  set: Record<string, unknown>;
+  condition: { expression: string; values: Record<string, unknown>; names?: Record<string, string> };
+  /** Whether the backorder as read still allows the email: when not, `addEmailToken` throws EmailRefused. */
+  allows: (backorder: Backorder) => boolean;
+}
+
+/** The backorder no longer allows the email (`also.allows`): nothing was written. */
+export class EmailRefused extends Error {
+  override name = 'EmailRefused';
+}
+
+/**
+ * Adds the hash of a newly issued *email link* (each email carries its own link): it also exports and
+ * erases, so only links that go to the backorder's own address are added here. One conditional write while
+ * there is room; at the bound, the oldest link gives way (a write conditioned on the list as read).
+ */
+export const addEmailToken = async (id: string, tokenHash: string, also?: AlongsideLink): Promise<void> => {
+  let seen: Backorder | undefined;
+  const set = Object.entries(also?.set ?? {});
+  const names = Object.fromEntries(set.map(([name], i) => [`#also${i}`, name]));
+  const values = Object.fromEntries(set.map(([, value], i) => [`:also${i}`, value]));
+  const assignments = set.map((_, i) => `, #also${i} = :also${i}`).join('');
+  const condition = also ? ` AND (${also.condition.expression})` : '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const links = seen?.emailTokenHashes ?? [];
+    const full = links.length >= MAX_EMAIL_LINKS;
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('backorders'),
+          Key: { id },
+          ...(set.length || also?.condition.names
+            ? { ExpressionAttributeNames: { ...names, ...also?.condition.names } }
+            : {}),
+          ...(full
+            ? {
+                // At the bound: the newest links but one, and this one, if the list is still as read.
+                UpdateExpression: `SET emailTokenHashes = :links${assignments}`,
+                ConditionExpression: `attribute_not_exists(erasedAt) AND size(emailTokenHashes) = :seen${condition}`,
+                ExpressionAttributeValues: {
+                  ':links': [...links.slice(links.length - MAX_EMAIL_LINKS + 1), tokenHash],
+                  ':seen': links.length,
+                  ...values,
+                  ...also?.condition.values,
+                },
+              }
+            : {
+                UpdateExpression: `SET emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)${assignments}`,
+                // Never for an erased backorder: its address is gone, and a link issued now would lead nowhere.
+                ConditionExpression:
+                  'attribute_exists(id) AND attribute_not_exists(erasedAt) AND ' +
+                  `(attribute_not_exists(emailTokenHashes) OR size(emailTokenHashes) < :max)${condition}`,
+                ExpressionAttributeValues: {
+                  ':hash': [tokenHash],
+                  ':none': [],
+                  ':max': MAX_EMAIL_LINKS,
+                  ...values,
+                  ...also?.condition.values,
+                },
+              }),
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    seen = await getBackorder(id);
+    // Gone or erased: refused (the caller's email must not go out with a link that leads nowhere).
+    if (!seen || seen.erasedAt) throw new Error(`Backorder ${id} is gone or erased: no email link for it`);
+    if (also && !also.allows(seen)) throw new EmailRefused(`Backorder ${id} no longer allows this email`);
+  }
+  throw new Error(`Backorder ${id}: its email links kept changing`);
+};
