@@ -8,7 +8,7 @@
 import { logger } from '../runtime/logger';
 import { hashToken, newToken } from '../runtime/tokens';
 import { renderEtaUpdate } from '../emails/eta-update';
-import type { Backorder } from '../domain/backorder';
+import { kindOf, type Backorder } from '../domain/backorder';
 import { DEFAULT_ASK_AFTER_DAYS, asksToChoose, etaEmailId } from '../domain/eta';
 import type { EmailMessage } from '../messages/email';
 import { getBackorder } from '../store/backorder-store';
@@ -48,7 +48,10 @@ export const planEtaUpdate = async (message: EtaUpdateMessage): Promise<Delivery
   const backorder = found;
   const { settings } = await recentSenderIdentity();
   const askAfterDays = settings.etaSlip?.askAfterDays ?? DEFAULT_ASK_AFTER_DAYS;
-  const ask = asksToChoose(backorder, message.date, message.previous, askAfterDays);
+  // A paid order is told, never asked: the shop took the payment, and only the shop cancels it.
+  const ask =
+    kindOf(backorder) === 'reservation' &&
+    asksToChoose(backorder, message.date, message.previous, askAfterDays);
   const emailId = etaEmailId(message.sku, message.version, backorder.id);
   return {
     emailId,

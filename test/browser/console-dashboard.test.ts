@@ -136,6 +136,10 @@ test('a marketer sees how backorders go: per product, email, nurture steps, and 
     'Units waiting': '3',
     'Median wait': expect.stringMatching(/^\d+ (s|min)$/),
     'Cancelled while waiting': '33.3%',
+    // No expected date changed: nobody told, nobody asked.
+    'Date changes': '0',
+    'Kept after slip': '0',
+    'Cancelled after slip': '0',
   });
   // The product's name is text, not markup: no image was injected, nothing ran.
   expect(await row.locator('th').textContent()).toContain(NAME);

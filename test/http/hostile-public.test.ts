@@ -290,6 +290,7 @@ describe('every shopper route refuses hostile input with a 4xx in the contract s
         'OPTIONS /api/products/by-product/{productId}',
         'POST /api/backorders',
         'POST /api/backorders/{id}/cancel',
+        'POST /api/backorders/{id}/keep',
         'POST /api/links',
         'POST /api/unsubscribe',
         'OPTIONS /api/products/{sku}',

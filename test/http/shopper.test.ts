@@ -344,8 +344,11 @@ const queueOf = async (label: string, count: number) => {
 const positionOf = async (statusUrl: string) => (await statusOf(platform, statusUrl)).body.position;
 
 describe('GET /api/backorders/{id}?token=T', () => {
-  test('answers exactly {id,sku,productName,email,quantity,status,kind,position,holdUntil,createdAt,locale,events:[{at,type}],link}', async () => {
-    const sku = await newProduct(platform, 'status-shape', { name: 'Ceramic mug' });
+  test('answers exactly {id,sku,productName,email,quantity,status,kind,position,holdUntil,createdAt,locale,events:[{at,type}],expectedRestockDate,etaHistory,etaChoice,link}', async () => {
+    const sku = await newProduct(platform, 'status-shape', {
+      name: 'Ceramic mug',
+      expectedRestockDate: '2027-02-01',
+    });
     const email = uniqueEmail('status-shape');
     const signup = await signUp(platform, { sku, email, quantity: 4, name: 'Grace', marketingConsent: true });
     const response = await statusOf(platform, signup.body.statusUrl);
@@ -365,6 +368,10 @@ describe('GET /api/backorders/{id}?token=T', () => {
       createdAt: signup.body.createdAt,
       locale: 'en',
       events: [{ at: expect.stringMatching(ISO_TIMESTAMP), type: 'created' }],
+      // The dates the shopper has seen: the one they signed up under (docs/updates.md), and no question asked.
+      expectedRestockDate: '2027-02-01',
+      etaHistory: [{ date: '2027-02-01', at: signup.body.createdAt }],
+      etaChoice: null,
       // Opened with the sign-up page's link: the page offers no export or erase with it.
       link: 'page',
     });

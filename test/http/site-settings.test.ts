@@ -31,6 +31,7 @@ const settings = (overrides: { enabled?: boolean; segments?: string[]; publicBas
 const NO_CONNECTORS = { shopify: { configured: false }, woocommerce: { configured: false } };
 const withDefaults = (body: Record<string, unknown>) => ({
   embed: { allowedOrigins: [] },
+  etaSlip: { askAfterDays: 14 },
   ...body,
   connectors: NO_CONNECTORS,
 });

@@ -256,7 +256,7 @@ export const snapshotTables = async (
   for (const table of tables) {
     const rows = await scanAll(platform.tableNames[table]);
     snapshot[table] = rows
-      .filter((row) => !(table === 'settings' && /^(nurture|hold)-sweeper$/.test(String(row.name))))
+      .filter((row) => !(table === 'settings' && /^(nurture|hold|eta)-sweeper$/.test(String(row.name))))
       .map((row) => JSON.stringify(row, Object.keys(row).sort()))
       .sort();
   }

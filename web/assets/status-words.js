@@ -99,6 +99,7 @@ const EVENT_KEYS = {
   reminded: 'status.event.reminded',
   hold_extended: 'status.event.holdExtended',
   checkout_clicked: 'status.event.checkoutClicked',
+  eta_kept: 'status.event.etaKept',
 };
 
 /** A paid order's events that read differently from a reservation's. */

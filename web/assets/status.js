@@ -13,12 +13,17 @@
  * route /r/{id}?token=…, which records the click and sends them on to the shop's checkout; an expired hold
  * links back to the product's page to join again. A nurture email's link carries ?via= (which step it came
  * from): it goes with the read, so the step's clicks are counted.
+ *
+ * The email about a moved restock date links here with ?choice=keep or ?choice=cancel (status-eta.js). Keep
+ * is recorded once by the page itself, as keeping changes nothing the shopper could regret; cancel only opens
+ * the cancel confirmation, so a mail scanner following the link never cancels anything.
  */
 import { ApiError, NetworkError, request } from './api.js';
 import { formatDeadline, formatMoment } from './format.js';
 import { byId, confirmAction } from './elements.js';
 import { pageLanguage } from './language.js';
 import { activeHold, eventWords, stateSentences, statusWord } from './status-words.js';
+import { choiceIsOpen, focusKept, keepPlace, onKeep, showEta } from './status-eta.js';
 
 // The browser's language until the backorder is read; then the backorder's own, unless ?lang= says otherwise.
 let t = pageLanguage();
@@ -61,6 +66,13 @@ const backorderPath = id && token ? `/api/backorders/${encodeURIComponent(id)}` 
 const via = params.get('via');
 const readPath = backorderPath && via ? `${backorderPath}?via=${encodeURIComponent(via)}` : backorderPath;
 const withToken = { headers: { Authorization: `Bearer ${token}` } };
+// What the email's link asked for, acted on once, after the first read; out of the address bar at once, so a
+// reload or a bookmark does not ask again.
+let choice = params.get('choice');
+if (params.has('choice')) {
+  params.delete('choice');
+  history.replaceState(null, '', `${location.pathname}?${params}${location.hash}`);
+}
 
 let backorder = null;
 
@@ -78,8 +90,19 @@ async function load() {
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) showInvalidLink();
     else showLoadProblem(error);
+    return;
   } finally {
     main.setAttribute('aria-busy', 'false');
+  }
+  const asked = choice;
+  choice = null;
+  if (asked === 'keep' && choiceIsOpen(backorder)) await keep();
+  else if (asked === 'keep') focusKept();
+  else if (asked === 'cancel' && !cancelArea.hidden) {
+    // Only the question: the shopper's own "Yes, cancel it" cancels.
+    cancelButton.scrollIntoView({ block: 'center' });
+    cancelButton.focus();
+    await askToCancel();
   }
 }
 
@@ -129,6 +152,7 @@ function show(b) {
   byId('email').textContent = b.email;
   byId('created').textContent = formatMoment(b.createdAt, t.locale) ?? '';
   renderTimeline(Array.isArray(b.events) ? b.events : []);
+  showEta(t, b);
 
   // A paid order is the shop's to cancel (it refunds the payment): the shopper's link cannot.
   cancelArea.hidden = b.kind === 'order' || !(b.status === 'waiting' || b.status === 'allocated');
@@ -231,6 +255,24 @@ async function cancel() {
   setState(t('status.cancelled.done'), t('status.cancelled.text'));
   // The button the shopper pressed is gone; keep their focus on the news.
   state.focus();
+}
+
+// ---- keeping one's place after the expected date moved -------------------------------------------------
+
+async function keep() {
+  if (!backorderPath) return;
+  const keptAt = await keepPlace(t, backorderPath, withToken);
+  if (keptAt === 'gone') return showInvalidLink();
+  if (keptAt === null) return;
+  // Read again: the history shows the choice; if that fails, the choice itself was still recorded.
+  try {
+    const { body } = await request('GET', readPath ?? backorderPath, undefined, withToken);
+    show(body);
+  } catch {
+    if (keptAt !== 'changed') show({ ...backorder, etaChoice: { ...backorder.etaChoice, keptAt } });
+  }
+  if (keptAt === 'changed') state.focus();
+  else focusKept();
 }
 
 // ---- the shopper's data -------------------------------------------------------------------------------
@@ -336,5 +378,6 @@ downloadButton.addEventListener('click', downloadData);
 emailLinksButton.addEventListener('click', emailMyLinks);
 deleteButton.addEventListener('click', askToDelete);
 cancelButton.addEventListener('click', askToCancel);
+onKeep(keep);
 loadRetry.addEventListener('click', load);
 load();

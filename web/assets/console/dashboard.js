@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Dashboard (GET /api/admin/stats): how backorders go, per product (waiting, allocated, fulfilled,
- * cancelled, units waiting, median wait, share cancelled while waiting), what email did (sent, bounced,
+ * cancelled, units waiting, median wait, share cancelled while waiting; how often its expected date changed,
+ * and how many shoppers asked after a slip kept their place or cancelled), what email did (sent, bounced,
  * complained, unsubscribed) and what each nurture step was followed by, with two charts where a picture
  * says more than a table (dashboard-charts.js), and the funnel from restock alert to order over the chosen
  * period (dashboard-funnel.js).
@@ -105,6 +106,18 @@ export function formatWait(seconds) {
 const share = (/** @type {number|null|undefined} */ value) =>
   value === null || value === undefined ? '—' : percent.format(value);
 
+/**
+ * A count with what it counts on hover; "—" when the figures have none.
+ * @param {unknown} value
+ * @param {string} meaning
+ */
+const explained = (value, meaning) =>
+  h(
+    'span',
+    { attrs: { title: meaning } },
+    typeof value === 'number' && Number.isFinite(value) ? count.format(value) : '—',
+  );
+
 // ---- products ------------------------------------------------------------------------------------------
 
 /** @param {any[]} products */
@@ -121,6 +134,9 @@ function productsTable(products) {
       ['Units waiting', true],
       ['Median wait', true],
       ['Cancelled while waiting', true],
+      ['Date changes', true],
+      ['Kept after slip', true],
+      ['Cancelled after slip', true],
     ],
     products.map((p) =>
       h(
@@ -152,6 +168,18 @@ function productsTable(products) {
           ),
         ),
         numberCell('Cancelled while waiting', share(p.cancelledWhileWaitingShare)),
+        numberCell(
+          'Date changes',
+          explained(p.etaChanges, 'Expected date changes emailed to waiting shoppers'),
+        ),
+        numberCell(
+          'Kept after slip',
+          explained(p.keptAfterSlip, 'Shoppers asked after the date slipped who kept their place'),
+        ),
+        numberCell(
+          'Cancelled after slip',
+          explained(p.cancelledAfterSlip, 'Shoppers asked after the date slipped who cancelled'),
+        ),
       ),
     ),
   );
@@ -163,6 +191,7 @@ const KIND_NAMES = {
   confirmation: 'Confirmations',
   nurture: 'Nurture emails',
   restock: 'Restock alerts',
+  etaUpdate: 'Expected date updates',
   test: 'Test sends',
 };
 

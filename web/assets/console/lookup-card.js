@@ -40,6 +40,7 @@ const EVENT_WORDS = {
   reminded: 'Hold reminder sent',
   hold_extended: 'Hold extended',
   checkout_clicked: 'Opened the checkout',
+  eta_kept: 'Kept their place after the date moved',
 };
 /** @type {Record<string, string>} */
 const EMAIL_KIND_WORDS = {
@@ -50,6 +51,7 @@ const EMAIL_KIND_WORDS = {
   holdReminder: 'Hold reminder',
   holdExpired: 'Hold ended email',
   links: 'Links email (asked for by the shopper)',
+  etaUpdate: 'Expected date update',
   test: 'Test email',
 };
 /** @type {Record<string, string>} */
@@ -213,6 +215,8 @@ function timelineItem(entry) {
         {},
         `${EMAIL_KIND_WORDS[entry.kind] ?? words(entry.kind)}${step}`,
         entry.subject ? muted(` “${entry.subject}”`) : null,
+        // The date slipped far enough that the email asked the shopper to keep their place or cancel.
+        entry.asked === true ? muted(' asked to keep or cancel') : null,
         entry.requestedBy ? muted(` requested by ${entry.requestedBy}`) : null,
         ' ',
         badge(OUTCOME_KINDS[outcome] ?? 'neutral', OUTCOME_WORDS[outcome] ?? words(outcome)),

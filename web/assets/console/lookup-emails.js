@@ -12,6 +12,12 @@ import { appendRows, badge, cell, rowsIn } from './cards.js';
 import { words } from './lookup-card.js';
 
 const COLUMNS = ['Sent', 'Kind', 'Subject', 'State', 'Campaign step', 'Backorder', 'Actions'];
+/** Kinds whose code does not read as words ("Eta update"); the others read as their code does. */
+/** @type {Record<string, string>} */
+const KIND_WORDS = { etaUpdate: 'Expected date update' };
+/** @param {unknown} kind */
+const kindWords = (kind) =>
+  typeof kind === 'string' && Object.hasOwn(KIND_WORDS, kind) ? KIND_WORDS[kind] : words(kind);
 
 const emailsPart = byId('lookup-emails-part');
 const emailsTitle = byId('lookup-emails-title');
@@ -70,7 +76,7 @@ function emailRow(email) {
           ? `not sent (since ${formatMoment(email.claimedAt) ?? email.claimedAt})`
           : 'not sent'),
     ),
-    cell('Kind', words(email.kind)),
+    cell('Kind', kindWords(email.kind)),
     cell('Subject', email.subject ?? '—'),
     cell('State', badge(stateKind(outcome), words(outcome))),
     cell(

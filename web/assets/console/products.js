@@ -3,7 +3,8 @@
  * Products (GET /api/admin/products, PUT /api/admin/products/{sku}): the list, and one editor for new and
  * existing products. A product either follows the site's backorder setting (no `backorders` sent) or has
  * its own: open to some segments with an optional limit per customer, or closed. Its checkout URL and hold
- * override the site's one by one (checkout-fields.js); empty fields follow the site.
+ * override the site's one by one (checkout-fields.js); empty fields follow the site. A changed expected
+ * restock date says, before saving, whom it will email (product-eta.js).
  */
 import { admin, describeFailure, segment } from './admin.js';
 import { byId, checkedValues, clearFieldErrors, control, h, setChecked, showResult } from './dom.js';
@@ -15,6 +16,7 @@ import { fillSegmentChoices } from './choices.js';
 import { wireProductImport } from './product-import.js';
 import { exportCsv } from './exports.js';
 import { placeCheckoutFields } from './checkout-fields.js';
+import { placeEtaNotice } from './product-eta.js';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** @type {Record<string, string>} */
@@ -37,6 +39,7 @@ const result = byId('product-result');
 /** @param {string} name */
 const field = (name) => control(form, name);
 const checkoutFields = placeCheckoutFields('product', form);
+const etaNotice = placeEtaNotice(form);
 
 const section = new Section({
   view: byId('view-products'),
@@ -191,6 +194,7 @@ async function showEditor(product) {
   field('name').value = product?.name ?? '';
   field('stock').value = String(product?.stock ?? 0);
   field('expectedRestockDate').value = product?.expectedRestockDate ?? '';
+  etaNotice.fill(product);
   control(form, 'supplierId', window.HTMLSelectElement).value = product?.supplierId ?? '';
   field('productId').value = product?.productId ?? '';
   control(form, 'options', window.HTMLTextAreaElement).value = Object.entries(product?.options ?? {})

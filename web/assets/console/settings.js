@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Site settings (GET/PUT /api/admin/settings): who may backorder across the shop, double opt-in, the
+ * Site settings (GET/PUT /api/admin/settings): who may backorder across the shop, double opt-in, how far a
+ * product's expected date may slip before its update email asks shoppers to keep their place or cancel, the
  * sender every email carries, and the checkout allocated shoppers are sent to (checkout-fields.js).
  * Validation problems from the API show next to the fields they name.
  */
@@ -21,6 +22,9 @@ const result = byId('settings-result');
 const field = (name) => control(form, name);
 const allowedOrigins = control(form, 'allowedOrigins', window.HTMLTextAreaElement);
 const checkoutFields = placeCheckoutFields('settings', form);
+/** A shop that never chose asks after 14 days of slip (the platform's default). */
+const DEFAULT_ASK_AFTER_DAYS = 14;
+const MAX_ASK_AFTER_DAYS = 365;
 
 export const element = () => view;
 export const heading = () => headingElement;
@@ -52,6 +56,10 @@ function fill(settings) {
     Array.isArray(settings?.backorders?.segments) ? settings.backorders.segments : [],
   );
   field('doubleOptIn').checked = settings?.doubleOptIn === true;
+  const askAfterDays = settings?.etaSlip?.askAfterDays;
+  field('etaAskAfterDays').value = String(
+    Number.isInteger(askAfterDays) ? askAfterDays : DEFAULT_ASK_AFTER_DAYS,
+  );
   field('from').value = settings?.sender?.from ?? '';
   field('replyTo').value = settings?.sender?.replyTo ?? '';
   field('postalAddress').value = settings?.sender?.postalAddress ?? '';
@@ -89,10 +97,13 @@ function settingsFromForm() {
   };
   const replyTo = field('replyTo').value.trim();
   if (replyTo) sender.replyTo = replyTo;
+  const askAfterText = field('etaAskAfterDays').value.trim();
+  const askAfterDays = askAfterText === '' ? NaN : Number(askAfterText);
   /** @type {Record<string, unknown>} */
   const settings = {
     backorders: { enabled: field('enabled').checked, segments: checkedValues(form, 'segments') },
     doubleOptIn: field('doubleOptIn').checked,
+    etaSlip: { askAfterDays },
     sender,
     embed: { allowedOrigins: [...new Set(originsFromForm())] },
   };
@@ -106,6 +117,16 @@ function settingsFromForm() {
   if (!sender.from) problems.push({ path: 'sender.from', message: 'Enter the address emails come from.' });
   if (!sender.postalAddress)
     problems.push({ path: 'sender.postalAddress', message: 'Enter the postal address printed in emails.' });
+  if (
+    !Number.isInteger(askAfterDays) ||
+    askAfterDays < 1 ||
+    askAfterDays > MAX_ASK_AFTER_DAYS ||
+    field('etaAskAfterDays').validity.badInput
+  )
+    problems.push({
+      path: 'etaSlip.askAfterDays',
+      message: `Enter a whole number of days from 1 to ${MAX_ASK_AFTER_DAYS}.`,
+    });
   problems.push(...checkout.problems);
   return { value: settings, problems };
 }
