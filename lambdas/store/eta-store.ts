@@ -230,10 +230,10 @@ export const advanceFanout = (
 
 /**
  * The fan-out queued its last page: it ends, and the item's entry moves to the window opened meanwhile (a
- * change during the fan-out), or goes. False when the lease is not the caller's or the item changed since
+ * change during the fan-out: due at its end, or now if that passed), or goes. False when the lease is not the caller's or the item changed since
  * `item` was read (then read again).
  */
-export const finishFanout = (item: EtaItem, leaseId: string): Promise<boolean> => {
+export const finishFanout = (item: EtaItem, leaseId: string, nowMs: number): Promise<boolean> => {
   const rev = revAsRead(item.etaRev);
   const condition = {
     expression: `etaFanout.leaseId = :lease AND ${rev.expression}`,
@@ -248,7 +248,8 @@ export const finishFanout = (item: EtaItem, leaseId: string): Promise<boolean> =
           condition,
           {
             ...next,
-            ...renamed(etaIndexKeys(Date.parse(item.etaWindow.until), item.sku)),
+            // Not before now: a window that ended during a long fan-out must land in a bucket still to be swept.
+            ...renamed(etaIndexKeys(Math.max(Date.parse(item.etaWindow.until), nowMs), item.sku)),
           },
         )
       : update(item.sku, 'SET etaRev = :rev REMOVE etaFanout, etaBucket, etaDueKey', condition, next),

@@ -97,7 +97,7 @@ const runFanout = async (sku: string, start: EtaFanout, options: Sweep): Promise
   for (let attempt = 0; attempt < 5; attempt++) {
     const item = await readEtaItem(sku);
     if (!item?.etaFanout || item.etaFanout.leaseId !== fanout.leaseId) break;
-    if (await finishFanout(item, fanout.leaseId)) {
+    if (await finishFanout(item, fanout.leaseId, options.now())) {
       logger.info('expected date announced', { sku, version: fanout.version, queued: fanout.queued });
       break;
     }

@@ -4,7 +4,9 @@
  * outbox published: a chunk delivered twice, or twice at once, counts once; a worker that dies after writing
  * its products but before counting them is redelivered and counts them as created, not unchanged; an older
  * import's chunk that runs after a newer one's leaves the newer values. And the admin function killed right
- * after the import's transaction: the scheduler queues the chunks, and the import completes.
+ * after the import's transaction: the scheduler queues the chunks, and the import completes. And a row that
+ * moves only the expected date: it opens the date's window (one, however often the file is imported), and the
+ * sweep after the window tells the waiting shopper once.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
@@ -12,10 +14,12 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LambdaHandler } from '../../local/handlers';
 import type { FunctionName } from '../../lib/platform';
 import type { QueueConsumer } from '../../lambdas/runtime/queue-consumer';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../lambdas/runtime/dynamo';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { rowsOf } from '../support/hostile';
-import { uniqueSku } from '../support/shop';
+import { waitForEmails, type StoredEmail } from '../support/mailbox';
+import { signUpShopper, uniqueSku } from '../support/shop';
 import { sleep } from '../support/wait';
 
 /** The invocation an SDK call belongs to, so only the one under test dies. */
@@ -243,4 +247,78 @@ test('the admin function killed right after the import was written: the import s
   expect(await report(id)).toMatchObject({ status: 'done', rows: 120, created: 120 });
   expect(await storedOf(prefix)).toHaveLength(120);
   expect((await rowsOf(platform, 'outbox')).map((row) => row.id)).not.toContain(`import#${id}`);
+});
+
+test('a row that moves only the expected date opens one window; the sweep after it tells the waiting shopper once', async () => {
+  const sku = uniqueSku('eta');
+  const name = `Eta ${sku}`;
+  const created = await platform.admin('PUT', `/api/admin/products/${sku}`, {
+    name,
+    stock: 0,
+    expectedRestockDate: '2027-05-01',
+  });
+  expect(created.status).toBe(201);
+  const shopper = await signUpShopper(platform, { sku, label: 'eta-import', name: 'Ida' });
+  // Her confirmation, before anything about the date.
+  await waitForEmails(platform.sesUrl, shopper.email, 1);
+
+  const product = async () =>
+    (
+      await dynamo.send(
+        new GetCommand({ TableName: platform.tableNames.products, Key: { sku }, ConsistentRead: true }),
+      )
+    ).Item!;
+  const before = await product();
+  expect(before.etaWindow).toBeUndefined();
+
+  const csv = ['sku,name,stock,expectedRestockDate', `${sku},${name},0,2027-05-20`].join('\n');
+  const openedAt = Date.now();
+  const first = await startImport(csv);
+  expect(await work(delivery(first, 0))).toBe(0);
+  expect(await report(first)).toMatchObject({ status: 'done', updated: 1, unchanged: 0, failed: 0 });
+  const opened = await product();
+  expect(opened).toMatchObject({
+    name,
+    expectedRestockDate: '2027-05-20',
+    etaVersion: 1,
+    etaWindow: { version: 1, previous: '2027-05-01' },
+    etaRev: before.etaRev + 1,
+  });
+  // The window ends ETA_DEBOUNCE_SECONDS (600 by default) after the import wrote the row.
+  const until = Date.parse(opened.etaWindow.until);
+  expect(until).toBeGreaterThanOrEqual(openedAt + 600_000);
+  expect(until).toBeLessThanOrEqual(Date.now() + 600_000);
+  expect(opened.etaDueKey).toBe(`${opened.etaWindow.until}#${sku}`);
+  expect(opened.etaBucket).toMatch(new RegExp(`^${opened.etaWindow.until.slice(0, 13)}#[0-7]$`));
+
+  // The same file again: nothing changed, so no second window, version or revision.
+  const second = await startImport(csv);
+  expect(await work(delivery(second, 0))).toBe(0);
+  expect(await report(second)).toMatchObject({ status: 'done', updated: 0, unchanged: 1, failed: 0 });
+  const again = await product();
+  for (const field of ['etaWindow', 'etaVersion', 'etaRev', 'etaDueKey', 'etaBucket', 'expectedRestockDate'])
+    expect(again[field]).toEqual(opened[field]);
+
+  // Swept after the window ended, as a sweeper that never ran (no watermark): one email queued.
+  await dynamo.send(
+    new DeleteCommand({ TableName: platform.tableNames.settings, Key: { name: 'eta-sweeper' } }),
+  );
+  const { sweepEtaChanges } = await import('../../lambdas/use-cases/eta-updates');
+  expect((await sweepEtaChanges(Date.now() + 600_000 + 5_000)).queued).toBe(1);
+  const updatesOf = (emails: StoredEmail[]) => emails.filter((email) => /expected/i.test(email.subject));
+  const emails = await waitForEmails(platform.sesUrl, shopper.email, 2);
+  const updates = updatesOf(emails);
+  expect(updates).toHaveLength(1);
+  expect(updates[0].body.text).toContain('May 20, 2027');
+  expect(updates[0].body.text).toContain('May 1, 2027');
+  const announced = await product();
+  expect(announced.etaWindow).toBeUndefined();
+  expect(announced.etaFanout).toBeUndefined();
+  expect(announced.etaDueKey).toBeUndefined();
+  expect(announced.etaHistory).toEqual([{ date: '2027-05-20', at: expect.any(String) }]);
+
+  // Swept again later: nothing more to tell.
+  expect((await sweepEtaChanges(Date.now() + 600_000 + 60_000)).queued).toBe(0);
+  await sleep(1500);
+  expect(updatesOf(await waitForEmails(platform.sesUrl, shopper.email, 3, 500))).toHaveLength(1);
 });

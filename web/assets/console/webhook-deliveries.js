@@ -22,7 +22,7 @@ const STATES = {
     note: 'Not sent: the address is private or internal. Point the endpoint at a public https address.',
   },
 };
-const COLUMNS = ['Event', 'Backorder', 'State', 'Attempts', 'Last answer', 'Last attempt'];
+const COLUMNS = ['Event', 'About', 'State', 'Attempts', 'Last answer', 'Last attempt'];
 
 const title = byId('webhook-deliveries-title');
 const url = byId('webhook-deliveries-url');
@@ -94,7 +94,8 @@ function deliveryRow(delivery) {
         h('small', { className: 'mono' }, delivery.eventId ?? ''),
       ),
     ),
-    cell('Backorder', h('span', { className: 'mono' }, delivery.backorderId ?? '—')),
+    // A backorder event names its backorder; a product event (a changed expected date) its SKU.
+    cell('About', h('span', { className: 'mono' }, delivery.backorderId ?? delivery.sku ?? '—')),
     cell(
       'State',
       badge(state.kind, state.text),

@@ -29,6 +29,8 @@ const EVENT_NAMES = {
   'backorder.cancelled': 'cancelled',
   'backorder.allocated': 'allocated',
   'backorder.fulfilled': 'fulfilled',
+  'backorder.expired': 'expired',
+  'product.eta_changed': 'date changed',
 };
 
 const listPart = byId('webhooks-list-part');
@@ -45,6 +47,8 @@ fillChoices(byId('webhook-events-choices'), {
     ['backorder.cancelled', 'Backorder cancelled'],
     ['backorder.allocated', 'Backorder allocated (units reserved at restock)'],
     ['backorder.fulfilled', 'Backorder fulfilled'],
+    ['backorder.expired', 'Backorder expired (the hold ran out, units went to the next in line)'],
+    ['product.eta_changed', "Product's expected date changed (told to everyone waiting)"],
   ],
 });
 const result = byId('webhook-result');
