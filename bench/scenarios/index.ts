@@ -1,6 +1,7 @@
 /** Every scenario, in run order. A new one (nurture, restock…) is a module exporting a Scenario, added here. */
 import type { Scenario } from '../lib/scenario';
 import { bundlesScenario } from './bundles';
+import { etaScenario } from './eta';
 import { exportScenario } from './export';
 import { holdsScenario } from './holds';
 import { importScenario } from './import';
@@ -15,6 +16,7 @@ export const scenarios: Scenario[] = [
   nurtureScenario,
   restockScenario,
   holdsScenario,
+  etaScenario,
   mixedScenario,
   bundlesScenario,
   queueDepthScenario,
