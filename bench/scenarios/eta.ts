@@ -27,6 +27,7 @@ import { figuresOf } from '../lib/report';
 import { countOtherSqsClients } from '../lib/requests';
 import { countRequestsByFunction, type FunctionCounts } from '../lib/requests-by-function';
 import { say, type Scenario } from '../lib/scenario';
+import { deadLetteredSince, depthsOf, drainAll } from '../lib/settle';
 import { median } from '../lib/stats';
 import { sesWatcher } from '../lib/ses-store';
 import * as setup from './eta-setup';
@@ -118,7 +119,10 @@ export const etaScenario: Scenario = {
         say(`waiting for ${backlog} messages left in the ${queue} queue by earlier scenarios…`);
         await stack.drain(queueUrls[queue], 120_000);
       }
-      const deadBefore = await Promise.all(WORK_QUEUES.map((q) => stack.queueDepth(deadLetterQueueUrls[q])));
+      const deadBefore = await depthsOf(
+        stack,
+        WORK_QUEUES.map((q) => deadLetterQueueUrls[q]),
+      );
       // Earlier emails are all stored: the watched window starts after them (the store counts seconds).
       await sleep(1_100);
 
@@ -216,23 +220,19 @@ export const etaScenario: Scenario = {
       await ticker.stop();
 
       // 3. Let the queues empty, then check once more: a duplicate comes from work done twice.
-      const settleStarted = performance.now();
-      const left: number[] = [];
-      for (const q of WORK_QUEUES)
-        left.push(
-          (
-            await stack.drain(
-              queueUrls[q],
-              Math.max(1000, SETTLE_TIMEOUT_MS - (performance.now() - settleStarted)),
-            )
-          ).left,
-        );
+      const stillQueued = await drainAll(
+        stack,
+        WORK_QUEUES.map((q) => queueUrls[q]),
+        SETTLE_TIMEOUT_MS,
+      );
       await watcher.poll();
       const byFunction = requests.stop();
       const polling = runner.stop();
-      const stillQueued = left.reduce((a, b) => a + b, 0);
-      const deadAfter = await Promise.all(WORK_QUEUES.map((q) => stack.queueDepth(deadLetterQueueUrls[q])));
-      const deadLettered = deadAfter.reduce((sum, n, i) => sum + n - deadBefore[i], 0);
+      const deadLettered = await deadLetteredSince(
+        stack,
+        WORK_QUEUES.map((q) => deadLetterQueueUrls[q]),
+        deadBefore,
+      );
       const emails = emailCheck(watcher.perRecipient, expected);
       const rowsCheck = await setup.outcome(stack, dynamo, rows, window.version, dates.next);
       const after = await productItem();

@@ -25,6 +25,7 @@ import { figuresOf } from '../lib/report';
 import { countOtherSqsClients } from '../lib/requests';
 import { countRequestsByFunction, type FunctionCounts } from '../lib/requests-by-function';
 import { say, type Scenario } from '../lib/scenario';
+import { deadLetteredSince, depthsOf, drainAll } from '../lib/settle';
 import { recipientsOf, sesWatcher } from '../lib/ses-store';
 import * as setup from './holds-setup';
 
@@ -130,7 +131,10 @@ export const holdsScenario: Scenario = {
           `(not measured); their holds (${setup.CHECKOUT.hold}) end between ${new Date(times.firstEnd).toISOString()} ` +
           `and ${new Date(times.lastEnd).toISOString()} (${spreadSeconds.toFixed(1)} s apart)`,
       );
-      const deadBefore = await Promise.all(WORK_QUEUES.map((q) => stack.queueDepth(deadLetterQueueUrls[q])));
+      const deadBefore = await depthsOf(
+        stack,
+        WORK_QUEUES.map((q) => deadLetterQueueUrls[q]),
+      );
       const before = await setup.productCounters(dynamo, tableNames.ledger, sku);
       // The set-up's emails are all stored: the watched window starts after them (the store counts seconds).
       await setup.sleep(1_100);
@@ -221,23 +225,19 @@ export const holdsScenario: Scenario = {
       const swept = await sweep;
 
       // 3. Let the queues empty, then check everything once more: a duplicate comes from work done twice.
-      const settleStarted = performance.now();
-      const left: number[] = [];
-      for (const q of WORK_QUEUES)
-        left.push(
-          (
-            await stack.drain(
-              queueUrls[q],
-              Math.max(1000, SETTLE_TIMEOUT_MS - (performance.now() - settleStarted)),
-            )
-          ).left,
-        );
+      const stillQueued = await drainAll(
+        stack,
+        WORK_QUEUES.map((q) => queueUrls[q]),
+        SETTLE_TIMEOUT_MS,
+      );
       await watcher.poll();
       const byFunction = requests.stop();
       const polling = runner.stop();
-      const stillQueued = left.reduce((a, b) => a + b, 0);
-      const deadAfter = await Promise.all(WORK_QUEUES.map((q) => stack.queueDepth(deadLetterQueueUrls[q])));
-      const deadLettered = deadAfter.reduce((sum, n, i) => sum + n - deadBefore[i], 0);
+      const deadLettered = await deadLetteredSince(
+        stack,
+        WORK_QUEUES.map((q) => deadLetterQueueUrls[q]),
+        deadBefore,
+      );
       const checks = await setup.outcome(stack, dynamo, sku, held, next);
       const expiryEmails = setup.emailCheck(received.expired, heldEmails);
       const alerts = setup.emailCheck(received.alert, nextEmails);
