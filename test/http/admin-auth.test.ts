@@ -84,12 +84,12 @@ const requestFor = (route: RouteDefinition): { path: string; body?: unknown } =>
     'PUT /api/admin/settings': {
       backorders: { enabled: false, segments: [] },
       doubleOptIn: true,
-      sender: { from: 'evil@attacker.example', postalAddress: 'Nowhere' },
+      sender: { from: 'evil@intruder.example', postalAddress: 'Nowhere' },
     },
     'PUT /api/admin/products/{sku}': { name: 'Hijacked', stock: 99, backorders: { enabled: false } },
     'PUT /api/admin/campaigns/{id}': { ...campaign, name: 'Hijacked', active: false },
     'POST /api/admin/campaigns/{id}/preview': { stepId: 'one' },
-    'POST /api/admin/campaigns/{id}/test': { stepId: 'one', to: 'evil@attacker.example' },
+    'POST /api/admin/campaigns/{id}/test': { stepId: 'one', to: 'evil@intruder.example' },
     'POST /api/admin/templates/preview': { subject: 'x', html: '<p>x</p>' },
     'POST /api/admin/inventory': { sku: guardedSku, available: 5 },
     'PUT /api/admin/webhooks/{id}': {
@@ -99,7 +99,7 @@ const requestFor = (route: RouteDefinition): { path: string; body?: unknown } =>
     },
     'PUT /api/admin/suppliers/{id}': {
       name: 'Hijacked',
-      email: 'evil@attacker.example',
+      email: 'evil@intruder.example',
       batch: { every: 'week', day: 'MON' },
     },
   };
@@ -251,7 +251,8 @@ describe('every admin route refuses a caller without valid credentials: 401, and
     expect(added).toHaveLength(1);
   });
 
-  // Last, because with the token these requests do change things.
+  // Last, because with the token these requests do change things (a supplier and a test email at
+  // intruder.example get mail: not the attacker's domain, which hostile-public.test.ts checks no email reaches).
   test('with the right token the same requests get past authentication (the 401s were about credentials)', async () => {
     for (const route of adminRoutes) {
       const { path, body } = requestFor(route);

@@ -144,7 +144,13 @@ test('the timeline shows what happened, who did it, the bounce on the email that
 
   // backorder.created goes out once the confirmation is sent: delivered before the cancel, so the timeline's
   // order below is the order things happened in (under load it could otherwise come after the cancel).
+  // (Recorded delivered, not only received: the record's time is when the sender heard the answer.)
   await erp.waitForRequests(`/${endpoint}`, 1, 20_000);
+  await waitFor('backorder.created recorded delivered', async () =>
+    (await detail(id)).timeline.find(
+      (entry: { type: string; state?: string }) => entry.type === 'webhook' && entry.state === 'delivered',
+    ),
+  );
   const cancelled = await platform.admin('POST', `/api/admin/backorders/${id}/cancel`);
   expect(cancelled.status).toBe(200);
   await erp.waitForRequests(`/${endpoint}`, 2, 20_000);
