@@ -1,7 +1,7 @@
 /**
- * The end of a scenario's run, one way for all: the work queues drained within a shared time limit (a
- * duplicate comes from work done twice, so everything must have run before counting), and what the run put
- * into their dead-letter queues.
+ * A scenario's queues before and after its run, one way for all: what earlier scenarios left waited for; at
+ * the end the work queues drained within a shared time limit (a duplicate comes from work done twice, so
+ * everything must have run before counting), and what the run put into their dead-letter queues.
  */
 import type { BenchStack } from './stack';
 
@@ -30,3 +30,21 @@ export const deadLetteredSince = async (
   urls: readonly string[],
   before: readonly number[],
 ): Promise<number> => (await depthsOf(stack, urls)).reduce((sum, n, i) => sum + n - before[i], 0);
+
+/**
+ * Before a run: waits for what earlier scenarios left in these queues (by name), saying so, so that none of
+ * their work is counted as this run's.
+ */
+export const drainLeftovers = async <Q extends string>(
+  stack: Depths,
+  queueUrls: Readonly<Record<Q, string>>,
+  names: readonly Q[],
+  say: (line: string) => void,
+): Promise<void> => {
+  for (const name of names) {
+    const backlog = await stack.queueDepth(queueUrls[name]);
+    if (backlog === 0) continue;
+    say(`waiting for ${backlog} messages left in the ${name} queue by earlier scenarios…`);
+    await stack.drain(queueUrls[name], 120_000);
+  }
+};

@@ -27,7 +27,7 @@ import { figuresOf } from '../lib/report';
 import { countOtherSqsClients } from '../lib/requests';
 import { countRequestsByFunction, type FunctionCounts } from '../lib/requests-by-function';
 import { say, type Scenario } from '../lib/scenario';
-import { deadLetteredSince, depthsOf, drainAll } from '../lib/settle';
+import { deadLetteredSince, depthsOf, drainAll, drainLeftovers } from '../lib/settle';
 import { median } from '../lib/stats';
 import { sesWatcher } from '../lib/ses-store';
 import * as setup from './eta-setup';
@@ -113,12 +113,7 @@ export const etaScenario: Scenario = {
         `seeded ${spaced(count)} waiting backorders on ${product.sku} in ${seedSeconds.toFixed(1)} s (not ` +
           `measured): half signed up under ${dates.early}, half under ${dates.late} (the product's date)`,
       );
-      for (const queue of Object.keys(queues) as QueueName[]) {
-        const backlog = await stack.queueDepth(queueUrls[queue]);
-        if (backlog === 0) continue;
-        say(`waiting for ${backlog} messages left in the ${queue} queue by earlier scenarios…`);
-        await stack.drain(queueUrls[queue], 120_000);
-      }
+      await drainLeftovers(stack, queueUrls, Object.keys(queues) as QueueName[], say);
       const deadBefore = await depthsOf(
         stack,
         WORK_QUEUES.map((q) => deadLetterQueueUrls[q]),

@@ -25,7 +25,7 @@ import { figuresOf } from '../lib/report';
 import { countOtherSqsClients } from '../lib/requests';
 import { countRequestsByFunction, type FunctionCounts } from '../lib/requests-by-function';
 import { say, type Scenario } from '../lib/scenario';
-import { deadLetteredSince, depthsOf, drainAll } from '../lib/settle';
+import { deadLetteredSince, depthsOf, drainAll, drainLeftovers } from '../lib/settle';
 import { recipientsOf, sesWatcher } from '../lib/ses-store';
 import * as setup from './holds-setup';
 
@@ -108,12 +108,7 @@ export const holdsScenario: Scenario = {
       say(
         `seeded ${2 * count} waiting backorders of 1 unit on ${sku} in ${seedSeconds.toFixed(1)} s (not measured)`,
       );
-      for (const queue of Object.keys(queues) as QueueName[]) {
-        const backlog = await stack.queueDepth(queueUrls[queue]);
-        if (backlog === 0) continue;
-        say(`waiting for ${backlog} messages left in the ${queue} queue by earlier scenarios…`);
-        await stack.drain(queueUrls[queue], 120_000);
-      }
+      await drainLeftovers(stack, queueUrls, Object.keys(queues) as QueueName[], say);
       started = performance.now();
       await setup.allocateHeld(stack, dynamo, sku, run, count);
       const allocateSeconds = (performance.now() - started) / 1000;

@@ -40,6 +40,7 @@ import { startMemorySampler, type MemoryReport } from '../lib/memory';
 import { Profiler, type ProfileSummary } from '../lib/profile';
 import { figuresOf } from '../lib/report';
 import { say, type Scenario } from '../lib/scenario';
+import { drainLeftovers } from '../lib/settle';
 import { sesWatcher, recipientsOf, type StoredEmail } from '../lib/ses-store';
 import type { BenchStack } from '../lib/stack';
 import { percentile } from '../lib/stats';
@@ -234,12 +235,7 @@ export const mixedScenario: Scenario = {
           `${catalogue.length} catalogue products for the signups; in ${seedSeconds.toFixed(1)} s (not measured)`,
       );
       const allQueues = Object.keys(queues) as QueueName[];
-      for (const queue of allQueues) {
-        const backlog = await stack.queueDepth(queueUrls[queue]);
-        if (backlog === 0) continue;
-        say(`waiting for ${backlog} messages left in the ${queue} queue by earlier scenarios…`);
-        await stack.drain(queueUrls[queue], 120_000);
-      }
+      await drainLeftovers(stack, queueUrls, allQueues, say);
       const warmUpSeconds = await warmUp(stack, dynamo, `${run}-mixed`, warmUpRestock);
 
       // The baseline: signups alone, at the same rate, on a warm stack.

@@ -50,6 +50,7 @@ import {
   type RequestCounts,
 } from '../lib/requests';
 import { say, type Scenario } from '../lib/scenario';
+import { drainLeftovers } from '../lib/settle';
 import { sesWatcher } from '../lib/ses-store';
 import type { BenchStack } from '../lib/stack';
 
@@ -393,12 +394,7 @@ export const restockScenario: Scenario = {
       say(
         `seeded ${count} waiting backorders of 1 unit on ${sku} (stock 0) in ${seedSeconds.toFixed(1)} s (not measured)`,
       );
-      for (const queue of Object.keys(queues) as QueueName[]) {
-        const backlog = await stack.queueDepth(queueUrls[queue]);
-        if (backlog === 0) continue;
-        say(`waiting for ${backlog} messages left in the ${queue} queue by earlier scenarios…`);
-        await stack.drain(queueUrls[queue], 120_000);
-      }
+      await drainLeftovers(stack, queueUrls, Object.keys(queues) as QueueName[], say);
       const warmUpCount = context.options.quick ? QUICK_WARM_UP : WARM_UP;
       const warmUpSeconds = await warmUp(stack, dynamo, run, warmUpCount);
       say(

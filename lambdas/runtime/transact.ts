@@ -7,7 +7,12 @@
  * The transaction is rebuilt for each try, so a retry may pick another counter shard.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './dynamo';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -24,6 +29,17 @@ export const isConditionFailure = (error: unknown): boolean =>
 export const cancelledBecause = (error: unknown, code: string): boolean =>
   error instanceof TransactionCanceledException &&
   (error.CancellationReasons ?? []).some((reason) => reason.Code === code);
+
+/** Runs an update its condition may refuse: true when it was written, false when the condition failed. */
+export const updateIfHolds = async (input: UpdateCommandInput): Promise<boolean> => {
+  try {
+    await dynamo.send(new UpdateCommand(input));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
 
 /** Whether the item at `index` of a cancelled transaction failed its condition. */
 export const conditionFailedAt = (error: unknown, index: number): boolean =>

@@ -8,10 +8,10 @@
  * something, so of a save and a sweeper racing, one reads again. A fan-out's pages are conditioned on its
  * lease instead, so a marketer's save during a long fan-out does not stop it.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { cancelledBecause, isConditionFailure, transactWrite, type TransactItem } from '../runtime/transact';
+import { cancelledBecause, transactWrite, updateIfHolds, type TransactItem } from '../runtime/transact';
 import { dueBucket, dueKeyCeiling } from '../domain/due-index';
 import { historyWith, type EtaFanout, type EtaSave, type EtaState, type EtaWindow } from '../domain/eta';
 
@@ -91,49 +91,33 @@ export const dueEtas = async (
   };
 };
 
-const conditional = async (write: Promise<unknown>): Promise<boolean> => {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
-
 const update = (
   sku: string,
   expression: string,
   condition: { expression: string; values: Record<string, unknown> },
   values: Record<string, unknown> = {},
 ) =>
-  dynamo.send(
-    new UpdateCommand({
-      TableName: tableName('products'),
-      Key: { sku },
-      UpdateExpression: expression,
-      ConditionExpression: condition.expression,
-      ExpressionAttributeValues: { ...values, ...condition.values },
-      // `cursor` is one of DynamoDB's reserved words.
-      ...(expression.includes('#cursor') ? { ExpressionAttributeNames: { '#cursor': 'cursor' } } : {}),
-    }),
-  );
+  updateIfHolds({
+    TableName: tableName('products'),
+    Key: { sku },
+    UpdateExpression: expression,
+    ConditionExpression: condition.expression,
+    ExpressionAttributeValues: { ...values, ...condition.values },
+    // `cursor` is one of DynamoDB's reserved words.
+    ...(expression.includes('#cursor') ? { ExpressionAttributeNames: { '#cursor': 'cursor' } } : {}),
+  });
 
 /** The window ended with the date back where it was: nothing to announce; the window and its entry go. */
 export const dropWindow = (item: EtaItem): Promise<boolean> =>
-  conditional(
-    update(item.sku, 'SET etaRev = :rev REMOVE etaWindow, etaBucket, etaDueKey', revAsRead(item.etaRev), {
-      ':rev': (item.etaRev ?? 0) + 1,
-    }),
-  );
+  update(item.sku, 'SET etaRev = :rev REMOVE etaWindow, etaBucket, etaDueKey', revAsRead(item.etaRev), {
+    ':rev': (item.etaRev ?? 0) + 1,
+  });
 
 /** An entry that no longer stands for anything (its work was done by another write): removed. */
 export const dropStaleEntry = (item: EtaItem): Promise<boolean> =>
-  conditional(
-    update(item.sku, 'SET etaRev = :rev REMOVE etaBucket, etaDueKey', revAsRead(item.etaRev), {
-      ':rev': (item.etaRev ?? 0) + 1,
-    }),
-  );
+  update(item.sku, 'SET etaRev = :rev REMOVE etaBucket, etaDueKey', revAsRead(item.etaRev), {
+    ':rev': (item.etaRev ?? 0) + 1,
+  });
 
 /**
  * Announces the window's date: the history gains it and the fan-out starts, leased to the caller (its entry
@@ -187,20 +171,18 @@ export const takeOverFanout = (
   leaseId: string,
   leaseUntilMs: number,
 ): Promise<boolean> =>
-  conditional(
-    update(
-      sku,
-      'SET etaFanout.leaseId = :lease, etaFanout.leaseUntil = :until, etaBucket = :bucket, etaDueKey = :dueKey',
-      {
-        expression: 'etaDueKey = :seenDueKey AND attribute_exists(etaFanout)',
-        values: { ':seenDueKey': seenDueKey },
-      },
-      {
-        ':lease': leaseId,
-        ':until': new Date(leaseUntilMs).toISOString(),
-        ...renamed(etaIndexKeys(leaseUntilMs, sku)),
-      },
-    ),
+  update(
+    sku,
+    'SET etaFanout.leaseId = :lease, etaFanout.leaseUntil = :until, etaBucket = :bucket, etaDueKey = :dueKey',
+    {
+      expression: 'etaDueKey = :seenDueKey AND attribute_exists(etaFanout)',
+      values: { ':seenDueKey': seenDueKey },
+    },
+    {
+      ':lease': leaseId,
+      ':until': new Date(leaseUntilMs).toISOString(),
+      ...renamed(etaIndexKeys(leaseUntilMs, sku)),
+    },
   );
 
 /**
@@ -213,25 +195,23 @@ export const advanceFanout = (
   progress: { cursor?: string; queued: number },
   leaseUntilMs: number,
 ): Promise<boolean> =>
-  conditional(
-    update(
-      sku,
-      'SET etaFanout.queued = :queued, etaFanout.leaseUntil = :until, etaBucket = :bucket, etaDueKey = :dueKey' +
-        (progress.cursor ? ', etaFanout.#cursor = :cursor' : ''),
-      { expression: 'etaFanout.leaseId = :lease', values: { ':lease': leaseId } },
-      {
-        ':queued': progress.queued,
-        ':until': new Date(leaseUntilMs).toISOString(),
-        ...(progress.cursor ? { ':cursor': progress.cursor } : {}),
-        ...renamed(etaIndexKeys(leaseUntilMs, sku)),
-      },
-    ),
+  update(
+    sku,
+    'SET etaFanout.queued = :queued, etaFanout.leaseUntil = :until, etaBucket = :bucket, etaDueKey = :dueKey' +
+      (progress.cursor ? ', etaFanout.#cursor = :cursor' : ''),
+    { expression: 'etaFanout.leaseId = :lease', values: { ':lease': leaseId } },
+    {
+      ':queued': progress.queued,
+      ':until': new Date(leaseUntilMs).toISOString(),
+      ...(progress.cursor ? { ':cursor': progress.cursor } : {}),
+      ...renamed(etaIndexKeys(leaseUntilMs, sku)),
+    },
   );
 
 /**
  * The fan-out queued its last page: it ends, and the item's entry moves to the window opened meanwhile (a
- * change during the fan-out: due at its end, or now if that passed), or goes. False when the lease is not the caller's or the item changed since
- * `item` was read (then read again).
+ * change during the fan-out: due at its end, or now if that passed), or goes. False when the lease is not the
+ * caller's or the item changed since `item` was read (then read again).
  */
 export const finishFanout = (item: EtaItem, leaseId: string, nowMs: number): Promise<boolean> => {
   const rev = revAsRead(item.etaRev);
@@ -240,18 +220,16 @@ export const finishFanout = (item: EtaItem, leaseId: string, nowMs: number): Pro
     values: { ':lease': leaseId, ...rev.values },
   };
   const next = { ':rev': (item.etaRev ?? 0) + 1 };
-  return conditional(
-    item.etaWindow
-      ? update(
-          item.sku,
-          'SET etaRev = :rev, etaBucket = :bucket, etaDueKey = :dueKey REMOVE etaFanout',
-          condition,
-          {
-            ...next,
-            // Not before now: a window that ended during a long fan-out must land in a bucket still to be swept.
-            ...renamed(etaIndexKeys(Math.max(Date.parse(item.etaWindow.until), nowMs), item.sku)),
-          },
-        )
-      : update(item.sku, 'SET etaRev = :rev REMOVE etaFanout, etaBucket, etaDueKey', condition, next),
-  );
+  return item.etaWindow
+    ? update(
+        item.sku,
+        'SET etaRev = :rev, etaBucket = :bucket, etaDueKey = :dueKey REMOVE etaFanout',
+        condition,
+        {
+          ...next,
+          // Not before now: a window that ended during a long fan-out must land in a bucket still to be swept.
+          ...renamed(etaIndexKeys(Math.max(Date.parse(item.etaWindow.until), nowMs), item.sku)),
+        },
+      )
+    : update(item.sku, 'SET etaRev = :rev REMOVE etaFanout, etaBucket, etaDueKey', condition, next);
 };

@@ -13,7 +13,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { isConditionFailure } from '../runtime/transact';
+import { updateIfHolds } from '../runtime/transact';
 import { dueBucket, dueKeyCeiling } from '../domain/due-index';
 import { reminderDueMs } from '../domain/checkout';
 import type { CounterChanges } from '../domain/statistics';
@@ -80,17 +80,6 @@ export const dueHolds = async (
   };
 };
 
-/** Runs a conditional update; false when its condition failed. */
-const conditionally = async (input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> => {
-  try {
-    await dynamo.send(new UpdateCommand(input));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
-
 /**
  * Claims a due hold for its message: moves the entry to `leaseUntilMs` (same phase) if it is still as read
  * and the backorder still allocated, and answers the leased entry's key. Undefined when another sweeper won,
@@ -98,7 +87,7 @@ const conditionally = async (input: ConstructorParameters<typeof UpdateCommand>[
  */
 export const leaseHold = async (entry: DueHold, leaseUntilMs: number): Promise<string | undefined> => {
   const lease = holdIndexKeys(leaseUntilMs, entry.backorderId, entry.phase);
-  const leased = await conditionally({
+  const leased = await updateIfHolds({
     TableName: tableName('backorders'),
     Key: { id: entry.backorderId },
     UpdateExpression: 'SET holdBucket = :bucket, holdDueKey = :key',
@@ -135,7 +124,7 @@ export const dropOrderHold = async (id: string): Promise<Record<string, unknown>
 
 /** An index entry left on a backorder no longer allocated: removed, if still as read. */
 export const dropHoldEntry = (entry: DueHold): Promise<boolean> =>
-  conditionally({
+  updateIfHolds({
     TableName: tableName('backorders'),
     Key: { id: entry.backorderId },
     UpdateExpression: 'REMOVE holdBucket, holdDueKey',
@@ -155,7 +144,7 @@ export const markReminded = (
   at: string,
 ): Promise<boolean> => {
   const next = holdIndexKeys(holdUntilMs, backorderId, 'expire');
-  return conditionally({
+  return updateIfHolds({
     TableName: tableName('backorders'),
     Key: { id: backorderId },
     UpdateExpression:
@@ -189,7 +178,7 @@ export const extendHold = (
   const next = backorder.remindedAt
     ? holdIndexKeys(untilMs, backorder.id, 'expire')
     : holdIndexKeys(reminderDueMs(Date.parse(backorder.allocatedAt), untilMs), backorder.id, 'remind');
-  return conditionally({
+  return updateIfHolds({
     TableName: tableName('backorders'),
     Key: { id: backorder.id },
     UpdateExpression:

@@ -6,7 +6,7 @@
  */
 import { ConflictError } from '../runtime/errors';
 import type { Backorder } from '../domain/backorder';
-import { askOpen } from '../domain/eta';
+import { askOpen, etaChoiceOf } from '../domain/eta';
 import { slipAnswerChanges } from '../domain/funnel';
 import { getBackorder } from '../store/backorder-store';
 import { recordKept } from '../store/slip-answer-store';
@@ -18,9 +18,6 @@ export interface KeptPlace {
   keptAt: string | null;
 }
 
-const keptAtOf = (backorder: Backorder): string | null =>
-  backorder.etaAsk && backorder.etaKept?.version === backorder.etaAsk.version ? backorder.etaKept.at : null;
-
 export const keepPlace = async (seen: Backorder, nowMs = Date.now()): Promise<KeptPlace> => {
   let backorder: Backorder | undefined = seen;
   for (let attempt = 0; attempt < 3 && backorder; attempt++) {
@@ -30,7 +27,7 @@ export const keepPlace = async (seen: Backorder, nowMs = Date.now()): Promise<Ke
       );
     const ask = backorder.etaAsk;
     if (!ask || !askOpen(backorder))
-      return { id: backorder.id, status: 'waiting', keptAt: keptAtOf(backorder) };
+      return { id: backorder.id, status: 'waiting', keptAt: etaChoiceOf(backorder)?.keptAt ?? null };
     const at = new Date(nowMs).toISOString();
     const kept = { version: ask.version, date: ask.date, at };
     if (await recordKept(backorder, kept, slipAnswerChanges(backorder, 'keptAfterSlip', at)))

@@ -24,10 +24,10 @@ type EtaUpdateMessage = Extract<EmailMessage, { kind: 'etaUpdate' }>;
  * knowing the date already (a shopper who signed up under it while its window was open).
  */
 const stillToTell = (
-  backorder: Backorder | undefined,
+  backorder: Backorder,
   { version, date }: Pick<EtaUpdateMessage, 'version' | 'date'>,
-): backorder is Backorder => {
-  if (!backorder || backorder.erasingAt || backorder.erasedAt || backorder.status !== 'waiting') return false;
+): boolean => {
+  if (backorder.erasingAt || backorder.erasedAt || backorder.status !== 'waiting') return false;
   const told = backorder.etaNotified ?? 0;
   if (told > version) return false;
   // This announcement's own earlier attempt (a send that failed and is retried): the ledger decides.
@@ -37,16 +37,16 @@ const stillToTell = (
 };
 
 export const planEtaUpdate = async (message: EtaUpdateMessage): Promise<Delivery | null> => {
-  const found = await getBackorder(message.backorderId);
-  if (!stillToTell(found, message)) {
+  const backorder = await getBackorder(message.backorderId);
+  if (!backorder || !stillToTell(backorder, message)) {
     logger.info('expected-date update no longer applies; dropped', {
       backorderId: message.backorderId,
-      status: (found as Backorder | undefined)?.status,
+      status: backorder?.status,
     });
     return null;
   }
-  const backorder = found;
-  const { settings } = await recentSenderIdentity();
+  // The sender identity (read at most every 30 s) decides the question here and addresses the email below.
+  const { base, settings, from, replyTo } = await recentSenderIdentity();
   const askAfterDays = settings.etaSlip?.askAfterDays ?? DEFAULT_ASK_AFTER_DAYS;
   // A paid order is told, never asked: the shop took the payment, and only the shop cancels it.
   const ask =
@@ -60,7 +60,6 @@ export const planEtaUpdate = async (message: EtaUpdateMessage): Promise<Delivery
     kind: 'etaUpdate',
     describe: { sku: message.sku, ...(ask ? { asked: 'yes' } : {}) },
     compose: async () => {
-      const { base, settings: current, from, replyTo } = await recentSenderIdentity();
       const token = newToken();
       const { version, date } = message;
       try {
@@ -95,7 +94,7 @@ export const planEtaUpdate = async (message: EtaUpdateMessage): Promise<Delivery
         expectedRestockDate: date,
         previous: message.previous,
         ask,
-        postalAddress: current.sender.postalAddress,
+        postalAddress: settings.sender.postalAddress,
         locale: backorder.locale,
       });
       return {

@@ -7,28 +7,23 @@
  * too is the same shopper), one order after the alert and the revenue. Screenshots land in
  * test-results/claim-journey-*.png.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, signInToConsole } from '../support/browser';
+import { type Browser, type Page } from 'playwright-core';
+import { journeyPages, launchChromium, signInToConsole } from '../support/browser';
 import { emailsTo, type StoredEmail } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { postInventory, signUpShopper, uniqueSku } from '../support/shop';
 import { startShopSite, type ShopSite } from '../support/shop-site';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
-const PHONE = { width: 390, height: 844 };
 const DAY = 24 * 3_600_000;
 
 let platform: TestPlatform;
 let shop: ShopSite;
 let browser: Browser;
-let context: BrowserContext | undefined;
-const pageErrors: string[] = [];
+const journey = journeyPages('claim-journey');
+const { pageErrors, screenshot } = journey;
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   [platform, shop, browser] = await Promise.all([startTestPlatform(), startShopSite(), launchChromium()]);
   // The shop's checkout takes the three placeholders in its query; units are held for a day. Consent counts
   // at once (PUT replaces the whole document: the current one is sent back changed).
@@ -42,22 +37,13 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await journey.close();
   await browser?.close();
   await shop?.close();
   await platform?.stop();
 });
 
-const screenshot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SCREENSHOTS, `claim-journey-${name}.png`), fullPage: true });
-
-const newPage = async (): Promise<Page> => {
-  context ??= await browser.newContext({ viewport: PHONE });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-};
+const newPage = (): Promise<Page> => journey.newPage(browser);
 
 /** Waits for the email to the address whose HTML part contains `text`. */
 const waitForEmailWith = async (address: string, text: string): Promise<StoredEmail> => {

@@ -8,27 +8,22 @@
  * choice, and the console's timeline shows the email and the choice. Screenshots land in
  * test-results/eta-updates-*.png.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, signInToConsole } from '../support/browser';
+import { type Browser, type Page } from 'playwright-core';
+import { journeyPages, launchChromium, signInToConsole } from '../support/browser';
 import { emailsTo, waitForEmails, type StoredEmail } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { signUpShopper, uniqueSku } from '../support/shop';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
-const PHONE = { width: 390, height: 844 };
 const DAY = 24 * 3_600_000;
 /** The platform's wait after a date's last change before it emails (10 minutes on AWS). */
 const QUIET_SECONDS = 8;
 
 let platform: TestPlatform;
 let browser: Browser;
-let context: BrowserContext | undefined;
-const pageErrors: string[] = [];
+const journey = journeyPages('eta-updates');
+const { pageErrors, screenshot } = journey;
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   [platform, browser] = await Promise.all([
     startTestPlatform({
       environment: { POWERTOOLS_LOG_LEVEL: 'ERROR', ETA_DEBOUNCE_SECONDS: String(QUIET_SECONDS) },
@@ -38,21 +33,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await journey.close();
   await browser?.close();
   await platform?.stop();
 });
 
-const screenshot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SCREENSHOTS, `eta-updates-${name}.png`), fullPage: true });
-
-const newPage = async (): Promise<Page> => {
-  context ??= await browser.newContext({ viewport: PHONE });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-};
+const newPage = (): Promise<Page> => journey.newPage(browser);
 
 /** A calendar day `days` after today (UTC), as the API writes it. */
 const dayFromToday = (days: number): string => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);

@@ -3,7 +3,8 @@
  * the background networking that a closed network would refuse.
  */
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Where a Chromium or Chrome usually is: `CHROMIUM_PATH` first, then Debian/Ubuntu, Fedora, macOS. */
 const CANDIDATES = [
@@ -76,4 +77,34 @@ export const signInToConsole = async (
   await page.getByLabel('Admin token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   return page;
+};
+
+/** Where browser tests leave their screenshots. */
+export const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
+
+/**
+ * A journey's pages (a shopper's inbox, status page…): all on one phone-sized context, made on first use, each
+ * with the file's 10 s waits and its uncaught errors collected in `pageErrors`; screenshots named
+ * `<name>-<shot>.png`. `close()` in the file's `afterAll`.
+ */
+export const journeyPages = (name: string, viewport = { width: 390, height: 844 }) => {
+  let context: BrowserContext | undefined;
+  const pageErrors: string[] = [];
+  return {
+    pageErrors,
+    newPage: async (browser: Browser): Promise<Page> => {
+      context ??= await browser.newContext({ viewport });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return page;
+    },
+    screenshot: (page: Page, shot: string) => {
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      return page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${shot}.png`), fullPage: true });
+    },
+    close: async (): Promise<void> => {
+      await context?.close();
+    },
+  };
 };
