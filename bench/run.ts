@@ -156,6 +156,7 @@ const main = async (): Promise<number> => {
         detail: (key, value) => {
           (details[scenario.name] ??= {})[key] = value;
         },
+        earlier: (name) => (name === scenario.name ? undefined : details[name]),
       };
       figures.push(...(await scenario.run(context)));
     }

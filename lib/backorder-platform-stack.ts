@@ -119,7 +119,8 @@ export class BackorderPlatformStack extends Stack {
         PUBLIC_BASE_URL: this.web.url,
         ...(props.signupRateLimit === undefined ? {} : { SIGNUP_RATE_LIMIT: String(props.signupRateLimit) }),
         SES_CONFIGURATION_SET: this.email.configurationSetName,
-        // The account's SES rate: each sending queue's batches pace themselves to their share of it
+        // The account's SES rate: shared out between the sending queues by what each has waiting
+        // (lambdas/domain/send-rate.ts), each queue's batches pacing themselves to their part of its share
         // (lib/platform.ts sendRatePerBatch), so together they stay within it.
         ...(props.emailSendRatePerSecond === undefined
           ? {}

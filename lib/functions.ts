@@ -3,7 +3,7 @@
  * email permission and configuration its entry declares, and subscribed to the queue it consumes.
  *
  * Least privilege falls out of the spec: a function that does not list a table gets neither its name
- * nor any permission on it.
+ * nor any permission on it; one that reads the sending queues' depths may read their attributes alone.
  */
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -49,6 +49,7 @@ export class Functions extends Construct {
       fn.bindTable(props.tables[name], tableSpecs[name] as TableDefinition, access);
     }
     for (const name of spec.sendsTo) fn.bindQueue(props.queues[name], name);
+    for (const name of spec.queueDepths ?? []) fn.bindQueueDepth(props.queues[name], name);
     const consumed = queueConsumedBy(spec.name as FunctionName);
     if (consumed) fn.consume(props.queues[consumed.name as QueueName], consumed);
     if (spec.sendsEmail) props.email.grantSendRawEmail(fn);

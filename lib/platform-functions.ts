@@ -3,9 +3,15 @@
  * each one's handler, size, and exactly the tables, queues, email permission and configuration it gets.
  */
 import type { ConfigName } from './platform-config';
-import type { FunctionDefinition, FunctionName } from './platform';
+import type { FunctionDefinition, FunctionName, QueueName } from './platform';
 
-/** What every function that sends email reads: links, SES events, its share of the send rate, the claim lease, the From. */
+/**
+ * The queues whose consumers send email: each consumer paces itself by all three depths
+ * (lambdas/use-cases/send-rate.ts).
+ */
+const SENDING_QUEUES: QueueName[] = ['email', 'alert', 'nurture'];
+
+/** What every function that sends email reads: links, SES events, the send rate it shares, the claim lease, the From. */
 const MAILER_CONFIG: ConfigName[] = [
   'PUBLIC_BASE_URL',
   'SES_CONFIGURATION_SET',
@@ -137,6 +143,7 @@ export const functions = {
     sendsTo: ['webhook'],
     sendsEmail: true,
     config: MAILER_CONFIG,
+    queueDepths: SENDING_QUEUES,
     purpose: 'Email queue consumer (transactional email): send ledger, MIME rendering, SES SendRawEmail.',
   },
   nurturer: {
@@ -159,6 +166,7 @@ export const functions = {
     sendsTo: [],
     sendsEmail: true,
     config: MAILER_CONFIG,
+    queueDepths: SENDING_QUEUES,
     purpose: 'Nurture queue consumer: one campaign step per message, through the same mailer as the sender.',
   },
   scheduler: {
@@ -185,7 +193,9 @@ export const functions = {
     // import: the chunks of a product import whose request died before queuing them; hold: holds that fell due.
     sendsTo: ['email', 'nurture', 'webhook', 'restock', 'import', 'hold'],
     sendsEmail: false,
-    config: ['OUTBOX_GRACE_SECONDS'],
+    // A nurture step's lease covers its wait behind the SES rate: the rate, and the steps ahead of it.
+    config: ['OUTBOX_GRACE_SECONDS', 'EMAIL_SEND_RATE_PER_SECOND'],
+    queueDepths: ['nurture'],
     purpose:
       'Every minute: sweeps nurture steps and holds that fell due, tells waiting shoppers of expected dates that moved, sends suppliers their batches on schedule, and publishes outbox rows left behind.',
   },
@@ -230,6 +240,7 @@ export const functions = {
     sendsTo: [],
     sendsEmail: true,
     config: MAILER_CONFIG,
+    queueDepths: SENDING_QUEUES,
     purpose:
       'Alert queue consumer: one restock email per allocated backorder, claimed and recorded per batch.',
   },

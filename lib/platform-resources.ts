@@ -40,33 +40,40 @@ export const tables = {
   backorders: {
     name: 'backorders',
     partitionKey: { name: 'id', type: 'S' },
+    // A backorder is written many times (each email's link, the allocation, holds, every status change):
+    // each index projects only what its readers read (lambdas/store/index-reads.ts), so those writes rewrite
+    // no index that does not hold a changed attribute. The listings (bySku, byEmail, byCreated) read the
+    // rows by key, a batch per page: they are rare, the writes are not.
     indexes: [
       {
         // Sparse: `waitingKey` exists only while a backorder waits, so this index is the FIFO queue per SKU,
-        // in LIST_SHARDS partitions (`skuShard` = `<sku>#<n>`) merged by `waitingKey` on reading.
+        // in LIST_SHARDS partitions (`skuShard` = `<sku>#<n>`) merged by `waitingKey` on reading. Allocation
+        // and the expected-date fan-out take each one's units from it, a page of 250 without a read by key.
         name: 'waitingBySku',
         partitionKey: { name: 'skuShard', type: 'S' },
         sortKey: { name: 'waitingKey', type: 'S' },
         projection: ['quantity'],
       },
       {
+        // A SKU's backorders by creation: the console list and export of a SKU, enrolment jobs, supplier batches.
         name: 'bySku',
         partitionKey: { name: 'skuShard', type: 'S' },
         sortKey: { name: 'queueKey', type: 'S' },
-        projection: 'ALL',
+        projection: 'KEYS_ONLY',
       },
       {
+        // A shopper's backorders: the console, their data export and erasure, their links email.
         name: 'byEmail',
         partitionKey: { name: 'emailKey', type: 'S' },
         sortKey: { name: 'queueKey', type: 'S' },
-        projection: 'ALL',
+        projection: 'KEYS_ONLY',
       },
       {
-        // Every backorder, in LIST_SHARDS partitions (`listPartition` = `all#<n>`).
+        // Every backorder, in LIST_SHARDS partitions (`listPartition` = `all#<n>`): the console list and export.
         name: 'byCreated',
         partitionKey: { name: 'listPartition', type: 'S' },
         sortKey: { name: 'queueKey', type: 'S' },
-        projection: 'ALL',
+        projection: 'KEYS_ONLY',
       },
       {
         // Sparse: only an allocated reservation with a hold has `holdBucket`. Hourly buckets in shards, like
@@ -85,11 +92,13 @@ export const tables = {
     partitionKey: { name: 'key', type: 'S' },
     indexes: [
       {
-        // Sparse: only email send records carry a recipient; customer service lists what a shopper was sent.
+        // Sparse: only email send records carry a recipient; customer service lists what a shopper was sent,
+        // a timeline those about one backorder (the projected `backorderId`, which a record never changes, so
+        // recording the send and SES's reports rewrite no index); the records themselves are read by key.
         name: 'byRecipient',
         partitionKey: { name: 'recipientKey', type: 'S' },
         sortKey: { name: 'claimedAt', type: 'S' },
-        projection: 'ALL',
+        projection: ['backorderId'],
       },
     ],
     timeToLiveAttribute: 'expiresAt',
@@ -159,7 +168,9 @@ export const tables = {
     indexes: [
       {
         // Sharded: every outbox row, oldest due first, for the scheduler to publish what a writer left (a row
-        // lives milliseconds when its writer publishes it).
+        // lives milliseconds when its writer publishes it). ALL: the scheduler publishes whole rows, and a row
+        // is put and deleted, never updated but for `dueAt` (this index's key), so any projection writes the
+        // index as often; a row is well under 1 KB, so ALL costs no more write units either.
         name: 'pendingByShard',
         partitionKey: { name: 'pendingShard', type: 'S' },
         sortKey: { name: 'dueAt', type: 'S' },
@@ -203,12 +214,12 @@ export const queues = {
     visibilityTimeoutSeconds: 180,
     // Throttled sends back off 2 s, 4 s … 128 s: eight tries ride out about four minutes of throttling.
     maxReceiveCount: 8,
-    // With the sender pacing itself per instance, the account's SES rate is this times the configured rate.
+    // Each instance (one batch) paces itself to its queue's current rate divided by this (lib/platform.ts).
     maxConcurrency: 2,
-    // The shares of the three sending queues add up to 1. Transactional email is light but must go out at
-    // once; nurture steps come in bursts that may take a while: each queue has its own share, so neither
-    // waits behind (or starves) the other, and the larger one keeps a burst of signups moving.
-    sendRateShare: 0.15,
+    // The SES rate follows demand (lambdas/domain/send-rate.ts): transactional email is served first, as a
+    // shopper waits for it, but takes at most half the rate ahead of alerts, since expected-date fan-outs
+    // put thousands of emails on this queue at once.
+    sendRate: { rank: 1, firstClaim: 0.5 },
     purpose: 'Transactional email: confirmations, status links, test sends, supplier batches.',
   },
   nurture: {
@@ -219,7 +230,8 @@ export const queues = {
     maxReceiveCount: 8,
     // Its own queue: the thousands of steps a sweep may queue at once never hold up a confirmation.
     maxConcurrency: 2,
-    sendRateShare: 0.1,
+    // Served last: marketing can wait, and takes every unit of the SES rate the others leave.
+    sendRate: { rank: 3 },
     purpose: 'Nurture (marketing) email: the campaign steps the sweeper finds due.',
   },
   enrolment: {
@@ -249,7 +261,8 @@ export const queues = {
     maxReceiveCount: 8,
     // Its own queue and concurrency: a burst of restock alerts never waits behind (or starves) confirmations.
     maxConcurrency: 4,
-    sendRateShare: 0.75,
+    // After transactional email: what the restock's backlog needs, ahead of nurture steps.
+    sendRate: { rank: 2 },
     purpose: 'Restock alerts: one email per allocated backorder.',
   },
   webhook: {

@@ -100,10 +100,12 @@ export interface QueueDefinition {
   /** Batches handled at once (Lambda event source maximum concurrency, at least 2; local pollers). */
   maxConcurrency: number;
   /**
-   * For queues whose consumer sends email: its share of the account's SES send rate. The shares add up to 1,
-   * so a restock burst and everyday email together never exceed the configured rate.
+   * For queues whose consumer sends email: its place when the account's SES send rate is shared out by what
+   * each sending queue has waiting (lambdas/domain/send-rate.ts). Ranks are served in order, each taking what
+   * its backlog needs, at first at most `firstClaim` of the rate (default all of it); the last rank with work
+   * takes every unit left.
    */
-  sendRateShare?: number;
+  sendRate?: { rank: number; firstClaim?: number };
   purpose: string;
 }
 
@@ -122,6 +124,11 @@ export interface FunctionDefinition {
   sendsEmail: boolean;
   /** Plain configuration variables it needs (validated at start-up by lambdas/runtime/config.ts). */
   config: ConfigName[];
+  /**
+   * Queues whose depth it reads (sqs:GetQueueAttributes, and their URLs): the sending queues, for their
+   * consumers, which share the SES rate by them; the nurture queue, for the sweeper that leases steps by it.
+   */
+  queueDepths?: QueueName[];
   purpose: string;
 }
 
@@ -154,20 +161,39 @@ export const tableEnv = (table: TableName): string => `TABLE_${envSegment(table)
 export const queueEnv = (queue: QueueName): string => `QUEUE_${envSegment(queue)}_URL`;
 
 /**
- * Sends per second one batch of the queue's consumer may make: the queue's share of the account's SES rate,
- * split across its concurrent batches. 0 (unlimited) stays 0.
+ * Sends per second one batch of the queue's consumer may make: the queue's current rate (its share of the
+ * account's SES rate: lambdas/domain/send-rate.ts), split across its concurrent batches, each a Lambda
+ * instance with its own pacer. 0 (unlimited) stays 0.
  */
-export const sendRatePerBatch = (queue: QueueDefinition, accountRatePerSecond: number): number =>
-  (accountRatePerSecond * (queue.sendRateShare ?? 1)) / queue.maxConcurrency;
+export const sendRatePerBatch = (queue: QueueDefinition, queueRatePerSecond: number): number =>
+  queueRatePerSecond / queue.maxConcurrency;
+
+/** The queues whose consumers send email, in the order the SES rate serves them. */
+export const sendingQueues = (): QueueDefinition[] =>
+  (Object.values(queues) as QueueDefinition[])
+    .filter((queue) => queue.sendRate !== undefined)
+    .sort((a, b) => a.sendRate!.rank - b.sendRate!.rank);
+
+/**
+ * The sends per second a sending queue keeps whenever it has work, however busy the others are: enough for
+ * each of its concurrent batches to be sent within half its consumer's timeout, so nothing starves and no
+ * batch runs out of time waiting behind the rate.
+ */
+export const sendRateFloor = (queue: QueueDefinition): number =>
+  (queue.batchSize * queue.maxConcurrency) / (functions[queue.consumer].timeoutSeconds / 2);
 
 /**
  * Every environment variable a function is given, and so may read: its tables' names, the URLs of the queues
- * it sends to and of the one it consumes, and its configuration variables.
+ * it sends to, of the one it consumes and of those whose depth it reads, and its configuration variables.
  */
 export const environmentOf = (fn: FunctionName): string[] => {
   const spec: FunctionDefinition = functions[fn];
   const consumed = queueConsumedBy(fn);
-  const queueNames = new Set([...spec.sendsTo, ...(consumed ? [consumed.name as QueueName] : [])]);
+  const queueNames = new Set([
+    ...spec.sendsTo,
+    ...(consumed ? [consumed.name as QueueName] : []),
+    ...(spec.queueDepths ?? []),
+  ]);
   return [
     ...(Object.keys(spec.tables) as TableName[]).map(tableEnv),
     ...[...queueNames].map(queueEnv),

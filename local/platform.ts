@@ -178,6 +178,11 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     handlers[name] = options.wrapHandler ? options.wrapHandler(name, handler) : handler;
   }
 
+  // Every batch of a queue runs in this process and shares the queue's one pacer: it paces to the queue's
+  // whole share of the SES rate, which on Lambda the queue's instances split between them.
+  const { paceEachQueueInOneProcess } = await import('../lambdas/use-cases/send-rate');
+  paceEachQueueInOneProcess();
+
   if (options.webhookResolver) {
     const { resolveWebhookHostsWith } = await import('../lambdas/runtime/webhook-resolver');
     resolveWebhookHostsWith(options.webhookResolver);

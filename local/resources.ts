@@ -73,20 +73,48 @@ const createTable = async (client: DynamoDBClient, name: string, table: TableDef
       );
     }
   } catch (error) {
-    // A persisted DATA_DIR already has the tables: they must have the indexes this version queries.
+    // A persisted DATA_DIR already has the tables: they must have the indexes this version queries, each
+    // projecting at least what this version's readers take from it.
     if (!(error instanceof ResourceInUseException)) throw error;
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-    const keysOf = (index: { IndexName?: string; KeySchema?: GlobalSecondaryIndex['KeySchema'] }) =>
-      `${index.IndexName}(${(index.KeySchema ?? []).map((key) => key.AttributeName).join(',')})`;
-    const existing = (Table?.GlobalSecondaryIndexes ?? []).map(keysOf).sort();
-    const wanted = indexes.map(keysOf).sort();
-    if (existing.join(' ') !== wanted.join(' '))
+    const existing = Table?.GlobalSecondaryIndexes ?? [];
+    const fits = existing.length === indexes.length && indexes.every((index) => covers(existing, index));
+    if (!fits)
       throw new Error(
-        `Table ${name} (DATA_DIR) was made by another version: its indexes are ${existing.join(' ') || 'none'}, ` +
-          `this version needs ${wanted.join(' ') || 'none'}. Move DATA_DIR aside (or delete it) and start again.`,
+        `Table ${name} (DATA_DIR) was made by another version: its indexes are ${describe(existing) || 'none'}, ` +
+          `this version needs ${describe(indexes) || 'none'}. Move DATA_DIR aside (or delete it) and start again.`,
         { cause: error },
       );
   }
+};
+
+type IndexDescription = Partial<Pick<GlobalSecondaryIndex, 'IndexName' | 'KeySchema' | 'Projection'>>;
+
+const keysOf = (index: IndexDescription) =>
+  `${index.IndexName}(${(index.KeySchema ?? []).map((key) => key.AttributeName).join(',')})`;
+
+const projectionOf = ({ Projection }: IndexDescription) =>
+  Projection?.ProjectionType === 'INCLUDE'
+    ? `[${(Projection.NonKeyAttributes ?? []).join(',')}]`
+    : (Projection?.ProjectionType ?? 'ALL');
+
+/** `name(keys) projection` of each index, sorted: what a refusal names. */
+const describe = (indexes: readonly IndexDescription[]) =>
+  indexes
+    .map((index) => `${keysOf(index)} ${projectionOf(index)}`)
+    .sort()
+    .join(' ');
+
+/** An index of the same name and keys that projects everything this version reads (more does no harm). */
+const covers = (existing: readonly IndexDescription[], wanted: IndexDescription): boolean => {
+  const index = existing.find((candidate) => keysOf(candidate) === keysOf(wanted));
+  const has = index?.Projection;
+  const needs = wanted.Projection;
+  if (!has || !needs) return false;
+  if (has.ProjectionType === 'ALL' || needs.ProjectionType === 'KEYS_ONLY') return true;
+  if (needs.ProjectionType === 'ALL') return false;
+  const projected = new Set(has.ProjectionType === 'INCLUDE' ? has.NonKeyAttributes : []);
+  return (needs.NonKeyAttributes ?? []).every((attribute) => projected.has(attribute));
 };
 
 const createQueue = async (

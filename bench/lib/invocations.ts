@@ -14,11 +14,65 @@ const running = new AsyncLocalStorage<FunctionName>();
 /** The function whose invocation is running here, if any. */
 export const runningFunction = (): FunctionName | undefined => running.getStore();
 
-/** For startPlatform's `wrapHandler`: runs each invocation under its function's name. */
+/** Each finished invocation's function and wall time, for every meter that is counting. */
+const listeners = new Set<(name: FunctionName, ms: number) => void>();
+
+/**
+ * For startPlatform's `wrapHandler`: runs each invocation under its function's name, and times it (from the
+ * call to its promise settling: what Lambda bills, here on a shared machine and among other invocations).
+ */
 export const nameInvocations =
   (name: FunctionName, handler: LambdaHandler): LambdaHandler =>
-  (event, context) =>
-    running.run(name, () => handler(event, context));
+  async (event, context) => {
+    const started = performance.now();
+    try {
+      return await running.run(name, () => handler(event, context));
+    } finally {
+      const ms = performance.now() - started;
+      for (const listener of listeners) listener(name, ms);
+    }
+  };
+
+export interface FunctionInvocations {
+  invocations: number;
+  /** Wall time, each invocation rounded up to the millisecond as Lambda bills it. */
+  billedMs: number;
+}
+
+/** Invocations and their billed time per function, counted between `start()` and `stop()`. */
+export const meterInvocations = () => {
+  let counts = new Map<FunctionName, FunctionInvocations>();
+  let counting = false;
+  const listener = (name: FunctionName, ms: number) => {
+    if (!counting) return;
+    const entry = counts.get(name) ?? { invocations: 0, billedMs: 0 };
+    entry.invocations++;
+    entry.billedMs += Math.ceil(ms);
+    counts.set(name, entry);
+  };
+  listeners.add(listener);
+  return {
+    start: () => {
+      counts = new Map();
+      counting = true;
+    },
+    /** Stops counting for a while (work that is not the platform's); `resume()` goes on from the same counts. */
+    pause: () => {
+      counting = false;
+    },
+    resume: () => {
+      counting = true;
+    },
+    stop: (): Partial<Record<FunctionName, FunctionInvocations>> => {
+      counting = false;
+      return Object.fromEntries(counts);
+    },
+    remove: () => {
+      counting = false;
+      listeners.delete(listener);
+    },
+  };
+};
 
 /** Any SDK client (each has its own typed stack; only `add` and `remove` by name are used here). */
 interface MiddlewareClient {

@@ -53,7 +53,14 @@ const number = (value: number): string => {
   return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2);
 };
 
-const withUnit = (value: number, unit: string): string => (unit ? `${number(value)} ${unit}` : number(value));
+/** Dollars (lib/cost.ts) are mostly fractions of a cent: three significant digits, `$0.00462`. */
+const dollars = (value: number): string =>
+  !Number.isFinite(value) || Math.abs(value) >= 1 || value === 0
+    ? `$${number(value)}`
+    : `$${value.toPrecision(3)}`;
+
+const withUnit = (value: number, unit: string): string =>
+  unit === '$' ? dollars(value) : unit ? `${number(value)} ${unit}` : number(value);
 
 const table = (rows: string[][]): string => {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));

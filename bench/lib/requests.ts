@@ -8,7 +8,8 @@
  * - `countOtherSqsClients`: the local runner's own SQS client (the event sources' ReceiveMessage and
  *   DeleteMessageBatch) is created inside `startPlatform` and not reachable, so the SQS client class's `send`
  *   is wrapped for the duration and counts every SQS client that is not one of the excluded ones, per command
- *   and queue. On AWS that polling is Lambda's event source mapping, not the function's.
+ *   and queue. On AWS that polling is Lambda's event source mapping, not the function's, but it is billed to
+ *   the account all the same (lib/cost.ts counts it).
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -119,8 +120,13 @@ export interface SqsPollingCounts {
   /** Requests per `<command> <queue>` (the queue's name without the run's prefix). */
   byCommandAndQueue: Record<string, number>;
   total: number;
-  /** Per queue: ReceiveMessage calls that returned messages, and how many messages they returned. */
-  receives: Record<string, { calls: number; nonEmpty: number; messages: number }>;
+  /**
+   * Per queue: ReceiveMessage calls that returned messages, how many messages they returned, and the 64 KB
+   * chunks beyond the first of their answers (SQS bills each chunk as a request).
+   */
+  receives: Record<string, { calls: number; nonEmpty: number; messages: number; extraChunks: number }>;
+  /** Messages sent per queue (the entries of SendMessageBatch; the local SES event publishing, for one). */
+  sent: Record<string, number>;
 }
 
 /**
@@ -129,7 +135,8 @@ export interface SqsPollingCounts {
  */
 export const countOtherSqsClients = (exclude: readonly SQSClient[], queuePrefix: string) => {
   const counts = new Map<string, number>();
-  const receives = new Map<string, { calls: number; nonEmpty: number; messages: number }>();
+  const receives = new Map<string, SqsPollingCounts['receives'][string]>();
+  const sent = new Map<string, number>();
   const proto = SQSClient.prototype as unknown as Record<string, unknown>;
   const hadOwn = Object.prototype.hasOwnProperty.call(proto, 'send');
   const original = proto.send as (this: SQSClient, ...args: unknown[]) => Promise<unknown>;
@@ -138,17 +145,21 @@ export const countOtherSqsClients = (exclude: readonly SQSClient[], queuePrefix:
     const result = original.call(this, command, ...rest);
     if (!counting || exclude.includes(this)) return result;
     const name = shortName((command as object).constructor.name);
-    const url = String((command as { input?: { QueueUrl?: string } }).input?.QueueUrl ?? '');
+    const input = (command as { input?: { QueueUrl?: string; Entries?: unknown[] } }).input;
+    const url = String(input?.QueueUrl ?? '');
     const queue = url.split('/').pop()?.replace(queuePrefix, '') || '-';
     bump(counts, `${name} ${queue}`);
+    if (name === 'SendMessage' || name === 'SendMessageBatch') bump(sent, queue, input?.Entries?.length ?? 1);
     if (name === 'ReceiveMessage' && result instanceof Promise) {
       void result.then(
         (output) => {
-          const n = (output as { Messages?: unknown[] } | undefined)?.Messages?.length ?? 0;
-          const entry = receives.get(queue) ?? { calls: 0, nonEmpty: 0, messages: 0 };
+          const messages = (output as { Messages?: { Body?: string }[] } | undefined)?.Messages ?? [];
+          const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.Body ?? ''), 0);
+          const entry = receives.get(queue) ?? { calls: 0, nonEmpty: 0, messages: 0, extraChunks: 0 };
           entry.calls++;
-          if (n > 0) entry.nonEmpty++;
-          entry.messages += n;
+          if (messages.length > 0) entry.nonEmpty++;
+          entry.messages += messages.length;
+          entry.extraChunks += Math.max(0, Math.ceil(bytes / (64 * 1024)) - 1);
           receives.set(queue, entry);
         },
         () => undefined,
@@ -160,12 +171,25 @@ export const countOtherSqsClients = (exclude: readonly SQSClient[], queuePrefix:
     start: () => {
       counts.clear();
       receives.clear();
+      sent.clear();
+      counting = true;
+    },
+    /** Stops counting for a while; `resume()` goes on from the same counts. */
+    pause: () => {
+      counting = false;
+    },
+    resume: () => {
       counting = true;
     },
     stop: (): SqsPollingCounts => {
       counting = false;
       const byCommandAndQueue = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
-      return { byCommandAndQueue, total: sum(byCommandAndQueue), receives: Object.fromEntries(receives) };
+      return {
+        byCommandAndQueue,
+        total: sum(byCommandAndQueue),
+        receives: Object.fromEntries(receives),
+        sent: Object.fromEntries(sent),
+      };
     },
     restore: () => {
       counting = false;

@@ -21,6 +21,11 @@ export interface ScenarioContext {
   stack(): Promise<BenchStack>;
   /** Extra figures and observations for bench/results/latest.json, under this scenario's name. */
   detail(key: string, value: unknown): void;
+  /**
+   * What an earlier scenario of this run recorded with `detail()` (undefined if it did not run), so that a
+   * later one can compare with it (restock: a nurture email's CPU against a restock alert's).
+   */
+  earlier(scenario: string): Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface Scenario {

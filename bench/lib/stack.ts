@@ -34,6 +34,11 @@ export interface BenchStack {
   queueDepth(queueUrl: string): Promise<number>;
   /** Waits until the queue is empty or the timeout passes; returns the seconds it took and what is left. */
   drain(queueUrl: string, timeoutMs: number): Promise<{ seconds: number; left: number }>;
+  /**
+   * Paces the sending queues to this SES rate from their next send on (0: unpaced): the handlers read it at
+   * each send (lambdas/runtime/config.ts), so a scenario can pace the shared stack for its own run.
+   */
+  setEmailSendRate(perSecond: number): void;
   stop(): Promise<void>;
 }
 
@@ -117,6 +122,9 @@ export const startBenchStack = async (options: BenchStackOptions = {}): Promise<
     admin,
     queueDepth,
     drain,
+    setEmailSendRate: (perSecond) => {
+      process.env.EMAIL_SEND_RATE_PER_SECOND = String(perSecond);
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -25,7 +25,7 @@ import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';
 import { nameInvocations } from '../lib/invocations';
 import { figuresOf } from '../lib/report';
 import { countOtherSqsClients } from '../lib/requests';
-import { countRequestsByFunction, type FunctionCounts } from '../lib/requests-by-function';
+import { countRequestsByFunction, noRequests, type FunctionCounts } from '../lib/requests-by-function';
 import { say, type Scenario } from '../lib/scenario';
 import { deadLetteredSince, depthsOf, drainAll, drainLeftovers } from '../lib/settle';
 import { median } from '../lib/stats';
@@ -255,8 +255,7 @@ export const etaScenario: Scenario = {
       const cpuMs = cpuPerRequest(cpuReport, count);
       const all = Object.values(byFunction);
       const totalRequests = all.reduce((sum, c) => sum + c.total, 0);
-      const of = (name: string) =>
-        byFunction[name] ?? { commands: {}, total: 0, retries: 0, failures: {}, queryItems: 0 };
+      const of = (name: string) => byFunction[name] ?? noRequests();
       const ticks = ticker.ticks.length;
       say(
         `window ends ${windowEnds.toFixed(1)} s after the save, the date announced at ${announcedSeconds.toFixed(1)} s; ` +

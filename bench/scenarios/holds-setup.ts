@@ -15,7 +15,7 @@ import { productRowKey, STATS_SHARDS } from '../../lambdas/domain/statistics';
 import { mapWithLimit } from '../../lambdas/runtime/concurrency';
 import { batchWrite, waitingBackorders, type SeededBackorder } from '../../test/support/backorder-rows';
 import type { BenchStack } from '../lib/stack';
-import { signedWebhook } from './restock';
+import { signedWebhook } from './restock-setup';
 
 /** A checkout every shopper of the product is sent to; the hold is long, the sweeps run on an injected clock. */
 export const CHECKOUT = { url: 'https://shop.example/c/{sku}?claim={claim}', hold: 'PT1H' };

@@ -23,7 +23,7 @@ import { nameInvocations } from '../lib/invocations';
 import { Profiler } from '../lib/profile';
 import { figuresOf } from '../lib/report';
 import { countOtherSqsClients } from '../lib/requests';
-import { countRequestsByFunction, type FunctionCounts } from '../lib/requests-by-function';
+import { countRequestsByFunction, noRequests, type FunctionCounts } from '../lib/requests-by-function';
 import { say, type Scenario } from '../lib/scenario';
 import { deadLetteredSince, depthsOf, drainAll, drainLeftovers } from '../lib/settle';
 import { recipientsOf, sesWatcher } from '../lib/ses-store';
@@ -251,8 +251,7 @@ export const holdsScenario: Scenario = {
       const all = Object.values(byFunction);
       const totalRequests = all.reduce((sum, c) => sum + c.total, 0);
       const retries = all.reduce((sum, c) => sum + c.retries, 0);
-      const of = (name: string) =>
-        byFunction[name] ?? { commands: {}, total: 0, retries: 0, failures: {}, queryItems: 0 };
+      const of = (name: string) => byFunction[name] ?? noRequests();
       const restockMessages = polling.receives.restock?.messages ?? 0;
       const holdReceives = polling.receives.hold ?? { calls: 0, nonEmpty: 0, messages: 0 };
       const seconds = (key: keyof typeof progress) => doneAt[key] ?? Number.NaN;

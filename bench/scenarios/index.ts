@@ -9,6 +9,7 @@ import { mixedScenario } from './mixed';
 import { nurtureScenario } from './nurture';
 import { queueDepthScenario } from './queue-depth';
 import { restockScenario } from './restock';
+import { sendRateScenario } from './send-rate';
 import { signupScenario } from './signup';
 
 export const scenarios: Scenario[] = [
@@ -22,4 +23,5 @@ export const scenarios: Scenario[] = [
   queueDepthScenario,
   importScenario,
   exportScenario,
+  sendRateScenario,
 ];

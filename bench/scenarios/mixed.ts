@@ -44,8 +44,8 @@ import { drainLeftovers } from '../lib/settle';
 import { sesWatcher, recipientsOf, type StoredEmail } from '../lib/ses-store';
 import type { BenchStack } from '../lib/stack';
 import { percentile } from '../lib/stats';
-import { seed as seedNurture, seedRows as nurtureRows } from './nurture';
-import { seedProduct, signedWebhook, warmUp } from './restock';
+import { seed as seedNurture, seedRows as nurtureRows } from './nurture-setup';
+import { seedProduct, signedWebhook, warmUp } from './restock-setup';
 
 const SCENARIO = 'mixed';
 const RESTOCK_UNITS = 10_000;

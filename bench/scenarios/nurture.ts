@@ -1,102 +1,61 @@
 /**
  * A nurture step falling due for many shoppers at once: 10 000 waiting, consenting shoppers (1 000 with
  * `--quick`) of one product are enrolled in an active campaign whose next step is due within the same
- * minute. The bench calls the scheduler's own sweep (`sweepDueSteps`, as the scheduler handler does) once,
- * times it, and then watches the local SES store until every shopper has the email.
- *
- * Seeding writes the backorder and enrolment rows straight to the platform's tables (BatchWrite), shaped as
- * `insertBackorder` and `enrol()` write them, because 10 000 signups through the API would take minutes and
- * are what the signup scenario measures. It is timed and printed, not measured.
+ * minute. The bench calls the scheduler's own sweep (`sweepDueSteps`, under the scheduler's name) once,
+ * times it, and then watches the local SES store until every shopper has the email. Seeding
+ * (nurture-setup.ts) writes the rows straight to the tables; it is timed and printed, not measured.
  *
  * Measured, from the start of the sweep: the sweep's own time (total and per 1 000 due items) while the
- * nurturer (the nurture queue's consumer) already drains what it queued, the time until the last email is in the SES store (polled
- * every second, so up to ~1 s late), the send rate, and whether each shopper got the email exactly once.
- * The stack's scheduler ticks only hourly in the bench (bench/lib/stack.ts), so no other sweep interferes.
+ * nurturer already sends what it queued, the time until the last email is in the SES store (polled every
+ * second, so up to ~1 s late), the send rate, whether each shopper got the email exactly once, the AWS
+ * requests per email by function and command, the CPU per email of all processes (which the restock scenario
+ * compares with an alert's), and the cost on AWS per 1 000 emails (lib/cost.ts). The stack's scheduler ticks
+ * only hourly in the bench (bench/lib/stack.ts), so no other sweep interferes.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { dueBucket, dueKey } from '../../lambdas/domain/due-index';
-import { listKeysOf, queueKeyOf } from '../../lambdas/domain/backorder';
-import { hashToken, newBackorderId, newToken } from '../../lambdas/runtime/tokens';
 import { queues } from '../../lib/platform';
 import { batchWrite } from '../../test/support/backorder-rows';
-import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';
+import type { Context } from 'aws-lambda';
+import { meterAwsUsage } from '../lib/aws-usage';
+import { costFigures, costLines, costOf } from '../lib/cost';
+import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
+import { nameInvocations } from '../lib/invocations';
 import { Profiler, type ProfileSummary } from '../lib/profile';
 import { figuresOf } from '../lib/report';
+import { sum, type FunctionCounts } from '../lib/requests-by-function';
 import { say, type Scenario } from '../lib/scenario';
 import { sesWatcher } from '../lib/ses-store';
-import type { BenchStack } from '../lib/stack';
+import { seed, seedRows } from './nurture-setup';
 
 const SCENARIO = 'nurture';
 const SHOPPERS = 10_000;
 const QUICK_SHOPPERS = 1_000;
 const TARGET_SECONDS = 60;
+/** The sweep's own time per 1 000 due items (the issue's target). */
+const TARGET_SWEEP_MS_PER_1000 = 500;
+/** AWS requests per nurture email, all handlers (sweep, nurturer, SES events). */
+const TARGET_REQUESTS_PER_EMAIL = 2;
 const TIMEOUT_MS = 120_000;
 const POLL_MS = 1_000;
 /** After the last email: how long to wait for the nurture queue to empty before the final duplicate count. */
 const SETTLE_TIMEOUT_MS = 30_000;
 const BATCH_WRITE_PARALLEL = 8;
-const STEP_ID = 'step-1';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The rows a signup with marketing consent (single opt-in) and its enrolment leave in the tables. */
-export const seedRows = (
-  count: number,
-  run: string,
-  sku: string,
-  campaignId: string,
-  dueMinuteMs: number,
-) => {
-  const backorders: Record<string, unknown>[] = [];
-  const enrolments: Record<string, unknown>[] = [];
-  const emails: string[] = [];
-  // Signed up over the last `count` seconds, one a second, oldest first: a queue of `count` on one product.
-  const firstCreatedMs = dueMinuteMs - count * 1000;
-  for (let i = 0; i < count; i++) {
-    const createdMs = firstCreatedMs + i * 1000;
-    const createdAt = new Date(createdMs).toISOString();
-    const id = newBackorderId(createdMs);
-    const email = `nurture-${i}.${run}@bench.example`;
-    const queueKey = queueKeyOf(createdAt, id);
-    backorders.push({
-      id,
-      sku,
-      email,
-      emailKey: email,
-      quantity: 1,
-      name: `Shopper ${i}`,
-      segment: 'b2c',
-      marketingConsent: true,
-      consentedAt: createdAt,
-      locale: 'en',
-      status: 'waiting',
-      createdAt,
-      updatedAt: createdAt,
-      queueKey,
-      waitingKey: queueKey,
-      ...listKeysOf({ id, sku }),
-      statusTokenHashes: [hashToken(newToken())],
-      events: [{ at: createdAt, type: 'created', by: 'shopper' }],
-    });
-    // Due within the same minute, spread over its seconds, as one sweep a minute finds them.
-    const dueMs = dueMinuteMs + Math.floor((i * 60_000) / count);
-    enrolments.push({
-      backorderId: id,
-      campaignId,
-      state: 'active',
-      nextStepId: STEP_ID,
-      nextStepIndex: 0,
-      enrolledAt: createdAt,
-      nextDueAt: dueMs,
-      dueBucket: dueBucket(dueMs, id),
-      dueKey: dueKey(dueMs, id, campaignId),
-    });
-    emails.push(email);
-  }
-  return { backorders, enrolments, emails };
-};
+const cpuSecondsOf = (report: CpuReport) => report.processes.reduce((n, p) => n + p.cpuSeconds, 0);
+
+/** A function's requests per email by command, biggest first: `UpdateItem 1.00, Query 0.30, …`. */
+const commandsPerEmail = (c: FunctionCounts, emails: number) =>
+  `${(c.total / emails).toFixed(2)} per email (` +
+  Object.entries(c.commands)
+    .map(([command, n]) => `${command} ${(n / emails).toFixed(2)}`)
+    .join(', ') +
+  ')' +
+  (c.retries ? `; ${c.retries} SDK retries` : '') +
+  (Object.keys(c.failures).length ? `; failed: ${JSON.stringify(c.failures)}` : '');
 
 const sayProfile = (summary: ProfileSummary, emails: number) => {
   say(
@@ -107,41 +66,6 @@ const sayProfile = (summary: ProfileSummary, emails: number) => {
   say('  hottest functions (self time):');
   for (const f of summary.topFunctions.slice(0, 12)) say(`    ${f.percent.toFixed(1).padStart(5)}%  ${f.fn}`);
   say(`  profiles: ${summary.files.join(', ')}`);
-};
-
-export const seed = async (
-  stack: BenchStack,
-  count: number,
-  run: string,
-  sku: string,
-  campaignId: string,
-) => {
-  await stack.admin('PUT', '/api/admin/settings', {
-    backorders: { enabled: true, segments: ['b2c', 'b2b'] },
-    doubleOptIn: false,
-    sender: { from: 'Bench Shop <shop@bench.example>', postalAddress: '1 Bench Street, Testville' },
-  });
-  await stack.admin('PUT', `/api/admin/products/${sku}`, {
-    name: `Bench nurture product ${run}`,
-    expectedRestockDate: '2027-01-15',
-    backorders: { enabled: true, maxPerCustomer: 10 },
-  });
-  await stack.admin('PUT', `/api/admin/campaigns/${campaignId}`, {
-    name: `Bench nurture ${run}`,
-    active: true,
-    audience: { skus: [sku] },
-    steps: [
-      {
-        id: STEP_ID,
-        delay: 'PT0S',
-        subject: `{{ product.name }} is on its way [${campaignId}]`,
-        html:
-          '<p>Hi {{ shopper.name }},</p><p>You are number {{ backorder.position }} in the queue for ' +
-          '{{ product.name }} ({{ backorder.quantity }} ordered), expected {{ product.expectedRestockDate }}.</p>' +
-          '<p><a href="{{ backorder.statusUrl }}">See your place</a> · <a href="{{ unsubscribeUrl }}">Unsubscribe</a></p>',
-      },
-    ],
-  });
 };
 
 export const nurtureScenario: Scenario = {
@@ -219,14 +143,21 @@ export const nurtureScenario: Scenario = {
       sinceSeconds,
     );
     const timeline: { seconds: number; emails: number }[] = [];
+    // Per function and command, with what AWS bills (lib/cost.ts); the runner's event-source polling too.
+    const usage = await meterAwsUsage(stack);
     try {
       await profiler?.start();
+      usage.start();
       sweepCpu.start();
       const started = performance.now();
       const elapsed = () => (performance.now() - started) / 1000;
       let emailsDuringSweep = 0;
       const sweep = (async () => {
-        const report = await sweepDueSteps(Date.now());
+        // As the scheduler runs it, under its name, so its requests and time count as the scheduler's.
+        const report = await (nameInvocations('scheduler', () => sweepDueSteps(Date.now()))(
+          undefined,
+          {} as Context,
+        ) as ReturnType<typeof sweepDueSteps>);
         const seconds = elapsed();
         sweepCpu.stop();
         if (nurturerOn) {
@@ -276,8 +207,11 @@ export const nurtureScenario: Scenario = {
       let settle = { seconds: 0, left: 0 };
       if (nurturerOn) {
         settle = await stack.drain(queueUrls.nurture, SETTLE_TIMEOUT_MS);
+        // The emails' SES events too (the feedback function reads them), so they are counted with the emails.
+        await stack.drain(queueUrls.feedback, 10_000);
         await watcher.poll();
       }
+      const used = usage.stop();
       const stillQueued = settle.left;
       const deadLettered = (await stack.queueDepth(deadLetterQueueUrls.nurture)) - deadLetteredBefore;
       const expected = new Set(rows.emails);
@@ -326,6 +260,27 @@ export const nurtureScenario: Scenario = {
         say(`CPU after the sweep (nurturer alone, ${emailsAfterSweep} emails): ${formatCpu(sendCpuReport)}`);
         say(`  CPU ms per email: ${perLabel(perEmail)}`);
       }
+      // Sweep start to the last email, every process: what restock's CPU per alert is compared with.
+      const allProcessCpuMsPerEmail =
+        ((cpuSecondsOf(sweepCpuReport) + cpuSecondsOf(sendCpuReport)) * 1000) / Math.max(1, receivedInWindow);
+      const emails = Math.max(1, received);
+      const requests = used.requests;
+      const requestsPerEmail =
+        sum(Object.fromEntries(Object.entries(requests).map(([n, c]) => [n, c.total]))) / emails;
+      const cost = costOf(used, received, 'nurture emails', ['nurture', 'feedback']);
+      if (nurturerOn) {
+        say(
+          `CPU per email, all processes, sweep start to last email: ${allProcessCpuMsPerEmail.toFixed(1)} ms`,
+        );
+        say(
+          `AWS requests by the handlers, sweep to queues drained: ${requestsPerEmail.toFixed(2)} per email ` +
+            `(${Object.entries(requests)
+              .map(([name, c]) => `${name} ${(c.total / emails).toFixed(2)}`)
+              .join(', ')})`,
+        );
+        for (const [name, c] of Object.entries(requests)) say(`  ${name}: ${commandsPerEmail(c, emails)}`);
+        for (const line of costLines(cost)) say(line);
+      }
       const profile = profiler?.summary();
       if (profile) sayProfile(profile, nurturerOn ? receivedInWindow : swept.due);
 
@@ -368,6 +323,17 @@ export const nurtureScenario: Scenario = {
         timeline,
       });
       context.detail('nurturer', { emails: emailsAfterSweep, cpu: sendCpuReport, cpuMsPerEmail: perEmail });
+      if (nurturerOn) {
+        // Read by the restock scenario (context.earlier) for its "nurture email CPU / restock alert CPU".
+        context.detail('allProcessCpuMsPerEmail', allProcessCpuMsPerEmail);
+        context.detail('requests', {
+          perEmail: requestsPerEmail,
+          byFunction: requests,
+          polling: used.polling,
+        });
+        context.detail('cost', cost);
+        context.detail('usage', used);
+      }
       if (profile) context.detail('profile', profile);
 
       const figure = figuresOf(SCENARIO);
@@ -375,7 +341,9 @@ export const nurtureScenario: Scenario = {
       const afterSweep = emailsAfterSweep > 0 ? {} : { note: 'no email was sent after the sweep' };
       const sweepFigures = [
         figure(`sweep of ${count} due items`, sweepMs, 'ms'),
-        figure('sweeper time per 1 000 due items', perThousand, 'ms'),
+        figure('sweeper time per 1 000 due items', perThousand, 'ms', {
+          target: { op: '<=', value: TARGET_SWEEP_MS_PER_1000 },
+        }),
         figure('steps queued by the sweep', swept.queued, '', { target: { op: '>=', value: count } }),
       ];
       if (!nurturerOn) return sweepFigures;
@@ -401,6 +369,16 @@ export const nurtureScenario: Scenario = {
           target: { op: '<=', value: 0 },
           required: stillQueued === 0 || deadLettered > 0,
         }),
+        figure('AWS requests per email (handlers)', requestsPerEmail, '', {
+          target: { op: '<=', value: TARGET_REQUESTS_PER_EMAIL },
+          note: Object.entries(requests)
+            .map(([name, c]) => `${name} ${(c.total / emails).toFixed(2)}`)
+            .join(', '),
+        }),
+        figure('CPU per email, all processes', allProcessCpuMsPerEmail, 'ms', {
+          note: 'sweep start to last email',
+        }),
+        ...costFigures(figure, cost),
         figure('nurturer: bench-process CPU per email', benchCpu, 'ms', afterSweep),
         figure(
           'nurturer: DynamoDB Local CPU per email',
@@ -416,6 +394,7 @@ export const nurtureScenario: Scenario = {
       ];
     } finally {
       profiler?.close();
+      usage.remove();
     }
   },
 };

@@ -14,45 +14,33 @@
  * (polled every second, so up to ~1 s late), the send rate, whether each shopper got it exactly once, and
  * the AWS requests the platform made per alert, counted by an SDK middleware on the handlers' own clients
  * (`lambdas/runtime/{dynamo,sqs,ses}.ts`; the platform runs in this process). The local runner's event-source
- * polling (ReceiveMessage / DeleteMessageBatch on its own SQS client) is counted apart: on AWS it is Lambda's
- * event source mapping, not the function's. The run is split where the allocation ends (no free stock left,
+ * polling (ReceiveMessage / DeleteMessageBatch on its own SQS client) is counted apart: on AWS Lambda's event
+ * source mapping makes it, not the function, but it is billed to the account, so the cost on AWS per 1 000
+ * alerts (lib/cost.ts, from the same counts per function) includes it. The run is split where the allocation ends (no free stock left,
  * no run holding the SKU): after it only the alerter works, which gives its cost per email; the allocation's
  * cost per backorder is what the first part spent less the emails it also sent, at that cost.
  *
- * Then the floor, once the platform is done: for each alert exactly what an alert cannot do without (one
+ * Then the floor (restock-floor.ts), once the platform is done: for each alert exactly what an alert cannot do without (one
  * conditional PutItem on the ledger, one SES SendRawEmail of a restock alert's size, a tenth of an SQS
  * SendMessageBatch), issued directly with the SDK at the alerter's concurrency (maxConcurrency × batchSize
  * records in flight). platform/floor compares the two send rates.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import {
-  CreateQueueCommand,
-  DeleteQueueCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { buildMime } from '../../lambdas/emails/mime';
-import type { RestockAlertMessage } from '../../lambdas/messages/alert';
-import { renderRestockAlert } from '../../lambdas/emails/restock';
-import { signatureHeader } from '../../lambdas/runtime/signature';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
 import { queues, type QueueName } from '../../lib/platform';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
-import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
+import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';
 import { Profiler, type ProfileSummary } from '../lib/profile';
 import { figuresOf } from '../lib/report';
-import {
-  countClientRequests,
-  countOtherSqsClients,
-  countsBetween,
-  type RequestCounts,
-} from '../lib/requests';
+import { meterAwsUsage } from '../lib/aws-usage';
+import { costFigures, costLines, costOf } from '../lib/cost';
+import { countClientRequests, countsBetween, type RequestCounts } from '../lib/requests';
 import { say, type Scenario } from '../lib/scenario';
 import { drainLeftovers } from '../lib/settle';
 import { sesWatcher } from '../lib/ses-store';
-import type { BenchStack } from '../lib/stack';
+import { runFloor } from './restock-floor';
+import { seedProduct, signedWebhook, statusesOf, warmUp } from './restock-setup';
 
 const SCENARIO = 'restock';
 const BACKORDERS = 10_000;
@@ -60,9 +48,13 @@ const QUICK_BACKORDERS = 1_000;
 const LARGE_BACKORDERS = 100_000;
 /** The issue's target: 10 000 restock emails within 60 s; a larger run is held to the same rate. */
 const TARGET_SECONDS_PER_10K = 60;
-/** One SES call plus one conditional write, plus a tenth of an SQS batch (2.1), with some room. */
-const TARGET_REQUESTS_PER_ALERT = 2.5;
-const TARGET_FLOOR_RATIO = 0.5;
+/** One SES call plus one conditional write, plus a tenth of an SQS batch (2.1), with a little room. */
+const TARGET_REQUESTS_PER_ALERT = 2.2;
+const TARGET_FLOOR_RATIO = 0.65;
+/** Dollars per 1 000 alerts on AWS, SES's own $0.10 excluded (lib/cost.ts). */
+const TARGET_DOLLARS_PER_1000 = 0.2;
+/** A nurture email's CPU (all processes) against a restock alert's, when both ran in this run. */
+const TARGET_NURTURE_CPU_RATIO = 1.5;
 const TIMEOUT_MS = 180_000;
 const LARGE_TIMEOUT_MS = 30 * 60_000;
 const POLL_MS = 1_000;
@@ -76,8 +68,6 @@ const WARM_UP = 1_000;
 const QUICK_WARM_UP = 200;
 /** What every restock alert's subject says (lambdas/emails/restock.ts). */
 const RESTOCK_SUBJECT = 'is back';
-const SENDER = 'Bench Shop <shop@bench.example>';
-const POSTAL_ADDRESS = '1 Bench Street, Testville';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const spaced = (n: number) => n.toLocaleString('en').replace(/,/g, ' ');
@@ -111,230 +101,6 @@ const sayProfile = (summary: ProfileSummary, alerts: number) => {
   say('  hottest functions (self time):');
   for (const f of summary.topFunctions.slice(0, 12)) say(`    ${f.percent.toFixed(1).padStart(5)}%  ${f.fn}`);
   say(`  profiles: ${summary.files.join(', ')}`);
-};
-
-export const seedProduct = async (stack: BenchStack, sku: string, run: string) => {
-  await stack.admin('PUT', '/api/admin/settings', {
-    backorders: { enabled: true, segments: ['b2c', 'b2b'] },
-    doubleOptIn: false,
-    sender: { from: SENDER, postalAddress: POSTAL_ADDRESS },
-  });
-  await stack.admin('PUT', `/api/admin/products/${sku}`, {
-    name: `Bench restock product ${run}`,
-    stock: 0,
-    backorders: { enabled: true, maxPerCustomer: 10 },
-  });
-};
-
-export const signedWebhook = (stack: BenchStack, body: string) =>
-  fetch(`${stack.url}/api/webhooks/inventory`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-signature': signatureHeader(stack.webhookSecret, body),
-    },
-    body,
-  });
-
-/**
- * A small restock through the platform, before anything is measured: DynamoDB Local's JVM, the handlers and
- * the SDK are then as warm for the measured run as they are for the floor that follows it (a cold DynamoDB
- * Local spends two to three times the CPU per write for its first few thousand).
- */
-export const warmUp = async (
-  stack: BenchStack,
-  dynamo: DynamoDBDocumentClient,
-  run: string,
-  count: number,
-) => {
-  const started = performance.now();
-  const sku = `BENCH-RESTOCK-WARM-${run}`.toUpperCase();
-  await seedProduct(stack, sku, `${run} (warm-up)`);
-  const rows = waitingBackorders(sku, new Array<number>(count).fill(1), { label: `restock-warm-${run}` });
-  const { tableNames, queueUrls } = stack.platform;
-  await batchWrite(
-    dynamo,
-    tableNames.backorders,
-    rows.map((b) => b.row),
-    BATCH_WRITE_PARALLEL,
-  );
-  const response = await signedWebhook(
-    stack,
-    JSON.stringify({ eventId: `bench-restock-warm-${run}`, sku, available: count }),
-  );
-  if (response.status !== 202) throw new Error(`the warm-up webhook answered ${response.status}`);
-  const deadline = performance.now() + 120_000;
-  for (;;) {
-    await sleep(250);
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableNames.products, Key: { sku }, ConsistentRead: true }),
-    );
-    const allocated = Number(Item?.stock) === 0 && !Item?.runId;
-    if (
-      allocated &&
-      (await stack.queueDepth(queueUrls.restock)) === 0 &&
-      (await stack.queueDepth(queueUrls.alert)) === 0
-    )
-      break;
-    if (performance.now() > deadline) throw new Error('the warm-up restock did not finish within 120 s');
-  }
-  return (performance.now() - started) / 1000;
-};
-
-/** Statuses of the SKU's backorders (a parallel scan of the run's own table, filtered on the SKU). */
-const statusesOf = async (
-  dynamo: DynamoDBDocumentClient,
-  table: string,
-  sku: string,
-): Promise<Map<string, string>> => {
-  const statuses = new Map<string, string>();
-  const segments = 4;
-  await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new ScanCommand({
-            TableName: table,
-            Segment: segment,
-            TotalSegments: segments,
-            FilterExpression: 'sku = :sku',
-            ProjectionExpression: 'id, #status',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sku': sku },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) statuses.set(String(item.id), String(item.status));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    }),
-  );
-  return statuses;
-};
-
-interface FloorResult {
-  alerts: number;
-  seconds: number;
-  rate: number;
-  concurrency: number;
-  requests: Record<string, number>;
-  mimeBytes: number;
-  cpu: CpuReport;
-  cpuMsPerAlert: Record<string, number>;
-}
-
-/**
- * The floor: per alert one conditional PutItem (a send claim's row, on the platform's ledger table under
- * `floor#…`), one SendRawEmail of a restock alert's size to an address no shopper has, and every tenth alert
- * one SendMessageBatch of ten to a scratch queue; `concurrency` alerts in flight, each with its own SDK
- * clients (not the handlers', so nothing here is counted as the platform's).
- */
-const runFloor = async (
-  stack: BenchStack,
-  options: { alerts: number; concurrency: number; run: string; sampleStatusUrl: string },
-): Promise<FloorResult> => {
-  const common = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb }),
-  );
-  const ses = new SESClient({ ...common, endpoint: stack.endpoints.ses });
-  const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
-  const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({ QueueName: `${stack.prefix}bench-floor-${options.run}` }),
-  );
-  const ledger = stack.platform.tableNames.ledger;
-  const address = `floor-${options.run}@floor.bench.example`;
-  const email = await renderRestockAlert({
-    shopper: { name: 'Shopper 0', email: address },
-    product: { name: `Bench restock product ${options.run}`, sku: `BENCH-RESTOCK-${options.run}` },
-    backorder: { quantity: 1, statusUrl: options.sampleStatusUrl },
-    postalAddress: POSTAL_ADDRESS,
-  });
-  // Subject marked, so it can never pass for a shopper's restock alert.
-  const raw = await buildMime(
-    {
-      from: SENDER,
-      to: { name: 'Shopper 0', address },
-      emailId: `floor#${options.run}`,
-    },
-    { ...email, subject: `[floor] ${email.subject}` },
-  );
-  // What an alert message weighs on the queue (lambdas/messages/alert.ts).
-  const messageBody = JSON.stringify({
-    kind: 'restock',
-    backorderId: '01JBENCHFLOOR000000000000000',
-    sku: `BENCH-RESTOCK-${options.run}`,
-    productName: `Bench restock product ${options.run}`,
-    quantity: 1,
-    email: address,
-    name: 'Shopper 0',
-    statusToken: randomBytes(32).toString('base64url'),
-    allocatedAt: new Date().toISOString(),
-  } satisfies RestockAlertMessage);
-  const requests = { PutItem: 0, SendRawEmail: 0, SendMessageBatch: 0 };
-  const cpu = new CpuAccount('bench process (floor)');
-  let next = 0;
-  let done = 0;
-  try {
-    cpu.start();
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (next < options.alerts) {
-          const i = next++;
-          const nowMs = Date.now();
-          await dynamo.send(
-            new PutCommand({
-              TableName: ledger,
-              Item: {
-                key: `floor#${options.run}#${i}`,
-                state: 'sending',
-                claimId: randomUUID(),
-                leaseUntil: nowMs + 60_000,
-                claimedAt: new Date(nowMs).toISOString(),
-                recipientKey: address,
-                backorderId: `floor-${i}`,
-                kind: 'restock',
-              },
-              ConditionExpression: 'attribute_not_exists(#key)',
-              ExpressionAttributeNames: { '#key': 'key' },
-            }),
-          );
-          requests.PutItem++;
-          await ses.send(new SendRawEmailCommand({ RawMessage: { Data: raw } }));
-          requests.SendRawEmail++;
-          if (++done % 10 === 0) {
-            await sqs.send(
-              new SendMessageBatchCommand({
-                QueueUrl,
-                Entries: Array.from({ length: 10 }, (_, n) => ({ Id: String(n), MessageBody: messageBody })),
-              }),
-            );
-            requests.SendMessageBatch++;
-          }
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    cpu.stop();
-    const report = cpu.report();
-    return {
-      alerts: options.alerts,
-      seconds,
-      rate: options.alerts / seconds,
-      concurrency: options.concurrency,
-      requests,
-      mimeBytes: raw.length,
-      cpu: report,
-      cpuMsPerAlert: cpuPerRequest(report, options.alerts),
-    };
-  } finally {
-    await sqs.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined);
-    dynamo.destroy();
-    ses.destroy();
-    sqs.destroy();
-  }
 };
 
 export const restockScenario: Scenario = {
@@ -375,7 +141,8 @@ export const restockScenario: Scenario = {
       import('../../lambdas/runtime/ses'),
     ]);
     const handlerRequests = countClientRequests([handlerDynamo, handlerSqs, handlerSes]);
-    const runnerRequests = countOtherSqsClients([handlerSqs, stack.clients.sqs], stack.prefix);
+    // Per function, with what AWS bills; its SQS wrapper counts the runner's event-source polling too.
+    const usage = await meterAwsUsage(stack);
     const profiler = context.options.profile
       ? new Profiler(context.options.resultsDir, 'restock')
       : undefined;
@@ -443,7 +210,7 @@ export const restockScenario: Scenario = {
       let allocationEnd: { seconds: number; emails: number; requests: RequestCounts } | undefined;
       await profiler?.start();
       handlerRequests.start();
-      runnerRequests.start();
+      usage.start();
       cpu.start();
       allocationCpu.start();
       const started = performance.now();
@@ -513,9 +280,12 @@ export const restockScenario: Scenario = {
         queueUrls.alert,
         Math.max(1000, SETTLE_TIMEOUT_MS - (performance.now() - settleStarted)),
       );
+      // The alerts' SES events too (the feedback function reads them), so they are counted with the alerts.
+      await stack.drain(queueUrls.feedback, 10_000);
       await watcher.poll();
       const handler: RequestCounts = handlerRequests.stop();
-      const runner = runnerRequests.stop();
+      const used = usage.stop();
+      const runner = used.polling;
       const countedSeconds = elapsed();
       const settleSeconds = (performance.now() - settleStarted) / 1000;
       const stillQueued = restockLeft.left + alertLeft.left;
@@ -641,6 +411,9 @@ export const restockScenario: Scenario = {
         `  alert queue: ${alertReceives.nonEmpty} non-empty receives of ${alertReceives.calls}, ` +
           `${meanAlertBatch.toFixed(1)} alerts per batch on average`,
       );
+      // Webhook to queues drained: the allocation, the alerter, the webhook's own invocation, the SES events.
+      const cost = costOf(used, received, 'restock alerts', ['restock', 'alert', 'feedback']);
+      for (const line of costLines(cost)) say(line);
       say(`CPU, webhook to last email: ${formatCpu(cpuReport)}`);
       say(`  CPU ms per alert: ${perLabel(cpuMsPerAlert)}`);
       if (phases) {
@@ -699,6 +472,14 @@ export const restockScenario: Scenario = {
           `${floorCpuMs.toFixed(1)} ms: floor/platform = ${cpuRatio.toFixed(2)}; other processes took ` +
           `${cpuReport.othersPercent.toFixed(0)}% of a core during the platform run, ${floor.cpu.othersPercent.toFixed(0)}% during the floor`,
       );
+      // The nurture scenario, when it ran before in this run, left its CPU per email of all processes.
+      const nurtureCpuMs = context.earlier('nurture')?.allProcessCpuMsPerEmail;
+      const nurtureRatio = typeof nurtureCpuMs === 'number' ? nurtureCpuMs / platformCpuMs : undefined;
+      if (nurtureRatio !== undefined)
+        say(
+          `a nurture email (this run's nurture scenario) costs ${(nurtureCpuMs as number).toFixed(1)} ms of CPU over ` +
+            `all processes, a restock alert ${platformCpuMs.toFixed(1)} ms: ${nurtureRatio.toFixed(2)} ×`,
+        );
 
       context.detail('plan', {
         backorders: count,
@@ -743,6 +524,8 @@ export const restockScenario: Scenario = {
       context.detail('cpu', { report: cpuReport, cpuMsPerAlert });
       if (phases) context.detail('phases', phases);
       context.detail('floor', { ...floor, ratio, cpuRatio, platformCpuMs, floorCpuMs });
+      context.detail('cost', cost);
+      context.detail('usage', used);
       if (profile) context.detail('profile', profile);
 
       const figure = figuresOf(SCENARIO);
@@ -798,6 +581,15 @@ export const restockScenario: Scenario = {
         figure('platform / floor by CPU per alert', cpuRatio, '', {
           note: `floor ${floorCpuMs.toFixed(1)} ms ÷ platform ${platformCpuMs.toFixed(1)} ms, all bench processes`,
         }),
+        ...(nurtureRatio === undefined
+          ? []
+          : [
+              figure('nurture email CPU / restock alert CPU', nurtureRatio, '', {
+                target: { op: '<=', value: TARGET_NURTURE_CPU_RATIO },
+                note: `all processes: ${(nurtureCpuMs as number).toFixed(1)} ms ÷ ${platformCpuMs.toFixed(1)} ms`,
+              }),
+            ]),
+        ...costFigures(figure, cost, TARGET_DOLLARS_PER_1000),
         figure('bench-process CPU per alert', cpuMsPerAlert[label] ?? Number.NaN, 'ms'),
         figure('DynamoDB Local CPU per alert', cpuMsPerAlert['DynamoDB Local'] ?? Number.NaN, 'ms'),
         figure('SES emulator CPU per alert', cpuMsPerAlert['SES emulator'] ?? Number.NaN, 'ms'),
@@ -835,7 +627,7 @@ export const restockScenario: Scenario = {
       ];
     } finally {
       handlerRequests.remove();
-      runnerRequests.restore();
+      usage.remove();
       profiler?.close();
       dynamo.destroy();
     }

@@ -18,7 +18,7 @@
  * Rendering is synchronous: the time measured is this email's own, never that of other work interleaved on
  * the event loop, and a busy instance does not make a sound template look slow.
  */
-import { Context, toValue, toValueSync, type Liquid } from 'liquidjs';
+import { Context, toValue, toValueSync, type Liquid, type Template } from 'liquidjs';
 
 export const RENDER_TIME_LIMIT_MS = 100;
 /** The output limit covers the subject, HTML and text the templates produce together (see LimitedOutput). */
@@ -100,6 +100,25 @@ export const liquidMessage = (error: unknown): string => {
 };
 
 /**
+ * Parsed templates kept per engine, by their source: a campaign step sent to ten thousand shoppers is parsed
+ * once per instance, not once per email (a parsed template is not changed by rendering it). Bounded, oldest
+ * out first; a template that fails to parse is not kept, so it is refused each time as before.
+ */
+const PARSED_KEPT = 64;
+const parsedBy = new WeakMap<Liquid, Map<string, Template[]>>();
+
+const parsed = (engine: Liquid, source: string): Template[] => {
+  let kept = parsedBy.get(engine);
+  if (!kept) parsedBy.set(engine, (kept = new Map()));
+  const found = kept.get(source);
+  if (found) return found;
+  const templates = engine.parse(source);
+  if (kept.size >= PARSED_KEPT) kept.delete(kept.keys().next().value as string);
+  kept.set(source, templates);
+  return templates;
+};
+
+/**
  * One email's budget. Each `render` parses and renders one part; the time runs from the first part's start,
  * the output is counted across parts.
  */
@@ -111,7 +130,7 @@ export const renderBudget = () => {
 
   const render = (engine: Liquid, source: string, variables: object, part: TemplatePart): string => {
     try {
-      const templates = engine.parse(source);
+      const templates = parsed(engine, source);
       const context = new Context(
         variables,
         engine.options,

@@ -7,7 +7,6 @@ import middy from '@middy/core';
 import { enrolmentJob } from '../messages/enrolment';
 import { logger } from '../runtime/logger';
 import { consumeEach } from '../runtime/queue-consumer';
-import { runEnrolmentJob } from '../use-cases/enrol-audience';
 
 export const enrolAudiences = consumeEach({
   queue: 'enrolment',
@@ -16,6 +15,8 @@ export const enrolAudiences = consumeEach({
   // minutes), so its five tries span half an hour before the dead-letter queue.
   isTransient: () => false,
   handle: async (job) => {
+    // Loaded with the first job rather than with the function: it brings the stores and the AWS SDK.
+    const { runEnrolmentJob } = await import('../use-cases/enrol-audience');
     const result = await runEnrolmentJob(job);
     logger.debug('enrolment page done', { ...result });
   },

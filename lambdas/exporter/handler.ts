@@ -7,12 +7,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../runtime/logger';
 import { streamedApiHandler } from '../runtime/streamed-http';
-import { admitCaller } from '../use-cases/access';
-import { identifyCaller } from '../use-cases/identify-caller';
 import { routes } from './routes';
 
 const api = streamedApiHandler(routes, {
-  admit: async (headers, routeKey) => admitCaller(await identifyCaller(headers.authorization), routeKey),
+  // Loaded with the first request (the caller's API key is read from DynamoDB), not with the function.
+  admit: async (headers, routeKey) => {
+    const [{ identifyCaller }, { admitCaller }] = await Promise.all([
+      import('../use-cases/identify-caller'),
+      import('../use-cases/access'),
+    ]);
+    return admitCaller(await identifyCaller(headers.authorization), routeKey);
+  },
 });
 
 export const dispatch = api.dispatch;

@@ -3,14 +3,19 @@
  * read (lambdas/use-cases/csv-exports.ts). Apart from the handler module, which Lambda's streaming runtime
  * wraps when it loads, so the routes can be listed without that runtime (test/unit/platform-description.test.ts).
  */
-import { CSV_CONTENT_TYPE } from '../domain/csv';
 import { streamedFile, type StreamedRoute } from '../runtime/streamed-http';
-import { backordersExport, productsExport } from '../use-cases/csv-exports';
+
+/** The exports and the CSV writer, loaded with the first file asked for rather than with the function. */
+const csvExports = () => Promise.all([import('../use-cases/csv-exports'), import('../domain/csv')]);
 
 export const routes: Record<string, StreamedRoute> = {
-  'GET /api/admin/products.csv': async (request) =>
-    streamedFile(request, { contentType: CSV_CONTENT_TYPE, ...productsExport() }),
+  'GET /api/admin/products.csv': async (request) => {
+    const [{ productsExport }, { CSV_CONTENT_TYPE }] = await csvExports();
+    return streamedFile(request, { contentType: CSV_CONTENT_TYPE, ...productsExport() });
+  },
 
-  'GET /api/admin/backorders.csv': async (request) =>
-    streamedFile(request, { contentType: CSV_CONTENT_TYPE, ...backordersExport(request.query) }),
+  'GET /api/admin/backorders.csv': async (request) => {
+    const [{ backordersExport }, { CSV_CONTENT_TYPE }] = await csvExports();
+    return streamedFile(request, { contentType: CSV_CONTENT_TYPE, ...backordersExport(request.query) });
+  },
 };

@@ -9,8 +9,12 @@ import middy from '@middy/core';
 import { parseSesFeedback, type EmailFeedback } from '../domain/ses-feedback';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
-import { SendNotSettled, sendRecordsOf } from '../store/send-events-store';
-import { recordEmailFeedback } from '../use-cases/record-email-feedback';
+
+/**
+ * The ledger's store and the feedback's use-case, loaded with the first batch rather than with the function
+ * (they bring the AWS SDK); the store is kept, so a failure can be told apart by its class.
+ */
+let sendEvents: typeof import('../store/send-events-store') | undefined;
 
 /**
  * Most of the queue is Send events (one per email), nearly all for sends their worker recorded already: the
@@ -18,6 +22,7 @@ import { recordEmailFeedback } from '../use-cases/record-email-feedback';
  * each record reads its own.
  */
 const readSendRecords = async (
+  sendRecordsOf: (emailIds: string[]) => Promise<Map<string, Record<string, unknown> | null>>,
   feedback: readonly EmailFeedback[],
 ): Promise<Map<string, Record<string, unknown> | null> | undefined> => {
   const emailIds = feedback.flatMap((f) => (f.kind === 'sent' ? [f.emailId] : []));
@@ -29,9 +34,19 @@ export const handleFeedback = consumeBatch({
   queue: 'feedback',
   readBody: parseSesFeedback,
   // Expected: a send still held by its worker comes back when the worker had its time.
-  retryAfterSeconds: (error) => (error instanceof SendNotSettled ? error.retryAfterSeconds : undefined),
+  retryAfterSeconds: (error) =>
+    sendEvents !== undefined && error instanceof sendEvents.SendNotSettled
+      ? error.retryAfterSeconds
+      : undefined,
   handleBatch: async (batch) => {
-    const sendRecords = await readSendRecords(batch.map(({ message }) => message));
+    const [{ sendRecordsOf }, { recordEmailFeedback }] = await Promise.all([
+      import('../store/send-events-store').then((loaded) => (sendEvents = loaded)),
+      import('../use-cases/record-email-feedback'),
+    ]);
+    const sendRecords = await readSendRecords(
+      sendRecordsOf,
+      batch.map(({ message }) => message),
+    );
     return Promise.allSettled(
       batch.map(async ({ message, record }) => {
         const outcome = await recordEmailFeedback(message, sendRecords);

@@ -7,12 +7,13 @@ import middy from '@middy/core';
 import { holdMessage } from '../messages/hold';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
-import { keepHolds } from '../use-cases/keep-holds';
 
 export const keepDueHolds = consumeBatch({
   queue: 'hold',
   schema: holdMessage,
-  handleBatch: (batch) => keepHolds(batch.map(({ message }) => message)),
+  // Loaded with the first batch rather than with the function: it brings the stores and the AWS SDK.
+  handleBatch: async (batch) =>
+    (await import('../use-cases/keep-holds')).keepHolds(batch.map(({ message }) => message)),
 });
 
 export const handler = middy(keepDueHolds).use(injectLambdaContext(logger));

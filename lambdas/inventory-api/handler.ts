@@ -11,8 +11,6 @@ import { SIGNATURE_HEADER, signedRequestFingerprint, verifySignature } from '../
 import { inventoryWebhookSecret } from '../runtime/secrets';
 import type { ConnectorName } from '../domain/connectors';
 import { MAX_STORE_BODY_BYTES } from '../domain/store-webhooks';
-import { receiveInventory } from '../use-cases/inventory';
-import { receiveStoreDelivery } from '../use-cases/store-delivery';
 
 const INVENTORY = 'POST /api/webhooks/inventory';
 
@@ -24,16 +22,21 @@ const STORE_ROUTES: Record<string, ConnectorName> = {
 
 const storeRoute =
   (connector: ConnectorName): RouteHandler =>
-  async ({ headers, rawBytes }) =>
-    json(200, await receiveStoreDelivery(connector, headers, rawBytes));
+  async ({ headers, rawBytes }) => {
+    // Loaded on a store's first delivery, as the ERP's route loads its own: a cold start pays for one.
+    const { receiveStoreDelivery } = await import('../use-cases/store-delivery');
+    return json(200, await receiveStoreDelivery(connector, headers, rawBytes));
+  };
 
 export const routes: Record<string, RouteHandler> = {
   // Reached only once `authenticate` below verified the signature: a replay of this very request is a no-op.
-  [INVENTORY]: async ({ body, headers, rawBody }) =>
-    json(
+  [INVENTORY]: async ({ body, headers, rawBody }) => {
+    const { receiveInventory } = await import('../use-cases/inventory');
+    return json(
       202,
       await receiveInventory(body, Date.now(), signedRequestFingerprint(headers[SIGNATURE_HEADER], rawBody)),
-    ),
+    );
+  },
   ...Object.fromEntries(Object.entries(STORE_ROUTES).map(([key, connector]) => [key, storeRoute(connector)])),
 };
 

@@ -8,18 +8,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { apiHandler, json, redirect, textBody, type ApiRequest, type RouteHandler } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { checkHealth } from '../use-cases/health';
-import { signUp } from '../use-cases/signup';
-import { cancelAsShopper, countStepClick, findWithToken, shopperView } from '../use-cases/shopper-backorder';
-import { keepPlace } from '../use-cases/keep-place';
-import { productPage, productVariants } from '../use-cases/product-page';
-import { eraseShopperData, exportFileName, exportShopperData } from '../use-cases/shopper-data';
-import { confirmMarketingConsent, unsubscribe } from '../use-cases/marketing-consent';
-import { emailMyLinks } from '../use-cases/shopper-links';
-import { followClaimLink } from '../use-cases/checkout-claims';
 import { NotFoundError } from '../runtime/errors';
-import { corsFor } from '../use-cases/cors';
 import { isLocale } from '../../i18n/locales';
+
+/*
+ * Each route loads its use-case module when it is first called, not when the function loads: a cold start
+ * pays for what the request it serves needs (its stores, the AWS SDK clients they use, their schemas), not for
+ * every route's. The bundle still holds them all (esbuild runs each module's body on its first import).
+ */
+const shopperBackorder = () => import('../use-cases/shopper-backorder');
+const shopperData = () => import('../use-cases/shopper-data');
+const marketingConsent = () => import('../use-cases/marketing-consent');
 
 /** The link token of a backorder request: the bearer header wins over the query string. */
 const linkToken = ({ headers, query }: ApiRequest): string | undefined => {
@@ -48,7 +47,10 @@ const openApi = (): Promise<string> =>
 const preflight: RouteHandler = async () => ({ status: 204 });
 
 export const routes: Record<string, RouteHandler> = {
-  'GET /api/health': async () => json(200, await checkHealth()),
+  'GET /api/health': async () => {
+    const { checkHealth } = await import('../use-cases/health');
+    return json(200, await checkHealth());
+  },
 
   // Public by design: it describes every route and schema, and holds no secret, setting or data.
   'GET /api/openapi.json': async () =>
@@ -56,12 +58,18 @@ export const routes: Record<string, RouteHandler> = {
       'cache-control': `public, max-age=${OPENAPI_MAX_AGE_SECONDS}`,
     }),
 
-  'GET /api/products/{sku}': async ({ pathParameters }) => json(200, await productPage(pathParameters.sku)),
+  'GET /api/products/{sku}': async ({ pathParameters }) => {
+    const { productPage } = await import('../use-cases/product-page');
+    return json(200, await productPage(pathParameters.sku));
+  },
 
-  'GET /api/products/by-product/{productId}': async ({ pathParameters }) =>
-    json(200, await productVariants(pathParameters.productId)),
+  'GET /api/products/by-product/{productId}': async ({ pathParameters }) => {
+    const { productVariants } = await import('../use-cases/product-page');
+    return json(200, await productVariants(pathParameters.productId));
+  },
 
   'POST /api/backorders': async ({ body, sourceIp, remainingMs, headers }) => {
+    const { signUp } = await import('../use-cases/signup');
     const { created, backorder } = await signUp(body, sourceIp, {
       remainingMs,
       acceptLanguage: headers['accept-language'],
@@ -70,6 +78,7 @@ export const routes: Record<string, RouteHandler> = {
   },
 
   'GET /api/backorders/{id}': async (request) => {
+    const { findWithToken, shopperView, countStepClick } = await shopperBackorder();
     const linked = await findWithToken(request.pathParameters.id, linkToken(request));
     // Opened from a nurture email: the step's click is counted (once per backorder).
     const [view] = await Promise.all([shopperView(linked), countStepClick(linked, request.query.via)]);
@@ -78,6 +87,10 @@ export const routes: Record<string, RouteHandler> = {
 
   // Everything stored about the shopper, as a file to keep (an email link only).
   'GET /api/backorders/{id}/export': async (request) => {
+    const [{ findWithToken }, { exportShopperData, exportFileName }] = await Promise.all([
+      shopperBackorder(),
+      shopperData(),
+    ]);
     const linked = await findWithToken(request.pathParameters.id, linkToken(request));
     return json(200, await exportShopperData(linked), {
       'content-disposition': `attachment; filename="${exportFileName(linked.backorder.id)}"`,
@@ -86,10 +99,13 @@ export const routes: Record<string, RouteHandler> = {
 
   // Erases the shopper's personal data everywhere (an email link only); repeating it answers the same (and
   // completes a half-done one).
-  'DELETE /api/backorders/{id}': async (request) =>
-    json(200, await eraseShopperData(request.pathParameters.id, linkToken(request))),
+  'DELETE /api/backorders/{id}': async (request) => {
+    const { eraseShopperData } = await shopperData();
+    return json(200, await eraseShopperData(request.pathParameters.id, linkToken(request)));
+  },
 
   'POST /api/backorders/{id}/cancel': async (request) => {
+    const { findWithToken, cancelAsShopper } = await shopperBackorder();
     const { backorder } = await findWithToken(request.pathParameters.id, linkToken(request));
     const cancelled = await cancelAsShopper(backorder);
     return json(200, { id: cancelled.id, status: cancelled.status });
@@ -97,29 +113,40 @@ export const routes: Record<string, RouteHandler> = {
 
   // "Keep my place": the answer to an expected-date update that asked (harmless to repeat).
   'POST /api/backorders/{id}/keep': async (request) => {
+    const [{ findWithToken }, { keepPlace }] = await Promise.all([
+      shopperBackorder(),
+      import('../use-cases/keep-place'),
+    ]);
     const { backorder } = await findWithToken(request.pathParameters.id, linkToken(request));
     return json(200, await keepPlace(backorder));
   },
 
   // "Complete your order" (an allocated reservation's link): to the shop's checkout, or to the status page.
   // Never cached (each click is the shopper's own), and the link's token is not passed on as a referrer.
-  'GET /r/{id}': async (request) =>
-    redirect(await followClaimLink(request.pathParameters.id, linkToken(request)), 302, {
+  'GET /r/{id}': async (request) => {
+    const { followClaimLink } = await import('../use-cases/checkout-claims');
+    return redirect(await followClaimLink(request.pathParameters.id, linkToken(request)), 302, {
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
-    }),
+    });
+  },
 
   // Always the same answer, whether or not the address has backorders: nothing to learn by asking.
-  'POST /api/links': async ({ body, sourceIp }) => json(202, await emailMyLinks(body, sourceIp)),
+  'POST /api/links': async ({ body, sourceIp }) => {
+    const { emailMyLinks } = await import('../use-cases/shopper-links');
+    return json(202, await emailMyLinks(body, sourceIp));
+  },
 
   // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" as a form; the page posts nothing.
   'POST /api/unsubscribe': async ({ query }) => {
+    const { unsubscribe } = await marketingConsent();
     await unsubscribe(query.token);
     return json(200, { unsubscribed: true });
   },
 
   // Opened from the confirmation email in a browser: confirm, then show the outcome on the confirm page.
   'GET /api/confirm': async ({ query }) => {
+    const { confirmMarketingConsent } = await marketingConsent();
     let result: string;
     try {
       result = await confirmMarketingConsent(query.token);
@@ -138,6 +165,10 @@ export const routes: Record<string, RouteHandler> = {
   'OPTIONS /api/links': preflight,
 };
 
-const api = apiHandler(routes, { formRoutes: ['POST /api/unsubscribe'], cors: corsFor });
+const api = apiHandler(routes, {
+  formRoutes: ['POST /api/unsubscribe'],
+  // Asked for every request, but it reads the settings (DynamoDB) only for one from another page's origin.
+  cors: async (question) => (await import('../use-cases/cors')).corsFor(question),
+});
 export const dispatch = api.dispatch;
 export const handler = api.handler.use(injectLambdaContext(logger));

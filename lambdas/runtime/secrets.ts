@@ -4,7 +4,6 @@
  * Powertools' parameters utility and cached for five minutes, so a rotated secret takes effect without a
  * deployment; locally the runner passes the secret itself (lambdas/runtime/config.ts `secretSource`).
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError, secretSource } from './config';
 
 const readSecret = async (
@@ -12,6 +11,10 @@ const readSecret = async (
 ): Promise<string> => {
   const source = secretSource(name);
   if ('secret' in source) return source.secret;
+  // Loaded on the first read of a deployed secret, not with the function: it brings the Secrets Manager
+  // client (about 100 ms of a cold start), which the local runner never needs. Its cache lives in the
+  // module, so it is loaded once and kept.
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
   const secret = await getSecret(source.arn, { maxAge: 300 });
   if (typeof secret !== 'string' || secret.length === 0)
     throw new ConfigError(`The secret in ${name} is empty`);

@@ -66,3 +66,47 @@ export const transactWrite = async (
     }
   }
 };
+
+const MAX_TRANSACT_ITEMS = 100;
+
+const itemOf = (input: UpdateCommandInput): string => `${input.TableName}\u0000${JSON.stringify(input.Key)}`;
+
+/**
+ * Independent conditional updates (a batch's email links, its sequences moving on, a sweep's leases) in one
+ * request while every condition holds: one transaction of up to 100. When it is cancelled (one condition
+ * failed, a conflict), nothing was written and each is run on its own, so one refused update never holds
+ * back the others. Answers, per update, whether it was written. Updates of the same item cannot share a
+ * transaction: a chunk that names one twice runs its updates one by one.
+ */
+export const updateEachIfHolds = async (inputs: readonly UpdateCommandInput[]): Promise<boolean[]> => {
+  const written: boolean[] = [];
+  for (let at = 0; at < inputs.length; at += MAX_TRANSACT_ITEMS) {
+    const chunk = inputs.slice(at, at + MAX_TRANSACT_ITEMS);
+    const together = chunk.length > 1 && new Set(chunk.map(itemOf)).size === chunk.length;
+    if (chunk.length === 1 || !together) {
+      written.push(...(await Promise.all(chunk.map(updateIfHolds))));
+      continue;
+    }
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: chunk.map((input) => ({
+            Update: {
+              TableName: input.TableName,
+              Key: input.Key,
+              UpdateExpression: input.UpdateExpression,
+              ConditionExpression: input.ConditionExpression,
+              ExpressionAttributeNames: input.ExpressionAttributeNames,
+              ExpressionAttributeValues: input.ExpressionAttributeValues,
+            },
+          })),
+        }),
+      );
+      written.push(...chunk.map(() => true));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      written.push(...(await Promise.all(chunk.map(updateIfHolds))));
+    }
+  }
+  return written;
+};

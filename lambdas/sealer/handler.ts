@@ -8,8 +8,6 @@ import middy from '@middy/core';
 import { sealMessage } from '../messages/seal';
 import { logger } from '../runtime/logger';
 import { consumeEach } from '../runtime/queue-consumer';
-import { readSummary } from '../store/queue-rows';
-import { sealBooksBelow } from '../store/queue-sealing';
 
 /** A book that can still take tickets (a block leased in the last seconds): try again shortly. */
 export class BookStillOpen extends Error {
@@ -21,6 +19,11 @@ export const sealBooks = consumeEach({
   schema: sealMessage,
   retryAfterSeconds: (error) => (error instanceof BookStillOpen ? 3 : undefined),
   handle: async ({ sku, below }) => {
+    // Loaded with the first message rather than with the function: they bring the AWS SDK.
+    const [{ sealBooksBelow }, { readSummary }] = await Promise.all([
+      import('../store/queue-sealing'),
+      import('../store/queue-rows'),
+    ]);
     const sealed = await sealBooksBelow(sku, below);
     if (sealed > 0) logger.info('books sealed', { sku, sealed });
     if ((await readSummary(sku)).sealedBelow < below) throw new BookStillOpen(`${sku}: books below ${below}`);

@@ -10,19 +10,31 @@ import middy from '@middy/core';
 import { emailQueueMessage, type EmailQueueMessage } from '../messages/email';
 import { logger } from '../runtime/logger';
 import { consumeEach } from '../runtime/queue-consumer';
-import { planDelivery } from '../use-cases/plan-delivery';
-import { sendPlannedEmail } from '../use-cases/queued-email';
 
-const plan = (message: EmailQueueMessage) => {
-  if (message.kind !== 'nurture') return planDelivery(message);
-  logger.info('nurture step on the email queue left to the sweeper, which queues it on the nurture queue');
-  return Promise.resolve(null);
+const plan = async (message: EmailQueueMessage) => {
+  if (message.kind === 'nurture') {
+    logger.info('nurture step on the email queue left to the sweeper, which queues it on the nurture queue');
+    return null;
+  }
+  const { planDelivery } = await import('../use-cases/plan-delivery');
+  return planDelivery(message);
 };
+
+let sending: Promise<(message: EmailQueueMessage) => Promise<void>> | undefined;
+/**
+ * The mailer, loaded with the first message rather than with the function (the planners, the stores, the
+ * template engine, the MIME writer and the AWS SDK clients come with it), and made once per instance,
+ * however many messages of the first batch ask for it at once.
+ */
+const sendEmail = () =>
+  (sending ??= import('../use-cases/queued-email').then(({ sendPlannedEmail }) =>
+    sendPlannedEmail('email', plan),
+  ));
 
 export const sendEmails = consumeEach({
   queue: 'email',
   schema: emailQueueMessage,
-  handle: sendPlannedEmail('email', plan),
+  handle: async (message) => (await sendEmail())(message),
 });
 
 export const handler = middy(sendEmails).use(injectLambdaContext(logger));

@@ -11,17 +11,16 @@
  *   given back). A worker that dies mid-page leaves a reservation the next worker finishes, so units are never
  *   lost and never spent twice.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { conditionFailedAt, transactWrite, isConditionFailure } from '../runtime/transact';
-import { listPartitions, type Backorder } from '../domain/backorder';
+import { listPartitions } from '../domain/backorder';
 import type { CounterChanges } from '../domain/statistics';
 import type { WaitingDemand } from '../domain/allocation';
 import { mergedPage } from './merged-query';
+import { indexReads, queryIndex } from './index-reads';
 import { counterUpdates } from './stats-store';
-import { dropOrderHold, startingHold } from './hold-store';
 import type { CheckoutSettings } from '../domain/checkout';
 
 export interface Reservation {
@@ -245,12 +244,12 @@ export const waitingPage = async (
 ): Promise<WaitingPage> => {
   const partitions = listPartitions(sku);
   const { items, cursor: next } = await mergedPage({
-    shards: partitions.map((value) => ({
-      TableName: tableName('backorders'),
-      IndexName: 'waitingBySku',
-      KeyConditionExpression: 'skuShard = :shard',
-      ExpressionAttributeValues: { ':shard': value },
-    })),
+    shards: partitions.map((value) =>
+      queryIndex(indexReads.waitingQueue, {
+        KeyConditionExpression: 'skuShard = :shard',
+        ExpressionAttributeValues: { ':shard': value },
+      }),
+    ),
     partitions,
     keys: { partition: 'skuShard', sort: 'waitingKey', id: 'id' },
     limit,
@@ -260,86 +259,4 @@ export const waitingPage = async (
     items: items.map((item) => ({ id: item.id as string, quantity: Number(item.quantity) })),
     cursor: next ?? undefined,
   };
-};
-
-export type AllocationOutcome =
-  | { outcome: 'allocated'; backorder: Backorder }
-  /** Allocated by this same reservation earlier (a retried page): the alert may still be owed. */
-  | { outcome: 'ours-already'; backorder: Backorder }
-  | { outcome: 'gone' };
-
-/**
- * Moves one backorder from waiting to allocated for a reservation, in one conditional write that also adds
- * the hash of the email link its restock alert will carry. A backorder cancelled (or fulfilled) meanwhile
- * stays as it is: its units go back.
- */
-export const allocateBackorder = async (
-  id: string,
-  ref: string,
-  statusTokenHash: string,
-  at: string,
-  /** How long a reservation's units are held for the shopper to order; undefined: until fulfilled or cancelled. */
-  holdMs?: number,
-): Promise<AllocationOutcome> => {
-  const hold = holdMs === undefined ? {} : startingHold(id, Date.parse(at), holdMs);
-  try {
-    const { Attributes } = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName('backorders'),
-        Key: { id },
-        UpdateExpression:
-          'SET #status = :allocated, updatedAt = :at, allocatedAt = :at, allocationRef = :ref, ' +
-          'events = list_append(events, :event), ' +
-          'emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)' +
-          Object.keys(hold)
-            .map((name) => `, ${name} = :${name}`)
-            .join('') +
-          ' REMOVE waitingKey',
-        ConditionExpression: '#status = :waiting',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':allocated': 'allocated',
-          ':waiting': 'waiting',
-          ':at': at,
-          ':ref': ref,
-          ':event': [{ at, type: 'allocated', by: 'system' }],
-          ':hash': [statusTokenHash],
-          ':none': [],
-          ...Object.fromEntries(Object.entries(hold).map(([name, value]) => [`:${name}`, value])),
-        },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    const allocated = withoutIndexKeys(Attributes ?? {});
-    // A paid order is never held (the queue's index projects no kind, so the write above cannot tell): its
-    // hold goes again at once, and the expiry's own condition never applies to an order meanwhile.
-    if (holdMs !== undefined && allocated.kind === 'order')
-      return { outcome: 'allocated', backorder: withoutIndexKeys(await dropOrderHold(id)) };
-    return { outcome: 'allocated', backorder: allocated };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const old = (error as ConditionalCheckFailedException).Item as Record<string, unknown> | undefined;
-    // The low-level item comes back in attribute-value form; only its reference decides.
-    const raw = old?.allocationRef as string | { S?: string } | undefined;
-    const oldRef = typeof raw === 'string' ? raw : raw?.S;
-    if (oldRef !== ref) return { outcome: 'gone' };
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName('backorders'), Key: { id }, ConsistentRead: true }),
-    );
-    return Item ? { outcome: 'ours-already', backorder: withoutIndexKeys(Item) } : { outcome: 'gone' };
-  }
-};
-
-const withoutIndexKeys = (item: Record<string, unknown>): Backorder => {
-  const {
-    waitingKey: _w,
-    skuShard: _s,
-    listPartition: _l,
-    allocationRef: _r,
-    holdBucket: _b,
-    holdDueKey: _k,
-    ...backorder
-  } = item;
-  return backorder as unknown as Backorder;
 };

@@ -3,13 +3,19 @@
  * in order by merged-query.ts), or of one shopper (one partition). A status, or a SKU within a shopper's
  * backorders, narrows any of them as a filter. Every page of a listing in turn, for the console's CSV export;
  * and every backorder of one shopper, for their data export and erasure.
+ *
+ * The three listing indexes project keys only: the backorder is written far more often (each email's link,
+ * the allocation, every status change) than it is listed, and an index that projected what a listing shows
+ * would be rewritten by each of those writes. So a listing reads the index's keys, then the rows by key, one
+ * batch per round of shard reads, and its filters are conditions on those rows (as they are now, not as the
+ * eventually consistent index last saw them).
  */
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../runtime/config';
 import { listPartitions, type Backorder, type BackorderStatus } from '../domain/backorder';
 import { mergedPage, mergedPages } from './merged-query';
 import { toBackorder } from './backorder-store';
 import { everyQueryPage } from './every-page';
+import { indexReads, queryIndex, rowsOfEntries, type IndexRead } from './index-reads';
 
 export interface BackorderFilter {
   sku?: string;
@@ -25,36 +31,36 @@ export interface BackorderPage {
 }
 
 interface Listing {
-  index: string;
+  read: IndexRead;
   partition: string;
   partitions: string[];
 }
 
 const listingOf = (filter: Pick<BackorderFilter, 'sku' | 'emailKey'>): Listing =>
   filter.emailKey
-    ? { index: 'byEmail', partition: 'emailKey', partitions: [filter.emailKey] }
+    ? { read: indexReads.shopperListing, partition: 'emailKey', partitions: [filter.emailKey] }
     : filter.sku
-      ? { index: 'bySku', partition: 'skuShard', partitions: listPartitions(filter.sku) }
-      : { index: 'byCreated', partition: 'listPartition', partitions: listPartitions('all') };
+      ? { read: indexReads.skuListing, partition: 'skuShard', partitions: listPartitions(filter.sku) }
+      : { read: indexReads.allListing, partition: 'listPartition', partitions: listPartitions('all') };
 
-interface RowFilter {
-  conditions: string[];
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-}
+/** A condition on the backorder itself (as stored, read by key), which a listing's rows must meet. */
+type RowFilter = (row: Record<string, unknown>) => boolean;
 
-/** The listing's query of each of its shards, narrowed by conditions on the rows themselves (joined with AND). */
+const everyRow: RowFilter = () => true;
+
+/** The listing's query of each of its shards (keys only), and its rows read by key, narrowed by `filter`. */
 const shardQueries = (listing: Listing, filter: RowFilter) => ({
-  shards: listing.partitions.map((value): QueryCommandInput => ({
-    TableName: tableName('backorders'),
-    IndexName: listing.index,
-    KeyConditionExpression: '#p = :p',
-    ExpressionAttributeNames: { '#p': listing.partition, ...filter.names },
-    ExpressionAttributeValues: { ':p': value, ...filter.values },
-    ...(filter.conditions.length ? { FilterExpression: filter.conditions.join(' AND ') } : {}),
-  })),
+  shards: listing.partitions.map((value): QueryCommandInput =>
+    queryIndex(listing.read, {
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeNames: { '#p': listing.partition },
+      ExpressionAttributeValues: { ':p': value },
+    }),
+  ),
   partitions: listing.partitions,
   keys: { partition: listing.partition, sort: 'queueKey', id: 'id' },
+  rowsOf: async (entries: Record<string, unknown>[]) =>
+    (await rowsOfEntries(listing.read, entries)).map((row) => (row && filter(row) ? row : undefined)),
 });
 
 /** One page of a listing, narrowed by conditions on the rows themselves. */
@@ -68,21 +74,18 @@ const pageOf = async (
   return { items: page.items.map(toBackorder), cursor: page.cursor };
 };
 
-/** The conditions of a filter's status, and of its SKU within a shopper's backorders. */
+/**
+ * The conditions of a filter's status, and of its SKU within a shopper's backorders; a shopper's listing also
+ * leaves out a row no longer theirs (erased since the index was read).
+ */
 const rowFilterOf = (filter: Pick<BackorderFilter, 'sku' | 'emailKey' | 'status'>): RowFilter => {
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (filter.status) {
-    conditions.push('#status = :status');
-    names['#status'] = 'status';
-    values[':status'] = filter.status;
-  }
-  if (filter.emailKey && filter.sku) {
-    conditions.push('sku = :sku');
-    values[':sku'] = filter.sku;
-  }
-  return { conditions, names, values };
+  const { emailKey, status } = filter;
+  const sku = emailKey ? filter.sku : undefined;
+  if (!status && !emailKey) return everyRow;
+  return (row) =>
+    (!emailKey || row.emailKey === emailKey) &&
+    (!status || row.status === status) &&
+    (!sku || row.sku === sku);
 };
 
 /** Backorders oldest first, by SKU, by shopper, or all; the status filter narrows any of them. */
@@ -113,26 +116,22 @@ export const waitingConsentingPage = async (
 ): Promise<BackorderPage> =>
   pageOf(
     listingOf({ sku }),
-    {
-      conditions: ['#status = :waiting', 'attribute_exists(consentedAt)'],
-      names: { '#status': 'status' },
-      values: { ':waiting': 'waiting' },
-    },
+    (row) => row.status === 'waiting' && row.consentedAt !== undefined,
     limit,
     cursor,
   );
 
 /** Every backorder of a shopper (by lower-cased address), oldest first, all pages. */
 export const backordersOfShopper = async (emailKey: string): Promise<Backorder[]> => {
-  const all: Backorder[] = [];
+  const entries: Record<string, unknown>[] = [];
   await everyQueryPage(
-    {
-      TableName: tableName('backorders'),
-      IndexName: 'byEmail',
+    queryIndex(indexReads.shopperListing, {
       KeyConditionExpression: 'emailKey = :e',
       ExpressionAttributeValues: { ':e': emailKey },
-    },
-    ({ items }) => all.push(...items.map(toBackorder)),
+    }),
+    ({ items }) => entries.push(...items),
   );
-  return all;
+  // A shopper has a handful: their rows in one read by key, in the index's order (one erased since, left out).
+  const rows = await rowsOfEntries(indexReads.shopperListing, entries);
+  return rows.flatMap((row) => (row?.emailKey === emailKey ? [toBackorder(row)] : []));
 };

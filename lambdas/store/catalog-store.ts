@@ -18,8 +18,10 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { isConditionFailure } from '../runtime/transact';
 import { etaSave, type EtaWindow } from '../domain/eta';
 import { etaSaveParts, readEtaItem } from './eta-store';
+import { indexReads, queryIndex } from './index-reads';
 
-const SITE = 'site';
+/** The one settings row's key. */
+export const SITE = 'site';
 
 export const getSiteSettings = async (): Promise<SiteSettings | undefined> => {
   const { Item } = await dynamo.send(
@@ -49,7 +51,7 @@ export const putSiteSettings = async (
  * The product as the console and emails see it, without the allocation run's bookkeeping or the mark of the
  * import that wrote it last (lambdas/store/product-import-store.ts).
  */
-const toProduct = (item: Record<string, unknown>): Product => {
+export const toProduct = (item: Record<string, unknown>): Product => {
   const {
     runId: _r,
     runPage: _p,
@@ -221,13 +223,13 @@ export type Variant = Pick<Product, 'sku' | 'name' | 'options' | 'backorders'> &
  */
 export const variantsOf = async (productId: string): Promise<Variant[]> => {
   const { Items } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName('products'),
-      IndexName: 'byProduct',
-      KeyConditionExpression: 'productId = :productId',
-      ExpressionAttributeValues: { ':productId': productId },
-      Limit: MAX_VARIANTS,
-    }),
+    new QueryCommand(
+      queryIndex(indexReads.variants, {
+        KeyConditionExpression: 'productId = :productId',
+        ExpressionAttributeValues: { ':productId': productId },
+        Limit: MAX_VARIANTS,
+      }),
+    ),
   );
   return (Items ?? []) as Variant[];
 };

@@ -3,10 +3,10 @@
  * address. An email may record what it tells the shopper in the same write (`also`): an expected-date update
  * records its announcement and, when it asks, the question (lambdas/use-cases/plan-eta-update.ts).
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { isConditionFailure } from '../runtime/transact';
+import { isConditionFailure, updateEachIfHolds } from '../runtime/transact';
 import type { Backorder } from '../domain/backorder';
 import { getBackorder } from './backorder-store';
 
@@ -30,6 +30,33 @@ export interface AlongsideLink {
 export class EmailRefused extends Error {
   override name = 'EmailRefused';
 }
+
+/** The common write: the link appended while the list has room (no `also`). */
+const appendLink = (id: string, tokenHash: string): UpdateCommandInput => ({
+  TableName: tableName('backorders'),
+  Key: { id },
+  UpdateExpression: 'SET emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)',
+  ConditionExpression:
+    'attribute_exists(id) AND attribute_not_exists(erasedAt) AND ' +
+    '(attribute_not_exists(emailTokenHashes) OR size(emailTokenHashes) < :max)',
+  ExpressionAttributeValues: { ':hash': [tokenHash], ':none': [], ':max': MAX_EMAIL_LINKS },
+});
+
+/**
+ * A batch's email links (one per email, on different or the same backorders): one request while every list
+ * has room; a link whose write was refused (its list at the bound, its backorder erased) is then added on its
+ * own as `addEmailToken` adds it. Settles per link: an erased or missing backorder's link is rejected alone.
+ */
+export const addEmailTokens = async (
+  links: readonly { id: string; tokenHash: string }[],
+): Promise<PromiseSettledResult<void>[]> => {
+  const written = await updateEachIfHolds(links.map(({ id, tokenHash }) => appendLink(id, tokenHash)));
+  return Promise.allSettled(
+    links.map(async ({ id, tokenHash }, i) => {
+      if (!written[i]) await addEmailToken(id, tokenHash);
+    }),
+  );
+};
 
 /**
  * Adds the hash of a newly issued *email link* (each email carries its own link): it also exports and

@@ -3,11 +3,18 @@
  * pending the row carries `dueBucket`/`dueKey`, which place it in the sparse `dueByBucket` index the sweeper
  * reads. Stopping a sequence is an update of these rows (found by the backorder's key), never a scan.
  */
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { dueBucket, dueKey, dueKeyCeiling } from '../domain/due-index';
-import { isConditionFailure } from '../runtime/transact';
+import { indexReads, queryIndex } from './index-reads';
+import { isConditionFailure, updateEachIfHolds, updateIfHolds } from '../runtime/transact';
 
 export type EnrolmentState = 'active' | 'paused' | 'done' | 'stopped';
 
@@ -155,57 +162,55 @@ export const dueEntries = async (
   start?: Record<string, unknown>,
 ): Promise<{ entries: DueEntry[]; next?: Record<string, unknown> }> => {
   const { Items = [], LastEvaluatedKey } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName('enrolments'),
-      IndexName: 'dueByBucket',
-      KeyConditionExpression: 'dueBucket = :bucket AND dueKey <= :ceiling',
-      ExpressionAttributeValues: { ':bucket': bucket, ':ceiling': dueKeyCeiling(nowMs) },
-      ExclusiveStartKey: start,
-      Limit: 500,
-    }),
+    new QueryCommand(
+      queryIndex(indexReads.dueSteps, {
+        KeyConditionExpression: 'dueBucket = :bucket AND dueKey <= :ceiling',
+        ExpressionAttributeValues: { ':bucket': bucket, ':ceiling': dueKeyCeiling(nowMs) },
+        ExclusiveStartKey: start,
+        Limit: 500,
+      }),
+    ),
   );
   return { entries: Items as DueEntry[], next: LastEvaluatedKey };
 };
 
+/** The lease of a due entry: moved to a later bucket only if no other sweeper moved it first. */
+const leaseUpdate = (entry: DueEntry, leaseUntilMs: number): UpdateCommandInput => ({
+  TableName: tableName('enrolments'),
+  Key: { backorderId: entry.backorderId, campaignId: entry.campaignId },
+  UpdateExpression: 'SET dueBucket = :bucket, dueKey = :key, leasedUntil = :lease',
+  ConditionExpression: 'dueKey = :seen AND #state = :active',
+  ExpressionAttributeNames: { '#state': 'state' },
+  ExpressionAttributeValues: {
+    ':bucket': dueBucket(leaseUntilMs, entry.backorderId),
+    ':key': dueKey(leaseUntilMs, entry.backorderId, entry.campaignId),
+    ':lease': leaseUntilMs,
+    ':seen': entry.dueKey,
+    ':active': 'active',
+  },
+});
+
 /**
- * Claims a due entry for sending: moves it to a later bucket (the lease) only if no other sweeper did so
- * first. Returns false when another sweeper won, so each step is queued by one sweeper.
+ * Claims due entries for sending, each by moving it to a later bucket (the lease) only if no other sweeper
+ * did so first: one request for the lot while none is contested. Answers, per entry, whether this sweeper
+ * won it, so each step is queued by one sweeper.
  */
-export const leaseDueEntry = async (entry: DueEntry, leaseUntilMs: number): Promise<boolean> => {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName('enrolments'),
-        Key: { backorderId: entry.backorderId, campaignId: entry.campaignId },
-        UpdateExpression: 'SET dueBucket = :bucket, dueKey = :key, leasedUntil = :lease',
-        ConditionExpression: 'dueKey = :seen AND #state = :active',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':bucket': dueBucket(leaseUntilMs, entry.backorderId),
-          ':key': dueKey(leaseUntilMs, entry.backorderId, entry.campaignId),
-          ':lease': leaseUntilMs,
-          ':seen': entry.dueKey,
-          ':active': 'active',
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+export const leaseDueEntries = (entries: readonly DueEntry[], leaseUntilMs: number): Promise<boolean[]> =>
+  updateEachIfHolds(entries.map((entry) => leaseUpdate(entry, leaseUntilMs)));
+
+/** A sequence moving on after one of its steps went out. */
+export interface StepSent {
+  backorderId: string;
+  campaignId: string;
+  sentStepId: string;
+  next?: { stepId: string; index: number; dueMs: number };
+}
 
 /**
  * After step `sentStepId` went out: point the enrolment at the next step (or mark it done). Conditional on
  * the enrolment still expecting that step, so a redelivered message cannot advance it twice.
  */
-export const advance = async (
-  backorderId: string,
-  campaignId: string,
-  sentStepId: string,
-  next: { stepId: string; index: number; dueMs: number } | undefined,
-): Promise<void> => {
+const advanceUpdate = ({ backorderId, campaignId, sentStepId, next }: StepSent): UpdateCommandInput => {
   const values: Record<string, unknown> = { ':sent': sentStepId, ':active': 'active' };
   let update: string;
   if (next) {
@@ -222,20 +227,28 @@ export const advance = async (
     update = 'SET #state = :done, lastSentStepId = :sent REMOVE dueBucket, dueKey, leasedUntil';
     values[':done'] = 'done';
   }
-  await dynamo
-    .send(
-      new UpdateCommand({
-        TableName: tableName('enrolments'),
-        Key: { backorderId, campaignId },
-        UpdateExpression: update,
-        ConditionExpression: 'nextStepId = :sent AND #state = :active',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: values,
-      }),
-    )
-    .catch((error) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+  return {
+    TableName: tableName('enrolments'),
+    Key: { backorderId, campaignId },
+    UpdateExpression: update,
+    ConditionExpression: 'nextStepId = :sent AND #state = :active',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: values,
+  };
+};
+
+export const advance = async (
+  backorderId: string,
+  campaignId: string,
+  sentStepId: string,
+  next: StepSent['next'],
+): Promise<void> => {
+  await updateIfHolds(advanceUpdate({ backorderId, campaignId, sentStepId, next }));
+};
+
+/** Several sequences moving on at once (a batch's sends): one request while every condition holds. */
+export const advanceEach = async (steps: readonly StepSent[]): Promise<void> => {
+  await updateEachIfHolds(steps.map(advanceUpdate));
 };
 
 /**

@@ -14,6 +14,7 @@ import { tableName } from '../runtime/config';
 import { cancelledBecause, transactWrite, updateIfHolds, type TransactItem } from '../runtime/transact';
 import { dueBucket, dueKeyCeiling } from '../domain/due-index';
 import { historyWith, type EtaFanout, type EtaSave, type EtaState, type EtaWindow } from '../domain/eta';
+import { indexReads, queryIndex } from './index-reads';
 
 /** The index keys of work falling due for a product at `dueMs`. */
 const etaIndexKeys = (dueMs: number, sku: string) => ({
@@ -76,14 +77,14 @@ export const dueEtas = async (
   start?: Record<string, unknown>,
 ): Promise<{ entries: DueEta[]; next?: Record<string, unknown> }> => {
   const { Items = [], LastEvaluatedKey } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName('products'),
-      IndexName: 'etaDue',
-      KeyConditionExpression: 'etaBucket = :bucket AND etaDueKey <= :ceiling',
-      ExpressionAttributeValues: { ':bucket': bucket, ':ceiling': dueKeyCeiling(nowMs) },
-      ExclusiveStartKey: start,
-      Limit: 100,
-    }),
+    new QueryCommand(
+      queryIndex(indexReads.dueEtas, {
+        KeyConditionExpression: 'etaBucket = :bucket AND etaDueKey <= :ceiling',
+        ExpressionAttributeValues: { ':bucket': bucket, ':ceiling': dueKeyCeiling(nowMs) },
+        ExclusiveStartKey: start,
+        Limit: 100,
+      }),
+    ),
   );
   return {
     entries: Items.map((item) => ({ sku: String(item.sku), etaDueKey: String(item.etaDueKey) })),

@@ -20,12 +20,13 @@ export interface ReadPage {
   count: number;
 }
 
+/** Every page of a Query, in order; a `visit` that answers a promise is awaited before the next page is read. */
 export const everyQueryPage = async (
   input: QueryCommandInput,
-  visit: (page: ReadPage) => void,
+  visit: (page: ReadPage) => unknown,
 ): Promise<void> => {
   for await (const page of paginateQuery({ client: dynamo }, input))
-    visit({ items: page.Items ?? [], count: page.Count ?? 0 });
+    await visit({ items: page.Items ?? [], count: page.Count ?? 0 });
 };
 
 export const everyScanPage = async (

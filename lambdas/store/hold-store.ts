@@ -18,6 +18,7 @@ import { dueBucket, dueKeyCeiling } from '../domain/due-index';
 import { reminderDueMs } from '../domain/checkout';
 import type { CounterChanges } from '../domain/statistics';
 import { markOnce } from './once-mark';
+import { indexReads, queryIndex } from './index-reads';
 
 export type HoldPhase = 'remind' | 'expire';
 
@@ -65,14 +66,14 @@ export const dueHolds = async (
   start?: Record<string, unknown>,
 ): Promise<{ entries: DueHold[]; next?: Record<string, unknown> }> => {
   const { Items = [], LastEvaluatedKey } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName('backorders'),
-      IndexName: 'holdsDue',
-      KeyConditionExpression: 'holdBucket = :bucket AND holdDueKey <= :ceiling',
-      ExpressionAttributeValues: { ':bucket': bucket, ':ceiling': dueKeyCeiling(nowMs) },
-      ExclusiveStartKey: start,
-      Limit: 500,
-    }),
+    new QueryCommand(
+      queryIndex(indexReads.dueHolds, {
+        KeyConditionExpression: 'holdBucket = :bucket AND holdDueKey <= :ceiling',
+        ExpressionAttributeValues: { ':bucket': bucket, ':ceiling': dueKeyCeiling(nowMs) },
+        ExclusiveStartKey: start,
+        Limit: 500,
+      }),
+    ),
   );
   return {
     entries: Items.flatMap((item) => parseHoldDueKey(String(item.holdDueKey)) ?? []),

@@ -3,6 +3,8 @@
  * shards are read side by side and merged by the index's sort key, so a page holds exactly what one unsplit
  * partition would have given, oldest first. The one way listings page (a single partition is one shard):
  * a page at a time by cursor (`mergedPage`), or every page in turn for a reader of the whole (`mergedPages`).
+ * Over an index that projects only keys, `rowsOf` reads each round's rows by key (one batch for all shards)
+ * and leaves out those a condition on the row refuses, as a filter on the index's items would.
  *
  * The cursor holds, per shard, the key it stopped after: `null` not begun, `0` read to its end, or
  * `[sortKey, id]`. Everything of a shard up to its position was either on a page or left out by the filter.
@@ -23,6 +25,12 @@ export interface MergedQuery {
   partitions: readonly string[];
   limit: number;
   cursor?: string;
+  /**
+   * For an index that projects less than the page shows: the rows a round's entries (of every shard read in
+   * it) stand for, in the same order, each undefined when the page leaves it out (gone, or refused by a
+   * condition on the row itself). Without it the page is the index's items, as the shard queries filter them.
+   */
+  rowsOf?: (entries: Item[]) => Promise<(Item | undefined)[]>;
 }
 
 export interface MergedPage {
@@ -94,14 +102,14 @@ const shardsOf = (query: MergedQuery): Shard[] =>
  */
 const takePage = async (
   shards: Shard[],
-  { keys, limit }: Pick<MergedQuery, 'keys' | 'limit'>,
+  { keys, limit, rowsOf }: Pick<MergedQuery, 'keys' | 'limit' | 'rowsOf'>,
 ): Promise<{ items: Item[]; done: boolean }> => {
   const orderOf = (item: Item): [string, string] => [String(item[keys.sort]), String(item[keys.id])];
   const before = (a: [string, string], b: [string, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
   // Each shard's share of a page, with room for an uneven spread; a shard that runs dry is read again.
   const chunk = shards.length === 1 ? limit : Math.max(4, Math.ceil((2 * limit) / shards.length));
 
-  const read = async (shard: Shard) => {
+  const read = async (shard: Shard): Promise<Item[]> => {
     const from = shard.readFrom;
     const { Items = [], LastEvaluatedKey } = await dynamo.send(
       new QueryCommand({
@@ -112,20 +120,32 @@ const takePage = async (
           : undefined,
       }),
     );
-    shard.buffer = Items;
     shard.exhausted = LastEvaluatedKey === undefined;
-    const last: Position = LastEvaluatedKey
+    shard.readFrom = LastEvaluatedKey
       ? [String(LastEvaluatedKey[keys.sort]), String(LastEvaluatedKey[keys.id])]
       : 0;
-    shard.readFrom = last;
-    // Every row read was left out by the filter: the shard's place moves past them.
-    if (Items.length === 0) shard.position = last;
+    return Items;
+  };
+
+  /** A round's reads side by side; then, for a keys-only index, their rows by key in one go. */
+  const readRound = async (toRead: Shard[]) => {
+    if (toRead.length === 0) return;
+    const entries = await Promise.all(toRead.map(read));
+    const rows = rowsOf ? await rowsOf(entries.flat()) : entries.flat();
+    let next = 0;
+    for (const [i, shard] of toRead.entries()) {
+      shard.buffer = rows
+        .slice(next, (next += entries[i].length))
+        .filter((row): row is Item => row !== undefined);
+      // Every row read was left out by the filter: the shard's place moves past them.
+      if (shard.buffer.length === 0) shard.position = shard.readFrom;
+    }
   };
 
   const items: Item[] = [];
   const done = () => shards.every((s) => s.buffer.length === 0 && s.exhausted);
   for (let round = 0; items.length < limit && round < MAX_ROUNDS; round++) {
-    await Promise.all(shards.filter((s) => s.buffer.length === 0 && !s.exhausted).map(read));
+    await readRound(shards.filter((s) => s.buffer.length === 0 && !s.exhausted));
     // Rows are taken while the oldest buffered row is older than anything a shard not yet read further
     // could still hold (its rows up to where it was read were all left out).
     for (;;) {

@@ -16,6 +16,7 @@ import type { ProductEtaEvent, WebhookEventType } from '../domain/webhook';
 import type { EmailMessage } from '../messages/email';
 import { isConditionFailure } from '../runtime/transact';
 import { batchWriteAll } from './batch-write';
+import { indexReads, queryIndex } from './index-reads';
 
 /** One message owed: each kind is published by lambdas/use-cases/outbox.ts. */
 export type OutboxEntry =
@@ -108,12 +109,10 @@ export const dueOutboxRows = async (nowMs: number, limit = 500): Promise<OutboxR
       const rows: OutboxRow[] = [];
       const pages = paginateQuery(
         { client: dynamo, pageSize: 100 },
-        {
-          TableName: tableName('outbox'),
-          IndexName: 'pendingByShard',
+        queryIndex(indexReads.dueOutbox, {
           KeyConditionExpression: 'pendingShard = :shard AND dueAt <= :now',
           ExpressionAttributeValues: { ':shard': String(shard), ':now': now },
-        },
+        }),
       );
       for await (const page of pages) {
         rows.push(...((page.Items ?? []) as OutboxRow[]));

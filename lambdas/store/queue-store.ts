@@ -11,7 +11,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo } from '../runtime/dynamo';
-import { tableName } from '../runtime/config';
 import { mapWithLimit } from '../runtime/concurrency';
 import { transactWrite, type TransactItem } from '../runtime/transact';
 import { listPartitions } from '../domain/backorder';
@@ -27,6 +26,7 @@ import {
   toSummary,
 } from './queue-rows';
 import { everyQueryPage } from './every-page';
+import { indexReads, queryIndex } from './index-reads';
 
 /** A ticket joining (+1) or leaving (−1) the product's waiting queue. */
 export interface WaitingChange {
@@ -186,13 +186,11 @@ const legacyWaiting = async (sku: string, before?: string): Promise<number> => {
     listPartitions(sku).map(async (shard) => {
       let count = 0;
       await everyQueryPage(
-        {
-          TableName: tableName('backorders'),
-          IndexName: 'waitingBySku',
+        queryIndex(indexReads.olderWaiting, {
           KeyConditionExpression: 'skuShard = :shard AND waitingKey < :before',
           ExpressionAttributeValues: { ':shard': shard, ':before': before ?? 't' },
           Select: 'COUNT',
-        },
+        }),
         (page) => (count += page.count),
       );
       return count;

@@ -2,12 +2,17 @@
  * What the send ledger tells people: an address's emails for customer service and export (the `byRecipient`
  * index), the email an SES message id belongs to, SES feedback marked on its email's row, and the erasure of a
  * recipient from every row that named them.
+ *
+ * `byRecipient` projects only `backorderId` (a timeline's filter), which a send record never changes: every
+ * email's record is written again when it is sent, and when SES reports on it, and none of those writes
+ * touches the index. Its readers (customer service, a shopper's export and erasure) read the records by key.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { everyQueryPage } from './every-page';
 import { isConditionFailure } from '../runtime/transact';
+import { indexReads, queryIndex, rowsOfEntries } from './index-reads';
 
 export interface SentEmailRecord {
   emailId: string;
@@ -59,19 +64,28 @@ const toSentEmailRecord = (item: Record<string, unknown>): SentEmailRecord => {
   };
 };
 
+/**
+ * The send records the index's entries stand for, in their order; one gone meanwhile, or no longer the
+ * address's (erased since the index was read), is left out.
+ */
+const recordsOf = async (recipientKey: string, entries: Record<string, unknown>[]) =>
+  (await rowsOfEntries(indexReads.sentEmails, entries)).flatMap((row) =>
+    row?.recipientKey === recipientKey ? [toSentEmailRecord(row)] : [],
+  );
+
 /** Every email sent (or being sent) to an address, newest first: what customer service sees. */
 export const emailsSentTo = async (recipientKey: string, limit = 100): Promise<SentEmailRecord[]> => {
   const { Items = [] } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      IndexName: 'byRecipient',
-      KeyConditionExpression: 'recipientKey = :r',
-      ExpressionAttributeValues: { ':r': recipientKey },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
+    new QueryCommand(
+      queryIndex(indexReads.sentEmails, {
+        KeyConditionExpression: 'recipientKey = :r',
+        ExpressionAttributeValues: { ':r': recipientKey },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    ),
   );
-  return Items.map(toSentEmailRecord);
+  return recordsOf(recipientKey, Items);
 };
 
 /** Every email to an address (optionally only those about one backorder), oldest first, all pages. */
@@ -79,18 +93,16 @@ export const allEmailsSentTo = async (
   recipientKey: string,
   backorderId?: string,
 ): Promise<SentEmailRecord[]> => {
-  const records: SentEmailRecord[] = [];
+  const entries: Record<string, unknown>[] = [];
   await everyQueryPage(
-    {
-      TableName: tableName('ledger'),
-      IndexName: 'byRecipient',
+    queryIndex(indexReads.sentEmails, {
       KeyConditionExpression: 'recipientKey = :r',
       ...(backorderId ? { FilterExpression: 'backorderId = :b' } : {}),
       ExpressionAttributeValues: { ':r': recipientKey, ...(backorderId ? { ':b': backorderId } : {}) },
-    },
-    ({ items }) => records.push(...items.map(toSentEmailRecord)),
+    }),
+    ({ items }) => entries.push(...items),
   );
-  return records;
+  return recordsOf(recipientKey, entries);
 };
 
 /** The email an SES message id belongs to, if we sent it (and remember it). */

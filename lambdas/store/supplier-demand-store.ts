@@ -9,12 +9,18 @@
  *   window covers the signups made in it, and only signup time can bound one (the waiting index is ordered
  *   by ticket, which says nothing about when). One Query per shard of the SKU: `queueKey BETWEEN <previous
  *   bound> AND <cutoff bound>` (the bounds never equal a real key, so BETWEEN is "after the previous batch,
- *   up to this one"); the filter reads the rows that left the queue too, which a weekly batch can afford.
+ *   up to this one"). `bySku` projects keys only (a listing index: backorder-listings.ts says why), so the
+ *   window's rows are then read by key and the waiting ones counted: that reads the rows that left the queue
+ *   too, which a weekly batch can afford.
  */
 import { tableName } from '../runtime/config';
 import { windowBound } from '../domain/supplier';
 import { listPartitions } from '../domain/backorder';
 import { everyQueryPage, everyScanPage } from './every-page';
+import { indexReads, queryIndex, rowsOfEntries } from './index-reads';
+
+/** Keys of a window read per page (each page's rows then read by key, 100 a request). */
+const WINDOW_PAGE = 500;
 
 export interface SuppliedProduct {
   sku: string;
@@ -67,29 +73,26 @@ export const waitingDemandInWindow = async (
       let units = 0;
       let backorders = 0;
       let oldest: string | undefined;
+      // A page of the window's keys at a time, its rows read by key: memory holds one page, however long the window.
       await everyQueryPage(
-        {
-          TableName: tableName('backorders'),
-          IndexName: 'bySku',
+        queryIndex(indexReads.supplierWindow, {
           KeyConditionExpression:
             from === undefined
               ? 'skuShard = :shard AND queueKey <= :to'
               : 'skuShard = :shard AND queueKey BETWEEN :from AND :to',
-          FilterExpression: '#status = :waiting',
-          ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':shard': shard,
-            ':waiting': 'waiting',
             ':to': windowBound(to),
             ...(from === undefined ? {} : { ':from': windowBound(from) }),
           },
-          ProjectionExpression: 'queueKey, quantity',
-        },
-        ({ items }) => {
-          for (const item of items) {
-            // Oldest first within the shard: its first row is its oldest.
-            oldest ??= String(item.queueKey).split('#')[0];
-            units += Number(item.quantity ?? 0);
+          Limit: WINDOW_PAGE,
+        }),
+        async ({ items }) => {
+          for (const row of await rowsOfEntries(indexReads.supplierWindow, items)) {
+            if (row?.status !== 'waiting') continue;
+            // Oldest first within the shard: its first waiting row is its oldest.
+            oldest ??= String(row.queueKey).split('#')[0];
+            units += Number(row.quantity ?? 0);
             backorders += 1;
           }
         },

@@ -19,7 +19,6 @@ import { hashToken, newToken } from '../runtime/tokens';
 import { planAllocation } from '../domain/allocation';
 import { allocationChanges } from '../domain/statistics';
 import {
-  allocateBackorder,
   endRun,
   finishPage,
   pageRef,
@@ -33,6 +32,7 @@ import {
   waitingPage,
   type RunState,
 } from '../store/allocation-store';
+import { allocateBackorders } from '../store/allocation-writes';
 import { addEmailToken } from '../store/email-link-store';
 import { getSiteSettings } from '../store/catalog-store';
 import { effectiveCheckout } from '../domain/checkout';
@@ -44,7 +44,7 @@ import { publishBackorderEvents } from './backorder-events';
 
 /** Backorders planned per message: small enough for a few seconds' work, large enough to amortise it. */
 export const PAGE_SIZE = 250;
-/** Conditional writes in flight while allocating a page. */
+/** Fresh links in flight for backorders an earlier try of the page allocated. */
 const PARALLEL_WRITES = 32;
 
 export type RestockOutcome =
@@ -196,14 +196,19 @@ const completeReservation = async (state: RunState, nowMs: number): Promise<RunS
   const at = new Date(nowMs).toISOString();
   // With a checkout to send them to, reservations are held for the shopper to order (one read per page).
   const checkout = effectiveCheckout(state.checkout, (await getSiteSettings())?.checkout);
-  const results = await mapWithLimit(reservation.ids, PARALLEL_WRITES, async (id) => {
-    const statusToken = newToken();
-    const result = await allocateBackorder(id, reservation.ref, hashToken(statusToken), at, checkout?.holdMs);
-    if (result.outcome !== 'ours-already') return { ...result, statusToken };
+  const tokens = reservation.ids.map(() => newToken());
+  const outcomes = await allocateBackorders(
+    reservation.ids.map((id, i) => ({ id, statusTokenHash: hashToken(tokens[i]) })),
+    reservation.ref,
+    at,
+    checkout?.holdMs,
+  );
+  const results = await mapWithLimit(outcomes, PARALLEL_WRITES, async (result, i) => {
+    if (result.outcome !== 'ours-already') return { ...result, statusToken: tokens[i] };
     // Allocated by an earlier try of this page, whose alert may not have been queued: a fresh link for it
     // (the alerter sends at most one alert, whichever message arrives first).
     const again = newToken();
-    await addEmailToken(id, hashToken(again));
+    await addEmailToken(reservation.ids[i], hashToken(again));
     return { ...result, statusToken: again };
   });
   const allocated = results.flatMap((r) =>

@@ -82,10 +82,10 @@ const detailsOf = (delivery: Delivery): SendDetails => ({
 
 /**
  * Settles a claimed email without sending it: recorded `withheld` with the reason (a later claim sees it as
- * settled), then what follows a send runs. If the record fails nothing was sent, so the claim is given back
- * and the message retried.
+ * settled). If the record fails nothing was sent, so the claim is given back and the message retried. What
+ * follows a send then runs, as for a sent one.
  */
-const withhold = async (delivery: Delivery, claimId: string, reason: string): Promise<DeliveryOutcome> => {
+const withhold = async (delivery: Delivery, claimId: string, reason: string): Promise<'withheld'> => {
   logger.warn('email withheld', { emailId: delivery.emailId, reason });
   try {
     await withholdClaimedSend(delivery.emailId, claimId, reason, new Date().toISOString());
@@ -93,7 +93,6 @@ const withhold = async (delivery: Delivery, claimId: string, reason: string): Pr
     await releaseSend(delivery.emailId, claimId);
     throw error;
   }
-  await delivery.afterSend?.(Date.now());
   return 'withheld';
 };
 
@@ -118,9 +117,13 @@ export const createMailer = (pacer: SendPacer) => {
     try {
       accepted = await transmit(delivery);
     } catch (error) {
-      if (error instanceof EmailWithheld) return withhold(delivery, claim.claimId, error.reason);
-      if (!(error instanceof SendUnanswered)) await releaseSend(delivery.emailId, claim.claimId);
-      throw error;
+      if (!(error instanceof EmailWithheld)) {
+        if (!(error instanceof SendUnanswered)) await releaseSend(delivery.emailId, claim.claimId);
+        throw error;
+      }
+      const outcome = await withhold(delivery, claim.claimId, error.reason);
+      await delivery.afterSend?.(Date.now());
+      return outcome;
     }
     // SES has the email now: from here the claim is never given back, or a retry would send it again.
     const { messageId, subject } = accepted;
@@ -139,7 +142,9 @@ export const createMailer = (pacer: SendPacer) => {
 
   /**
    * The same guarantees for a batch, with the ledger's work batched: one request claims them all, one
-   * records the sends. Each delivery settles on its own (a failure fails only that one).
+   * records the sends. Each delivery settles on its own (a failure fails only that one). The claimed ones
+   * are composed at once and what follows the sends runs for all at once, so a planner can gather their
+   * writes (lambdas/use-cases/plan-nurture.ts).
    */
   const sendBatch = async (
     deliveries: readonly Delivery[],
@@ -168,6 +173,7 @@ export const createMailer = (pacer: SendPacer) => {
             subject,
           });
         } catch (error) {
+          if (error instanceof EmailWithheld) return withhold(delivery, claim.claimId, error.reason);
           if (!(error instanceof SendUnanswered)) await releaseSend(delivery.emailId, claim.claimId);
           throw error;
         }

@@ -3,6 +3,7 @@
  * place in the queue and their status link. One place, so confirmations, nurture steps and previews agree.
  */
 import type { Backorder } from '../domain/backorder';
+import type { Product } from '../domain/catalog';
 import type { NurtureVariables } from '../emails/variables';
 import { getProduct } from '../store/catalog-store';
 import { placeInQueue } from '../store/queue-store';
@@ -18,6 +19,16 @@ export const backorderVariables = async (
     getProduct(backorder.sku),
     backorder.status === 'waiting' ? placeInQueue(backorder.sku, backorder) : Promise.resolve(null),
   ]);
+  return variablesOf(backorder, product, position, statusUrl);
+};
+
+/** The same from what the caller read already (a batch reads its products and places once). */
+export const variablesOf = (
+  backorder: Backorder,
+  product: Product | undefined,
+  position: number | null,
+  statusUrl: string,
+): BackorderVariables => {
   return {
     shopper: { name: backorder.name ?? '', email: backorder.email },
     product: {

@@ -1,23 +1,29 @@
 /**
- * One nurture step for one shopper, sent only while every promise still holds: the backorder waits, consent
- * is effective, the address is not suppressed, the campaign is active. Otherwise the sequence stops (or
- * pauses, for an inactive campaign) instead of sending. Each email carries fresh status and unsubscribe
- * links whose tokens only exist as hashes. A step whose template breaks the render limits with this
- * shopper's data is withheld (recorded with the reason) and the sequence moves on.
+ * Nurture steps for their shoppers, a batch at a time, each sent only while every promise still holds: the
+ * backorder waits, consent is effective, the address is not suppressed, the campaign is active. Otherwise the
+ * sequence stops (or pauses, for an inactive campaign) instead of sending. Each email carries fresh status and
+ * unsubscribe links whose tokens only exist as hashes. A step whose template breaks the render limits with
+ * this shopper's data is withheld (recorded with the reason) and the sequence moves on.
+ *
+ * The batch shares its work as the alerter's does: what it reads is read once (lambdas/store/nurture-reads.ts),
+ * the links of the emails the ledger let through are written together when they are composed, and the
+ * sequences that moved on are saved together after the sends (DataLoader gathers the calls each email makes
+ * in the same tick into one), so a nurture email costs little more than its SES call.
  */
+import DataLoader from 'dataloader';
 import { currentStep, dueAt, stepAfter, stepIn } from '../domain/campaign';
 import { renderNurtureStep } from '../emails/nurture';
 import { TemplateRefused } from '../emails/render-limits';
-import { getBackorder } from '../store/backorder-store';
-import { getCampaign } from '../store/campaign-store';
 import type { NurtureMessage } from '../messages/nurture';
-import { advance, finish, stopEnrolments } from '../store/enrolment-store';
-import { isSuppressed, issueUnsubscribeToken } from '../store/shopper-store';
+import { hashToken, newToken } from '../runtime/tokens';
+import { addEmailTokens } from '../store/email-link-store';
+import { advance, advanceEach, finish, stopEnrolments, type StepSent } from '../store/enrolment-store';
+import { readNurtureFacts, type NurtureFacts } from '../store/nurture-reads';
+import { issueUnsubscribeTokens } from '../store/shopper-store';
 import { EmailWithheld, type Delivery } from './deliver-email';
-import { issueEmailLink } from './email-links';
-import { stepVia } from './links';
-import { backorderVariables } from './email-variables';
-import { senderIdentity } from './sender-identity';
+import { statusUrl, stepVia } from './links';
+import { variablesOf } from './email-variables';
+import { identityFrom, type SenderIdentity } from './sender-identity';
 import { pickLocale } from '../../i18n/locales';
 
 /**
@@ -32,16 +38,58 @@ const withheldWhenRefused = (error: unknown): never => {
   throw error;
 };
 
-export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): Promise<Delivery | null> => {
-  const [backorder, campaign] = await Promise.all([
-    getBackorder(message.backorderId),
-    getCampaign(message.campaignId),
-  ]);
+/** The two tokens one nurture email carries: its status link's and its unsubscribe link's. */
+interface EmailTokens {
+  status: string;
+  unsubscribe: string;
+}
+
+/** Issues the links of the emails composed in the same tick: two writes for them all. */
+const linkIssuer = (nowMs: number) =>
+  new DataLoader<string, EmailTokens>(
+    async (backorderIds) => {
+      const status = backorderIds.map(() => newToken());
+      const [added, unsubscribe] = await Promise.all([
+        addEmailTokens(backorderIds.map((id, i) => ({ id, tokenHash: hashToken(status[i]) }))),
+        issueUnsubscribeTokens(backorderIds, nowMs),
+      ]);
+      return added.map((outcome, i) =>
+        outcome.status === 'rejected'
+          ? (outcome.reason as Error)
+          : { status: status[i], unsubscribe: unsubscribe[i] },
+      );
+    },
+    // Each email gets its own tokens, even two emails of one backorder in the same batch.
+    { cache: false },
+  );
+
+/** Saves the sequences that moved on in the same tick (after a batch's sends) in one request. */
+const sequenceMover = () =>
+  new DataLoader<StepSent, undefined>(
+    async (steps) => {
+      await advanceEach(steps);
+      return steps.map(() => undefined);
+    },
+    { cache: false },
+  );
+
+interface BatchContext {
+  facts: NurtureFacts;
+  identity: SenderIdentity;
+  links: ReturnType<typeof linkIssuer>;
+  moves: ReturnType<typeof sequenceMover>;
+}
+
+/** One step for one shopper: its delivery, or null when the sequence stopped, paused or moved on instead. */
+const planStep = async (message: NurtureMessage, batch: BatchContext): Promise<Delivery | null> => {
+  const { facts, identity, links, moves } = batch;
+  const backorder = facts.backorders.get(message.backorderId);
+  const campaign = facts.campaigns.get(message.campaignId);
   if (!backorder || backorder.status !== 'waiting') {
     if (backorder) await stopEnrolments(backorder.id);
     return null;
   }
-  if (!backorder.consentedAt || (await isSuppressed(backorder.emailKey))) {
+  if (!backorder.consentedAt || facts.suppressed.has(backorder.emailKey)) {
     await finish(backorder.id, message.campaignId, 'stopped');
     return null;
   }
@@ -56,6 +104,7 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
   }
   const { step, index } = current;
   const emailId = `nurture#${backorder.id}#${campaign.id}#${step.id}`;
+  const { base, settings, from, replyTo } = identity;
   return {
     emailId,
     recipientKey: backorder.emailKey,
@@ -63,18 +112,21 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
     kind: 'nurture',
     describe: { campaignId: campaign.id, stepId: step.id },
     compose: async () => {
-      const [{ base, settings, from, replyTo }, unsubscribeToken] = await Promise.all([
-        senderIdentity(),
-        issueUnsubscribeToken(backorder.id, nowMs),
-      ]);
+      const tokens = await links.load(backorder.id);
       // The status link says which step it came from, so the step's clicks are counted.
-      const link = await issueEmailLink(base, backorder.id, stepVia(campaign.id, step.id));
+      const link = statusUrl(base, backorder.id, tokens.status, stepVia(campaign.id, step.id));
+      const unsubscribe = encodeURIComponent(tokens.unsubscribe);
       const email = await renderNurtureStep(
         stepIn(step, backorder.locale),
         {
-          ...(await backorderVariables(backorder, link)),
+          ...variablesOf(
+            backorder,
+            facts.products.get(backorder.sku),
+            facts.places.get(backorder.id) ?? null,
+            link,
+          ),
           // The page opens in the shopper's language (it cannot read the backorder).
-          unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}&lang=${pickLocale([backorder.locale])}`,
+          unsubscribeUrl: `${base}/unsubscribe?token=${unsubscribe}&lang=${pickLocale([backorder.locale])}`,
         },
         settings.sender.postalAddress,
         backorder.locale,
@@ -85,18 +137,44 @@ export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): 
         to: { name: backorder.name, address: backorder.email },
         emailId,
         // RFC 8058 one-click: mail clients POST here; the visible link in the footer opens the page.
-        unsubscribeUrl: `${base}/api/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
+        unsubscribeUrl: `${base}/api/unsubscribe?token=${unsubscribe}`,
       };
       return { envelope, email };
     },
     afterSend: async (sentAtMs) => {
       const next = stepAfter(campaign, step.id, index);
-      await advance(
-        backorder.id,
-        campaign.id,
-        message.stepId,
-        next && { stepId: next.step.id, index: next.index, dueMs: dueAt(sentAtMs, next.step, sentAtMs) },
-      );
+      await moves.load({
+        backorderId: backorder.id,
+        campaignId: campaign.id,
+        sentStepId: message.stepId,
+        next: next && {
+          stepId: next.step.id,
+          index: next.index,
+          dueMs: dueAt(sentAtMs, next.step, sentAtMs),
+        },
+      });
     },
   };
+};
+
+/** A batch of nurture steps: each one's delivery (or null: nothing to send), or why it could not be planned. */
+export const planNurtureBatch = async (
+  messages: readonly NurtureMessage[],
+  nowMs = Date.now(),
+): Promise<PromiseSettledResult<Delivery | null>[]> => {
+  const facts = await readNurtureFacts(messages);
+  const batch: BatchContext = {
+    facts,
+    identity: identityFrom(facts.settings),
+    links: linkIssuer(nowMs),
+    moves: sequenceMover(),
+  };
+  return Promise.allSettled(messages.map((message) => planStep(message, batch)));
+};
+
+/** One step on its own (a batch of one). */
+export const planNurture = async (message: NurtureMessage, nowMs = Date.now()): Promise<Delivery | null> => {
+  const [planned] = await planNurtureBatch([message], nowMs);
+  if (planned.status === 'rejected') throw planned.reason;
+  return planned.value;
 };

@@ -15,8 +15,9 @@ export interface SenderIdentity {
   replyTo?: string;
 }
 
-export const senderIdentity = async (): Promise<SenderIdentity> => {
-  const settings = (await getSiteSettings()) ?? defaultSiteSettings(defaultSender());
+/** The identity the site settings give (the defaults while the shop has saved none). */
+export const identityFrom = (saved: SiteSettings | undefined): SenderIdentity => {
+  const settings = saved ?? defaultSiteSettings(defaultSender());
   return {
     settings,
     base: baseUrl(settings.publicBaseUrl),
@@ -24,6 +25,8 @@ export const senderIdentity = async (): Promise<SenderIdentity> => {
     replyTo: settings.sender.replyTo,
   };
 };
+
+export const senderIdentity = async (): Promise<SenderIdentity> => identityFrom(await getSiteSettings());
 
 const recentIdentity = recent(senderIdentity, 30_000);
 

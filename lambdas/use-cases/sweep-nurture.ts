@@ -6,22 +6,30 @@
  */
 import type { NurtureMessage } from '../messages/nurture';
 import { enqueueNurtureSteps } from '../store/email-queue';
-import { dueEntries, leaseDueEntry, type DueEntry } from '../store/enrolment-store';
+import { dueEntries, leaseDueEntries, type DueEntry } from '../store/enrolment-store';
 import { sweepBuckets, sweepPages, type SweepReport } from './bucket-sweep';
+import { nurtureStepLeaseMs } from './send-rate';
 
 export type { SweepReport };
 
-/** How long a queued step waits for its send before a later sweep queues it again. */
+/**
+ * How long a queued step waits for its send before a later sweep queues it again, unpaced; paced, this plus
+ * its wait behind the SES rate (lambdas/use-cases/send-rate.ts nurtureStepLeaseMs).
+ */
 export const STEP_LEASE_MS = 15 * 60_000;
-// Per shard; the eight shards of a bucket are swept at once, within the SDK client's 50 sockets.
-const PARALLEL_CLAIMS = 6;
+/**
+ * Entries leased in one request (one transaction while no other sweeper contests them) and then queued:
+ * large enough that a lease costs a fiftieth of a request, small enough that sending starts early.
+ */
+const CLAIM_CHUNK = 50;
 
-/** Claims due entries a few at a time and queues each claimed chunk at once, so sending starts early. */
+/** Claims due entries a chunk at a time and queues each claimed chunk at once, so sending starts early. */
 const claimAndQueue = async (entries: DueEntry[], nowMs: number): Promise<number> => {
   let queued = 0;
-  for (let i = 0; i < entries.length; i += PARALLEL_CLAIMS) {
-    const chunk = entries.slice(i, i + PARALLEL_CLAIMS);
-    const claimed = await Promise.all(chunk.map((entry) => leaseDueEntry(entry, nowMs + STEP_LEASE_MS)));
+  for (let i = 0; i < entries.length; i += CLAIM_CHUNK) {
+    const chunk = entries.slice(i, i + CLAIM_CHUNK);
+    const leaseUntil = nowMs + (await nurtureStepLeaseMs(STEP_LEASE_MS, chunk.length));
+    const claimed = await leaseDueEntries(chunk, leaseUntil);
     const messages: NurtureMessage[] = chunk
       .filter((_entry, n) => claimed[n])
       .map((entry) => ({

@@ -11,11 +11,15 @@ import { WEBHOOK_BACKOFF, type Webhook } from '../domain/webhook';
 import { webhookMessage } from '../messages/webhook';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
-import { getWebhook } from '../store/webhook-store';
-import { DeliveryNotYet, deliverWebhook } from '../use-cases/deliver-webhook';
+
+/**
+ * The delivery and the endpoints' store, loaded with the first batch rather than with the function (they bring
+ * the AWS SDK and the HTTP client); kept, so a failure can be told apart by its class.
+ */
+let delivery: typeof import('../use-cases/deliver-webhook') | undefined;
 
 /** One read per endpoint per batch, however many of its events the batch holds. */
-const endpointsOfBatch = () => {
+const endpointsOfBatch = (getWebhook: (id: string) => Promise<Webhook | undefined>) => {
   const endpoints = new Map<string, Promise<Webhook | undefined>>();
   return (id: string): Promise<Webhook | undefined> => {
     let found = endpoints.get(id);
@@ -31,10 +35,14 @@ export const sendWebhooks = consumeBatch({
   queue: 'webhook',
   schema: webhookMessage,
   // On the queue's last try no backoff: the message should reach the dead-letter queue without delay.
-  isTransient: (error) => error instanceof DeliveryNotYet && !error.final,
+  isTransient: (error) => delivery !== undefined && error instanceof delivery.DeliveryNotYet && !error.final,
   backoff: WEBHOOK_BACKOFF,
   handleBatch: async (batch) => {
-    const findWebhook = endpointsOfBatch();
+    const [{ deliverWebhook }, { getWebhook }] = await Promise.all([
+      import('../use-cases/deliver-webhook').then((loaded) => (delivery = loaded)),
+      import('../store/webhook-store'),
+    ]);
+    const findWebhook = endpointsOfBatch(getWebhook);
     return Promise.allSettled(
       batch.map(async ({ message, record }) => {
         const outcome = await deliverWebhook(message, {

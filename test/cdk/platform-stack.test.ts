@@ -82,9 +82,11 @@ describe('BackorderPlatform stack', () => {
     const expected: Record<string, Json> = {};
     for (const table of Object.keys(spec.tables) as TableName[])
       expected[tableEnv(table)] = { Ref: tableId(table) };
-    // The queues it sends to, and the one it consumes (to back off a record's retry).
+    // The queues it sends to, the one it consumes (to back off a record's retry), and those whose depth it
+    // reads (to share the SES rate by).
     const consumed = queueConsumedBy(spec.name as FunctionName);
-    for (const queue of [...spec.sendsTo, ...(consumed ? [consumed.name] : [])] as QueueName[]) {
+    const queues = [...spec.sendsTo, ...(consumed ? [consumed.name] : []), ...(spec.queueDepths ?? [])];
+    for (const queue of queues as QueueName[]) {
       expected[queueEnv(queue)] = { Ref: logicalId(platform.stack.queues.queues[queue]) };
     }
     const wiring = Object.fromEntries(
@@ -111,10 +113,10 @@ describe('BackorderPlatform stack', () => {
   it('configuration comes from context, the site URL and the SES configuration set', () => {
     const variables: Record<string, Json> = functionResource('sender').Properties.Environment.Variables;
     expect(variables.DEFAULT_SENDER).toBe(context.defaultSender);
-    // The account's SES rate; each sending queue's batches pace themselves to their share of it.
+    // The account's SES rate, shared out between the sending queues by their depths, which the sender reads.
     expect(variables.EMAIL_SEND_RATE_PER_SECOND).toBe('3');
-    const shares = Object.values(queueSpecs).map((q): number => ('sendRateShare' in q ? q.sendRateShare : 0));
-    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    for (const queue of ['email', 'alert', 'nurture'] as const)
+      expect(variables[queueEnv(queue)]).toEqual({ Ref: logicalId(platform.stack.queues.queues[queue]) });
     expect(variables.SES_CONFIGURATION_SET).toEqual({
       Ref: logicalId(platform.stack.email.configurationSet),
     });

@@ -3,7 +3,7 @@
  *
  * - least privilege: every permission every function's role holds, from any construct, is exactly what
  *   its spec entry implies (its tables and their indexes, the queues it sends to and the one it consumes,
- *   SES, the inventory secret), and only API routes and schedules of the spec may invoke it;
+ *   the attributes of those whose depth it reads, SES, the inventory secret), and only API routes and schedules of the spec may invoke it;
  * - encryption at rest on every table, queue, topic and bucket, point-in-time recovery on every table;
  * - every queue redrives to its own dead-letter queue, and every dead-letter queue alarms the alerts topic;
  * - the API stage is throttled, every admin route (and only those) needs the Cognito JWT, and nothing
@@ -63,6 +63,8 @@ const allowed = {
     'sqs:GetQueueUrl',
     'sqs:ReceiveMessage',
   ],
+  // How many messages a sending queue holds, to share the SES rate by (lambdas/use-cases/send-rate.ts).
+  queueDepth: ['sqs:GetQueueAttributes'],
   email: ['ses:SendRawEmail'],
   secretRead: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
   logs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -215,6 +217,8 @@ describe('BackorderPlatform security', () => {
       for (const queue of spec.sendsTo) expected.push(...grants(allowed.queueSend, [`queue/${queue}`]));
       const consumed = queueConsumedBy(name);
       if (consumed) expected.push(...grants(allowed.queueConsume, [`queue/${consumed.name}`]));
+      for (const queue of spec.queueDepths ?? [])
+        expected.push(...grants(allowed.queueDepth, [`queue/${queue}`]));
       if (spec.sendsEmail) {
         expected.push(
           ...grants(allowed.email, [`ses/identity/${context.senderDomain}`, 'ses/configuration-set']),
@@ -255,6 +259,27 @@ describe('BackorderPlatform security', () => {
         .map((grant) => grant.replace(/^\S+ on /, ''));
       expect(sorted(reads)).toEqual(consumed ? [`queue/${consumed.name}`] : []);
       expect(grantsOf(name).filter((grant) => grant.includes('dead-letter-queue'))).toEqual([]);
+    });
+
+    it("only the sending queues are read for their depth: by their consumers, and nurture's by the scheduler", () => {
+      const depthReads = functionList.flatMap(([name]) =>
+        grantsOf(name)
+          .filter((grant) => grant.startsWith('sqs:GetQueueAttributes '))
+          .filter((grant) => grant !== `sqs:GetQueueAttributes on queue/${queueConsumedBy(name)?.name}`)
+          .map((grant) => `${name}: ${grant.replace(/^\S+ on /, '')}`),
+      );
+      const sending = ['alert', 'email', 'nurture'];
+      const consumers = ['alerter', 'nurturer', 'sender'];
+      expect(sorted(depthReads)).toEqual(
+        sorted([
+          ...consumers.flatMap((reader) =>
+            sending
+              .filter((queue) => queueConsumedBy(reader as FunctionName)?.name !== queue)
+              .map((queue) => `${reader}: queue/${queue}`),
+          ),
+          'scheduler: queue/nurture',
+        ]),
+      );
     });
 
     it('nurture email has its own queue and consumer: only the sweeper queues it, only the nurturer reads it', () => {

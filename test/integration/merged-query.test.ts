@@ -1,12 +1,18 @@
 /**
  * Paging through a sharded index (lambdas/store/merged-query.ts) against DynamoDB Local: for any rows spread
  * over the shards, any page size and any filter, the pages put together are exactly the matching rows,
- * oldest first, each once; a page never holds more than asked; a cursor that is not one is refused.
+ * oldest first, each once; a page never holds more than asked; a cursor that is not one is refused. The same
+ * over an index that projects keys only, its rows read by key and filtered there (`rowsOf`).
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { emulatorClients } from '../../local/platform';
 import { emulatorEndpoints } from '../support/platform';
 import type { mergedPage as MergedPage } from '../../lambdas/store/merged-query';
@@ -43,6 +49,14 @@ beforeAll(async () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         },
+        {
+          IndexName: 'byPartKeys',
+          KeySchema: [
+            { AttributeName: 'part', KeyType: 'HASH' },
+            { AttributeName: 'order', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
     }),
   );
@@ -68,26 +82,57 @@ const put = async (rows: readonly Row[]) => {
     );
 };
 
-const queryOf = (listing: string, shards: number, filtered: boolean) => {
+/** The rows of keys-only entries, read by key as the listings do, each undefined when the filter refuses it. */
+const rowsByKey = (filtered: boolean) => async (entries: Record<string, unknown>[]) => {
+  // DynamoDB Local honours the projection: the index gives keys only.
+  for (const entry of entries) expect(Object.keys(entry).sort()).toEqual(['id', 'order', 'part']);
+  const found = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < entries.length; i += 100) {
+    const { Responses } = await client.send(
+      new BatchGetCommand({
+        RequestItems: { [table]: { Keys: entries.slice(i, i + 100).map(({ id }) => ({ id })) } },
+      }),
+    );
+    for (const row of Responses?.[table] ?? []) found.set(String(row.id), row);
+  }
+  return entries.map((entry) => {
+    const row = found.get(String(entry.id));
+    return row && (!filtered || row.kept) ? row : undefined;
+  });
+};
+
+const queryOf = (listing: string, shards: number, filtered: boolean, byKey = false) => {
   const partitions = Array.from({ length: shards }, (_, s) => `${listing}#${s}`);
   return {
     partitions,
     keys: { partition: 'part', sort: 'order', id: 'id' },
-    shards: partitions.map((part): QueryCommandInput => ({
-      TableName: table,
-      IndexName: 'byPart',
-      KeyConditionExpression: 'part = :p',
-      ExpressionAttributeValues: { ':p': part, ...(filtered ? { ':yes': true } : {}) },
-      ...(filtered ? { FilterExpression: 'kept = :yes' } : {}),
-    })),
+    shards: partitions.map((part): QueryCommandInput =>
+      byKey
+        ? {
+            TableName: table,
+            IndexName: 'byPartKeys',
+            KeyConditionExpression: 'part = :p',
+            ExpressionAttributeValues: { ':p': part },
+          }
+        : {
+            TableName: table,
+            IndexName: 'byPart',
+            KeyConditionExpression: 'part = :p',
+            ExpressionAttributeValues: { ':p': part, ...(filtered ? { ':yes': true } : {}) },
+            ...(filtered ? { FilterExpression: 'kept = :yes' } : {}),
+          },
+    ),
+    ...(byKey ? { rowsOf: rowsByKey(filtered) } : {}),
   };
 };
 
-const readAll = async (listing: string, shards: number, filtered: boolean, limit: number) => {
+const readAll = async (listing: string, shards: number, filtered: boolean, limit: number, byKey = false) => {
   const pages: string[][] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 1000; guard++) {
-    const page = await mergedPage({ ...queryOf(listing, shards, filtered), limit, cursor });
+    const page = await mergedPage({ ...queryOf(listing, shards, filtered, byKey), limit, cursor });
+    // Rows read by key are whole, as stored.
+    if (byKey) for (const item of page.items) expect(item).toHaveProperty('kept');
     expect(page.items.length).toBeLessThanOrEqual(limit);
     pages.push(page.items.map((item) => String(item.id)));
     if (page.cursor === null) return pages;
@@ -112,7 +157,8 @@ test('pages put together are the matching rows, oldest first, each once', async 
       ),
       fc.integer({ min: 1, max: 30 }),
       fc.boolean(),
-      async (shards, specs, limit, filtered) => {
+      fc.boolean(),
+      async (shards, specs, limit, filtered, byKey) => {
         const listing = `L${++listings}`;
         const rows = specs.map((spec, i): Row => {
           const id = `id-${String(i).padStart(4, '0')}-${randomBytes(2).toString('hex')}`;
@@ -128,7 +174,7 @@ test('pages put together are the matching rows, oldest first, each once', async 
           .filter((row) => !filtered || row.kept)
           .sort((a, b) => (a.order < b.order ? -1 : 1))
           .map((row) => row.id);
-        const pages = await readAll(listing, shards, filtered, limit);
+        const pages = await readAll(listing, shards, filtered, limit, byKey);
         expect(pages.flat()).toEqual(expected);
         // Without a filter every page but the last is full.
         if (!filtered) for (const page of pages.slice(0, -1)) expect(page).toHaveLength(limit);
@@ -147,10 +193,12 @@ test('a filter that leaves out most rows ends a page short at a bounded cost, an
     kept: i === 399,
   }));
   await put(rows);
-  const pages = await readAll(listing, 2, true, 1);
-  expect(pages.flat()).toEqual(['id-0399']);
-  // Eight rounds of one-row reads per shard cannot reach the end: the first page is empty and goes on.
-  expect(pages[0]).toEqual([]);
+  for (const byKey of [false, true]) {
+    const pages = await readAll(listing, 2, true, 1, byKey);
+    expect(pages.flat()).toEqual(['id-0399']);
+    // Eight rounds of one-row reads per shard cannot reach the end: the first page is empty and goes on.
+    expect(pages[0]).toEqual([]);
+  }
 });
 
 test('a cursor that is not one of this listing is refused', async () => {

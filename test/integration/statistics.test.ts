@@ -206,7 +206,7 @@ test('after a history of retries, redeliveries and races, every counter equals a
   await settled(mugs);
 
   // ---- a worker died mid-page: it had allocated c1 of its reservation (c1, c2) but not settled it --------
-  const { allocateBackorder } = await import('../../lambdas/store/allocation-store');
+  const { allocateBackorder } = await import('../../lambdas/store/allocation-writes');
   const { handleRestockMessage } = await import('../../lambdas/use-cases/allocate-restock');
   await dynamo.send(
     new UpdateCommand({

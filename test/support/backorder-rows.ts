@@ -3,7 +3,12 @@
  * and benchmarks need queues of thousands, which through the API (and its confirmation emails) would take
  * minutes and measure something else.
  */
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { newBackorderId, hashToken, newToken } from '../../lambdas/runtime/tokens';
 import { listKeysOf, listPartitions, queueKeyOf } from '../../lambdas/domain/backorder';
 
@@ -86,13 +91,16 @@ export const batchWrite = async (
   );
 };
 
-/** Every backorder row of a SKU as stored (all its bySku shards), in no particular order. */
+/**
+ * Every backorder row of a SKU as stored, in no particular order: the ids from its bySku shards (the index
+ * projects keys only), then the rows by key, consistently.
+ */
 export const rowsOfSku = async (
   dynamo: DynamoDBDocumentClient,
   table: string,
   sku: string,
 ): Promise<Record<string, unknown>[]> => {
-  const rows: Record<string, unknown>[] = [];
+  const ids: string[] = [];
   for (const shard of listPartitions(sku)) {
     let start: Record<string, unknown> | undefined;
     do {
@@ -105,9 +113,20 @@ export const rowsOfSku = async (
           ExclusiveStartKey: start,
         }),
       );
-      rows.push(...(page.Items ?? []));
+      ids.push(...(page.Items ?? []).map((item) => String(item.id)));
       start = page.LastEvaluatedKey;
     } while (start);
+  }
+  const rows: Record<string, unknown>[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => ({ id }));
+    while (keys.length > 0) {
+      const { Responses, UnprocessedKeys } = await dynamo.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      rows.push(...(Responses?.[table] ?? []));
+      keys = UnprocessedKeys?.[table]?.Keys ?? [];
+    }
   }
   return rows;
 };

@@ -1,0 +1,193 @@
+/**
+ * The signup scenario's floor: the DynamoDB and SQS calls one signup makes, issued straight with the AWS SDK
+ * in closed loops, on SKUs of its own.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { randomBytes } from 'node:crypto';
+import { listKeysOf } from '../../lambdas/domain/backorder';
+import { emptyLoadResult, type LoadResult } from '../lib/load';
+import type { BenchStack } from '../lib/stack';
+
+/** Clients through the platform, and the floor's loops: the same. */
+export const CONCURRENCY = 32;
+
+/**
+ * One signup's DynamoDB and SQS calls, with the SDK alone: BatchGet product + settings, an UpdateItem for the
+ * ticket (a shard's block), TransactWrite of the claim, the backorder row and the ticket's page, SendMessage
+ * of the confirmation, BatchGet of the summary, book and page the place is read from.
+ * (With SIGNUP_RATE_LIMIT 0 a signup makes no rate-limit writes, so neither does this.) The confirmations go
+ * to a queue of the floor's own that nothing consumes: the platform's sender would try to deliver them.
+ */
+export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string) => {
+  const common = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb }),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
+  const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
+  const { products, settings, backorders, ledger, queues } = stack.platform.tableNames;
+  const tokenHash = randomBytes(32).toString('hex');
+
+  const signup = async (n: number, sku: string): Promise<void> => {
+    const email = `floor-${n}.${run}@bench.example`;
+    const createdAt = new Date().toISOString();
+    const id = `${Date.now().toString(32).toUpperCase().padStart(10, '0')}${randomBytes(8).toString('hex').toUpperCase()}`;
+    const queueKey = `${createdAt}#${id}`;
+
+    const { Responses } = await dynamo.send(
+      new BatchGetCommand({
+        RequestItems: { [products]: { Keys: [{ sku }] }, [settings]: { Keys: [{ name: 'site' }] } },
+      }),
+    );
+    if (!Responses?.[products]?.[0]) throw new Error(`floor: product ${sku} not found`);
+
+    const shard = `shard#${sku}#${n % 16}`;
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: queues,
+        Key: { key: shard },
+        UpdateExpression: 'ADD used :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const ticket = Number(Attributes?.used) * 16 + (n % 16);
+    const page = `page#${sku}#${Math.floor(ticket / 256)}`;
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: ledger,
+              Item: { key: `signup#${sku}#${email}`, backorderId: id },
+              ConditionExpression: 'attribute_not_exists(#key)',
+              ExpressionAttributeNames: { '#key': 'key' },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Put: {
+              TableName: backorders,
+              Item: {
+                id,
+                sku,
+                email,
+                emailKey: email,
+                quantity: 1,
+                segment: 'b2c',
+                marketingConsent: false,
+                locale: 'en',
+                status: 'waiting',
+                createdAt,
+                updatedAt: createdAt,
+                queueKey,
+                statusTokenHash: tokenHash,
+                events: [{ at: createdAt, type: 'created', by: 'shopper' }],
+                ticket,
+                waitingKey: `t${String(ticket).padStart(16, '0')}`,
+                ...listKeysOf({ id, sku }),
+              },
+              ConditionExpression: 'attribute_not_exists(id)',
+            },
+          },
+          {
+            Update: {
+              TableName: queues,
+              Key: { key: page },
+              UpdateExpression: 'ADD slots :slot, version :one',
+              ConditionExpression: 'attribute_not_exists(sealed)',
+              ExpressionAttributeValues: { ':slot': new Set([ticket % 256]), ':one': 1 },
+            },
+          },
+        ],
+      }),
+    );
+
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: floorQueueUrl,
+        MessageBody: JSON.stringify({
+          kind: 'confirmation',
+          backorderId: id,
+          statusToken: randomBytes(32).toString('base64url'),
+        }),
+      }),
+    );
+
+    await dynamo.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [queues]: {
+            Keys: [
+              { key: `summary#${sku}` },
+              { key: `book#${sku}#${Math.floor(ticket / 2048)}` },
+              { key: page },
+            ],
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+  };
+  return {
+    signup,
+    close: () => {
+      dynamo.destroy();
+      sqs.destroy();
+    },
+  };
+};
+
+/** The floor's closed loop: `concurrency` loops in this process; `counter` keeps emails unique across slices. */
+export const runFloor = async (
+  calls: ReturnType<typeof floorCalls>,
+  items: string[],
+  counter: { n: number },
+  durationMs: number,
+  concurrency = CONCURRENCY,
+): Promise<LoadResult> => {
+  const result: LoadResult = emptyLoadResult('closed');
+  const firstN = counter.n;
+  // As the load generator counts a closed loop: completions inside the window, over the window's length.
+  const started = performance.now();
+  const end = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let now = performance.now(); now < end; now = performance.now()) {
+        const i = counter.n++;
+        let failure: unknown;
+        try {
+          await calls.signup(i, items[i % items.length]);
+        } catch (error) {
+          failure = error ?? 'failed';
+        }
+        const done = performance.now();
+        if (done > end) {
+          if (failure !== undefined) result.failuresOutsideWindow++;
+          continue;
+        }
+        result.completed++;
+        result.latenciesMs.push(done - now);
+        if (failure === undefined) {
+          result.statuses.ok = (result.statuses.ok ?? 0) + 1;
+        } else {
+          result.networkErrors++;
+          if (result.errorSamples.length < 5)
+            result.errorSamples.push(String((failure as Error).message ?? failure));
+        }
+      }
+    }),
+  );
+  result.elapsedSeconds = durationMs / 1000;
+  result.issued = counter.n - firstN;
+  return result;
+};
