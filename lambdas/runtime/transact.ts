@@ -8,6 +8,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
   type TransactWriteCommandInput,
@@ -71,42 +72,59 @@ const MAX_TRANSACT_ITEMS = 100;
 
 const itemOf = (input: UpdateCommandInput): string => `${input.TableName}\u0000${JSON.stringify(input.Key)}`;
 
+/** An unconditional put that may ride along with a batch's updates (`updateEachIfHolds`). */
+export interface AlongsidePut {
+  TableName: string;
+  Item: Record<string, unknown>;
+}
+
 /**
  * Independent conditional updates (a batch's email links, its sequences moving on, a sweep's leases) in one
  * request while every condition holds: one transaction of up to 100. When it is cancelled (one condition
  * failed, a conflict), nothing was written and each is run on its own, so one refused update never holds
  * back the others. Answers, per update, whether it was written. Updates of the same item cannot share a
- * transaction: a chunk that names one twice runs its updates one by one.
+ * transaction: a chunk that names one twice runs its updates one by one. `alongside` puts (new rows of their
+ * own, such as a batch's unsubscribe tokens) join the first transaction when they fit, else are put alone.
  */
-export const updateEachIfHolds = async (inputs: readonly UpdateCommandInput[]): Promise<boolean[]> => {
+export const updateEachIfHolds = async (
+  inputs: readonly UpdateCommandInput[],
+  alongside: readonly AlongsidePut[] = [],
+): Promise<boolean[]> => {
   const written: boolean[] = [];
+  let putsLeft = alongside;
   for (let at = 0; at < inputs.length; at += MAX_TRANSACT_ITEMS) {
     const chunk = inputs.slice(at, at + MAX_TRANSACT_ITEMS);
-    const together = chunk.length > 1 && new Set(chunk.map(itemOf)).size === chunk.length;
-    if (chunk.length === 1 || !together) {
+    const puts = putsLeft.length + chunk.length <= MAX_TRANSACT_ITEMS ? putsLeft : [];
+    const together = chunk.length + puts.length > 1 && new Set(chunk.map(itemOf)).size === chunk.length;
+    if (!together) {
       written.push(...(await Promise.all(chunk.map(updateIfHolds))));
       continue;
     }
     try {
       await dynamo.send(
         new TransactWriteCommand({
-          TransactItems: chunk.map((input) => ({
-            Update: {
-              TableName: input.TableName,
-              Key: input.Key,
-              UpdateExpression: input.UpdateExpression,
-              ConditionExpression: input.ConditionExpression,
-              ExpressionAttributeNames: input.ExpressionAttributeNames,
-              ExpressionAttributeValues: input.ExpressionAttributeValues,
-            },
-          })),
+          TransactItems: [
+            ...chunk.map((input) => ({
+              Update: {
+                TableName: input.TableName,
+                Key: input.Key,
+                UpdateExpression: input.UpdateExpression,
+                ConditionExpression: input.ConditionExpression,
+                ExpressionAttributeNames: input.ExpressionAttributeNames,
+                ExpressionAttributeValues: input.ExpressionAttributeValues,
+              },
+            })),
+            ...puts.map((put) => ({ Put: { TableName: put.TableName, Item: put.Item } })),
+          ],
         }),
       );
       written.push(...chunk.map(() => true));
+      if (puts.length > 0) putsLeft = [];
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       written.push(...(await Promise.all(chunk.map(updateIfHolds))));
     }
   }
+  await Promise.all(putsLeft.map((put) => dynamo.send(new PutCommand(put))));
   return written;
 };

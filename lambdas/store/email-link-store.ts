@@ -6,7 +6,7 @@
 import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { isConditionFailure, updateEachIfHolds } from '../runtime/transact';
+import { isConditionFailure, updateEachIfHolds, type AlongsidePut } from '../runtime/transact';
 import type { Backorder } from '../domain/backorder';
 import { getBackorder } from './backorder-store';
 
@@ -49,8 +49,13 @@ const appendLink = (id: string, tokenHash: string): UpdateCommandInput => ({
  */
 export const addEmailTokens = async (
   links: readonly { id: string; tokenHash: string }[],
+  /** New rows of the same emails (their unsubscribe tokens), written in the same request. */
+  alongside: readonly AlongsidePut[] = [],
 ): Promise<PromiseSettledResult<void>[]> => {
-  const written = await updateEachIfHolds(links.map(({ id, tokenHash }) => appendLink(id, tokenHash)));
+  const written = await updateEachIfHolds(
+    links.map(({ id, tokenHash }) => appendLink(id, tokenHash)),
+    alongside,
+  );
   return Promise.allSettled(
     links.map(async ({ id, tokenHash }, i) => {
       if (!written[i]) await addEmailToken(id, tokenHash);

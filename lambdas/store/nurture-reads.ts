@@ -1,8 +1,8 @@
 /**
  * Everything a batch of nurture steps needs to decide and write its emails, read once for the batch: the
  * backorders, their campaigns and the site settings in one request; then the suppression rows of the
- * shoppers it may email and their products in another, and their places in the queue from the rows they
- * share (lambdas/store/queue-store.ts). Ten steps cost three or four reads, not forty.
+ * shoppers it may email, their products and the queue rows their places start from in another (rarely a
+ * third, for pages before theirs: lambdas/store/queue-store.ts). Ten steps cost two or three reads, not forty.
  */
 import type { Backorder } from '../domain/backorder';
 import type { Campaign } from '../domain/campaign';
@@ -11,7 +11,7 @@ import { tableName } from '../runtime/config';
 import { readByKeys } from './batch-read';
 import { toBackorder } from './backorder-store';
 import { SITE, toProduct } from './catalog-store';
-import { placesInQueue } from './queue-store';
+import { firstPlaceKeys, placesInQueue } from './queue-store';
 import { suppressionIn, suppressionKeys } from './shopper-store';
 
 export interface NurtureFacts {
@@ -49,19 +49,31 @@ export const readNurtureFacts = async (
   );
   const emailable = [...backorders.values()].filter(mayEmail);
 
-  const [ledgerTable, productTable] = [tableName('ledger'), tableName('products')];
+  const [ledgerTable, productTable, queueTable] = [
+    tableName('ledger'),
+    tableName('products'),
+    tableName('queues'),
+  ];
   const bySku = new Map<string, Backorder[]>();
   for (const backorder of emailable)
     bySku.set(backorder.sku, [...(bySku.get(backorder.sku) ?? []), backorder]);
-  const [second, placeLists] = await Promise.all([
+  const ticketsOf = (waiting: Backorder[]) =>
+    waiting.flatMap((b) => (b.ticket === undefined ? [] : [b.ticket]));
+  // The queue rows a place reads first ride along: places then need at most the pages before them.
+  const second =
     emailable.length === 0
       ? undefined
-      : readByKeys({
+      : await readByKeys({
           [ledgerTable]: unique(emailable.map((b) => b.emailKey)).flatMap(suppressionKeys),
           [productTable]: [...bySku.keys()].map((sku) => ({ sku })),
-        }),
-    Promise.all([...bySku].map(([sku, waiting]) => placesInQueue(sku, waiting))),
-  ]);
+          [queueTable]: [...bySku].flatMap(([sku, waiting]) =>
+            firstPlaceKeys(sku, ticketsOf(waiting)).map((key) => ({ key })),
+          ),
+        });
+  const queueRows = new Map((second?.[queueTable] ?? []).map((item) => [String(item.key), item]));
+  const placeLists = await Promise.all(
+    [...bySku].map(([sku, waiting]) => placesInQueue(sku, waiting, queueRows)),
+  );
   const places = new Map(
     [...bySku.values()].flatMap((waiting, i) => waiting.map((b, n) => [b.id, placeLists[i][n]] as const)),
   );

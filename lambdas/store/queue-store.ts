@@ -216,20 +216,23 @@ export const placeInQueue = async (
  */
 const LEGACY_COUNTS = 4;
 
+/** The rows a place reads first (summary, books, pages of these tickets): a caller may read them along. */
+export const firstPlaceKeys = (sku: string, tickets: readonly number[]): string[] =>
+  tickets.length === 0
+    ? []
+    : [
+        summaryKey(sku),
+        ...new Set(tickets.flatMap((ticket) => [bookKey(sku, bookOf(ticket)), pageKey(sku, pageOf(ticket))])),
+      ];
+
 export const placesInQueue = async (
   sku: string,
   waiting: readonly { ticket?: number; queueKey: string }[],
+  /** The `firstPlaceKeys` rows, when the caller read them with its own (keyed by `key`; absent ones missing). */
+  firstRows?: ReadonlyMap<string, Record<string, unknown>>,
 ): Promise<number[]> => {
   const tickets = waiting.flatMap(({ ticket }) => (ticket === undefined ? [] : [ticket]));
-  const first =
-    tickets.length === 0
-      ? new Map<string, Record<string, unknown>>()
-      : await getMany([
-          summaryKey(sku),
-          ...new Set(
-            tickets.flatMap((ticket) => [bookKey(sku, bookOf(ticket)), pageKey(sku, pageOf(ticket))]),
-          ),
-        ]);
+  const first = firstRows ? new Map(firstRows) : await getMany(firstPlaceKeys(sku, tickets));
   const summary = toSummary(first.get(summaryKey(sku)));
   const toRead = [...new Set(tickets.flatMap((ticket) => pagesToRead(ticket, summary)))];
   const [pages, legacyAhead] = await Promise.all([

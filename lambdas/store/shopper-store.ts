@@ -11,7 +11,6 @@ import { cancelledBecause, transactWrite, isConditionFailure } from '../runtime/
 import { anyShard, unsubscribedChanges } from '../domain/statistics';
 import { counterUpdates } from './stats-store';
 import { readByKeys } from './batch-read';
-import { batchWriteAll } from './batch-write';
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained';
 
@@ -113,23 +112,29 @@ const suppressUnsubscribed = async (emailKey: string, at: string): Promise<boole
  * names the backorder the email was about, not the address: it holds nothing an erasure must find, and once
  * the shopper's data is erased the link leads nowhere.
  */
-export const issueUnsubscribeToken = async (backorderId: string, nowMs: number): Promise<string> =>
-  (await issueUnsubscribeTokens([backorderId], nowMs))[0];
+export const issueUnsubscribeToken = async (backorderId: string, nowMs: number): Promise<string> => {
+  const { tokens, rows } = unsubscribeTokenRows([backorderId], nowMs);
+  await dynamo.send(new PutCommand(rows[0]));
+  return tokens[0];
+};
 
-/** Fresh unsubscribe tokens for a batch's emails, one per backorder given, written 25 a request. */
-export const issueUnsubscribeTokens = async (
+/**
+ * Fresh unsubscribe tokens for a batch's emails, one per backorder given: the tokens and the rows that hold
+ * their hashes, for the caller to write (with the emails' links: lambdas/use-cases/plan-nurture.ts).
+ */
+export const unsubscribeTokenRows = (
   backorderIds: readonly string[],
   nowMs: number,
-): Promise<string[]> => {
+): { tokens: string[]; rows: { TableName: string; Item: Record<string, unknown> }[] } => {
   const tokens = backorderIds.map(() => newToken());
   const expiresAt = Math.floor(nowMs / 1000) + YEAR_SECONDS;
-  await batchWriteAll(
-    tableName('ledger'),
-    backorderIds.map((backorderId, i) => ({
-      PutRequest: { Item: { key: `unsubscribe#${hashToken(tokens[i])}`, backorderId, expiresAt } },
+  return {
+    tokens,
+    rows: backorderIds.map((backorderId, i) => ({
+      TableName: tableName('ledger'),
+      Item: { key: `unsubscribe#${hashToken(tokens[i])}`, backorderId, expiresAt },
     })),
-  );
-  return tokens;
+  };
 };
 
 /**

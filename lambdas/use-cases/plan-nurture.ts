@@ -6,9 +6,10 @@
  * this shopper's data is withheld (recorded with the reason) and the sequence moves on.
  *
  * The batch shares its work as the alerter's does: what it reads is read once (lambdas/store/nurture-reads.ts),
- * the links of the emails the ledger let through are written together when they are composed, and the
- * sequences that moved on are saved together after the sends (DataLoader gathers the calls each email makes
- * in the same tick into one), so a nurture email costs little more than its SES call.
+ * the links of the emails the ledger let through (status link hashes and unsubscribe token rows) are written
+ * in one request when they are composed, and the sequences that moved on are saved together after the sends
+ * (DataLoader gathers the calls each email makes in the same tick into one), so a nurture email costs little
+ * more than its SES call.
  */
 import DataLoader from 'dataloader';
 import { currentStep, dueAt, stepAfter, stepIn } from '../domain/campaign';
@@ -19,7 +20,7 @@ import { hashToken, newToken } from '../runtime/tokens';
 import { addEmailTokens } from '../store/email-link-store';
 import { advance, advanceEach, finish, stopEnrolments, type StepSent } from '../store/enrolment-store';
 import { readNurtureFacts, type NurtureFacts } from '../store/nurture-reads';
-import { issueUnsubscribeTokens } from '../store/shopper-store';
+import { unsubscribeTokenRows } from '../store/shopper-store';
 import { EmailWithheld, type Delivery } from './deliver-email';
 import { statusUrl, stepVia } from './links';
 import { variablesOf } from './email-variables';
@@ -44,19 +45,20 @@ interface EmailTokens {
   unsubscribe: string;
 }
 
-/** Issues the links of the emails composed in the same tick: two writes for them all. */
+/** Issues the links of the emails composed in the same tick: one write for them all. */
 const linkIssuer = (nowMs: number) =>
   new DataLoader<string, EmailTokens>(
     async (backorderIds) => {
       const status = backorderIds.map(() => newToken());
-      const [added, unsubscribe] = await Promise.all([
-        addEmailTokens(backorderIds.map((id, i) => ({ id, tokenHash: hashToken(status[i]) }))),
-        issueUnsubscribeTokens(backorderIds, nowMs),
-      ]);
+      const unsubscribe = unsubscribeTokenRows(backorderIds, nowMs);
+      const added = await addEmailTokens(
+        backorderIds.map((id, i) => ({ id, tokenHash: hashToken(status[i]) })),
+        unsubscribe.rows,
+      );
       return added.map((outcome, i) =>
         outcome.status === 'rejected'
           ? (outcome.reason as Error)
-          : { status: status[i], unsubscribe: unsubscribe[i] },
+          : { status: status[i], unsubscribe: unsubscribe.tokens[i] },
       );
     },
     // Each email gets its own tokens, even two emails of one backorder in the same batch.
