@@ -228,8 +228,10 @@ export const queues = {
     batchSize: 10,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 8,
-    // Its own queue: the thousands of steps a sweep may queue at once never hold up a confirmation.
-    maxConcurrency: 2,
+    // Its own queue: the thousands of steps a sweep may queue at once never hold up a confirmation. Four
+    // batches at once, as alerts: a step due for ten thousand shoppers goes out within a minute, and the SES
+    // rate, shared by demand, keeps it behind confirmations and alerts however many batches run.
+    maxConcurrency: 4,
     // Served last: marketing can wait, and takes every unit of the SES rate the others leave.
     sendRate: { rank: 3 },
     purpose: 'Nurture (marketing) email: the campaign steps the sweeper finds due.',

@@ -130,7 +130,7 @@ describe("the SES rate split across a queue's concurrent batches", () => {
 
   test("each batch paces to its part of the queue's current rate, and unlimited stays unlimited", () => {
     expect(sendRatePerBatch(queues.alert, 40)).toBe(10);
-    expect(sendRatePerBatch(queues.nurture, 40)).toBe(20);
+    expect(sendRatePerBatch(queues.email, 40)).toBe(20);
     expect(sendRatePerBatch(queues.alert, 0)).toBe(0);
   });
 });
