@@ -6,7 +6,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { apiHandler, json, textBody, type ApiRequest, type RouteHandler } from '../runtime/http';
 import { logger } from '../runtime/logger';
-import { IMPORT_MAX_BYTES } from '../domain/product-csv';
+import { IMPORT_MAX_BYTES } from '../domain/body-limits';
 
 /*
  * Each route loads its use-case module when it is first called, not when the function loads: a cold start

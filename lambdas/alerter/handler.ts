@@ -10,15 +10,23 @@ import middy from '@middy/core';
 import { restockAlertMessage } from '../messages/alert';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
-import { planRestockAlert } from '../use-cases/plan-restock-alert';
-import { queueMailer } from '../use-cases/queued-email';
+import type { Mailer } from '../use-cases/queued-email';
 
-const mailer = queueMailer('alert');
+let mailing: Promise<Mailer> | undefined;
+/** The alert queue's mailer, loaded with the first batch rather than with the function, and made once. */
+const mailer = () =>
+  (mailing ??= import('../use-cases/queued-email').then(({ queueMailer }) => queueMailer('alert')()));
 
 export const sendAlerts = consumeBatch({
   queue: 'alert',
   schema: restockAlertMessage,
-  handleBatch: (alerts) => mailer().sendBatch(alerts.map(({ message }) => planRestockAlert(message))),
+  handleBatch: async (alerts) => {
+    const [sender, { planRestockAlert }] = await Promise.all([
+      mailer(),
+      import('../use-cases/plan-restock-alert'),
+    ]);
+    return sender.sendBatch(alerts.map(({ message }) => planRestockAlert(message)));
+  },
 });
 
 export const handler = middy(sendAlerts).use(injectLambdaContext(logger));

@@ -106,8 +106,7 @@ const isoDate = z
     },
   );
 
-/** Most variants one product lists (size × colour grids stay well under it); more are not shown. */
-export const MAX_VARIANTS = 200;
+export { MAX_VARIANTS } from './catalog-limits';
 
 /** What groups variants: the shop's own product id, spelt like a SKU. */
 export const productIdSchema = skuSchema;

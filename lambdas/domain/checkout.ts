@@ -9,12 +9,8 @@ import { durationMs } from './durations';
 /** The placeholders a checkout URL template may hold; each is filled URL-encoded. */
 export const CHECKOUT_PLACEHOLDERS = ['sku', 'quantity', 'claim'] as const;
 
-/** When the site says nothing: two days, long enough for a weekend, short enough for the next in line. */
-export const DEFAULT_HOLD = 'P2D';
 const MIN_HOLD_MS = 10_000;
 const MAX_HOLD_MS = 30 * 24 * 3_600_000;
-/** A reminder goes out when a quarter of the hold is left, but never more than a day before its end. */
-const REMINDER_AT_MOST_MS = 24 * 3_600_000;
 
 const placeholders = (template: string): string[] =>
   [...template.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]);
@@ -82,29 +78,7 @@ export const checkoutSchema = z
 
 export type CheckoutSettings = z.infer<typeof checkoutSchema>;
 
-export interface EffectiveCheckout {
-  url: string;
-  hold: string;
-  holdMs: number;
-}
-
-/**
- * The checkout that applies to a product, or undefined when neither it nor the site names a checkout URL:
- * then there is nowhere to send the shopper, so units are held until the shop fulfils or cancels, as before.
- */
-export const effectiveCheckout = (
-  product: CheckoutSettings | undefined,
-  site: CheckoutSettings | undefined,
-): EffectiveCheckout | undefined => {
-  const url = product?.url ?? site?.url;
-  if (!url) return undefined;
-  const hold = product?.hold ?? site?.hold ?? DEFAULT_HOLD;
-  return { url, hold, holdMs: durationMs(hold) };
-};
-
-/** When the one reminder of a hold falls due: a quarter of it before the end, at most 24 hours before. */
-export const reminderDueMs = (allocatedAtMs: number, holdUntilMs: number): number =>
-  holdUntilMs - Math.min((holdUntilMs - allocatedAtMs) / 4, REMINDER_AT_MOST_MS);
+export { DEFAULT_HOLD, effectiveCheckout, reminderDueMs, type EffectiveCheckout } from './hold-time';
 
 /** How much longer customer service may extend a hold, once. */
 export const extensionSchema = z

@@ -16,7 +16,7 @@ import { productSchema } from './catalog';
 import { fromSpreadsheetSafe } from './csv';
 
 /** Largest file accepted (the route's body limit): about 10 000 rows of a dozen columns. */
-export const IMPORT_MAX_BYTES = 1024 * 1024;
+export { IMPORT_MAX_BYTES } from './body-limits';
 /** Most data rows in one file: more is a 400 for the whole file. */
 export const IMPORT_MAX_ROWS = 10_000;
 

@@ -14,7 +14,7 @@ import type { ConnectorName } from './connectors';
  * images and media), so a product of a few hundred variants is well past the 16 KiB of the JSON routes; 1 MiB
  * holds about 800 variants, and parsing it takes milliseconds of a 256 MB function.
  */
-export const MAX_STORE_BODY_BYTES = 1024 * 1024;
+export { MAX_STORE_BODY_BYTES } from './body-limits';
 
 /** Shopify allows 2048 variants a product; a body listing more is not Shopify's. */
 export const MAX_VARIANTS = 2048;

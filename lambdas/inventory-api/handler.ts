@@ -10,7 +10,7 @@ import { logger } from '../runtime/logger';
 import { SIGNATURE_HEADER, signedRequestFingerprint, verifySignature } from '../runtime/signature';
 import { inventoryWebhookSecret } from '../runtime/secrets';
 import type { ConnectorName } from '../domain/connectors';
-import { MAX_STORE_BODY_BYTES } from '../domain/store-webhooks';
+import { MAX_STORE_BODY_BYTES } from '../domain/body-limits';
 
 const INVENTORY = 'POST /api/webhooks/inventory';
 

@@ -9,13 +9,21 @@ import middy from '@middy/core';
 import { nurtureMessage } from '../messages/nurture';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
-import { planNurtureBatch } from '../use-cases/plan-nurture';
-import { sendPlannedBatch } from '../use-cases/queued-email';
+import type { NurtureMessage } from '../messages/nurture';
+
+type SendBatch = (batch: { message: NurtureMessage }[]) => Promise<PromiseSettledResult<unknown>[]>;
+let sending: Promise<SendBatch> | undefined;
+/** The planner and the mailer, loaded with the first batch rather than with the function, and made once. */
+const sendBatch = () =>
+  (sending ??= Promise.all([import('../use-cases/queued-email'), import('../use-cases/plan-nurture')]).then(
+    ([{ sendPlannedBatch }, { planNurtureBatch }]) =>
+      sendPlannedBatch('nurture', (messages: NurtureMessage[]) => planNurtureBatch(messages)),
+  ));
 
 export const sendNurtureSteps = consumeBatch({
   queue: 'nurture',
   schema: nurtureMessage,
-  handleBatch: sendPlannedBatch('nurture', (messages) => planNurtureBatch(messages)),
+  handleBatch: async (batch) => (await sendBatch())(batch),
 });
 
 export const handler = middy(sendNurtureSteps).use(injectLambdaContext(logger));

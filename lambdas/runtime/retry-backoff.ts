@@ -4,9 +4,8 @@
  * long as the last (2 s, 4 s, 8 s … capped), so a throttled burst spreads out while a poison message, whose
  * failures are not transient, still reaches the dead-letter queue at the normal pace.
  */
-import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sqs } from './sqs';
+import { sqs, sqsPackage } from './sqs';
 
 export interface BackoffPolicy {
   /** Wait after the first failure. */
@@ -28,6 +27,8 @@ export const delayRedelivery = async (
   queueUrl: string,
   delays: readonly { record: SQSRecord; seconds: number }[],
 ): Promise<void> => {
+  // The SQS package is loaded here, by the first record to back off, not with every consumer.
+  const { ChangeMessageVisibilityBatchCommand } = sqsPackage();
   for (let i = 0; i < delays.length; i += 10) {
     await sqs
       .send(

@@ -8,20 +8,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../runtime/logger';
-import { sweepDueSteps } from '../use-cases/sweep-nurture';
-import { sendDueSupplierBatches } from '../use-cases/supplier-batches';
-import { sweepOutbox } from '../use-cases/outbox';
-import { sweepDueHolds } from '../use-cases/sweep-holds';
-import { sweepEtaChanges } from '../use-cases/eta-updates';
 
 export const runSchedule = async () => {
   const now = Date.now();
+  // Each sweep is loaded with the first tick rather than with the function (they bring the stores and the
+  // AWS SDK); one that cannot load fails alone, as one that fails does.
   const [nurture, holds, etas, suppliers, outbox] = await Promise.allSettled([
-    sweepDueSteps(now),
-    sweepDueHolds(now),
-    sweepEtaChanges(now),
-    sendDueSupplierBatches(now),
-    sweepOutbox(now),
+    import('../use-cases/sweep-nurture').then(({ sweepDueSteps }) => sweepDueSteps(now)),
+    import('../use-cases/sweep-holds').then(({ sweepDueHolds }) => sweepDueHolds(now)),
+    import('../use-cases/eta-updates').then(({ sweepEtaChanges }) => sweepEtaChanges(now)),
+    import('../use-cases/supplier-batches').then(({ sendDueSupplierBatches }) => sendDueSupplierBatches(now)),
+    import('../use-cases/outbox').then(({ sweepOutbox }) => sweepOutbox(now)),
   ]);
   if (nurture.status === 'fulfilled' && nurture.value.queued > 0)
     logger.info('nurture steps queued', { ...nurture.value });

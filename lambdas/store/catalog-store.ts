@@ -13,7 +13,8 @@ import {
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { transactWrite, type TransactItem } from '../runtime/transact';
-import { MAX_VARIANTS, type Product, type ProductInput, type SiteSettings } from '../domain/catalog';
+import type { Product, ProductInput, SiteSettings } from '../domain/catalog';
+import { MAX_VARIANTS } from '../domain/catalog-limits';
 import { decodeCursor, encodeCursor } from './cursor';
 import { isConditionFailure } from '../runtime/transact';
 import { etaSave, type EtaWindow } from '../domain/eta';

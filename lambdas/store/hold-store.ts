@@ -15,7 +15,7 @@ import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
 import { updateIfHolds } from '../runtime/transact';
 import { dueBucket, dueKeyCeiling } from '../domain/due-index';
-import { reminderDueMs } from '../domain/checkout';
+import { reminderDueMs } from '../domain/hold-time';
 import type { CounterChanges } from '../domain/statistics';
 import { markOnce } from './once-mark';
 import { indexReads, queryIndex } from './index-reads';

@@ -35,7 +35,7 @@ import {
 import { allocateBackorders } from '../store/allocation-writes';
 import { addEmailToken } from '../store/email-link-store';
 import { getSiteSettings } from '../store/catalog-store';
-import { effectiveCheckout } from '../domain/checkout';
+import { effectiveCheckout } from '../domain/hold-time';
 import { leaveQueueOnce } from '../store/queue-store';
 import { enqueueAlerts } from '../store/alert-queue';
 import type { RestockMessage } from '../messages/restock';

@@ -15,7 +15,7 @@
 import { logger } from '../runtime/logger';
 import { isHeld, kindOf, type Backorder } from '../domain/backorder';
 import { expiryChanges } from '../domain/funnel';
-import { reminderDueMs } from '../domain/checkout';
+import { reminderDueMs } from '../domain/hold-time';
 import type { HoldMessage } from '../messages/hold';
 import { getBackorder, StatusConflict } from '../store/backorder-store';
 import { enqueueEmail } from '../store/email-queue';

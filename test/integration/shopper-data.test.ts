@@ -260,7 +260,10 @@ describe('a shopper with a history', () => {
     const cancels = (await erp.waitForRequests(`/erp-${tag}`, 5, 20_000))
       .map((r) => JSON.parse(r.rawBody))
       .filter((event) => event.type === 'backorder.cancelled');
-    expect(cancels.map((event) => event.data.backorder.id).sort()).toEqual([waiting.id, allocated.id].sort());
+    // Webhooks are at least once: a delivery the ERP answered too late (a loaded machine) comes again with
+    // the same event id. One event per backorder, however often it was delivered.
+    const byId = new Map(cancels.map((event) => [event.id, event.data.backorder.id]));
+    expect([...byId.values()].sort()).toEqual([waiting.id, allocated.id].sort());
     for (const event of cancels) {
       expect(event.data.backorder).toMatchObject({
         email: null,
