@@ -7,6 +7,27 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { apiHandler, json, textBody, type ApiRequest, type RouteHandler } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { IMPORT_MAX_BYTES } from '../domain/body-limits';
+import { loadOnce } from '../runtime/load-once';
+
+const loadApiKeyAdmin = loadOnce(() => import('../use-cases/api-key-admin'));
+const loadProductAdmin = loadOnce(() => import('../use-cases/product-admin'));
+const loadProductImport = loadOnce(() => import('../use-cases/product-import'));
+const loadAdminBackorders = loadOnce(() => import('../use-cases/admin-backorders'));
+const loadShopperBackorder = loadOnce(() => import('../use-cases/shopper-backorder'));
+const loadCheckoutClaims = loadOnce(() => import('../use-cases/checkout-claims'));
+const loadCustomerService = loadOnce(() => import('../use-cases/customer-service'));
+const loadCampaignAdmin = loadOnce(() => import('../use-cases/campaign-admin'));
+const loadWebhookAdmin = loadOnce(() => import('../use-cases/webhook-admin'));
+const loadSupplierAdmin = loadOnce(() => import('../use-cases/supplier-admin'));
+const loadAccess = loadOnce(() => import('../use-cases/access'));
+const loadConsoleSession = loadOnce(() => import('../use-cases/console-session'));
+const loadInventory = loadOnce(() => import('../use-cases/inventory'));
+const loadBackorderSchema = loadOnce(() => import('../domain/backorder-schema'));
+const loadValidation = loadOnce(() => import('../domain/validation'));
+const loadPaidOrders = loadOnce(() => import('../use-cases/paid-orders'));
+const loadShopStatistics = loadOnce(() => import('../use-cases/shop-statistics'));
+const loadConnectorAdmin = loadOnce(() => import('../use-cases/connector-admin'));
+const loadSupplierCsv = loadOnce(() => import('../domain/supplier-csv'));
 
 /*
  * Each route loads its use-case module when it is first called, not when the function loads: a cold start
@@ -14,29 +35,29 @@ import { IMPORT_MAX_BYTES } from '../domain/body-limits';
  * a preview), not for every route's. The bundle still holds them all (esbuild runs each module's body on its
  * first import).
  */
-const apiKeyAdmin = () => import('../use-cases/api-key-admin');
-const productAdmin = () => import('../use-cases/product-admin');
-const productImport = () => import('../use-cases/product-import');
-const adminBackorders = () => import('../use-cases/admin-backorders');
-const shopperBackorder = () => import('../use-cases/shopper-backorder');
-const checkoutClaims = () => import('../use-cases/checkout-claims');
-const customerService = () => import('../use-cases/customer-service');
-const campaignAdmin = () => import('../use-cases/campaign-admin');
-const webhookAdmin = () => import('../use-cases/webhook-admin');
-const supplierAdmin = () => import('../use-cases/supplier-admin');
+const apiKeyAdmin = () => loadApiKeyAdmin();
+const productAdmin = () => loadProductAdmin();
+const productImport = () => loadProductImport();
+const adminBackorders = () => loadAdminBackorders();
+const shopperBackorder = () => loadShopperBackorder();
+const checkoutClaims = () => loadCheckoutClaims();
+const customerService = () => loadCustomerService();
+const campaignAdmin = () => loadCampaignAdmin();
+const webhookAdmin = () => loadWebhookAdmin();
+const supplierAdmin = () => loadSupplierAdmin();
 
 /** Every console route: the caller must be one (401) whom lib/access.ts lets call this route (403). */
 const authenticated =
   (route: (request: ApiRequest, principal: string) => ReturnType<RouteHandler>): RouteHandler =>
   async (request) => {
-    const { admitCaller } = await import('../use-cases/access');
+    const { admitCaller } = await loadAccess();
     const caller = await admitCaller(request.caller, request.routeKey);
     return route({ ...request, caller }, caller.principal);
   };
 
 export const routes: Record<string, RouteHandler> = {
   'GET /api/admin/me': authenticated(async ({ caller }) => {
-    const { whoIsCalling } = await import('../use-cases/console-session');
+    const { whoIsCalling } = await loadConsoleSession();
     return json(200, whoIsCalling(caller!));
   }),
 
@@ -82,7 +103,7 @@ export const routes: Record<string, RouteHandler> = {
   ),
 
   'POST /api/admin/inventory': authenticated(async ({ body }) => {
-    const { receiveInventory } = await import('../use-cases/inventory');
+    const { receiveInventory } = await loadInventory();
     return json(202, await receiveInventory(body));
   }),
 
@@ -102,12 +123,7 @@ export const routes: Record<string, RouteHandler> = {
   // The body is optional: the shop's order id and amount, for the revenue recovered.
   'POST /api/admin/backorders/{id}/fulfil': authenticated(async ({ pathParameters, body }, principal) => {
     const [{ backorderById, adminView }, { fulfilBackorder }, { fulfilmentSchema }, { parseOrThrow }] =
-      await Promise.all([
-        adminBackorders(),
-        shopperBackorder(),
-        import('../domain/backorder-schema'),
-        import('../domain/validation'),
-      ]);
+      await Promise.all([adminBackorders(), shopperBackorder(), loadBackorderSchema(), loadValidation()]);
     const fulfilment =
       body === undefined || body === null ? {} : parseOrThrow(fulfilmentSchema, body, 'fulfilment');
     const order = fulfilment.orderId ? { id: fulfilment.orderId, amount: fulfilment.amount } : undefined;
@@ -121,7 +137,7 @@ export const routes: Record<string, RouteHandler> = {
   }),
 
   'POST /api/admin/backorders': authenticated(async ({ body, remainingMs }, principal) => {
-    const { placePaidOrder } = await import('../use-cases/paid-orders');
+    const { placePaidOrder } = await loadPaidOrders();
     const answer = await placePaidOrder(body, principal, { remainingMs });
     return json(answer.created ? 201 : 200, answer);
   }),
@@ -189,7 +205,7 @@ export const routes: Record<string, RouteHandler> = {
   ),
 
   'GET /api/admin/stats': authenticated(async ({ query }) => {
-    const { shopStatistics } = await import('../use-cases/shop-statistics');
+    const { shopStatistics } = await loadShopStatistics();
     return json(200, await shopStatistics(query));
   }),
 
@@ -218,7 +234,7 @@ export const routes: Record<string, RouteHandler> = {
   ),
 
   'GET /api/admin/connectors/{connector}/deliveries': authenticated(async ({ pathParameters }) => {
-    const { connectorDeliveries } = await import('../use-cases/connector-admin');
+    const { connectorDeliveries } = await loadConnectorAdmin();
     return json(200, await connectorDeliveries(pathParameters.connector));
   }),
 
@@ -247,7 +263,7 @@ export const routes: Record<string, RouteHandler> = {
   'GET /api/admin/suppliers/{id}/batches/{batchId}/csv': authenticated(async ({ pathParameters }) => {
     const [{ supplierBatchCsvFile }, { CSV_CONTENT_TYPE }] = await Promise.all([
       supplierAdmin(),
-      import('../domain/supplier-csv'),
+      loadSupplierCsv(),
     ]);
     const { fileName, csv } = await supplierBatchCsvFile(pathParameters.id, pathParameters.batchId);
     return textBody(200, csv, CSV_CONTENT_TYPE, {

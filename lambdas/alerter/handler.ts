@@ -11,20 +11,20 @@ import { restockAlertMessage } from '../messages/alert';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
 import type { Mailer } from '../use-cases/queued-email';
+import { loadOnce } from '../runtime/load-once';
+
+const loadQueuedEmail = loadOnce(() => import('../use-cases/queued-email'));
+const loadPlanRestockAlert = loadOnce(() => import('../use-cases/plan-restock-alert'));
 
 let mailing: Promise<Mailer> | undefined;
 /** The alert queue's mailer, loaded with the first batch rather than with the function, and made once. */
-const mailer = () =>
-  (mailing ??= import('../use-cases/queued-email').then(({ queueMailer }) => queueMailer('alert')()));
+const mailer = () => (mailing ??= loadQueuedEmail().then(({ queueMailer }) => queueMailer('alert')()));
 
 export const sendAlerts = consumeBatch({
   queue: 'alert',
   schema: restockAlertMessage,
   handleBatch: async (alerts) => {
-    const [sender, { planRestockAlert }] = await Promise.all([
-      mailer(),
-      import('../use-cases/plan-restock-alert'),
-    ]);
+    const [sender, { planRestockAlert }] = await Promise.all([mailer(), loadPlanRestockAlert()]);
     return sender.sendBatch(alerts.map(({ message }) => planRestockAlert(message)));
   },
 });

@@ -21,6 +21,9 @@ import type {
 } from 'aws-lambda';
 import { callerContext, type CallerContext } from '../runtime/caller';
 import { logger } from '../runtime/logger';
+import { loadOnce } from '../runtime/load-once';
+
+const loadIdentifyCaller = loadOnce(() => import('../use-cases/identify-caller'));
 
 export const authorize = async (
   event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>,
@@ -28,7 +31,7 @@ export const authorize = async (
   const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization');
   // Loaded with the first request, not with the function: it brings the Cognito token verifier and the API
   // keys' store (DynamoDB), of which a request uses one.
-  const { identifyCaller } = await import('../use-cases/identify-caller');
+  const { identifyCaller } = await loadIdentifyCaller();
   const caller = await identifyCaller(header?.[1]);
   if (!caller) logger.info('admin request without a valid credential');
   return { isAuthorized: true, context: callerContext(caller) };

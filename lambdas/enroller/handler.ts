@@ -7,6 +7,9 @@ import middy from '@middy/core';
 import { enrolmentJob } from '../messages/enrolment';
 import { logger } from '../runtime/logger';
 import { consumeEach } from '../runtime/queue-consumer';
+import { loadOnce } from '../runtime/load-once';
+
+const loadEnrolAudience = loadOnce(() => import('../use-cases/enrol-audience'));
 
 export const enrolAudiences = consumeEach({
   queue: 'enrolment',
@@ -16,7 +19,7 @@ export const enrolAudiences = consumeEach({
   isTransient: () => false,
   handle: async (job) => {
     // Loaded with the first job rather than with the function: it brings the stores and the AWS SDK.
-    const { runEnrolmentJob } = await import('../use-cases/enrol-audience');
+    const { runEnrolmentJob } = await loadEnrolAudience();
     const result = await runEnrolmentJob(job);
     logger.debug('enrolment page done', { ...result });
   },

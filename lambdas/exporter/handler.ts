@@ -8,14 +8,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../runtime/logger';
 import { streamedApiHandler } from '../runtime/streamed-http';
 import { routes } from './routes';
+import { loadOnce } from '../runtime/load-once';
+
+const loadIdentifyCaller = loadOnce(() => import('../use-cases/identify-caller'));
+const loadAccess = loadOnce(() => import('../use-cases/access'));
 
 const api = streamedApiHandler(routes, {
   // Loaded with the first request (the caller's API key is read from DynamoDB), not with the function.
   admit: async (headers, routeKey) => {
-    const [{ identifyCaller }, { admitCaller }] = await Promise.all([
-      import('../use-cases/identify-caller'),
-      import('../use-cases/access'),
-    ]);
+    const [{ identifyCaller }, { admitCaller }] = await Promise.all([loadIdentifyCaller(), loadAccess()]);
     return admitCaller(await identifyCaller(headers.authorization), routeKey);
   },
 });

@@ -4,9 +4,13 @@
  * wraps when it loads, so the routes can be listed without that runtime (test/unit/platform-description.test.ts).
  */
 import { streamedFile, type StreamedRoute } from '../runtime/streamed-http';
+import { loadOnce } from '../runtime/load-once';
+
+const loadCsvExports = loadOnce(() => import('../use-cases/csv-exports'));
+const loadCsv = loadOnce(() => import('../domain/csv'));
 
 /** The exports and the CSV writer, loaded with the first file asked for rather than with the function. */
-const csvExports = () => Promise.all([import('../use-cases/csv-exports'), import('../domain/csv')]);
+const csvExports = () => Promise.all([loadCsvExports(), loadCsv()]);
 
 export const routes: Record<string, StreamedRoute> = {
   'GET /api/admin/products.csv': async (request) => {

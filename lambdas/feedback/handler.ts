@@ -9,6 +9,10 @@ import middy from '@middy/core';
 import { parseSesFeedback, type EmailFeedback } from '../domain/ses-feedback';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
+import { loadOnce } from '../runtime/load-once';
+
+const loadSendEventsStore = loadOnce(() => import('../store/send-events-store'));
+const loadRecordEmailFeedback = loadOnce(() => import('../use-cases/record-email-feedback'));
 
 /**
  * The ledger's store and the feedback's use-case, loaded with the first batch rather than with the function
@@ -40,8 +44,8 @@ export const handleFeedback = consumeBatch({
       : undefined,
   handleBatch: async (batch) => {
     const [{ sendRecordsOf }, { recordEmailFeedback }] = await Promise.all([
-      import('../store/send-events-store').then((loaded) => (sendEvents = loaded)),
-      import('../use-cases/record-email-feedback'),
+      loadSendEventsStore().then((loaded) => (sendEvents = loaded)),
+      loadRecordEmailFeedback(),
     ]);
     const sendRecords = await readSendRecords(
       sendRecordsOf,

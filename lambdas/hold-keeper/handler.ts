@@ -7,13 +7,15 @@ import middy from '@middy/core';
 import { holdMessage } from '../messages/hold';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
+import { loadOnce } from '../runtime/load-once';
+
+const loadKeepHolds = loadOnce(() => import('../use-cases/keep-holds'));
 
 export const keepDueHolds = consumeBatch({
   queue: 'hold',
   schema: holdMessage,
   // Loaded with the first batch rather than with the function: it brings the stores and the AWS SDK.
-  handleBatch: async (batch) =>
-    (await import('../use-cases/keep-holds')).keepHolds(batch.map(({ message }) => message)),
+  handleBatch: async (batch) => (await loadKeepHolds()).keepHolds(batch.map(({ message }) => message)),
 });
 
 export const handler = middy(keepDueHolds).use(injectLambdaContext(logger));

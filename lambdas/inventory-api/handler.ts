@@ -11,6 +11,10 @@ import { SIGNATURE_HEADER, signedRequestFingerprint, verifySignature } from '../
 import { inventoryWebhookSecret } from '../runtime/secrets';
 import type { ConnectorName } from '../domain/connectors';
 import { MAX_STORE_BODY_BYTES } from '../domain/body-limits';
+import { loadOnce } from '../runtime/load-once';
+
+const loadStoreDelivery = loadOnce(() => import('../use-cases/store-delivery'));
+const loadInventory = loadOnce(() => import('../use-cases/inventory'));
 
 const INVENTORY = 'POST /api/webhooks/inventory';
 
@@ -24,14 +28,14 @@ const storeRoute =
   (connector: ConnectorName): RouteHandler =>
   async ({ headers, rawBytes }) => {
     // Loaded on a store's first delivery, as the ERP's route loads its own: a cold start pays for one.
-    const { receiveStoreDelivery } = await import('../use-cases/store-delivery');
+    const { receiveStoreDelivery } = await loadStoreDelivery();
     return json(200, await receiveStoreDelivery(connector, headers, rawBytes));
   };
 
 export const routes: Record<string, RouteHandler> = {
   // Reached only once `authenticate` below verified the signature: a replay of this very request is a no-op.
   [INVENTORY]: async ({ body, headers, rawBody }) => {
-    const { receiveInventory } = await import('../use-cases/inventory');
+    const { receiveInventory } = await loadInventory();
     return json(
       202,
       await receiveInventory(body, Date.now(), signedRequestFingerprint(headers[SIGNATURE_HEADER], rawBody)),

@@ -10,12 +10,16 @@ import { nurtureMessage } from '../messages/nurture';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
 import type { NurtureMessage } from '../messages/nurture';
+import { loadOnce } from '../runtime/load-once';
+
+const loadQueuedEmail = loadOnce(() => import('../use-cases/queued-email'));
+const loadPlanNurture = loadOnce(() => import('../use-cases/plan-nurture'));
 
 type SendBatch = (batch: { message: NurtureMessage }[]) => Promise<PromiseSettledResult<unknown>[]>;
 let sending: Promise<SendBatch> | undefined;
 /** The planner and the mailer, loaded with the first batch rather than with the function, and made once. */
 const sendBatch = () =>
-  (sending ??= Promise.all([import('../use-cases/queued-email'), import('../use-cases/plan-nurture')]).then(
+  (sending ??= Promise.all([loadQueuedEmail(), loadPlanNurture()]).then(
     ([{ sendPlannedBatch }, { planNurtureBatch }]) =>
       sendPlannedBatch('nurture', (messages: NurtureMessage[]) => planNurtureBatch(messages)),
   ));

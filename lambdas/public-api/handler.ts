@@ -10,15 +10,28 @@ import { apiHandler, json, redirect, textBody, type ApiRequest, type RouteHandle
 import { logger } from '../runtime/logger';
 import { NotFoundError } from '../runtime/errors';
 import { isLocale } from '../../i18n/locales';
+import { loadOnce } from '../runtime/load-once';
+
+const loadShopperBackorder = loadOnce(() => import('../use-cases/shopper-backorder'));
+const loadShopperData = loadOnce(() => import('../use-cases/shopper-data'));
+const loadMarketingConsent = loadOnce(() => import('../use-cases/marketing-consent'));
+const loadOpenapiJson = loadOnce(() => import('../../docs/openapi.json'));
+const loadHealth = loadOnce(() => import('../use-cases/health'));
+const loadProductPage = loadOnce(() => import('../use-cases/product-page'));
+const loadSignup = loadOnce(() => import('../use-cases/signup'));
+const loadKeepPlace = loadOnce(() => import('../use-cases/keep-place'));
+const loadCheckoutClaims = loadOnce(() => import('../use-cases/checkout-claims'));
+const loadShopperLinks = loadOnce(() => import('../use-cases/shopper-links'));
+const loadCors = loadOnce(() => import('../use-cases/cors'));
 
 /*
  * Each route loads its use-case module when it is first called, not when the function loads: a cold start
  * pays for what the request it serves needs (its stores, the AWS SDK clients they use, their schemas), not for
  * every route's. The bundle still holds them all (esbuild runs each module's body on its first import).
  */
-const shopperBackorder = () => import('../use-cases/shopper-backorder');
-const shopperData = () => import('../use-cases/shopper-data');
-const marketingConsent = () => import('../use-cases/marketing-consent');
+const shopperBackorder = () => loadShopperBackorder();
+const shopperData = () => loadShopperData();
+const marketingConsent = () => loadMarketingConsent();
 
 /** The link token of a backorder request: the bearer header wins over the query string. */
 const linkToken = ({ headers, query }: ApiRequest): string | undefined => {
@@ -36,9 +49,7 @@ let openApiText: Promise<string> | undefined;
  * first use, so other routes' cold starts do not pay for it.
  */
 const openApi = (): Promise<string> =>
-  (openApiText ??= import('../../docs/openapi.json').then(({ default: document }) =>
-    JSON.stringify(document),
-  ));
+  (openApiText ??= loadOpenapiJson().then(({ default: document }) => JSON.stringify(document)));
 
 /**
  * A browser's CORS preflight for a route a shop's own pages may call (the storefront embed): the answer's
@@ -48,7 +59,7 @@ const preflight: RouteHandler = async () => ({ status: 204 });
 
 export const routes: Record<string, RouteHandler> = {
   'GET /api/health': async () => {
-    const { checkHealth } = await import('../use-cases/health');
+    const { checkHealth } = await loadHealth();
     return json(200, await checkHealth());
   },
 
@@ -59,17 +70,17 @@ export const routes: Record<string, RouteHandler> = {
     }),
 
   'GET /api/products/{sku}': async ({ pathParameters }) => {
-    const { productPage } = await import('../use-cases/product-page');
+    const { productPage } = await loadProductPage();
     return json(200, await productPage(pathParameters.sku));
   },
 
   'GET /api/products/by-product/{productId}': async ({ pathParameters }) => {
-    const { productVariants } = await import('../use-cases/product-page');
+    const { productVariants } = await loadProductPage();
     return json(200, await productVariants(pathParameters.productId));
   },
 
   'POST /api/backorders': async ({ body, sourceIp, remainingMs, headers }) => {
-    const { signUp } = await import('../use-cases/signup');
+    const { signUp } = await loadSignup();
     const { created, backorder } = await signUp(body, sourceIp, {
       remainingMs,
       acceptLanguage: headers['accept-language'],
@@ -113,10 +124,7 @@ export const routes: Record<string, RouteHandler> = {
 
   // "Keep my place": the answer to an expected-date update that asked (harmless to repeat).
   'POST /api/backorders/{id}/keep': async (request) => {
-    const [{ findWithToken }, { keepPlace }] = await Promise.all([
-      shopperBackorder(),
-      import('../use-cases/keep-place'),
-    ]);
+    const [{ findWithToken }, { keepPlace }] = await Promise.all([shopperBackorder(), loadKeepPlace()]);
     const { backorder } = await findWithToken(request.pathParameters.id, linkToken(request));
     return json(200, await keepPlace(backorder));
   },
@@ -124,7 +132,7 @@ export const routes: Record<string, RouteHandler> = {
   // "Complete your order" (an allocated reservation's link): to the shop's checkout, or to the status page.
   // Never cached (each click is the shopper's own), and the link's token is not passed on as a referrer.
   'GET /r/{id}': async (request) => {
-    const { followClaimLink } = await import('../use-cases/checkout-claims');
+    const { followClaimLink } = await loadCheckoutClaims();
     return redirect(await followClaimLink(request.pathParameters.id, linkToken(request)), 302, {
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
@@ -133,7 +141,7 @@ export const routes: Record<string, RouteHandler> = {
 
   // Always the same answer, whether or not the address has backorders: nothing to learn by asking.
   'POST /api/links': async ({ body, sourceIp }) => {
-    const { emailMyLinks } = await import('../use-cases/shopper-links');
+    const { emailMyLinks } = await loadShopperLinks();
     return json(202, await emailMyLinks(body, sourceIp));
   },
 
@@ -168,7 +176,7 @@ export const routes: Record<string, RouteHandler> = {
 const api = apiHandler(routes, {
   formRoutes: ['POST /api/unsubscribe'],
   // Asked for every request, but it reads the settings (DynamoDB) only for one from another page's origin.
-  cors: async (question) => (await import('../use-cases/cors')).corsFor(question),
+  cors: async (question) => (await loadCors()).corsFor(question),
 });
 export const dispatch = api.dispatch;
 export const handler = api.handler.use(injectLambdaContext(logger));

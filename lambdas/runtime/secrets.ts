@@ -5,6 +5,9 @@
  * deployment; locally the runner passes the secret itself (lambdas/runtime/config.ts `secretSource`).
  */
 import { ConfigError, secretSource } from './config';
+import { loadOnce } from './load-once';
+
+const loadSecrets = loadOnce(() => import('@aws-lambda-powertools/parameters/secrets'));
 
 const readSecret = async (
   name: 'INVENTORY_WEBHOOK_SECRET_ARN' | 'ORIGIN_VERIFY_SECRET_ARN' | 'CLAIM_SECRET_ARN',
@@ -14,7 +17,7 @@ const readSecret = async (
   // Loaded on the first read of a deployed secret, not with the function: it brings the Secrets Manager
   // client (about 100 ms of a cold start), which the local runner never needs. Its cache lives in the
   // module, so it is loaded once and kept.
-  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  const { getSecret } = await loadSecrets();
   const secret = await getSecret(source.arn, { maxAge: 300 });
   if (typeof secret !== 'string' || secret.length === 0)
     throw new ConfigError(`The secret in ${name} is empty`);

@@ -8,17 +8,24 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../runtime/logger';
+import { loadOnce } from '../runtime/load-once';
+
+const loadSweepNurture = loadOnce(() => import('../use-cases/sweep-nurture'));
+const loadSweepHolds = loadOnce(() => import('../use-cases/sweep-holds'));
+const loadEtaUpdates = loadOnce(() => import('../use-cases/eta-updates'));
+const loadSupplierBatches = loadOnce(() => import('../use-cases/supplier-batches'));
+const loadOutbox = loadOnce(() => import('../use-cases/outbox'));
 
 export const runSchedule = async () => {
   const now = Date.now();
   // Each sweep is loaded with the first tick rather than with the function (they bring the stores and the
   // AWS SDK); one that cannot load fails alone, as one that fails does.
   const [nurture, holds, etas, suppliers, outbox] = await Promise.allSettled([
-    import('../use-cases/sweep-nurture').then(({ sweepDueSteps }) => sweepDueSteps(now)),
-    import('../use-cases/sweep-holds').then(({ sweepDueHolds }) => sweepDueHolds(now)),
-    import('../use-cases/eta-updates').then(({ sweepEtaChanges }) => sweepEtaChanges(now)),
-    import('../use-cases/supplier-batches').then(({ sendDueSupplierBatches }) => sendDueSupplierBatches(now)),
-    import('../use-cases/outbox').then(({ sweepOutbox }) => sweepOutbox(now)),
+    loadSweepNurture().then(({ sweepDueSteps }) => sweepDueSteps(now)),
+    loadSweepHolds().then(({ sweepDueHolds }) => sweepDueHolds(now)),
+    loadEtaUpdates().then(({ sweepEtaChanges }) => sweepEtaChanges(now)),
+    loadSupplierBatches().then(({ sendDueSupplierBatches }) => sendDueSupplierBatches(now)),
+    loadOutbox().then(({ sweepOutbox }) => sweepOutbox(now)),
   ]);
   if (nurture.status === 'fulfilled' && nurture.value.queued > 0)
     logger.info('nurture steps queued', { ...nurture.value });

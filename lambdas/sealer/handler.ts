@@ -8,6 +8,10 @@ import middy from '@middy/core';
 import { sealMessage } from '../messages/seal';
 import { logger } from '../runtime/logger';
 import { consumeEach } from '../runtime/queue-consumer';
+import { loadOnce } from '../runtime/load-once';
+
+const loadQueueSealing = loadOnce(() => import('../store/queue-sealing'));
+const loadQueueRows = loadOnce(() => import('../store/queue-rows'));
 
 /** A book that can still take tickets (a block leased in the last seconds): try again shortly. */
 export class BookStillOpen extends Error {
@@ -20,10 +24,7 @@ export const sealBooks = consumeEach({
   retryAfterSeconds: (error) => (error instanceof BookStillOpen ? 3 : undefined),
   handle: async ({ sku, below }) => {
     // Loaded with the first message rather than with the function: they bring the AWS SDK.
-    const [{ sealBooksBelow }, { readSummary }] = await Promise.all([
-      import('../store/queue-sealing'),
-      import('../store/queue-rows'),
-    ]);
+    const [{ sealBooksBelow }, { readSummary }] = await Promise.all([loadQueueSealing(), loadQueueRows()]);
     const sealed = await sealBooksBelow(sku, below);
     if (sealed > 0) logger.info('books sealed', { sku, sealed });
     if ((await readSummary(sku)).sealedBelow < below) throw new BookStillOpen(`${sku}: books below ${below}`);

@@ -10,13 +10,17 @@ import middy from '@middy/core';
 import { emailQueueMessage, type EmailQueueMessage } from '../messages/email';
 import { logger } from '../runtime/logger';
 import { consumeEach } from '../runtime/queue-consumer';
+import { loadOnce } from '../runtime/load-once';
+
+const loadPlanDelivery = loadOnce(() => import('../use-cases/plan-delivery'));
+const loadQueuedEmail = loadOnce(() => import('../use-cases/queued-email'));
 
 const plan = async (message: EmailQueueMessage) => {
   if (message.kind === 'nurture') {
     logger.info('nurture step on the email queue left to the sweeper, which queues it on the nurture queue');
     return null;
   }
-  const { planDelivery } = await import('../use-cases/plan-delivery');
+  const { planDelivery } = await loadPlanDelivery();
   return planDelivery(message);
 };
 
@@ -27,9 +31,7 @@ let sending: Promise<(message: EmailQueueMessage) => Promise<void>> | undefined;
  * however many messages of the first batch ask for it at once.
  */
 const sendEmail = () =>
-  (sending ??= import('../use-cases/queued-email').then(({ sendPlannedEmail }) =>
-    sendPlannedEmail('email', plan),
-  ));
+  (sending ??= loadQueuedEmail().then(({ sendPlannedEmail }) => sendPlannedEmail('email', plan)));
 
 export const sendEmails = consumeEach({
   queue: 'email',

@@ -11,6 +11,10 @@ import { WEBHOOK_BACKOFF, type Webhook } from '../domain/webhook';
 import { webhookMessage } from '../messages/webhook';
 import { logger } from '../runtime/logger';
 import { consumeBatch } from '../runtime/queue-consumer';
+import { loadOnce } from '../runtime/load-once';
+
+const loadDeliverWebhook = loadOnce(() => import('../use-cases/deliver-webhook'));
+const loadWebhookStore = loadOnce(() => import('../store/webhook-store'));
 
 /**
  * The delivery and the endpoints' store, loaded with the first batch rather than with the function (they bring
@@ -39,8 +43,8 @@ export const sendWebhooks = consumeBatch({
   backoff: WEBHOOK_BACKOFF,
   handleBatch: async (batch) => {
     const [{ deliverWebhook }, { getWebhook }] = await Promise.all([
-      import('../use-cases/deliver-webhook').then((loaded) => (delivery = loaded)),
-      import('../store/webhook-store'),
+      loadDeliverWebhook().then((loaded) => (delivery = loaded)),
+      loadWebhookStore(),
     ]);
     const findWebhook = endpointsOfBatch(getWebhook);
     return Promise.allSettled(
