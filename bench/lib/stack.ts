@@ -7,6 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startEmulators, type Endpoints, type RunningEmulators } from '../../local/emulators';
 import { emulatorClients, startPlatform, type RunningPlatform } from '../../local/platform';
 import { freePort } from '../../local/ports';
@@ -135,3 +137,18 @@ export const startBenchStack = async (options: BenchStackOptions = {}): Promise<
     },
   };
 };
+
+/**
+ * A DynamoDB document client of the bench's own on the stack's DynamoDB Local (seeding, checks, probes), kept
+ * apart from the handlers' clients so that their request counts hold only the platform's work. The caller
+ * destroys it when done.
+ */
+export const benchDocumentClient = (stack: Pick<BenchStack, 'endpoints'>): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      endpoint: stack.endpoints.dynamodb,
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );

@@ -27,8 +27,7 @@
  * whole seconds): a signup counts when it was scheduled inside that window. Latency is measured from each
  * signup's scheduled time, so a stalled platform cannot hide its queueing.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { queues, type QueueName } from '../../lib/platform';
@@ -42,7 +41,7 @@ import { figuresOf } from '../lib/report';
 import { say, type Scenario } from '../lib/scenario';
 import { drainLeftovers } from '../lib/settle';
 import { sesWatcher, recipientsOf, type StoredEmail } from '../lib/ses-store';
-import type { BenchStack } from '../lib/stack';
+import { benchDocumentClient, type BenchStack } from '../lib/stack';
 import { percentile } from '../lib/stats';
 import { seed as seedNurture, seedRows as nurtureRows } from './nurture-setup';
 import { seedProduct, signedWebhook, warmUp } from './restock-setup';
@@ -197,14 +196,7 @@ export const mixedScenario: Scenario = {
     const campaignId = `bench-mixed-${run}`;
     const eventId = `bench-mixed-${run}`;
     const { tableNames, queueUrls, deadLetterQueueUrls } = stack.platform;
-    const dynamo = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        endpoint: stack.endpoints.dynamodb,
-      }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
+    const dynamo = benchDocumentClient(stack);
     const generator = startLoadGenerator();
     const profiler = context.options.profile ? new Profiler(context.options.resultsDir, 'mixed') : undefined;
     try {

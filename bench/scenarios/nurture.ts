@@ -12,8 +12,7 @@
  * compares with an alert's), and the cost on AWS per 1 000 emails (lib/cost.ts). The stack's scheduler ticks
  * only hourly in the bench (bench/lib/stack.ts), so no other sweep interferes.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { benchDocumentClient } from '../lib/stack';
 import { randomBytes } from 'node:crypto';
 import { queues } from '../../lib/platform';
 import { batchWrite } from '../../test/support/backorder-rows';
@@ -87,14 +86,7 @@ export const nurtureScenario: Scenario = {
     if (nurturerOn) await stack.drain(queueUrls.enrolment, 30_000);
     const dueMinuteMs = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const rows = seedRows(count, run, sku, campaignId, dueMinuteMs);
-    const dynamo = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        endpoint: stack.endpoints.dynamodb,
-      }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
+    const dynamo = benchDocumentClient(stack);
     try {
       await batchWrite(dynamo, tableNames.backorders, rows.backorders, BATCH_WRITE_PARALLEL);
       await batchWrite(dynamo, tableNames.enrolments, rows.enrolments, BATCH_WRITE_PARALLEL);

@@ -25,8 +25,8 @@
  * SendMessageBatch), issued directly with the SDK at the alerter's concurrency (maxConcurrency × batchSize
  * records in flight). platform/floor compares the two send rates.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { benchDocumentClient } from '../lib/stack';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { queues, type QueueName } from '../../lib/platform';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
@@ -125,14 +125,7 @@ export const restockScenario: Scenario = {
     const alertBatches = context.options.queueConcurrency ?? queues.alert.maxConcurrency;
     const floorConcurrency = alertBatches * queues.alert.batchSize;
 
-    const dynamo = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        endpoint: stack.endpoints.dynamodb,
-      }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
+    const dynamo = benchDocumentClient(stack);
     // The handlers' own clients: loaded now, after startPlatform set the environment, so these are the very
     // module instances the in-process handlers use.
     const [{ dynamo: handlerDynamo }, { sqs: handlerSqs }, { ses: handlerSes }] = await Promise.all([

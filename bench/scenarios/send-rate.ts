@@ -17,8 +17,8 @@
  * queues one of the run's steps again means a lease ran out while the step waited its turn (required 0).
  * The leases themselves are read once after the first sweep, and each compared with its step's send.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { benchDocumentClient } from '../lib/stack';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { queues, sendRateFloor, type QueueName } from '../../lib/platform';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
@@ -71,14 +71,7 @@ export const sendRateScenario: Scenario = {
     const signupSku = `BENCH-PACED-SIGNUP-${run}`.toUpperCase();
     const campaignId = `bench-paced-${run}`;
     const { tableNames, queueUrls, deadLetterQueueUrls } = stack.platform;
-    const dynamo = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        endpoint: stack.endpoints.dynamodb,
-      }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
+    const dynamo = benchDocumentClient(stack);
     const kindOf = new Map<string, Kind>();
     try {
       // 1. Seed (timed, not measured), unpaced.
