@@ -3,10 +3,9 @@
  * address. An email may record what it tells the shopper in the same write (`also`): an expected-date update
  * records its announcement and, when it asks, the question (lambdas/use-cases/plan-eta-update.ts).
  */
-import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../runtime/dynamo';
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../runtime/config';
-import { isConditionFailure, updateEachIfHolds, type AlongsidePut } from '../runtime/transact';
+import { updateEachIfHolds, updateIfHolds, type AlongsidePut } from '../runtime/transact';
 import type { Backorder } from '../domain/backorder';
 import { getBackorder } from './backorder-store';
 
@@ -31,16 +30,55 @@ export class EmailRefused extends Error {
   override name = 'EmailRefused';
 }
 
-/** The common write: the link appended while the list has room (no `also`). */
-const appendLink = (id: string, tokenHash: string): UpdateCommandInput => ({
-  TableName: tableName('backorders'),
-  Key: { id },
-  UpdateExpression: 'SET emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)',
-  ConditionExpression:
-    'attribute_exists(id) AND attribute_not_exists(erasedAt) AND ' +
-    '(attribute_not_exists(emailTokenHashes) OR size(emailTokenHashes) < :max)',
-  ExpressionAttributeValues: { ':hash': [tokenHash], ':none': [], ':max': MAX_EMAIL_LINKS },
-});
+/**
+ * The write adding one link, given the links as last read: appended while the list has room; at the bound,
+ * the newest links but one and this one, if the list is still as read. Never for an erased backorder: its
+ * address is gone, and a link issued now would lead nowhere. `also` adds its attributes and condition.
+ */
+const linkWrite = (
+  id: string,
+  tokenHash: string,
+  links: readonly string[],
+  also?: AlongsideLink,
+): UpdateCommandInput => {
+  const set = Object.entries(also?.set ?? {});
+  const names = Object.fromEntries(set.map(([name], i) => [`#also${i}`, name]));
+  const values = Object.fromEntries(set.map(([, value], i) => [`:also${i}`, value]));
+  const assignments = set.map((_, i) => `, #also${i} = :also${i}`).join('');
+  const condition = also ? ` AND (${also.condition.expression})` : '';
+  const full = links.length >= MAX_EMAIL_LINKS;
+  return {
+    TableName: tableName('backorders'),
+    Key: { id },
+    ...(set.length || also?.condition.names
+      ? { ExpressionAttributeNames: { ...names, ...also?.condition.names } }
+      : {}),
+    ...(full
+      ? {
+          UpdateExpression: `SET emailTokenHashes = :links${assignments}`,
+          ConditionExpression: `attribute_not_exists(erasedAt) AND size(emailTokenHashes) = :seen${condition}`,
+          ExpressionAttributeValues: {
+            ':links': [...links.slice(links.length - MAX_EMAIL_LINKS + 1), tokenHash],
+            ':seen': links.length,
+            ...values,
+            ...also?.condition.values,
+          },
+        }
+      : {
+          UpdateExpression: `SET emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)${assignments}`,
+          ConditionExpression:
+            'attribute_exists(id) AND attribute_not_exists(erasedAt) AND ' +
+            `(attribute_not_exists(emailTokenHashes) OR size(emailTokenHashes) < :max)${condition}`,
+          ExpressionAttributeValues: {
+            ':hash': [tokenHash],
+            ':none': [],
+            ':max': MAX_EMAIL_LINKS,
+            ...values,
+            ...also?.condition.values,
+          },
+        }),
+  };
+};
 
 /**
  * A batch's email links (one per email, on different or the same backorders): one request while every list
@@ -53,7 +91,7 @@ export const addEmailTokens = async (
   alongside: readonly AlongsidePut[] = [],
 ): Promise<PromiseSettledResult<void>[]> => {
   const written = await updateEachIfHolds(
-    links.map(({ id, tokenHash }) => appendLink(id, tokenHash)),
+    links.map(({ id, tokenHash }) => linkWrite(id, tokenHash, [])),
     alongside,
   );
   return Promise.allSettled(
@@ -70,54 +108,8 @@ export const addEmailTokens = async (
  */
 export const addEmailToken = async (id: string, tokenHash: string, also?: AlongsideLink): Promise<void> => {
   let seen: Backorder | undefined;
-  const set = Object.entries(also?.set ?? {});
-  const names = Object.fromEntries(set.map(([name], i) => [`#also${i}`, name]));
-  const values = Object.fromEntries(set.map(([, value], i) => [`:also${i}`, value]));
-  const assignments = set.map((_, i) => `, #also${i} = :also${i}`).join('');
-  const condition = also ? ` AND (${also.condition.expression})` : '';
   for (let attempt = 0; attempt < 5; attempt++) {
-    const links = seen?.emailTokenHashes ?? [];
-    const full = links.length >= MAX_EMAIL_LINKS;
-    try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName('backorders'),
-          Key: { id },
-          ...(set.length || also?.condition.names
-            ? { ExpressionAttributeNames: { ...names, ...also?.condition.names } }
-            : {}),
-          ...(full
-            ? {
-                // At the bound: the newest links but one, and this one, if the list is still as read.
-                UpdateExpression: `SET emailTokenHashes = :links${assignments}`,
-                ConditionExpression: `attribute_not_exists(erasedAt) AND size(emailTokenHashes) = :seen${condition}`,
-                ExpressionAttributeValues: {
-                  ':links': [...links.slice(links.length - MAX_EMAIL_LINKS + 1), tokenHash],
-                  ':seen': links.length,
-                  ...values,
-                  ...also?.condition.values,
-                },
-              }
-            : {
-                UpdateExpression: `SET emailTokenHashes = list_append(if_not_exists(emailTokenHashes, :none), :hash)${assignments}`,
-                // Never for an erased backorder: its address is gone, and a link issued now would lead nowhere.
-                ConditionExpression:
-                  'attribute_exists(id) AND attribute_not_exists(erasedAt) AND ' +
-                  `(attribute_not_exists(emailTokenHashes) OR size(emailTokenHashes) < :max)${condition}`,
-                ExpressionAttributeValues: {
-                  ':hash': [tokenHash],
-                  ':none': [],
-                  ':max': MAX_EMAIL_LINKS,
-                  ...values,
-                  ...also?.condition.values,
-                },
-              }),
-        }),
-      );
-      return;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    if (await updateIfHolds(linkWrite(id, tokenHash, seen?.emailTokenHashes ?? [], also))) return;
     seen = await getBackorder(id);
     // Gone or erased: refused (the caller's email must not go out with a link that leads nowhere).
     if (!seen || seen.erasedAt) throw new Error(`Backorder ${id} is gone or erased: no email link for it`);
