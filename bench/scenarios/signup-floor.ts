@@ -19,8 +19,8 @@ import type { BenchStack } from '../lib/stack';
 export const CONCURRENCY = 32;
 
 /**
- * One signup's DynamoDB and SQS calls, with the SDK alone: BatchGet product + settings, an UpdateItem for the
- * ticket (a shard's block), TransactWrite of the claim, the backorder row and the ticket's page, SendMessage
+ * One signup's DynamoDB and SQS calls, with the SDK alone: BatchGet product + settings + the ticket counter,
+ * an UpdateItem for the ticket (straight off the counter, as a quiet product's), TransactWrite of the claim, the backorder row and the ticket's page, SendMessage
  * of the confirmation, BatchGet of the summary, book and page the place is read from.
  * (With SIGNUP_RATE_LIMIT 0 a signup makes no rate-limit writes, so neither does this.) The confirmations go
  * to a queue of the floor's own that nothing consumes: the platform's sender would try to deliver them.
@@ -45,22 +45,26 @@ export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string
 
     const { Responses } = await dynamo.send(
       new BatchGetCommand({
-        RequestItems: { [products]: { Keys: [{ sku }] }, [settings]: { Keys: [{ name: 'site' }] } },
+        RequestItems: {
+          [products]: { Keys: [{ sku }] },
+          [settings]: { Keys: [{ name: 'site' }] },
+          [queues]: { Keys: [{ key: `tickets#${sku}` }] },
+        },
       }),
     );
     if (!Responses?.[products]?.[0]) throw new Error(`floor: product ${sku} not found`);
 
-    const shard = `shard#${sku}#${n % 16}`;
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
         TableName: queues,
-        Key: { key: shard },
-        UpdateExpression: 'ADD used :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
+        Key: { key: `tickets#${sku}` },
+        UpdateExpression: 'ADD #next :one SET directAt = :now',
+        ExpressionAttributeNames: { '#next': 'next' },
+        ExpressionAttributeValues: { ':one': 1, ':now': Date.now() },
+        ReturnValues: 'ALL_OLD',
       }),
     );
-    const ticket = Number(Attributes?.used) * 16 + (n % 16);
+    const ticket = Number(Attributes?.next ?? 0);
     const page = `page#${sku}#${Math.floor(ticket / 256)}`;
     await dynamo.send(
       new TransactWriteCommand({

@@ -9,8 +9,12 @@
  * product's summary, so the waiting before any ticket is read from the summary (earlier books), its book
  * (earlier pages) and its page (earlier tickets).
  *
- * Tickets are issued in blocks leased to one of SHARDS shards for at most BLOCK_FRESH_MS (see
- * queue-store.ts): among shoppers who signed up within that second, the order is the tickets', not the clock's.
+ * A quiet product's tickets come straight off its counter, one write each. A product in a drop (HOT_BURST
+ * signups in a row, each within BURST_GAP_MS of the one before) is *hot* for HOT_FOR_MS: its tickets are
+ * issued in blocks leased to one of SHARDS shards for at most BLOCK_FRESH_MS (see ticket-store.ts), so the
+ * drop writes many keys instead of one; among shoppers who signed up within that second, the order is the
+ * tickets', not the clock's. Every busy block leased renews the heat, so a drop stays on the shards until it
+ * calms down.
  */
 
 export const PAGE_SIZE = 256;
@@ -122,3 +126,46 @@ export const nextBlockSize = (
   previous && previous.used >= previous.size && nowMs - previous.claimedAt < BUSY_BLOCK_MS
     ? Math.min(MAX_BLOCK, previous.size * 2)
     : 1;
+
+/** A product's ticket counter row (`tickets#<sku>`), as a signup reads it with the product. */
+export interface TicketCounter {
+  /** The next ticket no one holds. */
+  next?: number;
+  /** When the last ticket was taken straight off the counter (ms). */
+  directAt?: number;
+  /** Direct tickets in a row, each within BURST_GAP_MS of the one before. */
+  burst?: number;
+  /** Until when the product's signups lease blocks on the shards (ms). */
+  hotUntil?: number;
+}
+
+/** Direct tickets closer than this are one burst: ~100 a second and more. */
+export const BURST_GAP_MS = 10;
+/**
+ * A burst this long is a drop: the counter row would soon take more writes than one DynamoDB item should
+ * (about 1 000 a second). At a steady 200 signups a second, a burst of 50 is a one-in-a-thousand run; at
+ * 1 000 a second it is the first twentieth of a second.
+ */
+export const HOT_BURST = 50;
+/** How long one sign of a drop keeps the product on the shards. */
+export const HOT_FOR_MS = 5_000;
+/** A shard's block this big was leased because its last one went in BUSY_BLOCK_MS: the drop goes on. */
+export const HOT_BLOCK = 4;
+
+/** Whether a signup takes its ticket straight off the counter: unless the product is in a drop. */
+export const issuesDirectly = (counter: TicketCounter, nowMs: number): boolean =>
+  !(counter.hotUntil !== undefined && counter.hotUntil > nowMs);
+
+/** Whether a direct ticket at `nowMs` carries on the counter's burst (else it starts a new one). */
+export const continuesBurst = (counter: TicketCounter, nowMs: number): boolean =>
+  counter.directAt !== undefined && nowMs - counter.directAt <= BURST_GAP_MS;
+
+/** Whether a direct ticket, given the counter as it was just before it, shows a drop. */
+export const showsDrop = (before: TicketCounter, nowMs: number): boolean =>
+  continuesBurst(before, nowMs) && (before.burst ?? 0) + 1 >= HOT_BURST;
+
+/** The book a ticket or block starting at `start` opens, when it is the first ticket of that book. */
+export const bookOpenedBy = (start: number, size: number): number | undefined => {
+  const last = bookOf(start + size - 1);
+  return last > bookOf(start - 1) ? last : undefined;
+};

@@ -1,8 +1,8 @@
 /**
  * Items of several tables by key in as few requests as DynamoDB allows: one `BatchGetItem` carries up to 100
  * keys over any tables, so what a batch of messages needs from the backorders, campaigns, products and ledger
- * tables is one or two requests, not one per item. Reads are strongly consistent; keys DynamoDB leaves
- * unprocessed (throttling) are asked again with a short backoff.
+ * tables is one or two requests, not one per item. Keys DynamoDB leaves unprocessed (throttling) are asked
+ * again with a short backoff.
  */
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
@@ -38,8 +38,14 @@ const chunked = (wanted: KeysByTable): KeysByTable[] => {
   return chunks;
 };
 
-/** Reads every key given (duplicates must already be removed: DynamoDB refuses a request naming one twice). */
-export const readByKeys = async (wanted: KeysByTable): Promise<ItemsByTable> => {
+/**
+ * Reads every key given (duplicates must already be removed: DynamoDB refuses a request naming one twice).
+ * Strongly consistent unless `consistent: false` (half the read units, for what may be a moment old).
+ */
+export const readByKeys = async (
+  wanted: KeysByTable,
+  { consistent = true }: { consistent?: boolean } = {},
+): Promise<ItemsByTable> => {
   const found: ItemsByTable = Object.fromEntries(Object.keys(wanted).map((table) => [table, []]));
   await Promise.all(
     chunked(wanted).map(async (chunk) => {
@@ -52,7 +58,7 @@ export const readByKeys = async (wanted: KeysByTable): Promise<ItemsByTable> => 
             RequestItems: Object.fromEntries(
               Object.entries(pending).map(([table, keys]) => [
                 table,
-                { Keys: [...keys], ConsistentRead: true },
+                { Keys: [...keys], ConsistentRead: consistent },
               ]),
             ),
           }),

@@ -20,6 +20,9 @@ import { isConditionFailure } from '../runtime/transact';
 import { etaSave, type EtaWindow } from '../domain/eta';
 import { etaSaveParts, readEtaItem } from './eta-store';
 import { indexReads, queryIndex } from './index-reads';
+import { readByKeys, type KeysByTable } from './batch-read';
+import { queueTable, ticketsKey, toTicketCounter } from './queue-rows';
+import type { TicketCounter } from '../domain/queue-tickets';
 
 /** The one settings row's key. */
 export const SITE = 'site';
@@ -85,16 +88,33 @@ export const getProduct = async (sku: string): Promise<Product | undefined> => {
 export const getProductWithSettings = async (
   sku: string,
 ): Promise<{ product?: Product; settings?: SiteSettings }> => {
+  const { product, settings } = await readProductWithSettings(sku, {});
+  return { product, settings };
+};
+
+/**
+ * What a signup reads before it writes, in one request: the product, the site settings, and the product's
+ * ticket counter, which says how its ticket is taken (lambdas/store/ticket-store.ts). A moment old is fine
+ * for all three: a counter read stale only takes one more ticket straight off it.
+ */
+export const getSignupReads = async (
+  sku: string,
+): Promise<{ product?: Product; settings?: SiteSettings; ticketCounter: TicketCounter }> => {
+  const read = await readProductWithSettings(sku, { [queueTable()]: [{ key: ticketsKey(sku) }] });
+  return { product: read.product, settings: read.settings, ticketCounter: toTicketCounter(read.also[0]) };
+};
+
+const readProductWithSettings = async (sku: string, also: KeysByTable) => {
   const products = tableName('products');
   const settings = tableName('settings');
-  const { Responses } = await dynamo.send(
-    new BatchGetCommand({
-      RequestItems: { [products]: { Keys: [{ sku }] }, [settings]: { Keys: [{ name: SITE }] } },
-    }),
+  const found = await readByKeys(
+    { [products]: [{ sku }], [settings]: [{ name: SITE }], ...also },
+    { consistent: false },
   );
   return {
-    product: Responses?.[products]?.[0] ? toProduct(Responses[products][0]) : undefined,
-    settings: Responses?.[settings]?.[0]?.value as SiteSettings | undefined,
+    product: found[products][0] ? toProduct(found[products][0]) : undefined,
+    settings: found[settings][0]?.value as SiteSettings | undefined,
+    also: Object.keys(also).flatMap((table) => found[table]),
   };
 };
 

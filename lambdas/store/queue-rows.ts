@@ -1,7 +1,8 @@
 /**
  * The rows of each product's queue bookkeeping (the `queues` table; rules in lambdas/domain/queue-tickets.ts):
  *
- * - `tickets#<sku>` → `next`: the next ticket no block has leased (ADD only).
+ * - `tickets#<sku>` → `next`: the next ticket no one holds (ADD only); `directAt, burst`: the last ticket
+ *   taken straight off it and the burst it was part of; `hotUntil`: until when tickets come from the shards.
  * - `shard#<sku>#<s>` → `start, size, used, claimedAt, version`: the block shard `s` issues from.
  * - `page#<sku>#<page>` → `slots` (number set of the page's waiting tickets), `version`, `sealed`.
  * - `book#<sku>#<book>` → `pages` (waiting per page): written once the book is sealed.
@@ -14,7 +15,7 @@
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { emptySummary, type SealedSummary } from '../domain/queue-tickets';
+import { emptySummary, type SealedSummary, type TicketCounter } from '../domain/queue-tickets';
 
 export const queueTable = () => tableName('queues');
 export const ticketsKey = (sku: string) => `tickets#${sku}`;
@@ -22,6 +23,14 @@ export const shardKey = (sku: string, shard: number) => `shard#${sku}#${shard}`;
 export const pageKey = (sku: string, page: number) => `page#${sku}#${page}`;
 export const bookKey = (sku: string, book: number) => `book#${sku}#${book}`;
 export const summaryKey = (sku: string) => `summary#${sku}`;
+
+/** The counter row's fields a signup reads with its product: they say how to take the ticket. */
+export const toTicketCounter = (item: Record<string, unknown> | undefined): TicketCounter => ({
+  next: typeof item?.next === 'number' ? item.next : undefined,
+  directAt: typeof item?.directAt === 'number' ? item.directAt : undefined,
+  burst: typeof item?.burst === 'number' ? item.burst : undefined,
+  hotUntil: typeof item?.hotUntil === 'number' ? item.hotUntil : undefined,
+});
 
 export const toSummary = (
   item: Record<string, unknown> | undefined,

@@ -33,7 +33,8 @@ export const placePaidOrder = async (
   options: SignupOptions = {},
 ): Promise<PaidOrderAnswer> => {
   const request = parseOrThrow(paidOrderSchema, input, 'order');
-  const { product, settings } = await productAndSettings(request.sku);
+  const reads = await productAndSettings(request.sku);
+  const { product, settings } = reads;
   const verdict = judgeSignup(effectivePolicy(product, settings), request.segment, request.quantity);
   // The quantity limit is for shoppers reserving, not for what the shop already sold.
   if (!verdict.ok && verdict.reason !== 'quantity') throw new BackordersDisabledError(verdict.message);
@@ -47,8 +48,7 @@ export const placePaidOrder = async (
       // Counted with the backorder itself: the same order twice counts once.
       counters: (backorder) => paidOrderChanges(backorder, backorder.createdAt),
     },
-    product,
-    settings,
+    reads,
     options,
   );
   if (placed.created)

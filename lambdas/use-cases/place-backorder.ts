@@ -17,9 +17,10 @@ import {
   type ShopOrder,
 } from '../domain/backorder';
 import type { Product, SiteSettings } from '../domain/catalog';
+import type { TicketCounter } from '../domain/queue-tickets';
 import type { CounterChanges } from '../domain/statistics';
 import { defaultSiteSettings } from '../domain/site-defaults';
-import { getProductWithSettings } from '../store/catalog-store';
+import { getSignupReads } from '../store/catalog-store';
 import { AlreadySignedUp, insertBackorder } from '../store/backorder-store';
 import { placeInQueue } from '../store/queue-store';
 import { issueTicket } from '../store/ticket-store';
@@ -56,13 +57,18 @@ export interface SignupOptions {
   acceptLanguage?: string;
 }
 
-/** The product (404 when unknown) and the site settings a signup is judged by. */
-export const productAndSettings = async (
-  sku: string,
-): Promise<{ product: Product; settings: SiteSettings }> => {
-  const { product, settings } = await getProductWithSettings(sku);
+/** What a signup is judged and placed by: its product, the site settings, and the product's ticket counter. */
+export interface SignupReads {
+  product: Product;
+  settings: SiteSettings;
+  ticketCounter: TicketCounter;
+}
+
+/** The product (404 when unknown), the site settings a signup is judged by, and how its ticket is taken. */
+export const productAndSettings = async (sku: string): Promise<SignupReads> => {
+  const { product, settings, ticketCounter } = await getSignupReads(sku);
   if (!product) throw new NotFoundError(`Product ${sku} not found`);
-  return { product, settings: settings ?? defaultSiteSettings(defaultSender()) };
+  return { product, settings: settings ?? defaultSiteSettings(defaultSender()), ticketCounter };
 };
 
 /** What a new backorder is made of, checked by its route's schema. */
@@ -100,15 +106,14 @@ export type Placed =
 export const placeBackorder = async (
   request: BackorderRequest,
   placement: Placement,
-  product: Product,
-  settings: SiteSettings,
+  { product, settings, ticketCounter }: SignupReads,
   { nowMs = Date.now(), remainingMs = () => Number.POSITIVE_INFINITY }: SignupOptions,
 ): Promise<Placed> => {
   const createdAt = new Date(nowMs).toISOString();
   const id = newBackorderId(nowMs);
   const pageToken = newToken();
   // The place in line. A ticket left unused (a repeated signup) is a gap, which counts for nothing.
-  const { ticket, crossedIntoBook } = await issueTicket(request.sku, nowMs);
+  const { ticket, crossedIntoBook } = await issueTicket(request.sku, ticketCounter, nowMs);
   const backorder: Backorder = {
     id,
     sku: request.sku,

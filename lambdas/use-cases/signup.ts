@@ -51,11 +51,15 @@ export const signUp = async (
 ): Promise<SignupResult> => {
   const request = parseOrThrow(signupSchema, input, 'signup');
   const emailKey = normalizeEmail(request.email);
-  const [{ product, settings }] = await Promise.all([
+  const [reads] = await Promise.all([
     productAndSettings(request.sku),
     enforceSignupRateLimit(signupRateLimit(), clientAddress, emailKey, nowMs),
   ]);
-  const verdict = judgeSignup(effectivePolicy(product, settings), request.segment, request.quantity);
+  const verdict = judgeSignup(
+    effectivePolicy(reads.product, reads.settings),
+    request.segment,
+    request.quantity,
+  );
   if (!verdict.ok) {
     if (verdict.reason === 'quantity') throw new QuantityLimitError(verdict.max);
     throw new BackordersDisabledError(verdict.message);
@@ -63,8 +67,7 @@ export const signUp = async (
   const placed = await placeBackorder(
     { ...request, locale: request.locale ?? pickLocale(acceptedLanguages(acceptLanguage)) },
     { kind: 'reservation', by: 'shopper', claimKey: claimKey(request.sku, emailKey) },
-    product,
-    settings,
+    reads,
     { nowMs, remainingMs },
   );
   if (!placed.created)

@@ -7,6 +7,12 @@ import fc from 'fast-check';
 import {
   BOOK_SIZE,
   bookOf,
+  bookOpenedBy,
+  BURST_GAP_MS,
+  continuesBurst,
+  HOT_BURST,
+  issuesDirectly,
+  showsDrop,
   MAX_BLOCK,
   nextBlockSize,
   PAGE_SIZE,
@@ -124,4 +130,35 @@ test('a signup that lost every race for a ticket is answered 503 with Retry-Afte
   expect(answer.statusCode).toBe(503);
   expect(JSON.parse(String(answer.body)).error.code).toBe('UNAVAILABLE');
   expect(answer.headers?.['Retry-After']).toBe('1');
+});
+
+describe('how a ticket is taken', () => {
+  const now = 1_000_000;
+
+  test('straight off the counter unless the product is hot', () => {
+    expect(issuesDirectly({}, now)).toBe(true);
+    expect(issuesDirectly({ hotUntil: now }, now)).toBe(true);
+    expect(issuesDirectly({ hotUntil: now + 1 }, now)).toBe(false);
+  });
+
+  test('a direct ticket carries on a burst only within BURST_GAP_MS of the last', () => {
+    expect(continuesBurst({}, now)).toBe(false);
+    expect(continuesBurst({ directAt: now - BURST_GAP_MS }, now)).toBe(true);
+    expect(continuesBurst({ directAt: now - BURST_GAP_MS - 1 }, now)).toBe(false);
+  });
+
+  test('the HOT_BURST-th ticket of a burst shows a drop, and no earlier one or one after a pause', () => {
+    const close = now - 1;
+    expect(showsDrop({ directAt: close, burst: HOT_BURST - 2 }, now)).toBe(false);
+    expect(showsDrop({ directAt: close, burst: HOT_BURST - 1 }, now)).toBe(true);
+    expect(showsDrop({ directAt: now - BURST_GAP_MS - 1, burst: 10 * HOT_BURST }, now)).toBe(false);
+  });
+
+  test('a ticket or block opens a book when it holds the book’s first ticket', () => {
+    expect(bookOpenedBy(0, 1)).toBe(0);
+    expect(bookOpenedBy(BOOK_SIZE - 1, 1)).toBeUndefined();
+    expect(bookOpenedBy(BOOK_SIZE, 1)).toBe(1);
+    expect(bookOpenedBy(BOOK_SIZE - 2, 4)).toBe(1);
+    expect(bookOpenedBy(BOOK_SIZE + 1, 4)).toBeUndefined();
+  });
 });
