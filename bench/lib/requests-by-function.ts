@@ -79,6 +79,29 @@ const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetI
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 const SQS_CHUNK = 64 * 1024;
 
+/**
+ * A DynamoDB command's input asking for the capacity it consumed, as the counter sends it: INDEXES for a
+ * transaction (its table's own figure tells whether DynamoDB Local collapsed items), TOTAL otherwise. A
+ * floor sends its calls the same way (`askCapacityLikeTheMeter`), so that DynamoDB Local does the same work
+ * for both.
+ */
+const withCapacity = <T extends object>(command: string, input: T): T =>
+  READS.has(command) || WRITES.has(command)
+    ? { ...input, ReturnConsumedCapacity: command === 'TransactWriteItems' ? 'INDEXES' : 'TOTAL' }
+    : input;
+
+/** Makes a floor's own DynamoDB client send every command as the metered platform's are sent. */
+export const askCapacityLikeTheMeter = (client: MiddlewareClient): void =>
+  (client.middlewareStack as LooseStack).add(
+    (next: (args: { input?: object }) => Promise<unknown>, context: { commandName?: string }) =>
+      (args: { input?: object }) =>
+        next({
+          ...args,
+          input: withCapacity(String(context.commandName ?? '').replace(/Command$/, ''), args.input ?? {}),
+        }),
+    { step: 'initialize', name: 'floorAsksCapacity' },
+  );
+
 interface Capacity {
   TableName?: string;
   CapacityUnits?: number;
@@ -188,16 +211,7 @@ export const countRequestsByFunction = (clients: readonly MiddlewareClient[]) =>
           bump(entry.commands, command);
           entry.total++;
           const capacity = service === 'DynamoDB' && (READS.has(command) || WRITES.has(command));
-          // INDEXES for a transaction: its table's own figure tells whether DynamoDB Local collapsed items.
-          const sent = capacity
-            ? {
-                ...args,
-                input: {
-                  ...input,
-                  ReturnConsumedCapacity: command === 'TransactWriteItems' ? 'INDEXES' : 'TOTAL',
-                },
-              }
-            : args;
+          const sent = capacity ? { ...args, input: withCapacity(command, input) } : args;
           try {
             const result = await next(sent);
             if (command === 'Query') entry.queryItems += result.output?.Count ?? 0;

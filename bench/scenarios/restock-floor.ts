@@ -17,6 +17,7 @@ import type { RestockAlertMessage } from '../../lambdas/messages/alert';
 import { renderRestockAlert } from '../../lambdas/emails/restock';
 import { CpuAccount, cpuPerRequest, type CpuReport } from '../lib/cpu';
 import type { BenchStack } from '../lib/stack';
+import { askCapacityLikeTheMeter } from '../lib/requests-by-function';
 import { POSTAL_ADDRESS, SENDER } from './restock-setup';
 
 export interface FloorResult {
@@ -44,6 +45,8 @@ export const runFloor = async (
   const dynamo = DynamoDBDocumentClient.from(
     new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb }),
   );
+  // The platform's calls are metered, which asks DynamoDB for their consumed capacity: so are these.
+  askCapacityLikeTheMeter(dynamo);
   const ses = new SESClient({ ...common, endpoint: stack.endpoints.ses });
   const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
   const { QueueUrl } = await sqs.send(

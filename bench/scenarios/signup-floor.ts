@@ -5,25 +5,32 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { listKeysOf } from '../../lambdas/domain/backorder';
 import { emptyLoadResult, type LoadResult } from '../lib/load';
 import type { BenchStack } from '../lib/stack';
+import { askCapacityLikeTheMeter } from '../lib/requests-by-function';
 
 /** Clients through the platform, and the floor's loops: the same. */
 export const CONCURRENCY = 32;
 
 /**
- * One signup's DynamoDB and SQS calls, with the SDK alone: BatchGet product + settings + the ticket counter,
- * an UpdateItem for the ticket (straight off the counter, as a quiet product's), TransactWrite of the claim, the backorder row and the ticket's page, SendMessage
- * of the confirmation, BatchGet of the summary, book and page the place is read from.
+ * One signup's DynamoDB and SQS calls as the platform makes them, with the SDK alone:
+ * 1. `BatchGetItem` of the product, the site settings and the ticket counter;
+ * 2. `UpdateItem` of the ticket, straight off the counter (as a quiet product's);
+ * 3. `TransactWriteItems` of the claim, the backorder row, the outbox row owing the confirmation, the
+ *    product's two statistics counters and the ticket's page;
+ * 4. at once: `SendMessageBatch` of the confirmation then `DeleteItem` of its outbox row, and a consistent
+ *    `BatchGetItem` of the summary, book and page the place is read from.
  * (With SIGNUP_RATE_LIMIT 0 a signup makes no rate-limit writes, so neither does this.) The confirmations go
  * to a queue of the floor's own that nothing consumes: the platform's sender would try to deliver them.
+ * What is left between the two is the gateway, middy, validation and the handler's own code.
  */
 export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string) => {
   const common = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -33,8 +40,10 @@ export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string
       marshallOptions: { removeUndefinedValues: true },
     },
   );
+  // The platform's calls are metered, which asks DynamoDB for their consumed capacity: so are these.
+  askCapacityLikeTheMeter(dynamo);
   const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
-  const { products, settings, backorders, ledger, queues } = stack.platform.tableNames;
+  const { products, settings, backorders, ledger, queues, outbox } = stack.platform.tableNames;
   const tokenHash = randomBytes(32).toString('hex');
 
   const signup = async (n: number, sku: string): Promise<void> => {
@@ -42,6 +51,8 @@ export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string
     const createdAt = new Date().toISOString();
     const id = `${Date.now().toString(32).toUpperCase().padStart(10, '0')}${randomBytes(8).toString('hex').toUpperCase()}`;
     const queueKey = `${createdAt}#${id}`;
+    const outboxId = `signup#${id}`;
+    const confirmation = { kind: 'confirmation', backorderId: id };
 
     const { Responses } = await dynamo.send(
       new BatchGetCommand({
@@ -94,13 +105,43 @@ export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string
                 createdAt,
                 updatedAt: createdAt,
                 queueKey,
-                statusTokenHash: tokenHash,
+                statusTokenHashes: [tokenHash],
                 events: [{ at: createdAt, type: 'created', by: 'shopper' }],
                 ticket,
                 waitingKey: `t${String(ticket).padStart(16, '0')}`,
                 ...listKeysOf({ id, sku }),
               },
               ConditionExpression: 'attribute_not_exists(id)',
+            },
+          },
+          {
+            Put: {
+              TableName: outbox,
+              Item: {
+                id: outboxId,
+                entries: [{ kind: 'email', message: confirmation }],
+                createdAt,
+                dueAt: new Date(Date.parse(createdAt) + 60_000).toISOString(),
+                pendingShard: String(n % 16),
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: ledger,
+              Key: { key: `stats#product#${sku}#${n % 16}` },
+              UpdateExpression: 'ADD #c0 :one, #c1 :one, #c2 :one',
+              ExpressionAttributeNames: { '#c0': 'created', '#c1': 'waiting', '#c2': 'unitsWaiting' },
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+          {
+            Update: {
+              TableName: ledger,
+              Key: { key: `stats#units#${sku}#${createdAt.slice(0, 7)}#${n % 16}` },
+              UpdateExpression: 'ADD #c0 :one',
+              ExpressionAttributeNames: { '#c0': `added_${createdAt.slice(8, 10)}` },
+              ExpressionAttributeValues: { ':one': 1 },
             },
           },
           {
@@ -116,31 +157,31 @@ export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string
       }),
     );
 
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: floorQueueUrl,
-        MessageBody: JSON.stringify({
-          kind: 'confirmation',
-          backorderId: id,
-          statusToken: randomBytes(32).toString('base64url'),
-        }),
-      }),
-    );
-
-    await dynamo.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [queues]: {
-            Keys: [
-              { key: `summary#${sku}` },
-              { key: `book#${sku}#${Math.floor(ticket / 2048)}` },
-              { key: page },
-            ],
-            ConsistentRead: true,
+    // As the platform: the confirmation sent and its outbox row deleted, while the place is read.
+    await Promise.all([
+      sqs
+        .send(
+          new SendMessageBatchCommand({
+            QueueUrl: floorQueueUrl,
+            Entries: [{ Id: '0', MessageBody: JSON.stringify(confirmation) }],
+          }),
+        )
+        .then(() => dynamo.send(new DeleteCommand({ TableName: outbox, Key: { id: outboxId } }))),
+      dynamo.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [queues]: {
+              Keys: [
+                { key: `summary#${sku}` },
+                { key: `book#${sku}#${Math.floor(ticket / 2048)}` },
+                { key: page },
+              ],
+              ConsistentRead: true,
+            },
           },
-        },
-      }),
-    );
+        }),
+      ),
+    ]);
   };
   return {
     signup,
