@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of the HTTP API, built from the one list of routes (lib/platform.ts), the route
  * descriptions (lib/openapi-routes.ts, lib/openapi-console-routes.ts) and the zod schemas the handlers parse
  * with, turned into JSON Schema by zod itself (`z.toJSONSchema`). `npm run openapi` writes it to
- * docs/openapi.json, which the public API function serves at GET /api/openapi.json; test/unit/openapi.test.ts
+ * docs/openapi.json, which the apiDocs function serves at GET /api/openapi.json; test/unit/openapi.test.ts
  * fails when that file is not what this module builds now.
  */
 import * as z from 'zod';

@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
+  bundleDefines,
   queueEnv,
   tableEnv,
   type Access,
@@ -24,6 +25,7 @@ import {
   type ConfigName,
   type ConfigVariable,
   type FunctionDefinition,
+  type FunctionName,
   type QueueDefinition,
   type QueueName,
   type TableDefinition,
@@ -90,6 +92,8 @@ export class PlatformFunction extends NodejsFunction {
         // its other libraries only. `npm run bench -- --only bundles` builds every function with these options
         // and measures its size and load time.
         bundleAwsSDK: false,
+        // The function's own wiring (what it is given), so its configuration module needs no other declaration.
+        define: bundleDefines(spec.name as FunctionName),
       },
     });
     this.spec = spec;

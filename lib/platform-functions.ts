@@ -56,6 +56,19 @@ export const functions = {
     ],
     purpose: 'Shopper routes: product page data, signup, status, cancel, health.',
   },
+  apiDocs: {
+    name: 'apiDocs',
+    entry: 'lambdas/api-docs/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    // It answers the committed document, the same for everyone: no table, no queue, no setting.
+    tables: {},
+    sendsTo: [],
+    sendsEmail: false,
+    config: ['ORIGIN_VERIFY_SECRET_ARN'],
+    purpose:
+      "The API's own OpenAPI description (docs/openapi.json), apart from the shopper routes so their bundle does not carry it.",
+  },
   adminApi: {
     name: 'adminApi',
     entry: 'lambdas/admin-api/handler.ts',

@@ -24,8 +24,9 @@ export interface RouteDefinition {
 
 export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/api/health', function: 'publicApi', auth: 'public' },
-  // The OpenAPI document of these routes (docs/openapi.json, built by lib/openapi.ts).
-  { method: 'GET', path: '/api/openapi.json', function: 'publicApi', auth: 'public' },
+  // The OpenAPI document of these routes (docs/openapi.json, built by lib/openapi.ts), from a function of its
+  // own: the shopper function's bundle would otherwise carry the whole document.
+  { method: 'GET', path: '/api/openapi.json', function: 'apiDocs', auth: 'public' },
   { method: 'GET', path: '/api/products/{sku}', function: 'publicApi', auth: 'public' },
   // The variants of one product, for the landing page's and the embed's picker.
   { method: 'GET', path: '/api/products/by-product/{productId}', function: 'publicApi', auth: 'public' },

@@ -48,6 +48,7 @@ export type QueueName =
   | 'hold';
 export type FunctionName =
   | 'publicApi'
+  | 'apiDocs'
   | 'adminApi'
   | 'inventoryApi'
   | 'sender'
@@ -200,6 +201,41 @@ export const environmentOf = (fn: FunctionName): string[] => {
     ...spec.config,
   ];
 };
+
+/**
+ * What a function's runtime needs of its declaration (lambdas/runtime/config.ts): its name, its configuration
+ * variables, and every environment variable it is given.
+ */
+export interface FunctionWiring {
+  name: FunctionName;
+  config: ConfigName[];
+  environment: string[];
+}
+
+/** A function's wiring, from its declaration; undefined for a name that is no function. */
+export const functionWiring = (fn: string): FunctionWiring | undefined =>
+  fn in functions
+    ? {
+        name: fn as FunctionName,
+        config: [...functions[fn as FunctionName].config],
+        environment: environmentOf(fn as FunctionName),
+      }
+    : undefined;
+
+/**
+ * The identifier a function's bundle has replaced by its own wiring, as JSON text (esbuild `define`: the
+ * stack's bundling in lib/platform-function.ts, and the bundle benchmark). Only its own: the configuration
+ * module then needs neither the other functions' declarations nor the platform's descriptions, and esbuild
+ * leaves them out of the bundle. Undefined wherever the code runs unbundled (local runner, tests).
+ */
+const FUNCTION_WIRING_DEFINE = 'PLATFORM_FUNCTION_WIRING';
+
+/** The esbuild `define`s a function's bundle is built with. */
+export const bundleDefines = (fn: FunctionName): Record<string, string> => ({
+  // A string literal (JSON text), not an object: esbuild then settles `typeof` on it at build time and drops
+  // the branch that reads the declarations (lambdas/runtime/config.ts).
+  [FUNCTION_WIRING_DEFINE]: JSON.stringify(JSON.stringify(functionWiring(fn))),
+});
 
 /** The queue a function consumes, if any. */
 export const queueConsumedBy = (fn: FunctionName): QueueDefinition | undefined =>

@@ -3,12 +3,13 @@
  * i.e. the module-loading part of a cold start.
  *
  * Bundled with esbuild the way CDK's NodejsFunction runs it (`esbuild --bundle <entry> --target=node22
- * --platform=node --format=cjs --minify --external:@aws-sdk/*`, the SDK v3 being part of the Node.js 22
- * runtime). The bundles are written under node_modules/.cache/ so that Node's resolution finds the external
- * @aws-sdk packages in the repository's node_modules, the stand-in for the runtime's copy: loading them counts.
- * Which of them require() loaded is reported too: a module that loads what only some requests need on first
- * use (lambdas/runtime/first-use.ts, the handlers' per-route imports) leaves that to the first request, so
- * the time of the SDK packages alone is shown beside it, as what a first request that uses them adds.
+ * --platform=node --format=cjs --minify --external:@aws-sdk/* --define:…`, the SDK v3 being part of the
+ * Node.js 22 runtime, the define the function's own wiring: lib/platform.ts `bundleDefines`). The bundles
+ * are written under node_modules/.cache/ so that Node's resolution finds the external @aws-sdk packages in
+ * the repository's node_modules, the stand-in for the runtime's copy: loading them counts. Which of them
+ * require() loaded is reported too: a module that loads what only some requests need on first use
+ * (lambdas/runtime/first-use.ts, the handlers' per-route imports) leaves that to the first request, so the
+ * time of the SDK packages alone is shown beside it, as what a first request that uses them adds.
  *
  * A second, informational build follows lib/platform-function.ts as it stands (SDK external, source maps,
  * NODE_OPTIONS=--enable-source-maps), since that is what a deployment ships.
@@ -17,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { functions, type FunctionName } from '../../lib/platform';
+import { bundleDefines, functions, type FunctionName } from '../../lib/platform';
 import type { Figure } from '../lib/report';
 import { say, type Scenario } from '../lib/scenario';
 import { median } from '../lib/stats';
@@ -157,6 +158,7 @@ export const bundlesScenario: Scenario = {
             format: 'cjs',
             minify: true,
             external: variant.external,
+            define: bundleDefines(name),
             sourcemap: variant.sourcemap,
             sourcesContent: variant.sourcemap ? false : undefined,
             outfile,

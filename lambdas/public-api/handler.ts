@@ -1,12 +1,13 @@
 /**
  * Shopper routes: product data for the landing page, signup, status, cancel, the shopper's data (export and
- * erasure), "email me my links", the health check and the API's own OpenAPI description.
+ * erasure), "email me my links" and the health check. The API's own OpenAPI description has a function of its
+ * own (lambdas/api-docs/handler.ts), so this one's bundle does not carry the document.
  *
  * A backorder's link token arrives in `Authorization: Bearer <token>` (what the status page sends: headers
  * stay out of request logs) or, as the contract also allows, in `?token=`.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { apiHandler, json, redirect, textBody, type ApiRequest, type RouteHandler } from '../runtime/http';
+import { apiHandler, json, redirect, type ApiRequest, type RouteHandler } from '../runtime/http';
 import { logger } from '../runtime/logger';
 import { NotFoundError } from '../runtime/errors';
 import { isLocale } from '../../i18n/locales';
@@ -15,7 +16,6 @@ import { loadOnce } from '../runtime/load-once';
 const loadShopperBackorder = loadOnce(() => import('../use-cases/shopper-backorder'));
 const loadShopperData = loadOnce(() => import('../use-cases/shopper-data'));
 const loadMarketingConsent = loadOnce(() => import('../use-cases/marketing-consent'));
-const loadOpenapiJson = loadOnce(() => import('../../docs/openapi.json'));
 const loadHealth = loadOnce(() => import('../use-cases/health'));
 const loadProductPage = loadOnce(() => import('../use-cases/product-page'));
 const loadSignup = loadOnce(() => import('../use-cases/signup'));
@@ -39,18 +39,6 @@ const linkToken = ({ headers, query }: ApiRequest): string | undefined => {
   return bearer ? bearer[1] : query.token;
 };
 
-/** How long browsers may keep the API's own description: it changes only with a deploy. */
-const OPENAPI_MAX_AGE_SECONDS = 300;
-
-let openApiText: Promise<string> | undefined;
-
-/**
- * The OpenAPI document (docs/openapi.json, bundled with the function), serialised once per instance. Loaded on
- * first use, so other routes' cold starts do not pay for it.
- */
-const openApi = (): Promise<string> =>
-  (openApiText ??= loadOpenapiJson().then(({ default: document }) => JSON.stringify(document)));
-
 /**
  * A browser's CORS preflight for a route a shop's own pages may call (the storefront embed): the answer's
  * CORS headers, added for every answer, say whether the page's origin may go on.
@@ -62,12 +50,6 @@ export const routes: Record<string, RouteHandler> = {
     const { checkHealth } = await loadHealth();
     return json(200, await checkHealth());
   },
-
-  // Public by design: it describes every route and schema, and holds no secret, setting or data.
-  'GET /api/openapi.json': async () =>
-    textBody(200, await openApi(), 'application/json; charset=utf-8', {
-      'cache-control': `public, max-age=${OPENAPI_MAX_AGE_SECONDS}`,
-    }),
 
   'GET /api/products/{sku}': async ({ pathParameters }) => {
     const { productPage } = await loadProductPage();

@@ -3,23 +3,24 @@
  *
  * A function may read only what its definition gives it (its tables, its queues, its `config` list): any
  * other read fails with a ConfigError naming the function and the variable. On AWS the function knows its
- * name from FUNCTION_ENV; the local runner, which hosts every function in one process, runs each invocation
- * inside `runAsFunction`, so every local test fails on a read the deployed stack would not have set.
+ * name from FUNCTION_ENV, and what it is given from its bundle, built with its own wiring only; the local
+ * runner, which hosts every function in one process, runs each invocation inside `runAsFunction`, so every
+ * local test fails on a read the deployed stack would not have set.
  * When a function starts (its first invocation locally) every variable it declares is read and checked at
  * once, so a missing or malformed value stops it with its name instead of surfacing later as an odd behaviour.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   configVariables,
-  environmentOf,
   FUNCTION_ENV,
-  functions,
+  functionWiring,
   queueEnv,
   tableEnv,
   type ConfigKind,
   type ConfigName,
   type ConfigVariable,
   type FunctionName,
+  type FunctionWiring,
   type QueueName,
   type TableName,
 } from '../../lib/platform';
@@ -27,6 +28,26 @@ import {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** A deployed bundle's own wiring, as JSON text (lib/platform.ts `bundleDefines`); undefined unbundled. */
+declare const PLATFORM_FUNCTION_WIRING: string | undefined;
+
+/** The one function a bundle was built for: its wiring, and no other name. */
+const builtFor =
+  (own: FunctionWiring) =>
+  (fn: string): FunctionWiring | undefined =>
+    fn === own.name ? own : undefined;
+
+/**
+ * A function's wiring (what it is given), undefined for a name that is no function. In a deployed bundle the
+ * build's copy of its own; unbundled (the local runner hosting every function, tests) read from
+ * lib/platform.ts. esbuild settles the test at build time and drops the other branch, and with it the
+ * declarations of every function, table and queue that only it reads.
+ */
+const wiringOf: (fn: string) => FunctionWiring | undefined =
+  typeof PLATFORM_FUNCTION_WIRING === 'string'
+    ? builtFor(JSON.parse(PLATFORM_FUNCTION_WIRING) as FunctionWiring)
+    : functionWiring;
 
 const running = new AsyncLocalStorage<FunctionName>();
 const allowed = new Map<FunctionName, ReadonlySet<string>>();
@@ -37,15 +58,22 @@ const currentFunction = (): FunctionName | undefined => {
   if (local) return local;
   const deployed = process.env[FUNCTION_ENV];
   if (deployed === undefined) return undefined;
-  if (!(deployed in functions)) throw new ConfigError(`${FUNCTION_ENV} names no function: "${deployed}"`);
+  if (!wiringOf(deployed)) throw new ConfigError(`${FUNCTION_ENV} names no function: "${deployed}"`);
   return deployed as FunctionName;
+};
+
+/** The wiring of a function known to be one (the local runner's, or the Lambda's checked one). */
+const wiring = (fn: FunctionName): FunctionWiring => {
+  const found = wiringOf(fn);
+  if (!found) throw new ConfigError(`No function is named "${fn}"`);
+  return found;
 };
 
 const checkDeclared = (name: string): void => {
   const fn = currentFunction();
   if (fn === undefined) return;
   let names = allowed.get(fn);
-  if (!names) allowed.set(fn, (names = new Set(environmentOf(fn))));
+  if (!names) allowed.set(fn, (names = new Set(wiring(fn).environment)));
   if (!names.has(name))
     throw new ConfigError(`The ${fn} function reads ${name}, which lib/platform.ts does not give it`);
 };
@@ -139,14 +167,15 @@ const checked = new Set<FunctionName>();
 const checkAll = (fn: FunctionName): void => {
   if (checked.has(fn)) return;
   const problems: string[] = [];
-  for (const name of functions[fn].config as ConfigName[]) {
+  const { config, environment } = wiring(fn);
+  for (const name of config) {
     try {
       setting(name);
     } catch (error) {
       problems.push((error as Error).message);
     }
   }
-  for (const name of environmentOf(fn).filter((n) => !(n in configVariables))) {
+  for (const name of environment.filter((n) => !(n in configVariables))) {
     if (!process.env[name]?.trim()) problems.push(`Missing required environment variable ${name}`);
   }
   if (problems.length > 0) throw new ConfigError(`The ${fn} function cannot start: ${problems.join('; ')}`);

@@ -184,6 +184,7 @@ describe('the AWS edge', () => {
     it.each([
       // Its routes are under /api/ and /r/ ("complete your order"): every path of this one API.
       ['publicApi', '/*/*/*'],
+      ['apiDocs', '/*/*/api/openapi.json'],
       ['adminApi', '/*/*/api/admin/*'],
       ['inventoryApi', '/*/*/api/webhooks/*'],
     ] as const)('%s has exactly one, from this API at %s', (name, source) => {

@@ -163,8 +163,9 @@ describe('BackorderPlatform security', () => {
     );
     // Invoke permissions name this API's paths, one pattern per function (test/cdk/edge.test.ts).
     const api = idOf(stack.api.httpApi);
-    // `/*`: the shopper function's routes are under /api/ and /r/ (the "complete your order" links).
-    for (const path of ['/*', '/api/*', '/api/admin/*', '/api/webhooks/*']) {
+    // `/*`: the shopper function's routes are under /api/ and /r/ (the "complete your order" links);
+    // `/api/openapi.json`: the one path of the API's description (apiDocs).
+    for (const path of ['/*', '/api/*', '/api/admin/*', '/api/webhooks/*', '/api/openapi.json']) {
       names.set(
         `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${api}}/*/*${path}`,
         `api/*/*${path}`,

@@ -13,7 +13,7 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { environmentOf, functions, type FunctionName } from '../../lib/platform';
+import { bundleDefines, environmentOf, functions, type FunctionName } from '../../lib/platform';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CONFIG_MODULE = 'lambdas/runtime/config.ts';
@@ -34,9 +34,9 @@ const readers = (): Map<string, string> => {
  * SDK the Lambda runtime ships, as lib/platform-function.ts bundles), so a function whose import graph does not
  * bundle fails here, without the CDK tests running esbuild once per function.
  */
-const modulesOf = async (entry: string): Promise<string[]> => {
+const modulesOf = async (fn: FunctionName): Promise<string[]> => {
   const result = await build({
-    entryPoints: [path.join(ROOT, entry)],
+    entryPoints: [path.join(ROOT, functions[fn].entry)],
     absWorkingDir: ROOT,
     bundle: true,
     write: false,
@@ -45,6 +45,7 @@ const modulesOf = async (entry: string): Promise<string[]> => {
     target: 'node22',
     format: 'cjs',
     external: ['@aws-sdk/*'],
+    define: bundleDefines(fn),
     logLevel: 'silent',
   });
   return Object.keys(result.metafile.inputs).filter((input) => input.startsWith('lambdas/'));
@@ -74,7 +75,7 @@ test('the configuration module has a reader for every kind of read', () => {
 test.each(Object.keys(functions) as FunctionName[])(
   '%s: everything its code can read is given to it',
   async (fn) => {
-    const modules = await modulesOf(functions[fn].entry);
+    const modules = await modulesOf(fn);
     expect(modules.length).toBeGreaterThan(3);
     const given = new Set(environmentOf(fn));
     const missing = [...readsIn(modules, byReader)].filter((name) => !given.has(name)).sort();

@@ -2,9 +2,11 @@
  * Configuration as lib/platform.ts declares it: a function reads only what its definition gives it, checks
  * everything it declares when it starts, parses each kind one way, and takes the spec's default when unset.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { environmentOf, FUNCTION_ENV, functions, type FunctionName } from '../../lib/platform';
+import { build } from 'esbuild';
+import { bundleDefines, environmentOf, FUNCTION_ENV, functions, type FunctionName } from '../../lib/platform';
 
 type ConfigModule = typeof import('../../lambdas/runtime/config');
 
@@ -103,6 +105,64 @@ describe('a function reads only what lib/platform.ts gives it', () => {
     );
     await expect(started).rejects.toThrow('ORIGIN_VERIFY_SECRET_ARN must be a Secrets Manager ARN');
     await expect(started).rejects.toThrow('Missing required environment variable TABLE_BACKORDERS');
+  });
+});
+
+describe('a deployed bundle, built with its own wiring only', () => {
+  const fn = 'webhookSender';
+  // Under node_modules, so the bundle finds the SDK packages it leaves out, as the Lambda runtime provides them.
+  const dir = path.join(ROOT, 'node_modules', '.cache', `config-test-${process.pid}`);
+  const bundle = path.join(dir, 'index.js');
+
+  beforeAll(async () => {
+    // As lib/platform-function.ts has CDK bundle it (the options that matter here).
+    await build({
+      entryPoints: [path.join(ROOT, functions[fn].entry)],
+      absWorkingDir: ROOT,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      external: ['@aws-sdk/*'],
+      define: bundleDefines(fn),
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Loads the bundle in a process of its own with exactly `env`, as Lambda starts it: its error, if any. */
+  const start = (env: Record<string, string>): string => {
+    const child = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)})`], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...env },
+      encoding: 'utf8',
+    });
+    return child.status === 0 ? '' : child.stderr;
+  };
+
+  test("holds no other function's declaration, nor its own description", () => {
+    const code = fs.readFileSync(bundle, 'utf8');
+    for (const other of Object.values(functions).filter((spec) => spec.name !== fn))
+      expect(code).not.toContain(other.entry);
+    expect(code).not.toContain(functions[fn].purpose);
+  });
+
+  test('starts with its own environment, and checks all of it as it loads', () => {
+    expect(start({ ...environmentFor(fn), [FUNCTION_ENV]: fn })).toBe('');
+    const env = environmentFor(fn);
+    delete (env as Record<string, string | undefined>).WEBHOOK_ALLOW_LOOPBACK;
+    delete (env as Record<string, string | undefined>).TABLE_WEBHOOKS;
+    const refused = start({ ...env, [FUNCTION_ENV]: fn });
+    expect(refused).toContain(
+      `The ${fn} function cannot start: WEBHOOK_ALLOW_LOOPBACK must be "0" or "1", got ""; Missing required environment variable TABLE_WEBHOOKS`,
+    );
+  });
+
+  test('refuses to run as another function', () => {
+    expect(start({ ...environmentFor('sealer'), [FUNCTION_ENV]: 'sealer' })).toContain(
+      'PLATFORM_FUNCTION names no function: "sealer"',
+    );
   });
 });
 

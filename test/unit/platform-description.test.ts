@@ -4,11 +4,13 @@
  */
 import { functions, isApiPath, queueConsumedBy, queues, routeKey, routes } from '../../lib/platform';
 import { routes as publicRoutes } from '../../lambdas/public-api/handler';
+import { routes as apiDocsRoutes } from '../../lambdas/api-docs/handler';
 import { routes as adminRoutes } from '../../lambdas/admin-api/handler';
 import { routes as exporterRoutes } from '../../lambdas/exporter/routes';
 
 const implemented: Record<string, Record<string, unknown>> = {
   publicApi: publicRoutes,
+  apiDocs: apiDocsRoutes,
   adminApi: adminRoutes,
   exporter: exporterRoutes,
 };
