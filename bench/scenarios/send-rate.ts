@@ -132,16 +132,31 @@ export const sendRateScenario: Scenario = {
       const elapsed = () => (Date.now() - started) / 1000;
       const first = await sweepDueSteps(Date.now());
       const sweptSeconds = elapsed();
-      // The leases the sweep set, on the steps not sent yet (a sent step's lease is removed).
-      const leaseOf = new Map<string, number>();
+      // The leases the sweep set: its claim on each due-index shard (lambdas/store/swept-ranges.ts), for the
+      // steps not sent yet (a sent step's sequence has moved on, out of the shard it was due in).
+      const shardOf = new Map<string, string>();
       for (let i = 0; i < nurtureRows.backorders.length; i += 100) {
         const keys = nurtureRows.backorders.slice(i, i + 100).map((b) => ({ backorderId: b.id, campaignId }));
         const { Responses = {} } = await dynamo.send(
           new BatchGetCommand({ RequestItems: { [tableNames.enrolments]: { Keys: keys } } }),
         );
         for (const item of Responses[tableNames.enrolments] ?? [])
-          if (typeof item.leasedUntil === 'number') leaseOf.set(String(item.backorderId), item.leasedUntil);
+          if (item.state === 'active' && item.nextStepIndex === 0 && typeof item.dueBucket === 'string')
+            shardOf.set(String(item.backorderId), item.dueBucket);
       }
+      const shards = [...new Set(shardOf.values())];
+      const claims = new Map<string, number>();
+      for (let i = 0; i < shards.length; i += 100) {
+        const keys = shards.slice(i, i + 100).map((shard) => ({ key: `sweep#nurture#${shard}` }));
+        const { Responses = {} } = await dynamo.send(
+          new BatchGetCommand({ RequestItems: { [tableNames.ledger]: { Keys: keys } } }),
+        );
+        for (const item of Responses[tableNames.ledger] ?? [])
+          claims.set(String(item.key).slice('sweep#nurture#'.length), Number(item.leaseUntil));
+      }
+      const leaseOf = new Map<string, number>();
+      for (const [backorderId, shard] of shardOf)
+        if (claims.has(shard)) leaseOf.set(backorderId, claims.get(shard)!);
       let requeued = 0;
       let sweeps = 1;
       const sweeper = setInterval(() => {

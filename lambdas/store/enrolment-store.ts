@@ -28,7 +28,10 @@ export interface Enrolment {
   enrolledAt: string;
   dueBucket?: string;
   dueKey?: string;
-  /** When the current step was handed to the email queue; a new sweep may retry it after the lease. */
+  /**
+   * Set by sweepers that leased each step (before claims on ranges, lambdas/store/swept-ranges.ts); removed
+   * when the sequence moves on.
+   */
   leasedUntil?: number;
   /** The step this sequence sent last (what a cancel while waiting is counted against). */
   lastSentStepId?: string;
@@ -155,48 +158,40 @@ export interface DueEntry {
   nextStepIndex: number;
 }
 
-/** One page of the entries of a bucket that are due by `nowMs`. */
+/** How many due entries a sweep reads (and then claims and queues) at a time. */
+export const DUE_PAGE = 500;
+
+/**
+ * The entries of a bucket's shard due by `nowMs`, in due order, after the due key `after` when given: one
+ * page, and whether more may follow.
+ */
 export const dueEntries = async (
   bucket: string,
   nowMs: number,
-  start?: Record<string, unknown>,
-): Promise<{ entries: DueEntry[]; next?: Record<string, unknown> }> => {
+  after?: string,
+): Promise<{ entries: DueEntry[]; more: boolean }> => {
+  const ceiling = dueKeyCeiling(nowMs);
+  if (after !== undefined && after >= ceiling) return { entries: [], more: false };
+  // A sort key takes one comparison: `after` is included by BETWEEN, and dropped here (due keys are unique).
   const { Items = [], LastEvaluatedKey } = await dynamo.send(
     new QueryCommand(
       queryIndex(indexReads.dueSteps, {
-        KeyConditionExpression: 'dueBucket = :bucket AND dueKey <= :ceiling',
-        ExpressionAttributeValues: { ':bucket': bucket, ':ceiling': dueKeyCeiling(nowMs) },
-        ExclusiveStartKey: start,
-        Limit: 500,
+        KeyConditionExpression:
+          after === undefined
+            ? 'dueBucket = :bucket AND dueKey <= :ceiling'
+            : 'dueBucket = :bucket AND dueKey BETWEEN :after AND :ceiling',
+        ExpressionAttributeValues: {
+          ':bucket': bucket,
+          ':ceiling': ceiling,
+          ...(after === undefined ? {} : { ':after': after }),
+        },
+        Limit: DUE_PAGE,
       }),
     ),
   );
-  return { entries: Items as DueEntry[], next: LastEvaluatedKey };
+  const entries = (Items as DueEntry[]).filter((entry) => entry.dueKey !== after);
+  return { entries, more: LastEvaluatedKey !== undefined };
 };
-
-/** The lease of a due entry: moved to a later bucket only if no other sweeper moved it first. */
-const leaseUpdate = (entry: DueEntry, leaseUntilMs: number): UpdateCommandInput => ({
-  TableName: tableName('enrolments'),
-  Key: { backorderId: entry.backorderId, campaignId: entry.campaignId },
-  UpdateExpression: 'SET dueBucket = :bucket, dueKey = :key, leasedUntil = :lease',
-  ConditionExpression: 'dueKey = :seen AND #state = :active',
-  ExpressionAttributeNames: { '#state': 'state' },
-  ExpressionAttributeValues: {
-    ':bucket': dueBucket(leaseUntilMs, entry.backorderId),
-    ':key': dueKey(leaseUntilMs, entry.backorderId, entry.campaignId),
-    ':lease': leaseUntilMs,
-    ':seen': entry.dueKey,
-    ':active': 'active',
-  },
-});
-
-/**
- * Claims due entries for sending, each by moving it to a later bucket (the lease) only if no other sweeper
- * did so first: one request for the lot while none is contested. Answers, per entry, whether this sweeper
- * won it, so each step is queued by one sweeper.
- */
-export const leaseDueEntries = (entries: readonly DueEntry[], leaseUntilMs: number): Promise<boolean[]> =>
-  updateEachIfHolds(entries.map((entry) => leaseUpdate(entry, leaseUntilMs)));
 
 /** A sequence moving on after one of its steps went out. */
 export interface StepSent {

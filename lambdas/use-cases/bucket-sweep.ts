@@ -24,8 +24,11 @@ export interface SweepReport {
   watermark: number;
 }
 
-/** Sweeps one shard of a bucket (`<hour>#<shard>`) to the end; returns [due, queued]. */
-export type ShardSweep = (bucket: string, nowMs: number) => Promise<[number, number]>;
+/**
+ * Sweeps one shard of a bucket (`<hour>#<shard>`) to the end; returns [due, queued, settled]: `settled`
+ * false when what it queued may come back (a lease not yet run out), so the bucket must be read again.
+ */
+export type ShardSweep = (bucket: string, nowMs: number) => Promise<[number, number, boolean?]>;
 
 export const sweepBuckets = async (
   sweeper: SweeperName,
@@ -37,6 +40,8 @@ export const sweepBuckets = async (
   const currentBucket = bucketStart(nowMs);
   let bucket = (await getWatermark(sweeper)) ?? bucketStart(nowMs - FIRST_RUN_LOOKBACK_MS);
   const report: SweepReport = { buckets: 0, due: 0, queued: 0, watermark: bucket };
+  // The watermark passes only buckets that are done, and only in order: one left open holds it.
+  let held = false;
   for (; bucket <= currentBucket; bucket += BUCKET_MS) {
     if (clock() - startedAt > TIME_BUDGET_MS) break;
     const results = await Promise.all(shardsOfBucket(bucket).map((shard) => sweepShard(shard, nowMs)));
@@ -46,7 +51,10 @@ export const sweepBuckets = async (
       report.queued += queued;
     }
     // The current bucket can still receive entries falling due later in it: it is swept again next time.
-    if (bucket + BUCKET_MS + SETTLE_MS <= nowMs) report.watermark = bucket + BUCKET_MS;
+    const done =
+      bucket + BUCKET_MS + SETTLE_MS <= nowMs && results.every(([, , settled]) => settled !== false);
+    held ||= !done;
+    if (!held) report.watermark = bucket + BUCKET_MS;
   }
   await advanceWatermark(sweeper, report.watermark);
   return report;

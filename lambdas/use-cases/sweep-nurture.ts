@@ -1,13 +1,20 @@
 /**
- * The nurture sweeper (the scheduler, every minute): finds the steps that fell due, claims each with a
- * conditional write (so concurrent sweepers queue each step once), and hands them to the nurture queue. It
- * reads every bucket from its watermark to now, so a late or paused scheduler catches up instead of
- * skipping; a claim is a lease, so a step whose message was lost is queued again after it.
+ * The nurture sweeper (the scheduler, every minute): finds the steps that fell due and hands them to the
+ * nurture queue, each once. It reads every bucket from its watermark to now, so a late or paused scheduler
+ * catches up instead of skipping.
+ *
+ * What it queued of a shard it claims with one conditional write per page (lambdas/store/swept-ranges.ts):
+ * concurrent sweepers queue each page once, and the next sweeps read on from there. The claim is a lease: a
+ * step whose message was lost is still in its shard when the lease ends, and the shard is then read from its
+ * start again. So a bucket counts as swept (the watermark passes it) only once a sweep after its lease found
+ * nothing left in it. A step that comes due late inside a range already claimed (a writer's lagging clock)
+ * waits for the same lease.
  */
 import type { NurtureMessage } from '../messages/nurture';
 import { enqueueNurtureSteps } from '../store/email-queue';
-import { dueEntries, leaseDueEntries, type DueEntry } from '../store/enrolment-store';
-import { sweepBuckets, sweepPages, type SweepReport } from './bucket-sweep';
+import { dueEntries, type DueEntry } from '../store/enrolment-store';
+import { claimSweptRange, readSweptRange } from '../store/swept-ranges';
+import { sweepBuckets, type ShardSweep, type SweepReport } from './bucket-sweep';
 import { nurtureStepLeaseMs } from './send-rate';
 
 export type { SweepReport };
@@ -17,36 +24,43 @@ export type { SweepReport };
  * its wait behind the SES rate (lambdas/use-cases/send-rate.ts nurtureStepLeaseMs).
  */
 export const STEP_LEASE_MS = 15 * 60_000;
-/**
- * Entries leased in one request (one transaction while no other sweeper contests them) and then queued:
- * large enough that a lease costs a fiftieth of a request, small enough that sending starts early.
- */
-const CLAIM_CHUNK = 50;
 
-/** Claims due entries a chunk at a time and queues each claimed chunk at once, so sending starts early. */
-const claimAndQueue = async (entries: DueEntry[], nowMs: number): Promise<number> => {
+const messageOf = (entry: DueEntry): NurtureMessage => ({
+  kind: 'nurture',
+  backorderId: entry.backorderId,
+  campaignId: entry.campaignId,
+  stepId: entry.nextStepId,
+  stepIndex: entry.nextStepIndex,
+});
+
+/**
+ * One shard of a bucket: while its claim's lease runs, the steps due after what was claimed; once it has run
+ * out (or with no claim yet), every step due in it. Each page is claimed, then queued.
+ */
+const sweepShard: ShardSweep = async (shard, nowMs) => {
+  const claim = await readSweptRange(shard);
+  const leased = claim !== undefined && claim.leaseUntil > nowMs;
+  let after = leased ? claim.through : undefined;
+  let seen = claim?.through;
+  let due = 0;
   let queued = 0;
-  for (let i = 0; i < entries.length; i += CLAIM_CHUNK) {
-    const chunk = entries.slice(i, i + CLAIM_CHUNK);
-    const leaseUntil = nowMs + (await nurtureStepLeaseMs(STEP_LEASE_MS, chunk.length));
-    const claimed = await leaseDueEntries(chunk, leaseUntil);
-    const messages: NurtureMessage[] = chunk
-      .filter((_entry, n) => claimed[n])
-      .map((entry) => ({
-        kind: 'nurture',
-        backorderId: entry.backorderId,
-        campaignId: entry.campaignId,
-        stepId: entry.nextStepId,
-        stepIndex: entry.nextStepIndex,
-      }));
-    await enqueueNurtureSteps(messages);
-    queued += messages.length;
+  for (let more = true; more;) {
+    const page = await dueEntries(shard, nowMs, after);
+    more = page.more;
+    if (page.entries.length === 0) break;
+    due += page.entries.length;
+    const through = page.entries[page.entries.length - 1].dueKey;
+    const leaseUntil = nowMs + (await nurtureStepLeaseMs(STEP_LEASE_MS, page.entries.length));
+    // Another sweeper claimed this shard since it was read: those steps are its to queue.
+    if (!(await claimSweptRange(shard, seen, through, leaseUntil, nowMs))) return [due, queued, false];
+    await enqueueNurtureSteps(page.entries.map(messageOf));
+    queued += page.entries.length;
+    seen = after = through;
   }
-  return queued;
+  return [due, queued, !leased && due === 0];
 };
 
 export const sweepDueSteps = (
   nowMs: number = Date.now(),
   clock: () => number = Date.now,
-): Promise<SweepReport> =>
-  sweepBuckets('nurture-sweeper', sweepPages(dueEntries, claimAndQueue), nowMs, clock);
+): Promise<SweepReport> => sweepBuckets('nurture-sweeper', sweepShard, nowMs, clock);
