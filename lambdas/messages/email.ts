@@ -73,3 +73,10 @@ export const emailQueueMessage = z.discriminatedUnion('kind', [
 ]);
 
 export type EmailQueueMessage = z.infer<typeof emailQueueMessage>;
+
+/**
+ * The send ledger's id of a resent status link: it names the request, so one request sends one email however
+ * often its message arrives (the sender's planner and customer service's answer both name it).
+ */
+export const statusLinkEmailId = (backorderId: string, requestId: string): string =>
+  `status-link#${backorderId}#${requestId}`;

@@ -9,7 +9,7 @@ import { countHit } from '../store/rate-limit-store';
 import { emailsSentTo } from '../store/sent-emails-store';
 import { adminView } from './admin-backorders';
 import { backorderTimeline } from './backorder-history';
-import { statusLinkEmailId } from './plan-status-link';
+import { statusLinkEmailId } from '../messages/email';
 
 /** The backorder as the console sees it (no token hashes), and everything that happened to it. */
 export const backorderDetail = async (backorder: Backorder) => ({

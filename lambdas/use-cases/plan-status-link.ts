@@ -5,14 +5,11 @@
 import { logger } from '../runtime/logger';
 import { renderStatusLink } from '../emails/status-link';
 import { getBackorder } from '../store/backorder-store';
-import type { EmailMessage } from '../messages/email';
+import { statusLinkEmailId, type EmailMessage } from '../messages/email';
 import type { Delivery } from './deliver-email';
 import { getProduct } from '../store/catalog-store';
 import { issueEmailLink } from './email-links';
 import { senderIdentity } from './sender-identity';
-
-export const statusLinkEmailId = (backorderId: string, requestId: string): string =>
-  `status-link#${backorderId}#${requestId}`;
 
 export const planStatusLink = async (
   message: Extract<EmailMessage, { kind: 'statusLink' }>,
