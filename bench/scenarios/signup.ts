@@ -9,8 +9,9 @@
  *    over all processes against the floor's, are what the gateway, middy, validation and handler code cost
  *    on top of the calls themselves.
  *
- * Phases 1 and 3 run as alternating slices (platform, floor, platform, floor…) after a warm-up of both, so
- * that on a shared, noisy machine both see the same conditions; their ratio compares like with like.
+ * Phases 1 and 3 run as alternating slices (platform then floor, floor then platform, …) after a warm-up of
+ * both, so that on a shared, noisy machine both see the same conditions, and a machine still warming up
+ * favours neither; their ratio compares like with like.
  * After each platform slice the email sender drains the confirmations it queued, so the next slice starts
  * quiet; its CPU during the slice is part of the platform's cost on one machine, and is reported. The
  * platform slices and their drains are also what the cost on AWS per 1 000 signups is counted from (the
@@ -259,7 +260,7 @@ export const signupScenario: Scenario = {
       const sliceRatios: number[] = [];
       const backlogAtSliceEnd: number[] = [];
       usage.start();
-      for (let slice = 0; slice < slices; slice++) {
+      const platformSlice = async (slice: number) => {
         if (slice > 0) usage.resume();
         await profiler?.start();
         platformCpu.start();
@@ -272,18 +273,35 @@ export const signupScenario: Scenario = {
         drains.push(await drainEmails(stack, context, drainCpu));
         await drainFeedback(stack, context);
         usage.pause();
-
+        return platform;
+      };
+      const floorSliceRun = async () => {
         await floorProfiler?.start();
         floorCpu.start();
         const floorSlice = await runFloor(floor, floorSkus, floorCounter, sliceMs);
         floorCpu.stop();
         await floorProfiler?.stop();
         floorResults.push(floorSlice);
+        return floorSlice;
+      };
+      for (let slice = 0; slice < slices; slice++) {
+        // Platform first, then floor first, and so on: a machine still warming up (DynamoDB Local's JVM) or
+        // cooling down favours neither side.
+        let platform: LoadResult;
+        let floorSlice: LoadResult;
+        if (slice % 2 === 0) {
+          platform = await platformSlice(slice);
+          floorSlice = await floorSliceRun();
+        } else {
+          floorSlice = await floorSliceRun();
+          platform = await platformSlice(slice);
+        }
         const ratio =
           platform.completed / platform.elapsedSeconds / (floorSlice.completed / floorSlice.elapsedSeconds);
         sliceRatios.push(ratio);
         say(
-          `    slice ${slice + 1}: platform ${(platform.completed / platform.elapsedSeconds).toFixed(1)} req/s, ` +
+          `    slice ${slice + 1}${slice % 2 === 0 ? '' : ' (floor first)'}: platform ` +
+            `${(platform.completed / platform.elapsedSeconds).toFixed(1)} req/s, ` +
             `floor ${(floorSlice.completed / floorSlice.elapsedSeconds).toFixed(1)} req/s, ratio ${ratio.toFixed(2)}, ` +
             `load average ${os.loadavg()[0].toFixed(1)}`,
         );
