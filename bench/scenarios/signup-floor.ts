@@ -236,3 +236,46 @@ export const runFloor = async (
   result.issued = counter.n - firstN;
   return result;
 };
+
+/**
+ * The floor at a steady rate, as the platform's open loop: a signup's calls started every 1/rate s whatever
+ * the earlier ones are doing, each latency counted from its scheduled start (so a stalled machine shows its
+ * queueing). What the machine can do at that rate with no gateway, middy or handler in the way.
+ */
+export const runFloorOpen = async (
+  calls: ReturnType<typeof floorCalls>,
+  items: string[],
+  counter: { n: number },
+  ratePerSecond: number,
+  durationMs: number,
+): Promise<LoadResult> => {
+  const result: LoadResult = emptyLoadResult('open');
+  const firstN = counter.n;
+  const started = performance.now();
+  const arrivals = Math.round((durationMs / 1000) * ratePerSecond);
+  const inFlight: Promise<void>[] = [];
+  for (let k = 0; k < arrivals; k++) {
+    const scheduled = started + (k * 1000) / ratePerSecond;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const i = counter.n++;
+    inFlight.push(
+      calls.signup(i, items[i % items.length]).then(
+        () => {
+          result.completed++;
+          result.latenciesMs.push(performance.now() - scheduled);
+          result.statuses.ok = (result.statuses.ok ?? 0) + 1;
+        },
+        (error: unknown) => {
+          result.completed++;
+          result.networkErrors++;
+          if (result.errorSamples.length < 5) result.errorSamples.push(String(error));
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  result.elapsedSeconds = (performance.now() - started) / 1000;
+  result.issued = counter.n - firstN;
+  return result;
+};

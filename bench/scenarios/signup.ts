@@ -3,7 +3,8 @@
  *
  * 1. throughput: 32 clients in a closed loop; req/s, latency, non-2xx answers (there must be none);
  * 2. steady load: 100 signups/s on a fixed arrival schedule (open loop); latency p50/p99/max, measured from
- *    each request's scheduled time so a stalled platform cannot hide its queueing (no coordinated omission);
+ *    each request's scheduled time so a stalled platform cannot hide its queueing (no coordinated omission),
+ *    then the floor's calls on the same schedule (what the machine allows at that rate at all);
  * 3. floor (signup-floor.ts): the DynamoDB and SQS calls one signup makes, issued straight with the AWS SDK
  *    by 32 loops for as long as phase 1. The platform's throughput as a share of it, and its CPU per signup
  *    over all processes against the floor's, are what the gateway, middy, validation and handler code cost
@@ -39,7 +40,7 @@ import { figuresOf } from '../lib/report';
 import { say, type Scenario, type ScenarioContext } from '../lib/scenario';
 import type { BenchStack } from '../lib/stack';
 import { formatLatency, summarize, type LatencySummary } from '../lib/stats';
-import { CONCURRENCY, floorCalls, runFloor } from './signup-floor';
+import { CONCURRENCY, floorCalls, runFloor, runFloorOpen } from './signup-floor';
 
 const SCENARIO = 'signup';
 const OPEN_LOOP_RATE = 100;
@@ -435,6 +436,11 @@ export const signupScenario: Scenario = {
       sayPhase(steady);
       const steadyDrain = await drainEmails(stack, context);
       sayDrains([steadyDrain], context);
+      // The same rate with the SDK alone: what this machine allows at all.
+      const floorOpen = summarize(
+        (await runFloorOpen(floor, floorSkus, floorCounter, OPEN_LOOP_RATE, steadyMs)).latenciesMs,
+      );
+      say(`    floor at ${OPEN_LOOP_RATE}/s (SDK alone, same schedule): ${formatLatency(floorOpen)}`);
 
       context.detail('plan', {
         concurrency: CONCURRENCY,
@@ -460,6 +466,7 @@ export const signupScenario: Scenario = {
         ratePerSecond: OPEN_LOOP_RATE,
         generatorSendLag: sendLag,
         drain: steadyDrain,
+        floor: floorOpen,
       });
       context.detail('waitingPerSkuBeforeSteady', waitingPerSku);
       context.detail('serviceTime', single);
@@ -529,6 +536,7 @@ export const signupScenario: Scenario = {
           target: { op: '<=', value: targets.steadyP99Ms },
         }),
         figure(`steady ${OPEN_LOOP_RATE}/s max latency`, steady.latency.max, 'ms'),
+        figure(`floor at steady ${OPEN_LOOP_RATE}/s p99 latency`, floorOpen.p99, 'ms'),
         figure(`steady ${OPEN_LOOP_RATE}/s non-2xx answers`, steady.failures, '', zero),
       ];
     } finally {
