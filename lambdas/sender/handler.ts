@@ -1,15 +1,15 @@
 /**
  * Email queue consumer: transactional email (confirmations, status links, "my links", test sends, supplier
  * batches).
- * Each record is one email; failures are reported per record (partial batch response) so one bad message
- * never re-sends the others, and poison messages end in the dead-letter queue. Nurture steps have their own
+ * Each record is one email, sent a batch at a time; failures are reported per record (partial batch
+ * response) so one bad message never re-sends the others, and poison messages end in the dead-letter queue. Nurture steps have their own
  * queue and consumer (lambdas/nurturer), so a marketing burst never holds up a confirmation.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { emailQueueMessage, type EmailQueueMessage } from '../messages/email';
 import { logger } from '../runtime/logger';
-import { consumeEach } from '../runtime/queue-consumer';
+import { consumeBatch } from '../runtime/queue-consumer';
 import { loadOnce } from '../runtime/load-once';
 
 const loadPlanDelivery = loadOnce(() => import('../use-cases/plan-delivery'));
@@ -24,19 +24,23 @@ const plan = async (message: EmailQueueMessage) => {
   return planDelivery(message);
 };
 
-let sending: Promise<(message: EmailQueueMessage) => Promise<void>> | undefined;
+type SendBatch = (batch: { message: EmailQueueMessage }[]) => Promise<PromiseSettledResult<unknown>[]>;
+let sending: Promise<SendBatch> | undefined;
 /**
- * The mailer, loaded with the first message rather than with the function (the planners, the stores, the
- * template engine, the MIME writer and the AWS SDK clients come with it), and made once per instance,
- * however many messages of the first batch ask for it at once.
+ * The mailer, loaded with the first batch rather than with the function (the planners, the stores, the
+ * template engine, the MIME writer and the AWS SDK clients come with it), and made once per instance. Each
+ * message is planned on its own; the ledger claims the batch's emails in one request and records their
+ * sends in another, as the nurturer's and the alerter's.
  */
-const sendEmail = () =>
-  (sending ??= loadQueuedEmail().then(({ sendPlannedEmail }) => sendPlannedEmail('email', plan)));
+const sendBatch = () =>
+  (sending ??= loadQueuedEmail().then(({ sendPlannedBatch }) =>
+    sendPlannedBatch('email', (messages: EmailQueueMessage[]) => Promise.allSettled(messages.map(plan))),
+  ));
 
-export const sendEmails = consumeEach({
+export const sendEmails = consumeBatch({
   queue: 'email',
   schema: emailQueueMessage,
-  handle: async (message) => (await sendEmail())(message),
+  handleBatch: async (batch) => (await sendBatch())(batch),
 });
 
 export const handler = middy(sendEmails).use(injectLambdaContext(logger));

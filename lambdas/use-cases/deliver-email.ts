@@ -12,12 +12,9 @@ import { persistently } from '../runtime/persist';
 import type { RenderedEmail } from '../emails/templating';
 import { buildMime, type Envelope } from '../emails/mime';
 import {
-  claimSend,
   claimSends,
-  recordSent,
   recordSentMany,
   releaseSend,
-  rememberMessageId,
   withholdClaimedSend,
   type SendDetails,
   type SentRecord,
@@ -106,45 +103,11 @@ export const createMailer = (pacer: SendPacer) => {
     return { messageId, subject: email.subject };
   };
 
-  const send = async (delivery: Delivery, nowMs = Date.now()): Promise<DeliveryOutcome> => {
-    const claim = await claimSend(delivery.emailId, detailsOf(delivery), emailSendLeaseMs(), nowMs);
-    if (claim.outcome === 'in-flight') throw new SendInFlight(delivery.emailId);
-    if (claim.outcome === 'already-sent') {
-      await delivery.afterSend?.(nowMs);
-      return 'duplicate';
-    }
-    let accepted: { messageId: string; subject: string };
-    try {
-      accepted = await transmit(delivery);
-    } catch (error) {
-      if (!(error instanceof EmailWithheld)) {
-        if (!(error instanceof SendUnanswered)) await releaseSend(delivery.emailId, claim.claimId);
-        throw error;
-      }
-      const outcome = await withhold(delivery, claim.claimId, error.reason);
-      await delivery.afterSend?.(Date.now());
-      return outcome;
-    }
-    // SES has the email now: from here the claim is never given back, or a retry would send it again.
-    const { messageId, subject } = accepted;
-    await Promise.all([
-      recordPersistently(delivery.emailId, () =>
-        recordSent(delivery.emailId, messageId, new Date().toISOString(), subject, detailsOf(delivery)),
-      ),
-      // Only lets a later bounce or complaint show on this email: never worth failing the send for.
-      rememberMessageId(delivery.emailId, messageId).catch((error: unknown) =>
-        logger.warn('SES message id not remembered', { emailId: delivery.emailId, error: String(error) }),
-      ),
-    ]);
-    await delivery.afterSend?.(Date.now());
-    return 'sent';
-  };
-
   /**
-   * The same guarantees for a batch, with the ledger's work batched: one request claims them all, one
-   * records the sends. Each delivery settles on its own (a failure fails only that one). The claimed ones
-   * are composed at once and what follows the sends runs for all at once, so a planner can gather their
-   * writes (lambdas/use-cases/plan-nurture.ts).
+   * Delivers a batch, with the ledger's work batched: one request claims them all, one records the sends.
+   * Each delivery settles on its own (a failure fails only that one). The claimed ones are composed at once
+   * and what follows the sends runs for all at once, so a planner can gather their writes
+   * (lambdas/use-cases/plan-nurture.ts). A message alone is a batch of one.
    */
   const sendBatch = async (
     deliveries: readonly Delivery[],
@@ -194,5 +157,5 @@ export const createMailer = (pacer: SendPacer) => {
     );
   };
 
-  return { send, sendBatch };
+  return { sendBatch };
 };

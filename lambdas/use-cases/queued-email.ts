@@ -2,10 +2,10 @@
  * What the email queues' consumers share: the sender (transactional email), the nurturer (nurture steps) and
  * the alerter (restock alerts). Each queue has one pacer per Lambda instance, asking before each send for the
  * queue's current share of the SES rate (lambdas/use-cases/send-rate.ts): what the transactional and alert
- * backlogs need first, every unit left to nurture; each message is one email, planned and then sent once.
+ * backlogs need first, every unit left to nurture; each message is one email, planned and then sent once,
+ * a batch at a time.
  */
 import type { QueueName } from '../../lib/platform';
-import { logger } from '../runtime/logger';
 import { SendPacer } from '../runtime/send-pacer';
 import { createMailer, type Delivery } from './deliver-email';
 import { sendRateNow } from './send-rate';
@@ -33,23 +33,6 @@ const pacerOf = (queue: QueueName): SendPacer => {
 export const queueMailer = (queue: QueueName): (() => Mailer) => {
   let mailer: Mailer | undefined;
   return () => (mailer ??= createMailer(pacerOf(queue)));
-};
-
-/**
- * Handles one message of an email queue: plans its email (or nothing, when there is nothing left to send)
- * and sends it through the queue's mailer; throws to have the message retried.
- */
-export const sendPlannedEmail = <M>(
-  queue: QueueName,
-  plan: (message: M) => Promise<Delivery | null>,
-): ((message: M) => Promise<void>) => {
-  const mailer = queueMailer(queue);
-  return async (message) => {
-    const delivery = await plan(message);
-    if (!delivery) return;
-    const outcome = await mailer().send(delivery);
-    logger.debug('email processed', { emailId: delivery.emailId, outcome });
-  };
 };
 
 /**
