@@ -8,7 +8,7 @@ import type { Backorder } from '../domain/backorder';
 import type { Campaign } from '../domain/campaign';
 import type { Product, SiteSettings } from '../domain/catalog';
 import { tableName } from '../runtime/config';
-import { readByKeys } from './batch-read';
+import { readByKeys, type ItemsByTable, type KeysByTable } from './batch-read';
 import { toBackorder } from './backorder-store';
 import { SITE, toProduct } from './catalog-store';
 import { firstPlaceKeys, placesInQueue } from './queue-store';
@@ -49,42 +49,54 @@ export const readNurtureFacts = async (
   );
   const emailable = [...backorders.values()].filter(mayEmail);
 
-  const [ledgerTable, productTable, queueTable] = [
-    tableName('ledger'),
-    tableName('products'),
-    tableName('queues'),
-  ];
-  const bySku = new Map<string, Backorder[]>();
-  for (const backorder of emailable)
-    bySku.set(backorder.sku, [...(bySku.get(backorder.sku) ?? []), backorder]);
-  const ticketsOf = (waiting: Backorder[]) =>
-    waiting.flatMap((b) => (b.ticket === undefined ? [] : [b.ticket]));
-  // The queue rows a place reads first ride along: places then need at most the pages before them.
-  const second =
-    emailable.length === 0
-      ? undefined
-      : await readByKeys({
-          [ledgerTable]: unique(emailable.map((b) => b.emailKey)).flatMap(suppressionKeys),
-          [productTable]: [...bySku.keys()].map((sku) => ({ sku })),
-          [queueTable]: [...bySku].flatMap(([sku, waiting]) =>
-            firstPlaceKeys(sku, ticketsOf(waiting)).map((key) => ({ key })),
-          ),
-        });
-  const queueRows = new Map((second?.[queueTable] ?? []).map((item) => [String(item.key), item]));
-  const placeLists = await Promise.all(
-    [...bySku].map(([sku, waiting]) => placesInQueue(sku, waiting, queueRows)),
-  );
-  const places = new Map(
-    [...bySku.values()].flatMap((waiting, i) => waiting.map((b, n) => [b.id, placeLists[i][n]] as const)),
-  );
+  const ledgerTable = tableName('ledger');
+  const { products, places, also } = await readProductsAndPlaces(emailable, emailable, {
+    [ledgerTable]: unique(emailable.map((b) => b.emailKey)).flatMap(suppressionKeys),
+  });
   return {
     backorders,
     campaigns,
     settings: first[settingsTable][0]?.value as SiteSettings | undefined,
     suppressed: new Set(
-      emailable.flatMap((b) => (suppressionIn(second?.[ledgerTable] ?? [], b.emailKey) ? [b.emailKey] : [])),
+      emailable.flatMap((b) => (suppressionIn(also[ledgerTable] ?? [], b.emailKey) ? [b.emailKey] : [])),
     ),
-    products: new Map((second?.[productTable] ?? []).map((item) => [String(item.sku), toProduct(item)])),
+    products,
     places,
+  };
+};
+
+/**
+ * The products of `shown` and the places in the queue of `placed` (backorders that wait), in one request
+ * with whatever else the caller reads alongside (`also`): the queue rows a place reads first ride along, so
+ * places then need at most the pages before them.
+ */
+export const readProductsAndPlaces = async (
+  shown: readonly Backorder[],
+  placed: readonly Backorder[],
+  also: KeysByTable = {},
+): Promise<{ products: Map<string, Product>; places: Map<string, number>; also: ItemsByTable }> => {
+  const [productTable, queueTable] = [tableName('products'), tableName('queues')];
+  const bySku = new Map<string, Backorder[]>();
+  for (const backorder of placed) bySku.set(backorder.sku, [...(bySku.get(backorder.sku) ?? []), backorder]);
+  const ticketsOf = (waiting: Backorder[]) =>
+    waiting.flatMap((b) => (b.ticket === undefined ? [] : [b.ticket]));
+  const wanted: KeysByTable = {
+    ...also,
+    [productTable]: unique(shown.map((b) => b.sku)).map((sku) => ({ sku })),
+    [queueTable]: [...bySku].flatMap(([sku, waiting]) =>
+      firstPlaceKeys(sku, ticketsOf(waiting)).map((key) => ({ key })),
+    ),
+  };
+  const read = Object.values(wanted).some((keys) => keys.length > 0) ? await readByKeys(wanted) : {};
+  const queueRows = new Map((read[queueTable] ?? []).map((item) => [String(item.key), item]));
+  const placeLists = await Promise.all(
+    [...bySku].map(([sku, waiting]) => placesInQueue(sku, waiting, queueRows)),
+  );
+  return {
+    products: new Map((read[productTable] ?? []).map((item) => [String(item.sku), toProduct(item)])),
+    places: new Map(
+      [...bySku.values()].flatMap((waiting, i) => waiting.map((b, n) => [b.id, placeLists[i][n]] as const)),
+    ),
+    also: read,
   };
 };

@@ -3,8 +3,9 @@
  * token, stored only as a hash among the backorder's email links (they also export and erase, since only
  * the shopper's own mailbox ever receives them).
  */
+import DataLoader from 'dataloader';
 import { hashToken, newToken } from '../runtime/tokens';
-import { addEmailToken } from '../store/email-link-store';
+import { addEmailToken, addEmailTokens } from '../store/email-link-store';
 import { claimUrl, statusUrl } from './links';
 
 export const issueEmailLink = async (base: string, backorderId: string, via?: string): Promise<string> =>
@@ -23,3 +24,21 @@ export const issueEmailLinks = async (
     claimUrl: claimUrl(base, backorderId, token),
   };
 };
+
+/**
+ * Issues the status-link tokens of the emails composed in the same tick (a batch's): one write for them all.
+ * Each email gets its own token, even two emails of one backorder.
+ */
+export const statusTokenIssuer = () =>
+  new DataLoader<string, string>(
+    async (backorderIds) => {
+      const tokens = backorderIds.map(() => newToken());
+      const added = await addEmailTokens(
+        backorderIds.map((id, i) => ({ id, tokenHash: hashToken(tokens[i]) })),
+      );
+      return added.map((outcome, i) =>
+        outcome.status === 'rejected' ? (outcome.reason as Error) : tokens[i],
+      );
+    },
+    { cache: false },
+  );

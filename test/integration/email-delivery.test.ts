@@ -3,10 +3,10 @@
  * workers, SES failing for a while, and a poison message, each through the real queue and sender.
  */
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { emailsTo, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { sleep } from '../support/wait';
+import { sqsRecord } from '../support/queue-records';
 
 let platform: TestPlatform;
 let sqs: SQSClient;
@@ -33,18 +33,7 @@ const signUp = async (label: string) => {
   return { email, id: response.body.id as string, message };
 };
 
-const record = (body: unknown, id = Math.random().toString(36)): SQSRecord =>
-  ({
-    messageId: id,
-    receiptHandle: id,
-    body: JSON.stringify(body),
-    attributes: {},
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:email',
-    awsRegion: 'us-east-1',
-  }) as unknown as SQSRecord;
+const record = (body: unknown, id?: string) => sqsRecord(body, 'email', id);
 
 test('a confirmation redelivered several times reaches the shopper once', async () => {
   const { email, message } = await signUp('redelivered');

@@ -4,7 +4,7 @@
  * links work, a redelivered batch sends nothing twice, and one shopper's trouble (cancelled, two steps in
  * the batch, a full list of email links) never holds back the others.
  */
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -12,11 +12,11 @@ import { useSingleOptIn } from '../support/settings';
 import { emailsTo, statusLinksIn, uniqueEmail, waitForEmails } from '../support/mailbox';
 import { newProduct, signUpShopper, type Shopper } from '../support/shop';
 import { sleep } from '../support/wait';
+import { deliverCounted } from '../support/queue-records';
 
 let platform: TestPlatform;
 let dynamo: DynamoDBDocumentClient;
 let sendNurtureSteps: (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
-let handlerDynamo: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient;
 
 beforeAll(async () => {
   // No sweep runs on its own: the test hands the nurturer its batches itself.
@@ -30,25 +30,11 @@ beforeAll(async () => {
     }),
   );
   ({ sendNurtureSteps } = (await import('../../lambdas/nurturer/handler')) as never);
-  ({ dynamo: handlerDynamo } = await import('../../lambdas/runtime/dynamo'));
 });
 afterAll(async () => {
   await platform?.stop();
   dynamo?.destroy();
 });
-
-const record = (body: unknown): SQSRecord =>
-  ({
-    messageId: Math.random().toString(36).slice(2),
-    receiptHandle: 'r',
-    body: JSON.stringify(body),
-    attributes: { ApproximateReceiveCount: '1' },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:nurture',
-    awsRegion: 'us-east-1',
-  }) as unknown as SQSRecord;
 
 const step = (backorderId: string, campaignId: string) => ({
   kind: 'nurture',
@@ -108,22 +94,7 @@ const shoppers = async (sku: string, count: number, campaigns: string[]): Promis
 };
 
 /** Runs the nurturer's handler on a batch, counting the DynamoDB requests its handlers' client makes. */
-const deliverBatch = async (messages: unknown[]) => {
-  const requests: string[] = [];
-  handlerDynamo.middlewareStack.add(
-    (next, context) => (args) => {
-      requests.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countNurtureRequests' },
-  );
-  try {
-    const response = await sendNurtureSteps({ Records: messages.map(record) });
-    return { failures: response.batchItemFailures, requests };
-  } finally {
-    handlerDynamo.middlewareStack.remove('countNurtureRequests');
-  }
-};
+const deliverBatch = (messages: unknown[]) => deliverCounted(sendNurtureSteps, 'nurture', messages);
 
 const stepEmails = async (shopper: Shopper, subject: string) =>
   (await emailsTo(platform.sesUrl, shopper.email)).filter((email) => email.subject.startsWith(subject));
