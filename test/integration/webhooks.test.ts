@@ -186,10 +186,16 @@ test('a new backorder reaches the shop’s endpoint as a signed backorder.create
   expect(delivery).toMatchObject({
     eventId: `backorder.created:${backorderId}`,
     eventType: 'backorder.created',
-    attempts: 1,
     lastStatus: 204,
     lastError: null,
   });
+  // At least once: on a loaded machine an answer can come after the 5 s timeout and the event goes again,
+  // as the same event (same id), which the receiver drops.
+  expect(delivery.attempts).toBeGreaterThanOrEqual(1);
+  const copies = erp.requests(path);
+  expect(copies.length).toBeGreaterThanOrEqual(1);
+  expect(copies.length).toBeLessThanOrEqual(delivery.attempts as number);
+  for (const copy of copies) expect(copy.headers['x-event-id']).toBe(`backorder.created:${backorderId}`);
 });
 
 test('an endpoint that fails twice gets the event on the third try, after backing off 10 s then 20 s', async () => {
