@@ -8,10 +8,10 @@
  * step whose message was lost is still in its shard when the lease ends; the next sweep then reads the shard
  * from its start again and queues what is left.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../runtime/dynamo';
 import { tableName } from '../runtime/config';
-import { isConditionFailure } from '../runtime/transact';
+import { updateIfHolds } from '../runtime/transact';
 
 export interface SweptRange {
   /** The due key of the last step queued from the shard. */
@@ -38,31 +38,22 @@ export const readSweptRange = async (shard: string): Promise<SweptRange | undefi
  * Claims the shard's steps up to `through` until `leaseUntil`, if its row is still as this sweeper read it
  * (`seen`: its `through` then, undefined when there was none). Answers whether this sweeper won.
  */
-export const claimSweptRange = async (
+export const claimSweptRange = (
   shard: string,
   seen: string | undefined,
   through: string,
   leaseUntil: number,
   nowMs: number,
-): Promise<boolean> => {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName('ledger'),
-        Key: { key: rangeKey(shard) },
-        UpdateExpression: 'SET through = :through, leaseUntil = :lease, expiresAt = :expires',
-        ConditionExpression: seen === undefined ? 'attribute_not_exists(through)' : 'through = :seen',
-        ExpressionAttributeValues: {
-          ':through': through,
-          ':lease': leaseUntil,
-          ':expires': Math.floor(nowMs / 1000) + KEPT_SECONDS,
-          ...(seen === undefined ? {} : { ':seen': seen }),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+): Promise<boolean> =>
+  updateIfHolds({
+    TableName: tableName('ledger'),
+    Key: { key: rangeKey(shard) },
+    UpdateExpression: 'SET through = :through, leaseUntil = :lease, expiresAt = :expires',
+    ConditionExpression: seen === undefined ? 'attribute_not_exists(through)' : 'through = :seen',
+    ExpressionAttributeValues: {
+      ':through': through,
+      ':lease': leaseUntil,
+      ':expires': Math.floor(nowMs / 1000) + KEPT_SECONDS,
+      ...(seen === undefined ? {} : { ':seen': seen }),
+    },
+  });

@@ -6,6 +6,8 @@
 import DataLoader from 'dataloader';
 import { hashToken, newToken } from '../runtime/tokens';
 import { addEmailToken, addEmailTokens } from '../store/email-link-store';
+import { unsubscribeTokenRows } from '../store/shopper-store';
+import type { AlongsidePut } from '../runtime/transact';
 import { claimUrl, statusUrl } from './links';
 
 export const issueEmailLink = async (base: string, backorderId: string, via?: string): Promise<string> =>
@@ -26,19 +28,42 @@ export const issueEmailLinks = async (
 };
 
 /**
- * Issues the status-link tokens of the emails composed in the same tick (a batch's): one write for them all.
- * Each email gets its own token, even two emails of one backorder.
+ * Issues the tokens of the emails composed in the same tick (a batch's): each email's status-link token, and
+ * whatever rows it carries alongside (a marketing email's unsubscribe token), in one write for them all.
+ * Each email gets its own tokens, even two emails of one backorder.
  */
-export const statusTokenIssuer = () =>
-  new DataLoader<string, string>(
+const tokenIssuer = <T>(
+  alongside: (backorderIds: readonly string[]) => {
+    tokens: readonly string[];
+    rows: readonly AlongsidePut[];
+  },
+  result: (status: string, alongsideToken: string) => T,
+) =>
+  new DataLoader<string, T>(
     async (backorderIds) => {
-      const tokens = backorderIds.map(() => newToken());
+      const status = backorderIds.map(() => newToken());
+      const also = alongside(backorderIds);
       const added = await addEmailTokens(
-        backorderIds.map((id, i) => ({ id, tokenHash: hashToken(tokens[i]) })),
+        backorderIds.map((id, i) => ({ id, tokenHash: hashToken(status[i]) })),
+        also.rows,
       );
       return added.map((outcome, i) =>
-        outcome.status === 'rejected' ? (outcome.reason as Error) : tokens[i],
+        outcome.status === 'rejected' ? (outcome.reason as Error) : result(status[i], also.tokens[i]),
       );
     },
     { cache: false },
+  );
+
+/** A transactional email's status-link token. */
+export const statusTokenIssuer = () =>
+  tokenIssuer(
+    () => ({ tokens: [], rows: [] }),
+    (status) => status,
+  );
+
+/** A marketing email's status-link and unsubscribe tokens. */
+export const marketingTokenIssuer = (nowMs: number) =>
+  tokenIssuer(
+    (backorderIds) => unsubscribeTokenRows(backorderIds, nowMs),
+    (status, unsubscribe) => ({ status, unsubscribe }),
   );

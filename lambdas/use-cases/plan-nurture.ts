@@ -16,13 +16,11 @@ import { currentStep, dueAt, stepAfter, stepIn } from '../domain/campaign';
 import { renderNurtureStep } from '../emails/nurture';
 import { TemplateRefused } from '../emails/render-limits';
 import type { NurtureMessage } from '../messages/nurture';
-import { hashToken, newToken } from '../runtime/tokens';
-import { addEmailTokens } from '../store/email-link-store';
 import { advance, advanceEach, finish, stopEnrolments, type StepSent } from '../store/enrolment-store';
 import { readNurtureFacts, type NurtureFacts } from '../store/nurture-reads';
-import { unsubscribeTokenRows } from '../store/shopper-store';
 import { EmailWithheld, type Delivery } from './deliver-email';
 import { statusUrl, stepVia } from './links';
+import { marketingTokenIssuer } from './email-links';
 import { variablesOf } from './email-variables';
 import { identityFrom, type SenderIdentity } from './sender-identity';
 import { pickLocale } from '../../i18n/locales';
@@ -39,32 +37,6 @@ const withheldWhenRefused = (error: unknown): never => {
   throw error;
 };
 
-/** The two tokens one nurture email carries: its status link's and its unsubscribe link's. */
-interface EmailTokens {
-  status: string;
-  unsubscribe: string;
-}
-
-/** Issues the links of the emails composed in the same tick: one write for them all. */
-const linkIssuer = (nowMs: number) =>
-  new DataLoader<string, EmailTokens>(
-    async (backorderIds) => {
-      const status = backorderIds.map(() => newToken());
-      const unsubscribe = unsubscribeTokenRows(backorderIds, nowMs);
-      const added = await addEmailTokens(
-        backorderIds.map((id, i) => ({ id, tokenHash: hashToken(status[i]) })),
-        unsubscribe.rows,
-      );
-      return added.map((outcome, i) =>
-        outcome.status === 'rejected'
-          ? (outcome.reason as Error)
-          : { status: status[i], unsubscribe: unsubscribe.tokens[i] },
-      );
-    },
-    // Each email gets its own tokens, even two emails of one backorder in the same batch.
-    { cache: false },
-  );
-
 /** Saves the sequences that moved on in the same tick (after a batch's sends) in one request. */
 const sequenceMover = () =>
   new DataLoader<StepSent, undefined>(
@@ -78,7 +50,7 @@ const sequenceMover = () =>
 interface BatchContext {
   facts: NurtureFacts;
   identity: SenderIdentity;
-  links: ReturnType<typeof linkIssuer>;
+  links: ReturnType<typeof marketingTokenIssuer>;
   moves: ReturnType<typeof sequenceMover>;
 }
 
@@ -168,7 +140,7 @@ export const planNurtureBatch = async (
   const batch: BatchContext = {
     facts,
     identity: identityFrom(facts.settings),
-    links: linkIssuer(nowMs),
+    links: marketingTokenIssuer(nowMs),
     moves: sequenceMover(),
   };
   return Promise.allSettled(messages.map((message) => planStep(message, batch)));
