@@ -52,15 +52,30 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 /** The pages' and the embed's words in this language. */
 export const translator = (locale: Locale): Translate => translatorOf(CATALOGUES, locale);
 
+/**
+ * The translators made so far, by catalogues and language. Making one builds three Intl formatters, which
+ * costs more than rendering a whole email: a batch of alerts asks for the same few languages again and again.
+ */
+const made = new WeakMap<object, Map<Locale, Translate<unknown>>>();
+
 /** Words from these catalogues in this language (English where one lacks a message). */
 export function translatorOf<K>(
   catalogues: Readonly<Record<Locale, Catalogue>>,
   locale: Locale,
 ): Translate<K> {
+  let byLocale = made.get(catalogues);
+  if (!byLocale) made.set(catalogues, (byLocale = new Map()));
+  let translate = byLocale.get(locale);
+  if (!translate) byLocale.set(locale, (translate = newTranslator<unknown>(catalogues, locale)));
+  return translate as Translate<K>;
+}
+
+function newTranslator<K>(catalogues: Readonly<Record<Locale, Catalogue>>, locale: Locale): Translate<K> {
   const catalogue = catalogues[locale];
   const plural = new Intl.PluralRules(locale);
   const number = new Intl.NumberFormat(locale);
   const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  let momentFormat: Intl.DateTimeFormat | undefined;
 
   /** The template: the key itself, or its plural form for `values.count`; English when a catalogue lacks it. */
   const template = (key: string, values?: Readonly<Record<string, unknown>>): string => {
@@ -99,9 +114,10 @@ export function translatorOf<K>(
       const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
       const date = new Date(dayOnly ? `${value}T00:00:00Z` : value);
       if (Number.isNaN(date.getTime())) return null;
+      // A moment (not a calendar day) is written in this runtime's time zone, as it always was.
       return dayOnly
         ? dayFormat.format(date)
-        : new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(date);
+        : (momentFormat ??= new Intl.DateTimeFormat(locale, { dateStyle: 'long' })).format(date);
     },
   });
 }

@@ -19,7 +19,7 @@ import { batchWrite } from '../../test/support/backorder-rows';
 import type { Context } from 'aws-lambda';
 import { meterAwsUsage } from '../lib/aws-usage';
 import { costFigures, costLines, costOf } from '../lib/cost';
-import { CpuAccount, cpuPerRequest, formatCpu, type CpuReport } from '../lib/cpu';
+import { CpuAccount, cpuPerRequest, formatCpu, perLabel as perCpuLabel, type CpuReport } from '../lib/cpu';
 import { nameInvocations } from '../lib/invocations';
 import { Profiler, type ProfileSummary } from '../lib/profile';
 import { figuresOf } from '../lib/report';
@@ -224,11 +224,7 @@ export const nurtureScenario: Scenario = {
       const sendCpuReport = sendCpu.report();
       const perDueItem = cpuPerRequest(sweepCpuReport, Math.max(1, swept.due));
       const perEmail = cpuPerRequest(sendCpuReport, Math.max(1, emailsAfterSweep));
-      const perLabel = (costs: Record<string, number>) =>
-        Object.entries(costs)
-          .filter(([, value]) => value >= 0.05)
-          .map(([name, value]) => `${name} ${value.toFixed(1)}`)
-          .join(', ');
+      const perLabel = (costs: Record<string, number>) => perCpuLabel(costs, 1);
 
       if (nurturerOn) {
         say(

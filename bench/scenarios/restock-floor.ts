@@ -31,6 +31,43 @@ export interface FloorResult {
   cpuMsPerAlert: Record<string, number>;
 }
 
+/** A floor's own SDK clients (not the handlers', so nothing a floor does is counted as the platform's). */
+export const floorClients = (stack: BenchStack) => {
+  const common = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb }),
+  );
+  // The platform's calls are metered, which asks DynamoDB for their consumed capacity: so are these.
+  askCapacityLikeTheMeter(dynamo);
+  return {
+    dynamo,
+    ses: new SESClient({ ...common, endpoint: stack.endpoints.ses }),
+    sqs: new SQSClient({ ...common, endpoint: stack.endpoints.sqs }),
+  };
+};
+
+/**
+ * The floors' one restock alert: rendered and built as the alerter builds one, once, to an address no
+ * shopper has, its subject marked so it can never pass for a shopper's alert.
+ */
+export const floorAlert = async (
+  run: string,
+  sampleStatusUrl: string,
+): Promise<{ address: string; raw: Buffer }> => {
+  const address = `floor-${run}@floor.bench.example`;
+  const email = await renderRestockAlert({
+    shopper: { name: 'Shopper 0', email: address },
+    product: { name: `Bench restock product ${run}`, sku: `BENCH-RESTOCK-${run}` },
+    backorder: { quantity: 1, statusUrl: sampleStatusUrl },
+    postalAddress: POSTAL_ADDRESS,
+  });
+  const raw = await buildMime(
+    { from: SENDER, to: { name: 'Shopper 0', address }, emailId: `floor#${run}` },
+    { ...email, subject: `[floor] ${email.subject}` },
+  );
+  return { address, raw };
+};
+
 /**
  * The floor: per alert one conditional PutItem (a send claim's row, on the platform's ledger table under
  * `floor#…`), one SendRawEmail of a restock alert's size to an address no shopper has, and every tenth alert
@@ -41,34 +78,12 @@ export const runFloor = async (
   stack: BenchStack,
   options: { alerts: number; concurrency: number; run: string; sampleStatusUrl: string },
 ): Promise<FloorResult> => {
-  const common = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb }),
-  );
-  // The platform's calls are metered, which asks DynamoDB for their consumed capacity: so are these.
-  askCapacityLikeTheMeter(dynamo);
-  const ses = new SESClient({ ...common, endpoint: stack.endpoints.ses });
-  const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
+  const { dynamo, ses, sqs } = floorClients(stack);
   const { QueueUrl } = await sqs.send(
     new CreateQueueCommand({ QueueName: `${stack.prefix}bench-floor-${options.run}` }),
   );
   const ledger = stack.platform.tableNames.ledger;
-  const address = `floor-${options.run}@floor.bench.example`;
-  const email = await renderRestockAlert({
-    shopper: { name: 'Shopper 0', email: address },
-    product: { name: `Bench restock product ${options.run}`, sku: `BENCH-RESTOCK-${options.run}` },
-    backorder: { quantity: 1, statusUrl: options.sampleStatusUrl },
-    postalAddress: POSTAL_ADDRESS,
-  });
-  // Subject marked, so it can never pass for a shopper's restock alert.
-  const raw = await buildMime(
-    {
-      from: SENDER,
-      to: { name: 'Shopper 0', address },
-      emailId: `floor#${options.run}`,
-    },
-    { ...email, subject: `[floor] ${email.subject}` },
-  );
+  const { address, raw } = await floorAlert(options.run, options.sampleStatusUrl);
   // What an alert message weighs on the queue (lambdas/messages/alert.ts).
   const messageBody = JSON.stringify({
     kind: 'restock',

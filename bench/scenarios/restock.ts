@@ -20,17 +20,17 @@
  * no run holding the SKU): after it only the alerter works, which gives its cost per email; the allocation's
  * cost per backorder is what the first part spent less the emails it also sent, at that cost.
  *
- * Then the floor (restock-floor.ts), once the platform is done: for each alert exactly what an alert cannot do without (one
- * conditional PutItem on the ledger, one SES SendRawEmail of a restock alert's size, a tenth of an SQS
- * SendMessageBatch), issued directly with the SDK at the alerter's concurrency (maxConcurrency × batchSize
- * records in flight). platform/floor compares the two send rates.
+ * Then the floors (restock-floors.ts), once the platform is done: the platform's own calls issued directly
+ * with the SDK on a queue of the floor's own, seeded with the platform's (restock-floor-calls.ts; the target's
+ * floor), and the send path's minimum, one claim and one send per alert (restock-floor.ts). platform/floor
+ * compares the send rates.
  */
 import { benchDocumentClient } from '../lib/stack';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { queues, type QueueName } from '../../lib/platform';
 import { batchWrite, waitingBackorders } from '../../test/support/backorder-rows';
-import { CpuAccount, cpuPerRequest, formatCpu } from '../lib/cpu';
+import { CpuAccount, cpuPerRequest, formatCpu, perLabel } from '../lib/cpu';
 import { Profiler, type ProfileSummary } from '../lib/profile';
 import { figuresOf } from '../lib/report';
 import { meterAwsUsage } from '../lib/aws-usage';
@@ -39,7 +39,7 @@ import { countClientRequests, countsBetween, type RequestCounts } from '../lib/r
 import { say, type Scenario } from '../lib/scenario';
 import { drainLeftovers } from '../lib/settle';
 import { sesWatcher } from '../lib/ses-store';
-import { runFloor } from './restock-floor';
+import { compareWithFloors, floorFigures } from './restock-floors';
 import { seedProduct, signedWebhook, statusesOf, warmUp } from './restock-setup';
 
 const SCENARIO = 'restock';
@@ -50,7 +50,6 @@ const LARGE_BACKORDERS = 100_000;
 const TARGET_SECONDS_PER_10K = 60;
 /** One SES call plus one conditional write, plus a tenth of an SQS batch (2.1), with a little room. */
 const TARGET_REQUESTS_PER_ALERT = 2.2;
-const TARGET_FLOOR_RATIO = 0.65;
 /** Dollars per 1 000 alerts on AWS, SES's own $0.10 excluded (lib/cost.ts). */
 const TARGET_DOLLARS_PER_1000 = 0.2;
 /** A nurture email's CPU (all processes) against a restock alert's, when both ran in this run. */
@@ -86,12 +85,6 @@ const formatPerAlert = (rows: ReturnType<typeof perAlert>) =>
     .map((r) => `${r.name} ${r.perAlert < 0.01 ? r.perAlert.toFixed(4) : r.perAlert.toFixed(2)}`)
     .join(', ');
 
-const perLabel = (costs: Record<string, number>) =>
-  Object.entries(costs)
-    .filter(([, value]) => value >= 0.05)
-    .map(([name, value]) => `${name} ${value.toFixed(2)}`)
-    .join(', ');
-
 const sayProfile = (summary: ProfileSummary, alerts: number) => {
   say(
     `CPU profile of the bench process (gateway, allocator, alerter, event sources), webhook to last email: ` +
@@ -123,7 +116,6 @@ export const restockScenario: Scenario = {
     const eventId = `bench-restock-${run}`;
     const { tableNames, queueUrls, deadLetterQueueUrls } = stack.platform;
     const alertBatches = context.options.queueConcurrency ?? queues.alert.maxConcurrency;
-    const floorConcurrency = alertBatches * queues.alert.batchSize;
 
     const dynamo = benchDocumentClient(stack);
     // The handlers' own clients: loaded now, after startPlatform set the environment, so these are the very
@@ -150,9 +142,22 @@ export const restockScenario: Scenario = {
         seeded.map((b) => b.row),
         BATCH_WRITE_PARALLEL,
       );
+      // The floor's own product and queue, as many and shaped the same (restock-floor-calls.ts).
+      const floorSku = `BENCH-FLOOR-${run}`.toUpperCase();
+      await seedProduct(stack, floorSku, `${run} (floor)`);
+      const floorSeeded = waitingBackorders(floorSku, new Array<number>(count).fill(1), {
+        label: `restock-floor-${run}`,
+      });
+      await batchWrite(
+        dynamo,
+        tableNames.backorders,
+        floorSeeded.map((b) => b.row),
+        BATCH_WRITE_PARALLEL,
+      );
       const seedSeconds = (performance.now() - seedStarted) / 1000;
       say(
-        `seeded ${count} waiting backorders of 1 unit on ${sku} (stock 0) in ${seedSeconds.toFixed(1)} s (not measured)`,
+        `seeded ${count} waiting backorders of 1 unit on ${sku} (stock 0), and as many on the floor's ` +
+          `${floorSku}, in ${seedSeconds.toFixed(1)} s (not measured)`,
       );
       await drainLeftovers(stack, queueUrls, Object.keys(queues) as QueueName[], say);
       const warmUpCount = context.options.quick ? QUICK_WARM_UP : WARM_UP;
@@ -432,39 +437,21 @@ export const restockScenario: Scenario = {
       const profile = profiler?.summary();
       if (profile) sayProfile(profile, receivedInWindow);
 
-      // 4. The floor, on an empty SES store (what the platform found too; the store keeps every email in
-      // memory) and once the platform is idle.
-      await fetch(`${stack.endpoints.ses}/clear-store`, { method: 'POST' });
+      // 4. The floors, once the platform is idle (restock-floors.ts).
       const sample = seeded[0];
-      say(
-        `floor: ${count} × (conditional PutItem on the ledger + SendRawEmail) + ${Math.floor(count / 10)} ` +
-          `SendMessageBatch of 10, directly with the SDK, ${floorConcurrency} in flight…`,
-      );
-      const floor = await runFloor(stack, {
-        alerts: count,
-        concurrency: floorConcurrency,
+      const { sesConfigurationSet } = await import('../../lambdas/runtime/config');
+      const floors = await compareWithFloors(stack, {
         run,
+        floorSku,
+        floorSeeded,
+        pollers: alertBatches,
+        batchSize: queues.alert.batchSize,
         sampleStatusUrl: `${stack.url}/status?id=${encodeURIComponent(sample.id)}&token=${sample.token}`,
+        configurationSet: sesConfigurationSet(),
+        timeoutMs,
+        platform: { sendRate, cpuMsPerAlert, cpu: cpuReport },
       });
-      await fetch(`${stack.endpoints.ses}/clear-store`, { method: 'POST' });
-      const ratio = sendRate / floor.rate;
-      // The same comparison by CPU: what the bench's processes (this one and the emulators) spent per alert.
-      // Other work on the machine moves it far less than the rates, which come from different minutes.
-      const totalCpuMs = (costs: Record<string, number>) => Object.values(costs).reduce((a, b) => a + b, 0);
-      const platformCpuMs = totalCpuMs(cpuMsPerAlert);
-      const floorCpuMs = totalCpuMs(floor.cpuMsPerAlert);
-      const cpuRatio = floorCpuMs / platformCpuMs;
-      say(
-        `floor: ${floor.alerts} in ${floor.seconds.toFixed(1)} s = ${floor.rate.toFixed(1)} emails/s ` +
-          `(MIME ${floor.mimeBytes} bytes); platform/floor = ${ratio.toFixed(2)}`,
-      );
-      say(`  CPU: ${formatCpu(floor.cpu)}`);
-      say(`  CPU ms per alert: ${perLabel(floor.cpuMsPerAlert)}`);
-      say(
-        `  by CPU (all bench processes, per alert): platform ${platformCpuMs.toFixed(1)} ms, floor ` +
-          `${floorCpuMs.toFixed(1)} ms: floor/platform = ${cpuRatio.toFixed(2)}; other processes took ` +
-          `${cpuReport.othersPercent.toFixed(0)}% of a core during the platform run, ${floor.cpu.othersPercent.toFixed(0)}% during the floor`,
-      );
+      const { platformCpuMs } = floors;
       // The nurture scenario, when it ran before in this run, left its CPU per email of all processes.
       const nurtureCpuMs = context.earlier('nurture')?.allProcessCpuMsPerEmail;
       const nurtureRatio = typeof nurtureCpuMs === 'number' ? nurtureCpuMs / platformCpuMs : undefined;
@@ -516,7 +503,7 @@ export const restockScenario: Scenario = {
       });
       context.detail('cpu', { report: cpuReport, cpuMsPerAlert });
       if (phases) context.detail('phases', phases);
-      context.detail('floor', { ...floor, ratio, cpuRatio, platformCpuMs, floorCpuMs });
+      context.detail('floors', floors);
       context.detail('cost', cost);
       context.detail('usage', used);
       if (profile) context.detail('profile', profile);
@@ -564,16 +551,7 @@ export const restockScenario: Scenario = {
           note: 'webhook to no run holding the SKU and no free stock left (polled every second)',
         }),
         figure('alerter alone, after the allocation', phases?.alertOnly.rate ?? Number.NaN, 'emails/s'),
-        figure('floor send rate (bare SDK)', floor.rate, 'emails/s', {
-          note: `PutItem + SendRawEmail + 1/10 SendMessageBatch, ${floorConcurrency} in flight`,
-        }),
-        figure('platform / floor', ratio, '', {
-          target: { op: '>=', value: TARGET_FLOOR_RATIO },
-          note: `send rates; other processes ${cpuReport.othersPercent.toFixed(0)}% / ${floor.cpu.othersPercent.toFixed(0)}% of a core`,
-        }),
-        figure('platform / floor by CPU per alert', cpuRatio, '', {
-          note: `floor ${floorCpuMs.toFixed(1)} ms ÷ platform ${platformCpuMs.toFixed(1)} ms, all bench processes`,
-        }),
+        ...floorFigures(figure, floors, cpuReport.othersPercent),
         ...(nurtureRatio === undefined
           ? []
           : [
@@ -603,20 +581,9 @@ export const restockScenario: Scenario = {
           phases?.cpuPerAllocation['DynamoDB Local'] ?? Number.NaN,
           'ms',
         ),
-        figure(
-          'floor: bench-process CPU per alert',
-          floor.cpuMsPerAlert['bench process (floor)'] ?? Number.NaN,
-          'ms',
-        ),
-        figure(
-          'floor: DynamoDB Local CPU per alert',
-          floor.cpuMsPerAlert['DynamoDB Local'] ?? Number.NaN,
-          'ms',
-        ),
         figure('other processes on the machine', cpuReport.othersPercent, '% of a core', {
           note: 'during the platform run',
         }),
-        figure('other processes on the machine, floor', floor.cpu.othersPercent, '% of a core'),
       ];
     } finally {
       handlerRequests.remove();

@@ -27,8 +27,11 @@ export interface ToAllocate {
   statusTokenHash: string;
 }
 
-/** The write that allocates one waiting backorder (without what it returns). */
-const allocation = (
+/**
+ * The write that allocates one waiting backorder (without what it returns); the restock bench's floor makes
+ * the same write.
+ */
+export const allocationUpdate = (
   { id, statusTokenHash }: ToAllocate,
   ref: string,
   at: string,
@@ -89,7 +92,7 @@ export const allocateBackorder = async (
   try {
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
-        ...allocation({ id, statusTokenHash }, ref, at, holdMs),
+        ...allocationUpdate({ id, statusTokenHash }, ref, at, holdMs),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -129,7 +132,7 @@ export const allocateBackorders = async (
     try {
       await dynamo.send(
         new TransactWriteCommand({
-          TransactItems: chunk.map((backorder) => ({ Update: allocation(backorder, ref, at, holdMs) })),
+          TransactItems: chunk.map((backorder) => ({ Update: allocationUpdate(backorder, ref, at, holdMs) })),
         }),
       );
     } catch (error) {
