@@ -15,7 +15,7 @@ import {
 import type { Campaign } from '../lambdas/domain/campaign';
 import { supplierSchema } from '../lambdas/domain/supplier-schema';
 import { DELIVERY_STATES, WEBHOOK_EVENT_TYPES } from '../lambdas/domain/webhook';
-import type { RenderedEmail } from '../lambdas/emails/templating';
+import type { RenderedEmail } from '../lambdas/emails/rendered';
 import type { SentEmailRecord } from '../lambdas/store/sent-emails-store';
 import type { listProducts } from '../lambdas/store/catalog-store';
 import type { productForConsole } from '../lambdas/use-cases/product-admin';

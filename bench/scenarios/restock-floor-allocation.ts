@@ -17,7 +17,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { listPartitions } from '../../lambdas/domain/backorder';
-import { allocationChanges, type CounterChanges } from '../../lambdas/domain/statistics';
+import { allocationChanges } from '../../lambdas/domain/statistics';
+import { counterAdds } from './floor-mail';
 import { hashToken, newToken } from '../../lambdas/runtime/tokens';
 import { PAGE_SIZE } from '../../lambdas/use-cases/allocate-restock';
 import { allocationUpdate } from '../../lambdas/store/allocation-writes';
@@ -28,21 +29,6 @@ const SHARD_CHUNK = Math.max(4, Math.ceil((2 * PAGE_SIZE) / 16));
 const TOGETHER = 100;
 
 type Item = Record<string, unknown>;
-
-/** The counters' ADD updates, as lambdas/store/stats-store.ts counterUpdates writes them. */
-export const counterAdds = (changes: CounterChanges, table: string) =>
-  changes.entries().map(([key, attributes]) => {
-    const entries = Object.entries(attributes);
-    return {
-      Update: {
-        TableName: table,
-        Key: { key },
-        UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, by], i) => [`:c${i}`, by])),
-      },
-    };
-  });
 
 /** The floor's allocation: `allocatePage(page, nowMs)` allocates the next page of the floor's queue. */
 export const floorAllocation = ({

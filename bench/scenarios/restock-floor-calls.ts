@@ -22,23 +22,15 @@
  *   reach the platform's feedback function, as the platform's do);
  * - TransactWriteItems of the ten sent records (conditional), their `ses#` lookup rows and the email counters.
  */
-import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  DeleteQueueCommand,
-  ReceiveMessageCommand,
-} from '@aws-sdk/client-sqs';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { randomUUID } from 'node:crypto';
-import { emailIdTag } from '../../lambdas/domain/email-tag';
+import { CreateQueueCommand, DeleteQueueCommand, type Message } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { alertsSentChanges } from '../../lambdas/domain/funnel';
 import { emailsSentChanges } from '../../lambdas/domain/statistics';
 import { PAGE_SIZE } from '../../lambdas/use-cases/allocate-restock';
 import { CpuAccount, cpuPerRequest, type CpuReport } from '../lib/cpu';
 import { countClientRequests } from '../lib/requests';
-import { counterAdds, floorAllocation } from './restock-floor-allocation';
-import { floorClients } from './restock-floor';
+import { floorAllocation } from './restock-floor-allocation';
+import { floorClients, floorMailer, pollFloorQueue } from './floor-mail';
 import type { BenchStack } from '../lib/stack';
 import type { SeededBackorder } from '../../test/support/backorder-rows';
 
@@ -91,94 +83,34 @@ export const runCallsFloor = async (
   });
   const total = options.seeded.length;
 
-  const alertBatch = async (bodies: readonly string[]): Promise<void> => {
-    const nowMs = Date.now();
-    const alerts = bodies.map(
-      (body) => JSON.parse(body) as { backorderId: string; sku: string; email: string },
-    );
-    const emailIds = alerts.map((a) => `floor#${options.run}#${a.backorderId}`);
-    const details = (i: number) => ({
-      recipientKey: options.address,
-      backorderId: alerts[i].backorderId,
-      kind: 'restock',
-      sku: alerts[i].sku,
-    });
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: emailIds.map((emailId, i) => ({
-          Put: {
-            TableName: tableNames.ledger,
-            Item: {
-              key: `email#${emailId}`,
-              state: 'sending',
-              claimId: randomUUID(),
-              leaseUntil: nowMs + 60_000,
-              claimedAt: new Date(nowMs).toISOString(),
-              ...details(i),
-            },
-            ConditionExpression: 'attribute_not_exists(#key) OR (#state = :sending AND leaseUntil < :now)',
-            ExpressionAttributeNames: { '#key': 'key', '#state': 'state' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':now': nowMs },
-          },
-        })),
-      }),
-    );
-    const messageIds = await Promise.all(
-      emailIds.map(
-        async (emailId) =>
-          (
-            await ses.send(
-              new SendRawEmailCommand({
-                RawMessage: { Data: options.raw },
-                Destinations: [options.address],
-                ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
-                Tags: [emailIdTag(emailId)],
-              }),
-            )
-          ).MessageId ?? '',
-      ),
-    );
-    const sentAt = new Date().toISOString();
-    const counters = emailsSentChanges('restock', alerts.length, 0).merge(
-      alertsSentChanges(
-        alerts.map((a) => a.sku),
-        sentAt,
-        0,
-      ),
-    );
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...emailIds.map((emailId, i) => ({
-            Put: {
-              TableName: tableNames.ledger,
-              Item: {
-                key: `email#${emailId}`,
-                ...details(i),
-                state: 'sent',
-                claimedAt: new Date(nowMs).toISOString(),
-                sesMessageId: messageIds[i],
-                sentAt,
-                subject: '[floor] restock alert',
-              },
-              ConditionExpression: '#state = :sending',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':sending': 'sending' },
-            },
-          })),
-          ...emailIds.map((emailId, i) => ({
-            Put: {
-              TableName: tableNames.ledger,
-              Item: {
-                key: `ses#${messageIds[i]}`,
-                emailId,
-                expiresAt: Math.floor(nowMs / 1000) + 90 * 86_400,
-              },
-            },
-          })),
-          ...counterAdds(counters, tableNames.ledger),
-        ],
-      }),
+  const mail = floorMailer({
+    dynamo,
+    ses,
+    ledger: tableNames.ledger,
+    raw: options.raw,
+    address: options.address,
+    configurationSet: options.configurationSet,
+  });
+  const alertBatch = (messages: readonly Message[]) => {
+    const alerts = messages.map((m) => JSON.parse(m.Body!) as { backorderId: string; sku: string });
+    return mail(
+      alerts.map((alert) => ({
+        emailId: `floor#${options.run}#${alert.backorderId}`,
+        details: {
+          recipientKey: options.address,
+          backorderId: alert.backorderId,
+          kind: 'restock',
+          sku: alert.sku,
+        },
+      })),
+      (sentAt) =>
+        emailsSentChanges('restock', alerts.length, 0).merge(
+          alertsSentChanges(
+            alerts.map((a) => a.sku),
+            sentAt,
+            0,
+          ),
+        ),
     );
   };
 
@@ -202,29 +134,20 @@ export const runCallsFloor = async (
       for (let page = 0; page * PAGE_SIZE < total; page++) await allocatePage(page, Date.now());
     })();
     const deadline = started + options.timeoutMs;
-    const alerter = async () => {
-      while (sent < total) {
+    const alerter = pollFloorQueue(sqs, alertQueue, {
+      pollers: options.pollers,
+      batchSize: options.batchSize,
+      handle: async (messages) => {
+        await alertBatch(messages);
+        sent += messages.length;
+      },
+      goOn: () => {
         if (performance.now() > deadline)
           throw new Error(`the floor sent ${sent} of ${total} alerts in time`);
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: alertQueue,
-            MaxNumberOfMessages: options.batchSize,
-            WaitTimeSeconds: 1,
-          }),
-        );
-        if (Messages.length === 0) continue;
-        await alertBatch(Messages.map((m) => m.Body!));
-        sent += Messages.length;
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: alertQueue,
-            Entries: Messages.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! })),
-          }),
-        );
-      }
-    };
-    await Promise.all([allocation, ...Array.from({ length: options.pollers }, alerter)]);
+        return sent < total;
+      },
+    });
+    await Promise.all([allocation, alerter]);
     const seconds = (performance.now() - started) / 1000;
     cpu.stop();
     const requests = counter.stop().commands;

@@ -1,23 +1,18 @@
 /**
- * The restock scenario's floor: for each alert exactly what an alert cannot do without, issued directly with
- * the SDK, once the platform is done.
+ * The restock scenario's send path's minimum: for each alert exactly what an alert cannot do without, issued
+ * directly with the SDK, once the platform is done (printed beside the floor with the platform's calls,
+ * restock-floor-calls.ts).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import {
-  CreateQueueCommand,
-  DeleteQueueCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { CreateQueueCommand, DeleteQueueCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildMime } from '../../lambdas/emails/mime';
 import type { RestockAlertMessage } from '../../lambdas/messages/alert';
 import { renderRestockAlert } from '../../lambdas/emails/restock';
 import { CpuAccount, cpuPerRequest, type CpuReport } from '../lib/cpu';
 import type { BenchStack } from '../lib/stack';
-import { askCapacityLikeTheMeter } from '../lib/requests-by-function';
+import { floorClients } from './floor-mail';
 import { POSTAL_ADDRESS, SENDER } from './restock-setup';
 
 export interface FloorResult {
@@ -30,21 +25,6 @@ export interface FloorResult {
   cpu: CpuReport;
   cpuMsPerAlert: Record<string, number>;
 }
-
-/** A floor's own SDK clients (not the handlers', so nothing a floor does is counted as the platform's). */
-export const floorClients = (stack: BenchStack) => {
-  const common = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb }),
-  );
-  // The platform's calls are metered, which asks DynamoDB for their consumed capacity: so are these.
-  askCapacityLikeTheMeter(dynamo);
-  return {
-    dynamo,
-    ses: new SESClient({ ...common, endpoint: stack.endpoints.ses }),
-    sqs: new SQSClient({ ...common, endpoint: stack.endpoints.sqs }),
-  };
-};
 
 /**
  * The floors' one restock alert: rendered and built as the alerter builds one, once, to an address no

@@ -29,7 +29,8 @@ export const CONCURRENCY = 32;
  * 4. at once: `SendMessageBatch` of the confirmation then `DeleteItem` of its outbox row, and a consistent
  *    `BatchGetItem` of the summary, book and page the place is read from.
  * (With SIGNUP_RATE_LIMIT 0 a signup makes no rate-limit writes, so neither does this.) The confirmations go
- * to a queue of the floor's own that nothing consumes: the platform's sender would try to deliver them.
+ * to a queue of the floor's own, which the floor's sender consumes when the platform's sender runs
+ * (signup-floor-sender.ts): the platform's would try to deliver them.
  * What is left between the two is the gateway, middy, validation and the handler's own code.
  */
 export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string) => {

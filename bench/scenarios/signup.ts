@@ -6,15 +6,16 @@
  *    each request's scheduled time so a stalled platform cannot hide its queueing (no coordinated omission),
  *    then the floor's calls on the same schedule (what the machine allows at that rate at all);
  * 3. floor (signup-floor.ts): the DynamoDB and SQS calls one signup makes, issued straight with the AWS SDK
- *    by 32 loops for as long as phase 1. The platform's throughput as a share of it, and its CPU per signup
- *    over all processes against the floor's, are what the gateway, middy, validation and handler code cost
- *    on top of the calls themselves.
+ *    by 32 loops for as long as phase 1; with the sender on, the floor's confirmations are delivered with
+ *    the sender's calls meanwhile (signup-floor-sender.ts). The platform's throughput as a share of it, and
+ *    its CPU per signup over all processes against the floor's, are what the gateway, middy, validation,
+ *    handler and sender code cost on top of the calls themselves.
  *
  * Phases 1 and 3 run as alternating slices (platform then floor, floor then platform, …) after a warm-up of
  * both, so that on a shared, noisy machine both see the same conditions, and a machine still warming up
  * favours neither; their ratio compares like with like.
- * After each platform slice the email sender drains the confirmations it queued, so the next slice starts
- * quiet; its CPU during the slice is part of the platform's cost on one machine, and is reported. The
+ * After each slice the email sender (the platform's, or the floor's) drains the confirmations it queued, so
+ * the next slice starts quiet; its CPU during the slice is part of that side's cost, and is reported. The
  * platform slices and their drains are also what the cost on AWS per 1 000 signups is counted from (the
  * signup's own path and its confirmation email: lib/cost.ts).
  *
@@ -41,6 +42,8 @@ import { say, type Scenario, type ScenarioContext } from '../lib/scenario';
 import type { BenchStack } from '../lib/stack';
 import { formatLatency, summarize, type LatencySummary } from '../lib/stats';
 import { CONCURRENCY, floorCalls, runFloor, runFloorOpen } from './signup-floor';
+import { floorSender } from './signup-floor-sender';
+import { POSTAL_ADDRESS, SENDER } from './restock-setup';
 
 const SCENARIO = 'signup';
 const OPEN_LOOP_RATE = 100;
@@ -72,7 +75,7 @@ const seed = async (stack: BenchStack, all: string[]): Promise<void> => {
   await stack.admin('PUT', '/api/admin/settings', {
     backorders: { enabled: true, segments: ['b2c', 'b2b'] },
     doubleOptIn: false,
-    sender: { from: 'Bench Shop <shop@bench.example>', postalAddress: '1 Bench Street, Testville' },
+    sender: { from: SENDER, postalAddress: POSTAL_ADDRESS },
   });
   for (const sku of all) {
     await stack.admin('PUT', `/api/admin/products/${sku}`, {
@@ -206,6 +209,29 @@ export const signupScenario: Scenario = {
       new CreateQueueCommand({ QueueName: `${stack.prefix}bench-floor` }),
     );
     const floor = floorCalls(stack, floorQueueUrl!, run);
+    // With the sender on, the floor delivers its confirmations with the sender's calls (signup-floor-sender.ts)
+    // while its signups run, as the platform's sender does while the platform's run; a phase's leftovers are
+    // drained after it, on both sides, outside what is measured.
+    const senderOn = context.options.queueConcurrency !== 0;
+    const { sesConfigurationSet } = await import('../../lambdas/runtime/config');
+    const confirmations = senderOn
+      ? await floorSender(stack, floorQueueUrl!, {
+          run,
+          from: SENDER,
+          postalAddress: POSTAL_ADDRESS,
+          configurationSet: sesConfigurationSet(),
+        })
+      : undefined;
+    const withFloorSender = async <T>(phase: () => Promise<T>): Promise<T> => {
+      if (!confirmations) return phase();
+      confirmations.start();
+      try {
+        return await phase();
+      } finally {
+        await confirmations.stop();
+        await confirmations.drain();
+      }
+    };
     const generator: LoadGenerator = startLoadGenerator();
     // The platform slices and their drains (not the floor's): per function, with what AWS bills (lib/cost.ts).
     const usage = await meterAwsUsage(stack);
@@ -245,7 +271,7 @@ export const signupScenario: Scenario = {
       }
       const platformWarmup = await generator.run(platformJob(warmupMs));
       n = platformWarmup.nextN;
-      const floorWarmup = await runFloor(floor, floorSkus, floorCounter, warmupMs);
+      const floorWarmup = await withFloorSender(() => runFloor(floor, floorSkus, floorCounter, warmupMs));
       for (const sample of [...platformWarmup.errorSamples, ...floorWarmup.errorSamples]) {
         say(`    warm-up error: ${sample}`);
       }
@@ -277,11 +303,14 @@ export const signupScenario: Scenario = {
         return platform;
       };
       const floorSliceRun = async () => {
-        await floorProfiler?.start();
-        floorCpu.start();
-        const floorSlice = await runFloor(floor, floorSkus, floorCounter, sliceMs);
-        floorCpu.stop();
-        await floorProfiler?.stop();
+        const floorSlice = await withFloorSender(async () => {
+          await floorProfiler?.start();
+          floorCpu.start();
+          const result = await runFloor(floor, floorSkus, floorCounter, sliceMs);
+          floorCpu.stop();
+          await floorProfiler?.stop();
+          return result;
+        });
         floorResults.push(floorSlice);
         return floorSlice;
       };
@@ -311,7 +340,6 @@ export const signupScenario: Scenario = {
       const throughput = report(combine(platformResults), platformCpu.report());
       const floorReport = report(combine(floorResults), floorCpu.report());
       const ratio = throughput.throughput / floorReport.throughput;
-      const senderOn = context.options.queueConcurrency !== 0;
       const ratioTarget = senderOn ? targets.ratioWithSender : targets.ratioRequestPath;
       // Every process but the load generator, which plays the shoppers' browsers (the floor has none).
       const allCpu = (phase: PhaseReport) =>
@@ -382,7 +410,7 @@ export const signupScenario: Scenario = {
       );
       const singlePlatform = await generator.run(platformJob(singleMs, 1));
       n = singlePlatform.nextN;
-      const singleFloor = await runFloor(floor, floorSkus, floorCounter, singleMs, 1);
+      const singleFloor = await withFloorSender(() => runFloor(floor, floorSkus, floorCounter, singleMs, 1));
       // The cost of the HTTP hop alone (load generator → gateway → load generator, no handler, no AWS call):
       // on a machine with more runnable processes than cores, every process hop waits for a core.
       const hop = await generator.run({
@@ -438,7 +466,8 @@ export const signupScenario: Scenario = {
       sayDrains([steadyDrain], context);
       // The same rate with the SDK alone: what this machine allows at all.
       const floorOpen = summarize(
-        (await runFloorOpen(floor, floorSkus, floorCounter, OPEN_LOOP_RATE, steadyMs)).latenciesMs,
+        (await withFloorSender(() => runFloorOpen(floor, floorSkus, floorCounter, OPEN_LOOP_RATE, steadyMs)))
+          .latenciesMs,
       );
       say(`    floor at ${OPEN_LOOP_RATE}/s (SDK alone, same schedule): ${formatLatency(floorOpen)}`);
 
@@ -544,6 +573,7 @@ export const signupScenario: Scenario = {
       profiler?.close();
       floorProfiler?.close();
       floor.close();
+      await confirmations?.close();
       await generator.stop();
     }
   },

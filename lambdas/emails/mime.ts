@@ -3,7 +3,7 @@
  * alternative (text + HTML), encoded headers, and the List-Unsubscribe pair on marketing email (RFC 8058).
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { RenderedEmail } from './templating';
+import type { RenderedEmail } from './rendered';
 
 export interface Envelope {
   from: string;

@@ -5,7 +5,7 @@
  */
 import { heading, Html, link, markup, paragraph, smallPrint, strong } from './html';
 import { renderTransactional, wordsFor } from './layout';
-import type { RenderedEmail } from './templating';
+import type { RenderedEmail } from './rendered';
 
 export interface MyLinksData {
   shopper: { name: string; email: string };

@@ -6,7 +6,8 @@
 import type { NurtureStep } from '../domain/campaign';
 import { wordsFor, wrapInLayout } from './layout';
 import { renderBudget, TemplateRefused } from './render-limits';
-import { htmlEngine, oneLine, textEngine, type RenderedEmail } from './templating';
+import { htmlEngine, textEngine } from './templating';
+import { oneLine, type RenderedEmail } from './rendered';
 import type { NurtureVariables } from './variables';
 
 const HTML_ENTITIES: Record<string, string> = {

@@ -9,7 +9,7 @@
 import { button, heading, markup, paragraph, smallPrint, strong } from './html';
 import { formatHoldEnd } from './hold-time';
 import { renderTransactional, wordsFor } from './layout';
-import type { RenderedEmail } from './templating';
+import type { RenderedEmail } from './rendered';
 
 export interface RestockData {
   shopper: { name: string; email: string };

@@ -4,7 +4,7 @@
  */
 import { button, heading, markup, paragraph, smallPrint, strong } from './html';
 import { renderTransactional, wordsFor } from './layout';
-import type { RenderedEmail } from './templating';
+import type { RenderedEmail } from './rendered';
 
 export interface StatusLinkData {
   shopper: { name: string; email: string };

@@ -4,7 +4,7 @@
  * set to (English by default). The CSV's column headings stay English: machines read them.
  */
 import type { EmailTranslate } from '../../i18n/email-translate';
-import type { RenderedEmail } from './templating';
+import type { RenderedEmail } from './rendered';
 import { heading, Html, markup, paragraph, strong } from './html';
 import { renderTransactional, wordsFor } from './layout';
 import type { SupplierBatch } from '../domain/supplier';

@@ -64,12 +64,3 @@ const withoutFiles = (engine: Liquid): Liquid => {
 
 export const htmlEngine = withoutFiles(new Liquid({ ...options, outputEscape: 'escape' }));
 export const textEngine = withoutFiles(new Liquid({ ...options }));
-
-export interface RenderedEmail {
-  subject: string;
-  html: string;
-  text: string;
-}
-
-/** Subjects are header values: collapse any whitespace (including CR/LF a variable might carry). */
-export const oneLine = (value: string): string => value.replace(/\s+/g, ' ').trim();

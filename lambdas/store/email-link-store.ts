@@ -33,9 +33,10 @@ export class EmailRefused extends Error {
 /**
  * The write adding one link, given the links as last read: appended while the list has room; at the bound,
  * the newest links but one and this one, if the list is still as read. Never for an erased backorder: its
- * address is gone, and a link issued now would lead nowhere. `also` adds its attributes and condition.
+ * address is gone, and a link issued now would lead nowhere. `also` adds its attributes and condition. The
+ * signup bench's floor makes the same write.
  */
-const linkWrite = (
+export const linkWrite = (
   id: string,
   tokenHash: string,
   links: readonly string[],

@@ -17,7 +17,7 @@ import { emailAddress } from '../domain/backorder-schema';
 import { parseOrThrow } from '../domain/validation';
 import { renderNurtureStep } from '../emails/nurture';
 import { TemplateRefused } from '../emails/render-limits';
-import type { RenderedEmail } from '../emails/templating';
+import type { RenderedEmail } from '../emails/rendered';
 import { checkTemplate, sampleVariables, type NurtureVariables } from '../emails/variables';
 import { getBackorder } from '../store/backorder-store';
 import { deleteCampaign, getCampaign, listCampaigns, saveCampaign } from '../store/campaign-store';

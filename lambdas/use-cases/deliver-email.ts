@@ -9,7 +9,7 @@ import { sendRawEmail, SendUnanswered } from '../store/ses-mailer';
 import { SendPacer } from '../runtime/send-pacer';
 import { logger } from '../runtime/logger';
 import { persistently } from '../runtime/persist';
-import type { RenderedEmail } from '../emails/templating';
+import type { RenderedEmail } from '../emails/rendered';
 import { buildMime, type Envelope } from '../emails/mime';
 import {
   claimSends,
