@@ -5,19 +5,12 @@
  */
 import { emailTranslator, type EmailTranslate } from '../../i18n/email-translate';
 import { pickLocale } from '../../i18n/locales';
-import { Html, markup, type Piece } from './html';
+import { escapeHtml, type Html } from './html';
 import { oneLine, type RenderedEmail } from './rendered';
 
-/** Markup as it is (the layout's own, or a body already rendered and escaped). */
-const raw = (text: string): Html => new Html(text);
-
-/** A footer link; nothing when the email has none. */
-const footerLink = (href: string | undefined, label: string): Piece =>
-  href ? [raw('<a href="'), href, raw('" style="color:#52525b;">'), label, raw('</a>')] : null;
-
 /**
- * Built in code like the platform's emails (./html.ts), not with Liquid: every value is escaped on its way
- * in, and a function that sends only the platform's own emails (the alerter) loads no template engine.
+ * Built in code like the platform's emails (./html.ts), not with Liquid: every value is escaped where it is
+ * put in, and a function that sends only the platform's own emails (the alerter) loads no template engine.
  */
 export const wrapInLayout = async (params: {
   subject: string;
@@ -30,35 +23,36 @@ export const wrapInLayout = async (params: {
   unsubscribeUrl?: string;
 }): Promise<string> => {
   const { t } = params;
-  const status = footerLink(params.statusUrl, t('email.footer.status'));
-  const unsubscribe = footerLink(params.unsubscribeUrl, t('email.footer.unsubscribe'));
-  return markup(
-    raw('<!doctype html>\n<html lang="'),
-    t.locale,
-    raw(
-      '">\n<head>\n<meta charset="utf-8">\n' +
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
-        '<meta name="x-apple-disable-message-reformatting">\n<title>',
-    ),
-    params.subject,
-    raw(
-      '</title>\n</head>\n<body style="margin:0;padding:0;background:#f4f4f5;">\n' +
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f5;">\n' +
-        '<tr><td align="center" style="padding:24px 12px;">\n' +
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px;">\n' +
-        '<tr><td style="padding:28px 24px;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#18181b;">\n',
-    ),
-    // The body's variables were escaped when it was rendered: its markup goes in as it is.
-    raw(params.contentHtml),
-    raw(
-      '\n</td></tr>\n</table>\n' +
-        '<p style="max-width:560px;margin:16px auto 0;font-family:Helvetica,Arial,sans-serif;font-size:12px;line-height:1.5;color:#52525b;">\n',
-    ),
-    status && [status, raw('<br>')],
-    params.postalAddress,
-    unsubscribe && [raw('<br>'), unsubscribe],
-    raw('\n</p>\n</td></tr>\n</table>\n</body>\n</html>'),
-  ).markup;
+  const footerLink = (href: string, label: string) =>
+    `<a href="${escapeHtml(href)}" style="color:#52525b;">${escapeHtml(label)}</a>`;
+  const status = params.statusUrl ? `${footerLink(params.statusUrl, t('email.footer.status'))}<br>` : '';
+  const unsubscribe = params.unsubscribeUrl
+    ? `<br>${footerLink(params.unsubscribeUrl, t('email.footer.unsubscribe'))}`
+    : '';
+  // The body's variables were escaped when it was rendered: its markup goes in as it is.
+  return `<!doctype html>
+<html lang="${escapeHtml(t.locale)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="x-apple-disable-message-reformatting">
+<title>${escapeHtml(params.subject)}</title>
+</head>
+<body style="margin:0;padding:0;background:#f4f4f5;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f5;">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px;">
+<tr><td style="padding:28px 24px;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#18181b;">
+${params.contentHtml}
+</td></tr>
+</table>
+<p style="max-width:560px;margin:16px auto 0;font-family:Helvetica,Arial,sans-serif;font-size:12px;line-height:1.5;color:#52525b;">
+${status}${escapeHtml(params.postalAddress)}${unsubscribe}
+</p>
+</td></tr>
+</table>
+</body>
+</html>`;
 };
 
 /** The words of a shopper's emails: in their language (`de-AT` reads German), English when it is not spoken. */

@@ -1,6 +1,8 @@
 import { renderConfirmation, type ConfirmationData } from '../../lambdas/emails/confirmation';
 import { renderRestockAlert } from '../../lambdas/emails/restock';
 import { buildMime } from '../../lambdas/emails/mime';
+import { wrapInLayout } from '../../lambdas/emails/layout';
+import { emailTranslator } from '../../i18n/email-translate';
 
 const data = (
   overrides: Partial<ConfirmationData['shopper']> = {},
@@ -46,6 +48,36 @@ describe('confirmation email', () => {
     const email = await renderConfirmation(data());
     expect(email.html).toContain('name="viewport"');
     expect(email.html).toContain('max-width:560px');
+  });
+});
+
+describe('layout', () => {
+  test('escapes everything it puts in but the rendered body, and shows only the links it is given', async () => {
+    const html = await wrapInLayout({
+      subject: 'Tee "<b>" & co',
+      contentHtml: '<p>Body <strong>kept</strong></p>',
+      postalAddress: '1 <i>Harbour</i> St & "Sons"',
+      t: emailTranslator('de'),
+      statusUrl: 'https://shop.example/status?id=X&token=T"><script>',
+      unsubscribeUrl: 'https://shop.example/unsubscribe?token=U&lang=de',
+    });
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('<title>Tee &quot;&lt;b&gt;&quot; &amp; co</title>');
+    expect(html).toContain('<p>Body <strong>kept</strong></p>');
+    expect(html).toContain('1 &lt;i&gt;Harbour&lt;/i&gt; St &amp; &quot;Sons&quot;');
+    expect(html).toContain('href="https://shop.example/status?id=X&amp;token=T&quot;&gt;&lt;script&gt;"');
+    expect(html).toContain('href="https://shop.example/unsubscribe?token=U&amp;lang=de"');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<i>');
+
+    const bare = await wrapInLayout({
+      subject: 'Hello',
+      contentHtml: '<p>Hi</p>',
+      postalAddress: '1 Harbour Street',
+      t: emailTranslator('en'),
+    });
+    expect(bare).not.toContain('<a ');
+    expect(bare).toContain('\n1 Harbour Street\n</p>');
   });
 });
 

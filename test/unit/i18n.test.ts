@@ -90,6 +90,18 @@ describe('pickLocale', () => {
 });
 
 describe('translator', () => {
+  it('is made once per catalogue and language, and each keeps its own language', () => {
+    expect(translator('de')).toBe(translator('de'));
+    expect(translator('fr')).not.toBe(translator('de'));
+    expect(pageTranslator('de')).not.toBe(translator('de'));
+    expect(translator('de').locale).toBe('de');
+    expect(translator('fr').locale).toBe('fr');
+    // The one made first for German still writes German after French was made.
+    expect(translator('de')('signup.done.place', { position: 1234 })).toBe(
+      'Sie sind Nummer 1.234 in der Warteschlange.',
+    );
+  });
+
   it('fills placeholders, writing numbers the locale way', () => {
     expect(translator('en')('signup.done.place', { position: 1234 })).toBe(
       'You are number 1,234 in the queue.',
