@@ -103,12 +103,13 @@ export const runCallsFloor = async (
           sku: alert.sku,
         },
       })),
-      (sentAt) =>
-        emailsSentChanges('restock', alerts.length, 0).merge(
+      // On any of the counters' shards, as the platform's record (one row for all would contend).
+      (sentAt, shard) =>
+        emailsSentChanges('restock', alerts.length, shard).merge(
           alertsSentChanges(
             alerts.map((a) => a.sku),
             sentAt,
-            0,
+            shard,
           ),
         ),
     );

@@ -80,7 +80,7 @@ export const floorSender = async (
         emailId: `floor#${options.run}#confirmation#${id}`,
         details: { recipientKey: address, backorderId: id, kind: 'confirmation' },
       })),
-      () => emailsSentChanges('confirmation', ids.length, 0),
+      (_, shard) => emailsSentChanges('confirmation', ids.length, shard),
       async () => {
         await dynamo.send(
           new TransactWriteCommand({
