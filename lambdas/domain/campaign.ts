@@ -29,6 +29,17 @@ export const audienceMatches = (
 };
 
 /**
+ * Whether a campaign's enrolment job (lambdas/use-cases/enrol-audience.ts) enrols this backorder: only one
+ * that signed up before this version of the campaign was saved. A later signup is enrolled once its
+ * confirmation went out (lambdas/use-cases/plan-confirmation.ts), so no marketing email reaches a shopper
+ * before the confirmation of their signup.
+ */
+export const signedUpBeforeSave = (
+  campaign: Pick<Campaign, 'updatedAt'>,
+  backorder: { createdAt: string },
+): boolean => backorder.createdAt <= campaign.updatedAt;
+
+/**
  * The step to send after `stepId`, in the campaign as it is now. A step the marketer removed is looked up by
  * its old position, so editing a campaign applies to enrolled shoppers from their next step on.
  */

@@ -21,7 +21,9 @@ export const runSchedule = async () => {
   // Each sweep is loaded with the first tick rather than with the function (they bring the stores and the
   // AWS SDK); one that cannot load fails alone, as one that fails does.
   const [nurture, holds, etas, suppliers, outbox] = await Promise.allSettled([
-    loadSweepNurture().then(({ sweepDueSteps }) => sweepDueSteps(now)),
+    loadSweepNurture().then(({ sweepDueSteps, DUE_INDEX_SETTLE_MS }) =>
+      sweepDueSteps(now - DUE_INDEX_SETTLE_MS),
+    ),
     loadSweepHolds().then(({ sweepDueHolds }) => sweepDueHolds(now)),
     loadEtaUpdates().then(({ sweepEtaChanges }) => sweepEtaChanges(now)),
     loadSupplierBatches().then(({ sendDueSupplierBatches }) => sendDueSupplierBatches(now)),

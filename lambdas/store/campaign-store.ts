@@ -14,8 +14,12 @@ export const getCampaign = async (id: string): Promise<Campaign | undefined> => 
   return Item as Campaign | undefined;
 };
 
+/**
+ * Read consistently: a confirmation that just went out enrols its shopper in the campaigns active now, and a
+ * campaign saved a moment before must be among them (its enrolment job leaves later signups to this).
+ */
 export const listCampaigns = (): Promise<Campaign[]> =>
-  everyRowById<Campaign>({ TableName: tableName('campaigns') });
+  everyRowById<Campaign>({ TableName: tableName('campaigns'), ConsistentRead: true });
 
 /** Saves a campaign whole, bumping its version; returns it with what it replaced. */
 export const saveCampaign = async (

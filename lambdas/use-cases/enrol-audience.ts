@@ -1,8 +1,9 @@
 /**
  * Runs one page of an enrolment job: enrols the waiting, consenting shoppers of a campaign's audience who
- * signed up before it was activated, then queues the next page. A job for an outdated campaign version stops.
+ * signed up before it was saved active (those after are enrolled as their confirmation goes out), then queues
+ * the next page. A job for an outdated campaign version stops.
  */
-import { audienceMatches } from '../domain/campaign';
+import { audienceMatches, signedUpBeforeSave } from '../domain/campaign';
 import { waitingConsentingPage } from '../store/backorder-listings';
 import { getCampaign } from '../store/campaign-store';
 import type { EnrolmentJob } from '../messages/enrolment';
@@ -19,7 +20,9 @@ export const runEnrolmentJob = async (job: EnrolmentJob, nowMs: number = Date.no
   if (skus.length > 0 && sku === undefined) return { enrolled: 0, done: true };
 
   const page = await waitingConsentingPage(sku, job.cursor);
-  const eligible = page.items.filter((b) => audienceMatches(campaign, b.sku, b.segment));
+  const eligible = page.items.filter(
+    (b) => audienceMatches(campaign, b.sku, b.segment) && signedUpBeforeSave(campaign, b),
+  );
   let enrolled = 0;
   for (let i = 0; i < eligible.length; i += PARALLEL_ENROLMENTS) {
     const results = await Promise.all(

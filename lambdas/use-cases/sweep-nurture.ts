@@ -25,6 +25,14 @@ export type { SweepReport };
  */
 export const STEP_LEASE_MS = 15 * 60_000;
 
+/**
+ * How far behind the clock the scheduler sweeps (lambdas/scheduler/handler.ts). The due index is a global
+ * secondary index: a step written a moment ago may show there after steps due later in its shard, and a
+ * claim through those would pass over it until the lease ends. Five seconds outlast an index's usual lag
+ * and the enroller's write; a sweep runs every minute, so a step due now goes out at the next one all the same.
+ */
+export const DUE_INDEX_SETTLE_MS = 5_000;
+
 const messageOf = (entry: DueEntry): NurtureMessage => ({
   kind: 'nurture',
   backorderId: entry.backorderId,

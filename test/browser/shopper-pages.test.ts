@@ -242,7 +242,9 @@ test('the unsubscribe page unsubscribes only after its button is pressed, and sa
   });
   expect(signup.status).toBe(201);
   // The scheduler ticks every second in tests: the first step arrives with its unsubscribe link.
+  // Never before the confirmation, though the campaign's enrolment job may run after the signup.
   const [, news] = await waitForEmails(platform.sesUrl, email, 2, 30_000);
+  expect(news?.subject).toBe('News');
   const link = /href="([^"]*\/unsubscribe\?token=[^"]+)"/
     .exec(news?.body.html ?? '')?.[1]
     .replace(/&amp;/g, '&');

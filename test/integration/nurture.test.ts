@@ -4,13 +4,13 @@
  * concurrent sweepers or redelivered messages never double an email.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { useSingleOptIn } from '../support/settings';
 import { linkParts } from '../http/helpers';
 import { emailsTo, uniqueEmail, waitForEmails, type StoredEmail } from '../support/mailbox';
-import { sleep } from '../support/wait';
+import { sleep, waitForValue } from '../support/wait';
 import { signUpShopper } from '../support/shop';
 
 let platform: TestPlatform;
@@ -312,6 +312,59 @@ test('a campaign activated later enrols shoppers already waiting, from its first
     "You're on the list for later tee",
     'Step 1 for later tee',
   ]);
+});
+
+test("a campaign's enrolment job leaves a shopper who signed up after the save to their confirmation", async () => {
+  const { runEnrolmentJob } = await import('../../lambdas/use-cases/enrol-audience');
+  const { getBackorder } = await import('../../lambdas/store/backorder-store');
+  const sku = await product('after');
+  const before = await signUp(sku, uniqueEmail('before'));
+  const saved = await campaign('after', [sku], ['PT0S'], true);
+  const after = await signUpShopper(platform, { sku, email: uniqueEmail('after'), marketingConsent: true });
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    }),
+  );
+  const enrolled = async (backorderId: string) =>
+    (
+      await dynamo.send(
+        new GetCommand({
+          TableName: platform.tableNames.enrolments,
+          Key: { backorderId, campaignId: 'after' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item !== undefined;
+  try {
+    // Its confirmation enrols the later shopper as it goes out; until then (here: its enrolment taken back)
+    // the job run again over the whole audience leaves it alone, and enrols the one from before the save.
+    await waitForEmails(platform.sesUrl, after.email, 1);
+    // The job the save queued has enrolled the shopper from before; then both enrolments are taken back.
+    expect(await waitForValue(() => enrolled(before.id), true)).toBe(true);
+    expect(await waitForValue(() => enrolled(after.id), true)).toBe(true);
+    await dynamo.send(
+      new DeleteCommand({
+        TableName: platform.tableNames.enrolments,
+        Key: { backorderId: after.id, campaignId: 'after' },
+      }),
+    );
+    await dynamo.send(
+      new DeleteCommand({
+        TableName: platform.tableNames.enrolments,
+        Key: { backorderId: before.id, campaignId: 'after' },
+      }),
+    );
+    expect(((await getBackorder(after.id))?.createdAt ?? '') > saved.updatedAt).toBe(true);
+
+    const report = await runEnrolmentJob({ campaignId: 'after', version: saved.version, skuIndex: 0 });
+    expect(report).toEqual({ enrolled: 1, done: true });
+    expect([await enrolled(before.id), await enrolled(after.id)]).toEqual([true, false]);
+  } finally {
+    dynamo.destroy();
+  }
 });
 
 test('every marketing email carries List-Unsubscribe then One-Click, a visible unsubscribe link, the postal address and the status link', async () => {

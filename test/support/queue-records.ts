@@ -2,6 +2,7 @@
  * Handing a queue consumer its batch directly, as Lambda's SQS event source would: the records, and the
  * DynamoDB requests the handlers' client makes while the batch is handled.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 
 /** An SQS record of `body` from `queue`, delivered for the first time. */
@@ -24,19 +25,27 @@ export const sqsRecord = (
 
 type Consumer = (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 
-/** Runs a consumer on one batch of `messages`, counting the DynamoDB requests of the handlers' client. */
+/**
+ * The batch being counted. The platform's other functions run in this process too (the local runner's
+ * consumers and scheduler) on the same client; only requests made on this batch's behalf are its own.
+ */
+const countedBatch = new AsyncLocalStorage<string[]>();
+
+/** Runs a consumer on one batch of `messages`, counting the DynamoDB requests it makes for the batch. */
 export const deliverCounted = async (consumer: Consumer, queue: string, messages: unknown[]) => {
   const { dynamo } = await import('../../lambdas/runtime/dynamo');
   const requests: string[] = [];
   dynamo.middlewareStack.add(
     (next, context) => (args) => {
-      requests.push(String(context.commandName));
+      if (countedBatch.getStore() === requests) requests.push(String(context.commandName));
       return next(args);
     },
     { step: 'initialize', name: 'countBatchRequests' },
   );
   try {
-    const response = await consumer({ Records: messages.map((message) => sqsRecord(message, queue)) });
+    const response = await countedBatch.run(requests, () =>
+      consumer({ Records: messages.map((message) => sqsRecord(message, queue)) }),
+    );
     return { failures: response.batchItemFailures, requests };
   } finally {
     dynamo.middlewareStack.remove('countBatchRequests');
