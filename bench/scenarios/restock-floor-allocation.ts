@@ -84,37 +84,39 @@ export const floorAllocation = ({
     return page;
   };
 
-  const allocatePage = async (page: number, nowMs: number): Promise<void> => {
-    await dynamo.send(new GetCommand({ ...product, ConsistentRead: true }));
-    await dynamo.send(
+  /** One of the run's updates of the product row (lease, reservation, page done), read back as the platform's. */
+  const updateProduct = (
+    UpdateExpression: string,
+    ExpressionAttributeValues: Record<string, unknown>,
+    ConditionExpression?: string,
+  ) =>
+    dynamo.send(
       new UpdateCommand({
         ...product,
-        UpdateExpression: 'SET runId = :run, runLeaseUntil = :lease',
-        ExpressionAttributeValues: { ':run': runId, ':lease': nowMs + 60_000 },
+        UpdateExpression,
+        ConditionExpression,
+        ExpressionAttributeValues,
         ReturnValues: 'ALL_NEW',
       }),
     );
+
+  const allocatePage = async (page: number, nowMs: number): Promise<void> => {
+    await dynamo.send(new GetCommand({ ...product, ConsistentRead: true }));
+    await updateProduct('SET runId = :run, runLeaseUntil = :lease', {
+      ':run': runId,
+      ':lease': nowMs + 60_000,
+    });
     const waiting = await waitingPage();
     if (waiting.length === 0) return;
     const ids = waiting.map((w) => String(w.id));
-    await dynamo.send(
-      new UpdateCommand({
-        ...product,
-        UpdateExpression: 'SET stock = stock - :units, reserved = :reserved',
-        ConditionExpression: 'runId = :run AND stock >= :units',
-        ExpressionAttributeValues: {
-          ':run': runId,
-          ':units': ids.length,
-          ':reserved': {
-            ids,
-            quantities: ids.map(() => 1),
-            units: ids.length,
-            ref: `${runId}#${page}`,
-            page,
-          },
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
+    await updateProduct(
+      'SET stock = stock - :units, reserved = :reserved',
+      {
+        ':run': runId,
+        ':units': ids.length,
+        ':reserved': { ids, quantities: ids.map(() => 1), units: ids.length, ref: `${runId}#${page}`, page },
+      },
+      'runId = :run AND stock >= :units',
     );
     await dynamo.send(new GetCommand({ TableName: tableNames.settings, Key: { name: 'site' } }));
     const at = new Date(nowMs).toISOString();
@@ -201,14 +203,10 @@ export const floorAllocation = ({
         ],
       }),
     );
-    await dynamo.send(
-      new UpdateCommand({
-        ...product,
-        UpdateExpression: 'SET runPage = :page, runLeaseUntil = :lease',
-        ExpressionAttributeValues: { ':page': page, ':lease': nowMs + 60_000 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    await updateProduct('SET runPage = :page, runLeaseUntil = :lease', {
+      ':page': page,
+      ':lease': nowMs + 60_000,
+    });
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: pageQueue, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
     );

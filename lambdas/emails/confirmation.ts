@@ -3,7 +3,8 @@
  * asked for, their place in the queue, and the private status link.
  */
 import { button, heading, link, markup, paragraph, smallPrint, strong } from './html';
-import { renderTransactional, wordsFor } from './layout';
+import { wordsFor } from '../../i18n/email-translate';
+import { renderTransactional } from './layout';
 import type { RenderedEmail } from './rendered';
 
 export interface ConfirmationData {

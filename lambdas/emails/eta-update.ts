@@ -5,7 +5,8 @@
  * their place and one to cancel; nothing is cancelled unless they act, so doing nothing keeps their place.
  */
 import { button, heading, markup, paragraph, smallPrint, strong } from './html';
-import { renderTransactional, wordsFor } from './layout';
+import { wordsFor } from '../../i18n/email-translate';
+import { renderTransactional } from './layout';
 import type { RenderedEmail } from './rendered';
 
 export interface EtaUpdateData {

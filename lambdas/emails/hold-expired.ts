@@ -4,7 +4,8 @@
  * signup on the product's page, at the end of the queue.
  */
 import { button, heading, markup, paragraph, smallPrint, strong } from './html';
-import { renderTransactional, wordsFor } from './layout';
+import { wordsFor } from '../../i18n/email-translate';
+import { renderTransactional } from './layout';
 import type { RenderedEmail } from './rendered';
 
 export interface HoldExpiredData {

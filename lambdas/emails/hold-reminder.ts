@@ -5,7 +5,8 @@
  */
 import { button, heading, markup, paragraph, smallPrint, strong } from './html';
 import { formatHoldEnd } from './hold-time';
-import { renderTransactional, wordsFor } from './layout';
+import { wordsFor } from '../../i18n/email-translate';
+import { renderTransactional } from './layout';
 import type { RenderedEmail } from './rendered';
 
 export interface HoldReminderData {

@@ -3,8 +3,7 @@
  * phone, inline styles only (mail clients drop <style> blocks unevenly), and a footer with the sender's
  * postal address and, for marketing, the unsubscribe link.
  */
-import { emailTranslator, type EmailTranslate } from '../../i18n/email-translate';
-import { pickLocale } from '../../i18n/locales';
+import type { CommonEmailTranslate } from '../../i18n/email-common';
 import { escapeHtml, type Html } from './html';
 import { oneLine, type RenderedEmail } from './rendered';
 
@@ -18,7 +17,7 @@ export const wrapInLayout = async (params: {
   contentHtml: string;
   postalAddress: string;
   /** The shopper's language: the footer's words and the document's `lang`. */
-  t: EmailTranslate;
+  t: CommonEmailTranslate;
   statusUrl?: string;
   unsubscribeUrl?: string;
 }): Promise<string> => {
@@ -55,9 +54,6 @@ ${status}${escapeHtml(params.postalAddress)}${unsubscribe}
 </html>`;
 };
 
-/** The words of a shopper's emails: in their language (`de-AT` reads German), English when it is not spoken. */
-export const wordsFor = (locale: string | undefined): EmailTranslate => emailTranslator(pickLocale([locale]));
-
 /** A transactional email the platform writes itself (not a marketer's campaign), in the shopper's language. */
 export interface TransactionalEmail {
   subject: string;
@@ -65,7 +61,7 @@ export interface TransactionalEmail {
   /** The plain-text part without its footer. */
   text: string;
   postalAddress: string;
-  t: EmailTranslate;
+  t: CommonEmailTranslate;
 }
 
 /** Renders one: the subject on one line, the HTML body in the layout, the plain text with the postal address. */

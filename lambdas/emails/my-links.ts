@@ -4,7 +4,8 @@
  * Transactional.
  */
 import { heading, Html, link, markup, paragraph, smallPrint, strong } from './html';
-import { renderTransactional, wordsFor } from './layout';
+import { wordsFor } from '../../i18n/email-translate';
+import { renderTransactional } from './layout';
 import type { RenderedEmail } from './rendered';
 
 export interface MyLinksData {

@@ -4,7 +4,8 @@
  * The marketer's parts render within the limits of render-limits.ts (TemplateRefused otherwise).
  */
 import type { NurtureStep } from '../domain/campaign';
-import { wordsFor, wrapInLayout } from './layout';
+import { commonWordsFor } from '../../i18n/email-common';
+import { wrapInLayout } from './layout';
 import { renderBudget, TemplateRefused } from './render-limits';
 import { htmlEngine, textEngine } from './templating';
 import { oneLine, type RenderedEmail } from './rendered';
@@ -109,7 +110,7 @@ const renderOnce = async (
   postalAddress: string,
   locale: string | undefined,
 ): Promise<RenderedEmail> => {
-  const t = wordsFor(locale);
+  const t = commonWordsFor(locale);
   const budget = renderBudget();
   const subject = oneLine(budget.render(textEngine, step.subject, variables, 'subject'));
   const content = budget.render(htmlEngine, step.html, variables, 'html');

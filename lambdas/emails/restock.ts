@@ -8,7 +8,8 @@
  */
 import { button, heading, markup, paragraph, smallPrint, strong } from './html';
 import { formatHoldEnd } from './hold-time';
-import { renderTransactional, wordsFor } from './layout';
+import { restockWordsFor } from '../../i18n/email-restock';
+import { renderTransactional } from './layout';
 import type { RenderedEmail } from './rendered';
 
 export interface RestockData {
@@ -32,7 +33,7 @@ export interface RestockData {
 }
 
 export const renderRestockAlert = (data: RestockData): Promise<RenderedEmail> => {
-  const t = wordsFor(data.locale);
+  const t = restockWordsFor(data.locale);
   const { shopper, product, backorder } = data;
   const item = t('email.item', { quantity: backorder.quantity, product: product.name });
   // The verb agrees with the number of units ("is" / "are"), as each language counts them.

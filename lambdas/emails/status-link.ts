@@ -3,7 +3,8 @@
  * first one is in the confirmation). Transactional: it goes out whatever the shopper's marketing choices.
  */
 import { button, heading, markup, paragraph, smallPrint, strong } from './html';
-import { renderTransactional, wordsFor } from './layout';
+import { wordsFor } from '../../i18n/email-translate';
+import { renderTransactional } from './layout';
 import type { RenderedEmail } from './rendered';
 
 export interface StatusLinkData {

@@ -3,10 +3,10 @@
  * the full list in the attached CSV. Transactional, in the shop's layout, in the language the supplier is
  * set to (English by default). The CSV's column headings stay English: machines read them.
  */
-import type { EmailTranslate } from '../../i18n/email-translate';
 import type { RenderedEmail } from './rendered';
 import { heading, Html, markup, paragraph, strong } from './html';
-import { renderTransactional, wordsFor } from './layout';
+import { wordsFor, type EmailTranslate } from '../../i18n/email-translate';
+import { renderTransactional } from './layout';
 import type { SupplierBatch } from '../domain/supplier';
 
 /** Lines shown in the email body; the CSV has them all. */

@@ -11,7 +11,9 @@ import {
   type Catalogue,
   type Locale,
 } from '../../i18n/translate';
-import { EMAIL_CATALOGUES } from '../../i18n/email-translate';
+import { EMAIL_CATALOGUES, OTHER_EMAIL_CATALOGUES, wordsFor } from '../../i18n/email-translate';
+import { COMMON_EMAIL_CATALOGUES, commonWordsFor } from '../../i18n/email-common';
+import { RESTOCK_EMAIL_CATALOGUES, restockWordsFor } from '../../i18n/email-restock';
 import { PAGE_CATALOGUES, translator as pageTranslator } from '../../i18n/page-translate';
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -20,6 +22,10 @@ const others = SUPPORTED_LOCALES.filter((locale) => locale !== 'en');
 describe.each<[string, Readonly<Record<Locale, Catalogue>>]>([
   ['pages and embed', CATALOGUES],
   ['emails', EMAIL_CATALOGUES],
+  // Each part on its own too: a function that sends one kind of email carries only that kind's words.
+  ['every email', COMMON_EMAIL_CATALOGUES],
+  ['the restock alert', RESTOCK_EMAIL_CATALOGUES],
+  ['the other emails', OTHER_EMAIL_CATALOGUES],
   ['pages alone', PAGE_CATALOGUES],
 ])('catalogues of the %s', (_name, CATALOGUES) => {
   it('there is one per supported language', () => {
@@ -74,6 +80,25 @@ it("the pages' own words name no key of the embed's (one text per key), and reac
   const t = pageTranslator('de');
   expect(t('units', { count: 2 })).toBe('2 Stück');
   expect(t('signup.submit')).toBe(CATALOGUES.de['signup.submit']);
+});
+
+it("the emails' words are in one part each, and each kind of email's translator has its own and the common ones", () => {
+  const parts = [COMMON_EMAIL_CATALOGUES, RESTOCK_EMAIL_CATALOGUES, OTHER_EMAIL_CATALOGUES].map((part) =>
+    Object.keys(part.en),
+  );
+  const all = parts.flat();
+  expect(all.filter((key, i) => all.indexOf(key) !== i)).toEqual([]);
+  expect(Object.keys(EMAIL_CATALOGUES.en).sort()).toEqual([...all].sort());
+
+  const alert = restockWordsFor('de-AT');
+  expect(alert('email.restock.heading')).toBe(RESTOCK_EMAIL_CATALOGUES.de['email.restock.heading']);
+  expect(alert('email.footer.status')).toBe(COMMON_EMAIL_CATALOGUES.de['email.footer.status']);
+  expect(commonWordsFor('fr')('email.footer.unsubscribe')).toBe(
+    COMMON_EMAIL_CATALOGUES.fr['email.footer.unsubscribe'],
+  );
+  const other = wordsFor('es');
+  expect(other('email.button.claim')).toBe(RESTOCK_EMAIL_CATALOGUES.es['email.button.claim']);
+  expect(other('email.confirmation.heading')).toBe(OTHER_EMAIL_CATALOGUES.es['email.confirmation.heading']);
 });
 
 describe('pickLocale', () => {
