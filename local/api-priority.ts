@@ -7,15 +7,30 @@
  * which the deployed platform never does. So the runner marks the gateway's invocations, and holds every
  * other AWS request of the handlers' clients to a few in flight: the background work still runs flat out
  * (the emulators are CPU-bound, and a few requests in flight keep them busy), but an API request only ever
- * waits behind those few.
+ * waits behind those few. While an API invocation runs, fewer still: a request already at DynamoDB Local
+ * cannot be overtaken, and on two cores each one in flight adds to every shopper's wait.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 type Invocation = 'api' | 'transactional';
 const invocation = new AsyncLocalStorage<Invocation>();
 
+/** Background requests in flight while an API invocation runs (at most; the limit when none runs). */
+const WHILE_API_RUNS = 2;
+
+let apiInFlight = 0;
+/** The limiters to wake when the last API invocation ends: their waiting requests may go again. */
+const onApiIdle = new Set<() => void>();
+
 /** Runs one API invocation: every AWS request it makes skips the background limit. */
-export const asApiInvocation = <T>(invoke: () => Promise<T>): Promise<T> => invocation.run('api', invoke);
+export const asApiInvocation = async <T>(invoke: () => Promise<T>): Promise<T> => {
+  apiInFlight++;
+  try {
+    return await invocation.run('api', invoke);
+  } finally {
+    if (--apiInFlight === 0) for (const wake of onApiIdle) wake();
+  }
+};
 
 /**
  * Runs one invocation of a consumer whose work a shopper is waiting for (the transactional email queue: a
@@ -25,27 +40,35 @@ export const asApiInvocation = <T>(invoke: () => Promise<T>): Promise<T> => invo
 export const asTransactionalInvocation = <T>(invoke: () => Promise<T>): Promise<T> =>
   invocation.run('transactional', invoke);
 
-/** A counting semaphore, FIFO within each of two priorities. */
+/** A counting semaphore whose limit may change, FIFO within each of two priorities. */
 class Slots {
-  private free: number;
+  private inUse = 0;
   private readonly waiting: { first: (() => void)[]; rest: (() => void)[] } = { first: [], rest: [] };
 
-  constructor(limit: number) {
-    this.free = limit;
-  }
+  constructor(private readonly limit: () => number) {}
 
   acquire(first: boolean): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
+    const waiting = this.waiting.first.length + this.waiting.rest.length;
+    if (waiting === 0 && this.inUse < this.limit()) {
+      this.inUse++;
       return Promise.resolve();
     }
     return new Promise((resolve) => (first ? this.waiting.first : this.waiting.rest).push(resolve));
   }
 
   release(): void {
-    const next = this.waiting.first.shift() ?? this.waiting.rest.shift();
-    if (next) next();
-    else this.free++;
+    this.inUse--;
+    this.wake();
+  }
+
+  /** Lets waiting requests go while there are slots: after a release, or when the limit rose. */
+  wake(): void {
+    while (this.inUse < this.limit()) {
+      const next = this.waiting.first.shift() ?? this.waiting.rest.shift();
+      if (!next) return;
+      this.inUse++;
+      next();
+    }
   }
 }
 
@@ -67,7 +90,9 @@ const MIDDLEWARE = 'localBackgroundRequestLimit';
  */
 export const limitBackgroundRequests = (clients: readonly SdkClient[], limit: number) => {
   if (limit <= 0) return { remove: () => undefined };
-  const slots = new Slots(limit);
+  const slots = new Slots(() => (apiInFlight > 0 ? Math.min(limit, WHILE_API_RUNS) : limit));
+  const wake = () => slots.wake();
+  onApiIdle.add(wake);
   for (const client of clients) {
     // One limiter per client: a platform started again in the same process (tests) replaces the last one's.
     (client.middlewareStack as LooseStack).remove(MIDDLEWARE);
@@ -87,6 +112,7 @@ export const limitBackgroundRequests = (clients: readonly SdkClient[], limit: nu
   }
   return {
     remove: () => {
+      onApiIdle.delete(wake);
       for (const client of clients) (client.middlewareStack as LooseStack).remove(MIDDLEWARE);
     },
   };

@@ -66,3 +66,28 @@ test('a limit of 0 installs no limiter at all', async () => {
   limitBackgroundRequests([client], 0);
   expect(() => client.request([], 'x')).toThrow();
 });
+
+test('while an API invocation runs, background requests are held to two in flight; when it ends, the rest go', async () => {
+  const client = fakeClient();
+  const limiter = limitBackgroundRequests([client], 4);
+  const order: string[] = [];
+  let endSignup: () => void = () => undefined;
+  const signupRuns = asApiInvocation(() => new Promise<void>((resolve) => (endSignup = resolve)));
+  const background = ['a', 'b', 'c', 'd'].map((name) => client.request(order, name));
+  await tick();
+  expect(order).toEqual(['a', 'b']);
+
+  // A slot freed while the API invocation runs lets one more go, never a third at once.
+  background[0].finish();
+  await tick();
+  expect(order).toEqual(['a', 'b', 'c']);
+
+  // The invocation ends: the limit is four again, and the last one goes without waiting for a release.
+  endSignup();
+  await signupRuns;
+  await tick();
+  expect(order).toEqual(['a', 'b', 'c', 'd']);
+  for (const request of background) request.finish();
+  await Promise.all(background.map((request) => request.sent));
+  limiter.remove();
+});
