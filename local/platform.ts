@@ -89,6 +89,8 @@ export interface RunningPlatform {
   sesConfigurationSet: string;
   /** API Gateway's own endpoint, when `executeApiEndpoint` asked for it. */
   executeApiUrl?: string;
+  /** The handlers' background AWS requests in flight at most (local/api-priority.ts; 0: no limit). */
+  backgroundRequestLimit: number;
   stop(): Promise<void>;
 }
 
@@ -194,10 +196,8 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     import('../lambdas/runtime/sqs'),
     import('../lambdas/runtime/ses'),
   ]);
-  const backgroundLimit = limitBackgroundRequests(
-    [dynamo, sqs, ses],
-    options.backgroundRequestLimit ?? DEFAULT_BACKGROUND_REQUEST_LIMIT,
-  );
+  const backgroundRequestLimit = options.backgroundRequestLimit ?? DEFAULT_BACKGROUND_REQUEST_LIMIT;
+  const backgroundLimit = limitBackgroundRequests([dynamo, sqs, ses], backgroundRequestLimit);
 
   const eventSources = startEventSources({
     sqs: clients.sqs,
@@ -238,6 +238,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     originVerifySecret,
     sesConfigurationSet,
     executeApiUrl,
+    backgroundRequestLimit,
     stop: async () => {
       ready = false;
       await Promise.all(

@@ -20,6 +20,7 @@ import { renderConfirmation } from '../../lambdas/emails/confirmation';
 import { buildMime } from '../../lambdas/emails/mime';
 import { linkWrite } from '../../lambdas/store/email-link-store';
 import { queues } from '../../lib/platform';
+import { limitBackgroundRequests } from '../../local/api-priority';
 import type { BenchStack } from '../lib/stack';
 import { floorClients, floorMailer, pollFloorQueue } from './floor-mail';
 
@@ -33,6 +34,8 @@ export const floorSender = async (
   options: { run: string; from: string; postalAddress: string; configurationSet: string | undefined },
 ) => {
   const { dynamo, ses, sqs } = floorClients(stack);
+  // Held as the runner holds the platform's sender: its requests in flight, fewer while a signup runs.
+  const held = limitBackgroundRequests([dynamo, ses, sqs], stack.platform.backgroundRequestLimit);
   const { backorders, settings, products, queues: queueTable, ledger } = stack.platform.tableNames;
   const address = `floor-confirmation-${options.run}@floor.bench.example`;
   const email = await renderConfirmation({
@@ -118,6 +121,7 @@ export const floorSender = async (
     drain: () => consume((lastReceiveEmpty) => !lastReceiveEmpty),
     close: async () => {
       await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })).catch(() => undefined);
+      held.remove();
       dynamo.destroy();
       ses.destroy();
       sqs.destroy();

@@ -13,6 +13,7 @@ import {
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { listKeysOf } from '../../lambdas/domain/backorder';
+import { asApiInvocation } from '../../local/api-priority';
 import { emptyLoadResult, type LoadResult } from '../lib/load';
 import type { BenchStack } from '../lib/stack';
 import { askCapacityLikeTheMeter } from '../lib/requests-by-function';
@@ -185,7 +186,9 @@ export const floorCalls = (stack: BenchStack, floorQueueUrl: string, run: string
     ]);
   };
   return {
-    signup,
+    // The runner's gateway marks each API invocation: while one runs, background work is held to fewer
+    // requests in flight (local/api-priority.ts). The floor's signups are marked the same, for its sender.
+    signup: (n: number, sku: string) => asApiInvocation(() => signup(n, sku)),
     close: () => {
       dynamo.destroy();
       sqs.destroy();
