@@ -8,7 +8,7 @@ import de from './emails/common/de.json';
 import en from './emails/common/en.json';
 import es from './emails/common/es.json';
 import fr from './emails/common/fr.json';
-import { pickLocale, SUPPORTED_LOCALES, type Locale } from './locales';
+import { pickLocale, type Locale } from './locales';
 import { translatorOf, type Catalogue, type KeysOf, type Translate } from './translate';
 
 export const COMMON_EMAIL_CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, de, fr, es };
@@ -16,14 +16,6 @@ export const COMMON_EMAIL_CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en
 export type CommonEmailKey = KeysOf<typeof en>;
 /** Words with at least every email's own: what the layout's footer asks of any email's translator. */
 export type CommonEmailTranslate = Translate<CommonEmailKey>;
-
-/** The common words together with a kind of email's own, one catalogue per language. */
-export const withCommonWords = (
-  own: Readonly<Record<Locale, Catalogue>>,
-): Readonly<Record<Locale, Catalogue>> =>
-  Object.fromEntries(
-    SUPPORTED_LOCALES.map((locale) => [locale, { ...COMMON_EMAIL_CATALOGUES[locale], ...own[locale] }]),
-  ) as Record<Locale, Catalogue>;
 
 /** The common words in the shopper's language (`de-AT` reads German; English when it is not spoken). */
 export const commonWordsFor = (locale: string | undefined): CommonEmailTranslate =>

@@ -7,15 +7,15 @@ import en from './emails/restock/en.json';
 import es from './emails/restock/es.json';
 import fr from './emails/restock/fr.json';
 import { pickLocale, type Locale } from './locales';
-import { translatorOf, type Catalogue, type KeysOf, type Translate } from './translate';
-import { withCommonWords, type CommonEmailKey } from './email-common';
+import { mergeCatalogues, translatorOf, type Catalogue, type KeysOf, type Translate } from './translate';
+import { COMMON_EMAIL_CATALOGUES, type CommonEmailKey } from './email-common';
 
 export const RESTOCK_EMAIL_CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, de, fr, es };
 
 export type RestockEmailKey = KeysOf<typeof en>;
 export type RestockTranslate = Translate<RestockEmailKey | CommonEmailKey>;
 
-const RESTOCK_WORDS = withCommonWords(RESTOCK_EMAIL_CATALOGUES);
+const RESTOCK_WORDS = mergeCatalogues(COMMON_EMAIL_CATALOGUES, RESTOCK_EMAIL_CATALOGUES);
 
 /** The restock alert's words in the shopper's language (`de-AT` reads German; English when it is not spoken). */
 export const restockWordsFor = (locale: string | undefined): RestockTranslate =>

@@ -8,22 +8,19 @@ import de from './emails/de.json';
 import en from './emails/en.json';
 import es from './emails/es.json';
 import fr from './emails/fr.json';
-import { pickLocale, SUPPORTED_LOCALES, type Locale } from './locales';
-import { translatorOf, type Catalogue, type KeysOf, type Translate } from './translate';
-import { withCommonWords, type CommonEmailKey } from './email-common';
+import { pickLocale, type Locale } from './locales';
+import { mergeCatalogues, translatorOf, type Catalogue, type KeysOf, type Translate } from './translate';
+import { COMMON_EMAIL_CATALOGUES, type CommonEmailKey } from './email-common';
 import { RESTOCK_EMAIL_CATALOGUES, type RestockEmailKey } from './email-restock';
 
 /** The words of the emails but the restock alert, less the common ones. */
 export const OTHER_EMAIL_CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, de, fr, es };
 
 /** Every email's words, one catalogue per language. */
-export const EMAIL_CATALOGUES = withCommonWords(
-  Object.fromEntries(
-    SUPPORTED_LOCALES.map((locale) => [
-      locale,
-      { ...RESTOCK_EMAIL_CATALOGUES[locale], ...OTHER_EMAIL_CATALOGUES[locale] },
-    ]),
-  ) as Record<Locale, Catalogue>,
+export const EMAIL_CATALOGUES = mergeCatalogues(
+  COMMON_EMAIL_CATALOGUES,
+  RESTOCK_EMAIL_CATALOGUES,
+  OTHER_EMAIL_CATALOGUES,
 );
 
 export type EmailTranslate = Translate<KeysOf<typeof en> | RestockEmailKey | CommonEmailKey>;

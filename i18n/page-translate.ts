@@ -10,9 +10,10 @@ import de from './pages/de.json';
 import en from './pages/en.json';
 import es from './pages/es.json';
 import fr from './pages/fr.json';
-import { SUPPORTED_LOCALES, type Locale } from './locales';
+import { type Locale } from './locales';
 import {
   CATALOGUES,
+  mergeCatalogues,
   translatorOf,
   type Catalogue,
   type KeysOf,
@@ -28,9 +29,7 @@ export const PAGE_CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, de, fr
 
 export type PageTranslate = Translate<KeysOf<typeof en> | MessageKey | PluralKey>;
 
-const BOTH = Object.fromEntries(
-  SUPPORTED_LOCALES.map((locale) => [locale, { ...CATALOGUES[locale], ...PAGE_CATALOGUES[locale] }]),
-) as Record<Locale, Catalogue>;
+const BOTH = mergeCatalogues(CATALOGUES, PAGE_CATALOGUES);
 
 /** The pages' words in this language (English where one lacks a message). */
 export const translator = (locale: Locale): PageTranslate => translatorOf(BOTH, locale);

@@ -17,13 +17,21 @@ import en from './en.json';
 import es from './es.json';
 import fr from './fr.json';
 
-import { type Locale } from './locales';
+import { SUPPORTED_LOCALES, type Locale } from './locales';
 
 export { SUPPORTED_LOCALES, pickLocale, type Locale } from './locales';
 
 export type Catalogue = Readonly<Record<string, string>>;
 /** The pages' and the embed's words (what a browser needs); the emails' are in ./emails/ (i18n/email-translate.ts). */
 export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, de, fr, es };
+
+/** Catalogues of several parts in one, language by language (a later part's message wins a shared key). */
+export const mergeCatalogues = (
+  ...parts: readonly Readonly<Record<Locale, Catalogue>>[]
+): Readonly<Record<Locale, Catalogue>> =>
+  Object.fromEntries(
+    SUPPORTED_LOCALES.map((locale) => [locale, Object.assign({}, ...parts.map((part) => part[locale]))]),
+  ) as Record<Locale, Catalogue>;
 
 /** The keys a catalogue's messages are asked for by: its own, and each plural message without its category. */
 export type KeysOf<C> =
